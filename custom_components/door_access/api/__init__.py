@@ -1,0 +1,1 @@
+"""Cloud API clients used by Door Access; no Home Assistant imports, publishable as they are."""

@@ -1,0 +1,478 @@
+"""Typed, frozen models of the Tedee cloud's answers, and the one place that parses them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import IntEnum, StrEnum
+from typing import Any, Self
+
+from .errors import TedeeBadResponseError
+
+
+class _LenientIntEnum(IntEnum):
+    """An IntEnum whose values not in the docs map to an explicit UNRECOGNIZED member."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Self:  # noqa: ARG003
+        return cls(-1)
+
+
+class LockState(_LenientIntEnum):
+    """Position of a lock (`deviceState.state`)."""
+
+    UNRECOGNIZED = -1
+    UNCALIBRATED = 0
+    CALIBRATING = 1
+    UNLOCKED = 2
+    SEMI_LOCKED = 3
+    UNLOCKING = 4
+    LOCKING = 5
+    LOCKED = 6
+    PULLED = 7
+    PULLING = 8
+    UNKNOWN = 9
+    UPDATING = 18
+
+
+class DoorState(_LenientIntEnum):
+    """What the paired door sensor reports (`deviceState.doorState`)."""
+
+    UNRECOGNIZED = -1
+    NOT_PAIRED = 0
+    DISCONNECTED = 1
+    OPENED = 2
+    CLOSED = 3
+    UNCALIBRATED = 4
+
+
+class DeviceType(_LenientIntEnum):
+    """Kind of Tedee device."""
+
+    UNRECOGNIZED = -1
+    BRIDGE = 1
+    LOCK_PRO = 2
+    KEYPAD = 3
+    LOCK_GO = 4
+    GATE = 5
+    DRY_CONTACT = 6
+    DOOR_SENSOR = 8
+    KEYPAD_PRO = 10
+
+
+class GateIcon(_LenientIntEnum):
+    """Icon the user chose for a gate."""
+
+    UNRECOGNIZED = -1
+    DOOR = 1
+    FENCE_GATE = 2
+    GARAGE_DOOR = 3
+    PARKING_BARRIER = 4
+    PARKING_GATE = 5
+
+
+class OperationType(_LenientIntEnum):
+    """Kind of lock operation."""
+
+    UNRECOGNIZED = -1
+    LOCK = 0
+    UNLOCK = 1
+    PULL = 2
+
+
+class UnlockMode(IntEnum):
+    """How an unlock is carried out (`mode` query parameter)."""
+
+    NORMAL = 0
+    FORCE = 2
+    WITHOUT_PULL = 3
+    UNLOCK_OR_PULL = 4
+
+
+class OperationStatus(StrEnum):
+    """Progress of an operation."""
+
+    PENDING = "PENDING"
+    COMPLETED = "COMPLETED"
+    UNRECOGNIZED = "UNRECOGNIZED"
+
+
+class GateStatus(StrEnum):
+    """Link state of a BleBox gate, as the gate-sync documentation defines it."""
+
+    CONNECTED = "connected"
+    DISCONNECTED = "disconnected"
+    UNLINKED = "unlinked"
+
+
+DEVICE_MODELS: dict[DeviceType, str] = {
+    DeviceType.BRIDGE: "Bridge",
+    DeviceType.LOCK_PRO: "Lock PRO",
+    DeviceType.KEYPAD: "Keypad",
+    DeviceType.LOCK_GO: "Lock GO",
+    DeviceType.GATE: "Gate",
+    DeviceType.DRY_CONTACT: "Dry contact",
+    DeviceType.DOOR_SENSOR: "Door sensor",
+    DeviceType.KEYPAD_PRO: "Keypad PRO",
+}
+
+
+class _Fields:
+    """Reads typed fields from one JSON object and says clearly what is wrong."""
+
+    def __init__(self, data: object, what: str) -> None:
+        if not isinstance(data, Mapping):
+            raise TedeeBadResponseError(f"{what}: expected an object, got {type(data).__name__}")
+        self._data: Mapping[str, Any] = data
+        self._what = what
+
+    def _fail(self, key: str, expected: str) -> TedeeBadResponseError:
+        value = self._data.get(key)
+        return TedeeBadResponseError(
+            f"{self._what}.{key}: expected {expected}, got {type(value).__name__}"
+        )
+
+    def has(self, key: str) -> bool:
+        """Tell whether the key is present and not null."""
+        return self._data.get(key) is not None
+
+    def get_int(self, key: str) -> int:
+        """Return a required integer."""
+        value = self._data.get(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._fail(key, "an integer")
+        return value
+
+    def opt_int(self, key: str) -> int | None:
+        """Return an optional integer."""
+        return self.get_int(key) if self.has(key) else None
+
+    def get_bool(self, key: str, default: bool | None = None) -> bool:
+        """Return a boolean, or the default when it is absent."""
+        value = self._data.get(key)
+        if value is None and default is not None:
+            return default
+        if not isinstance(value, bool):
+            raise self._fail(key, "a boolean")
+        return value
+
+    def get_str(self, key: str, default: str | None = None) -> str:
+        """Return a string, or the default when it is absent."""
+        value = self._data.get(key)
+        if value is None and default is not None:
+            return default
+        if not isinstance(value, str):
+            raise self._fail(key, "a string")
+        return value
+
+    def opt_str(self, key: str) -> str | None:
+        """Return an optional string."""
+        return self.get_str(key) if self.has(key) else None
+
+    def id_str(self, key: str) -> str:
+        """Return an identifier that may be sent as a string or a number."""
+        value = self._data.get(key)
+        if isinstance(value, str) and value:
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        raise self._fail(key, "an identifier")
+
+    def get_datetime(self, key: str) -> datetime | None:
+        """Return an optional ISO 8601 timestamp; unparsable text counts as absent."""
+        value = self._data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self._fail(key, "a timestamp")
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+
+    def get_object(self, key: str) -> _Fields | None:
+        """Return a nested object, or None when absent or null."""
+        value = self._data.get(key)
+        return None if value is None else _Fields(value, f"{self._what}.{key}")
+
+    def get_list(self, key: str) -> list[object]:
+        """Return a list (empty when absent)."""
+        value = self._data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self._fail(key, "a list")
+        return value
+
+
+def _software_version(fields: _Fields) -> str | None:
+    """Return the first firmware version listed in `softwareVersions`."""
+    for item in fields.get_list("softwareVersions"):
+        version = _Fields(item, "softwareVersions[]").opt_str("version")
+        if version:
+            return version
+    return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LockStatus:
+    """Live state of a lock (`deviceState`, formerly `lockProperties`)."""
+
+    state: LockState
+    door_state: DoorState | None
+    is_charging: bool
+    battery_level: int | None
+    state_change_result: int
+    last_state_changed: datetime | None
+
+    @classmethod
+    def from_fields(cls, fields: _Fields) -> LockStatus:
+        """Parse a `deviceState` / `lockProperties` object."""
+        door = fields.opt_int("doorState")
+        battery = fields.opt_int("batteryLevel")
+        return cls(
+            state=LockState(fields.get_int("state")),
+            door_state=None if door is None else DoorState(door),
+            is_charging=fields.get_bool("isCharging", default=False),
+            battery_level=None if battery is None or not 0 <= battery <= 100 else battery,
+            state_change_result=fields.opt_int("stateChangeResult") or 0,
+            last_state_changed=fields.get_datetime("lastStateChangedDate"),
+        )
+
+    @property
+    def is_jammed(self) -> bool:
+        """Tell whether the last state change failed."""
+        return self.state_change_result > 0
+
+
+def _parse_status(fields: _Fields) -> LockStatus | None:
+    """Read the lock state from `deviceState` or the older `lockProperties`."""
+    nested = fields.get_object("deviceState") or fields.get_object("lockProperties")
+    return None if nested is None else LockStatus.from_fields(nested)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LockSync:
+    """One item of a lock sync answer."""
+
+    id: int
+    is_connected: bool
+    status: LockStatus | None
+    revision: int
+
+    @classmethod
+    def from_json(cls, data: object) -> LockSync:
+        """Parse one lock sync item."""
+        fields = _Fields(data, "lock sync")
+        return cls(
+            id=fields.get_int("id"),
+            is_connected=fields.get_bool("isConnected", default=False),
+            status=_parse_status(fields),
+            revision=fields.opt_int("revision") or 0,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LockSettings:
+    """The lock's settings that the integration shows."""
+
+    pull_spring_enabled: bool
+    pull_spring_duration: int | None
+    auto_pull_spring_enabled: bool
+    auto_lock_enabled: bool
+
+    @classmethod
+    def from_fields(cls, fields: _Fields | None) -> LockSettings:
+        """Parse `deviceSettings` (absent means all off)."""
+        if fields is None:
+            return cls(
+                pull_spring_enabled=False,
+                pull_spring_duration=None,
+                auto_pull_spring_enabled=False,
+                auto_lock_enabled=False,
+            )
+        return cls(
+            pull_spring_enabled=fields.get_bool("pullSpringEnabled", default=False),
+            pull_spring_duration=fields.opt_int("pullSpringDuration"),
+            auto_pull_spring_enabled=fields.get_bool("autoPullSpringEnabled", default=False),
+            auto_lock_enabled=fields.get_bool("autoLockEnabled", default=False),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Lock:
+    """A lock with its details and latest state."""
+
+    id: int
+    name: str
+    type: DeviceType
+    serial_number: str
+    is_connected: bool
+    bridge_id: int | None
+    settings: LockSettings
+    status: LockStatus | None
+    software_version: str | None
+    revision: int
+
+    @classmethod
+    def from_json(cls, data: object) -> Lock:
+        """Parse a lock as `GET /my/lock` returns it."""
+        fields = _Fields(data, "lock")
+        return cls(
+            id=fields.get_int("id"),
+            name=fields.get_str("name", default=""),
+            type=DeviceType(fields.opt_int("type") or DeviceType.LOCK_PRO),
+            serial_number=fields.get_str("serialNumber", default=""),
+            is_connected=fields.get_bool("isConnected", default=False),
+            bridge_id=fields.opt_int("connectedToId"),
+            settings=LockSettings.from_fields(fields.get_object("deviceSettings")),
+            status=_parse_status(fields),
+            software_version=_software_version(fields),
+            revision=fields.opt_int("revision") or 0,
+        )
+
+    def with_sync(self, sync: LockSync) -> Lock:
+        """Return this lock with the state from a sync answer."""
+        return replace(
+            self, is_connected=sync.is_connected, status=sync.status, revision=sync.revision
+        )
+
+    @property
+    def model(self) -> str:
+        """Return the product name of the lock."""
+        return DEVICE_MODELS.get(self.type, "Lock")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Bridge:
+    """A Tedee bridge, the parent device of the locks that connect through it."""
+
+    id: int
+    name: str
+    serial_number: str
+    software_version: str | None
+
+    @classmethod
+    def from_json(cls, data: object) -> Bridge:
+        """Parse a bridge as `GET /my/bridge` returns it."""
+        fields = _Fields(data, "bridge")
+        return cls(
+            id=fields.get_int("id"),
+            name=fields.get_str("name", default=""),
+            serial_number=fields.get_str("serialNumber", default=""),
+            software_version=_software_version(fields),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Gate:
+    """A BleBox gate controller linked to the Tedee account."""
+
+    id: int
+    name: str
+    serial_number: str
+    icon: GateIcon
+    is_connected: bool
+    is_present_in_external: bool
+    impulse_length: int | None
+    access_level: int | None
+    external_name: str | None
+    software_version: str | None
+    revision: int
+
+    @classmethod
+    def from_json(cls, data: object) -> Gate:
+        """Parse a gate as `GET /my/gate` returns it."""
+        fields = _Fields(data, "gate")
+        return cls(
+            id=fields.get_int("id"),
+            name=fields.get_str("name", default=""),
+            serial_number=fields.get_str("serialNumber", default=""),
+            icon=GateIcon(fields.opt_int("icon") or -1),
+            is_connected=fields.get_bool("isConnected", default=False),
+            is_present_in_external=fields.get_bool("isPresentInExternal", default=True),
+            impulse_length=fields.opt_int("impulseLength"),
+            access_level=fields.opt_int("accessLevel"),
+            external_name=fields.opt_str("externalName"),
+            software_version=_software_version(fields),
+            revision=fields.opt_int("revision") or 0,
+        )
+
+    @property
+    def status(self) -> GateStatus:
+        """Return connected / disconnected / unlinked as the gate-sync docs define them."""
+        if not self.is_present_in_external:
+            return GateStatus.UNLINKED
+        if self.is_connected:
+            return GateStatus.CONNECTED
+        return GateStatus.DISCONNECTED
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Operation:
+    """Progress of a lock operation."""
+
+    operation_id: str
+    device_id: int | None
+    type: OperationType
+    status: OperationStatus
+    result: int
+
+    @classmethod
+    def from_json(cls, data: object) -> Operation:
+        """Parse `GET /my/device/operation/{id}`."""
+        fields = _Fields(data, "operation")
+        status = fields.get_str("status", default="")
+        return cls(
+            operation_id=fields.id_str("operationId"),
+            device_id=fields.opt_int("deviceId"),
+            type=OperationType(fields.get_int("type") if fields.has("type") else -1),
+            status=(
+                OperationStatus(status)
+                if status in OperationStatus.__members__
+                else OperationStatus.UNRECOGNIZED
+            ),
+            result=fields.opt_int("result") or 0,
+        )
+
+    @property
+    def completed(self) -> bool:
+        """Tell whether the lock has finished the operation."""
+        return self.status is OperationStatus.COMPLETED
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class User:
+    """The account that owns the token."""
+
+    id: int
+    email: str | None
+    name: str | None
+
+    @classmethod
+    def from_json(cls, data: object) -> User:
+        """Parse `GET /my/user`."""
+        fields = _Fields(data, "user")
+        return cls(
+            id=fields.get_int("id"), email=fields.opt_str("email"), name=fields.opt_str("name")
+        )
+
+
+def parse_operation_id(data: object) -> str:
+    """Read the operation id from a 202 answer of a lock operation."""
+    return _Fields(data, "operation started").id_str("operationId")
+
+
+def parse_list(data: object, what: str) -> list[object]:
+    """Check that a result is a list."""
+    if not isinstance(data, list):
+        raise TedeeBadResponseError(f"{what}: expected a list, got {type(data).__name__}")
+    return data
+
+
+def parse_gate_page(data: object) -> list[object]:
+    """Read the gates of one page of `GET /my/gate` (a paged object, or a bare list)."""
+    if isinstance(data, list):
+        return data
+    return _Fields(data, "gate page").get_list("gates")

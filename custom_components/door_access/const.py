@@ -1,0 +1,51 @@
+"""Names and defaults shared by the Door Access integration (no logic)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+import logging
+from typing import Final
+
+DOMAIN: Final = "door_access"
+LOGGER: Final = logging.getLogger(__package__)
+
+# Config entry data
+CONF_CLOUD: Final = "cloud"
+CONF_TOKEN_TYPE: Final = "token_type"
+CONF_BASE_URL: Final = "base_url"
+CONF_ACCOUNT_ID: Final = "account_id"
+
+# Options
+CONF_POLL_INTERVAL: Final = "poll_interval"
+CONF_GATE_INTERVAL: Final = "gate_interval"
+CONF_UNLOCK_BEHAVIOR: Final = "unlock_behavior"
+
+
+class Cloud(StrEnum):
+    """The clouds Door Access talks to."""
+
+    TEDEE = "tedee"
+    DOORFLOW = "doorflow"
+
+
+class UnlockBehavior(StrEnum):
+    """What the lock entity's unlock action does on a Tedee lock."""
+
+    UNLOCK = "unlock"
+    UNLOCK_AND_PULL = "unlock_and_pull"
+
+
+# Tedee's documented limits: lock sync at most every 20 s, 700 requests per rolling hour.
+TEDEE_LOCK_SYNC_MIN_INTERVAL: Final = 20.0
+TEDEE_HOURLY_LIMIT: Final = 700
+# Requests per hour kept free for user actions: polling never eats into them.
+TEDEE_ACTION_RESERVE: Final = 140
+
+DEFAULT_POLL_INTERVAL: Final = 20
+MIN_POLL_INTERVAL: Final = 20
+MAX_POLL_INTERVAL: Final = 3600
+DEFAULT_GATE_INTERVAL: Final = 300
+MIN_GATE_INTERVAL: Final = 60
+MAX_GATE_INTERVAL: Final = 86400
+DETAILS_REFRESH_INTERVAL: Final = 3600.0
+DEFAULT_UNLOCK_BEHAVIOR: Final = UnlockBehavior.UNLOCK
