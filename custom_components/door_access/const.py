@@ -11,7 +11,7 @@ LOGGER: Final = logging.getLogger(__package__)
 
 # Config entry data
 CONF_CLOUD: Final = "cloud"
-CONF_TOKEN_TYPE: Final = "token_type"
+CONF_TOKEN_TYPE: Final = "token_type"  # noqa: S105
 CONF_BASE_URL: Final = "base_url"
 CONF_ACCOUNT_ID: Final = "account_id"
 

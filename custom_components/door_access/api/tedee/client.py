@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 import json
@@ -250,13 +250,22 @@ class TedeeClient:
         return Operation.from_json(await self._get_result(f"my/device/operation/{operation_id}"))
 
     async def wait_for_operation(
-        self, operation_id: str, *, poll_interval: float = 0.5, max_wait: float = 15.0
+        self,
+        operation_id: str,
+        *,
+        poll_interval: float = 1.0,
+        max_wait: float = 20.0,
+        fetch: Callable[[str], Awaitable[Operation]] | None = None,
     ) -> Operation:
-        """Poll an operation until it completes; raise if it failed or took too long."""
+        """Poll an operation until it completes; raise if it failed or took too long.
+
+        `fetch` replaces `get_operation`, so that a caller can count or pace each poll.
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + max_wait
+        fetch_operation = fetch or self.get_operation
         while True:
-            operation = await self.get_operation(operation_id)
+            operation = await fetch_operation(operation_id)
             if operation.completed:
                 if operation.result == 1:
                     raise TedeeOperationError("the lock jammed", reason=OperationFailure.JAMMED)

@@ -1,0 +1,83 @@
+"""Base entities of Door Access: device info, unique ids and availability."""
+
+from __future__ import annotations
+
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .api.tedee import Gate, Lock
+from .const import DOMAIN
+from .coordinator import TedeeCoordinator
+
+MANUFACTURER = "Tedee"
+GATE_MANUFACTURER = "BleBox"
+
+
+def tedee_device_identifier(device_id: int) -> tuple[str, str]:
+    """Return the device registry identifier of a Tedee lock, gate or bridge."""
+    return (DOMAIN, f"tedee-{device_id}")
+
+
+class TedeeEntity(CoordinatorEntity[TedeeCoordinator]):
+    """An entity of one device of a Tedee account."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: TedeeCoordinator, device_id: int, key: str) -> None:
+        super().__init__(coordinator)
+        self._device_id = device_id
+        self._attr_unique_id = f"tedee-{device_id}-{key}"
+
+
+class TedeeLockEntity(TedeeEntity):
+    """An entity that reads one lock."""
+
+    def __init__(self, coordinator: TedeeCoordinator, lock: Lock, key: str) -> None:
+        super().__init__(coordinator, lock.id, key)
+        self._attr_device_info = DeviceInfo(
+            identifiers={tedee_device_identifier(lock.id)},
+            manufacturer=MANUFACTURER,
+            model=lock.model,
+            name=lock.name or f"Tedee lock {lock.serial_number}",
+            serial_number=lock.serial_number or None,
+            sw_version=lock.software_version,
+        )
+        if lock.bridge_id is not None and (
+            bridge_device_id := coordinator.bridge_device_ids.get(lock.bridge_id)
+        ):
+            self._attr_device_info["via_device_id"] = bridge_device_id
+
+    @property
+    def lock(self) -> Lock | None:
+        """Return the lock's latest data (None once it left the account)."""
+        return self.coordinator.data.locks.get(self._device_id)
+
+    @property
+    def available(self) -> bool:
+        """Tell whether the cloud answers and still knows the lock."""
+        return super().available and self.lock is not None
+
+
+class TedeeGateEntity(TedeeEntity):
+    """An entity that reads one BleBox gate."""
+
+    def __init__(self, coordinator: TedeeCoordinator, gate: Gate, key: str) -> None:
+        super().__init__(coordinator, gate.id, key)
+        self._attr_device_info = DeviceInfo(
+            identifiers={tedee_device_identifier(gate.id)},
+            manufacturer=GATE_MANUFACTURER,
+            model="Gate controller",
+            name=gate.name or f"Gate {gate.serial_number}",
+            serial_number=gate.serial_number or None,
+            sw_version=gate.software_version,
+        )
+
+    @property
+    def gate(self) -> Gate | None:
+        """Return the gate's latest data (None once it left the account)."""
+        return self.coordinator.data.gates.get(self._device_id)
+
+    @property
+    def available(self) -> bool:
+        """Tell whether the cloud answers and still knows the gate."""
+        return super().available and self.gate is not None
