@@ -1,0 +1,119 @@
+"""Fixtures: a real Home Assistant and the project's cloud simulator on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+import time
+from typing import Any
+
+import aiohttp
+from homeassistant.const import CONF_TOKEN
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.door_access.const import (
+    CONF_ACCOUNT_ID,
+    CONF_BASE_URL,
+    CONF_CLOUD,
+    CONF_TOKEN_TYPE,
+    DOMAIN,
+    Cloud,
+)
+from simulator import SimulatorServer, World, load_scenario
+
+TEDEE_KEY = "demo-tedee-personal-key"
+TEDEE_ACCOUNT_ID = 4242
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> Iterator[None]:
+    """Let Home Assistant load the integration from custom_components/."""
+    return
+
+
+@dataclass
+class Simulator:
+    """A running cloud simulator and helpers to drive its control API."""
+
+    server: SimulatorServer
+    world: World
+    session: aiohttp.ClientSession
+
+    @property
+    def url(self) -> str:
+        """Return the base URL of both simulated clouds."""
+        return str(self.server.url)
+
+    async def control(self, method: str, path: str, payload: Any = None) -> Any:
+        """Call the simulator's control API and return its JSON answer."""
+        async with self.session.request(
+            method, f"{self.url}/_control/{path.lstrip('/')}", json=payload
+        ) as response:
+            assert response.status < 400, await response.text()
+            if response.content_type == "application/json":
+                return await response.json()
+            return None
+
+    async def requests(self) -> dict[str, Any]:
+        """Return the simulator's request log counters."""
+        result: dict[str, Any] = await self.control("GET", "requests")
+        return result
+
+    async def count(self, endpoint: str) -> int:
+        """Return how many requests hit one endpoint (route template, e.g. 'GET .../sync')."""
+        log = await self.requests()
+        return sum(n for key, n in log["by_endpoint"].items() if key.endswith(endpoint))
+
+
+@pytest.fixture
+def scenario_name() -> str:
+    """Return the scenario the simulator loads (override in a module to change it)."""
+    return "home"
+
+
+@pytest.fixture
+async def simulator(scenario_name: str) -> AsyncIterator[Simulator]:
+    """Run the cloud simulator on 127.0.0.1 with the test clock (frozen time moves it too)."""
+    world = World(
+        load_scenario(scenario_name),
+        clock=time.monotonic,
+        utcnow=lambda: datetime.now(UTC),
+        seed=1,
+        ambient=False,
+    )
+    async with (
+        SimulatorServer(world, host="127.0.0.1", port=0) as server,
+        aiohttp.ClientSession() as session,
+    ):
+        yield Simulator(server=server, world=world, session=session)
+
+
+@pytest.fixture
+def mock_config_entry(simulator: Simulator) -> MockConfigEntry:
+    """Return a Tedee config entry for the scenario's account, pointing at the simulator."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo",
+        unique_id=f"tedee_{TEDEE_ACCOUNT_ID}",
+        data={
+            CONF_CLOUD: Cloud.TEDEE,
+            CONF_TOKEN: TEDEE_KEY,
+            CONF_TOKEN_TYPE: "PersonalKey",
+            CONF_BASE_URL: simulator.url,
+            CONF_ACCOUNT_ID: TEDEE_ACCOUNT_ID,
+        },
+    )
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """Set up the Tedee entry against the simulator and wait until it is loaded."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_config_entry
