@@ -1,0 +1,353 @@
+"""Setup, unload, outages, rate limits, reauth and dynamic devices of a Tedee entry."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import logging
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.door_access.const import DOMAIN
+from custom_components.door_access.coordinator import (
+    TedeeCoordinator,
+    unlinked_gate_issue_id,
+)
+
+from .conftest import Simulator
+
+SYNC = "GET /api/{version}/my/lock/sync"
+
+
+async def _advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    """Move time forward and let every timer that fell due run."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+def _coordinator(entry: MockConfigEntry) -> TedeeCoordinator:
+    coordinator = entry.runtime_data
+    assert isinstance(coordinator, TedeeCoordinator)
+    return coordinator
+
+
+def _lock_entity_ids(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
+    registry = er.async_get(hass)
+    return [
+        e.entity_id
+        for e in er.async_entries_for_config_entry(registry, entry.entry_id)
+        if e.domain == "lock"
+    ]
+
+
+async def _sync_count(simulator: Simulator) -> int:
+    log = await simulator.requests()
+    return int(log["by_endpoint"].get(SYNC, 0))
+
+
+async def test_setup_and_unload(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The entry loads every lock and gate as devices, and unloads cleanly."""
+    entry = init_integration
+    assert entry.state is ConfigEntryState.LOADED
+    coordinator = _coordinator(entry)
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    identifiers = {ident for device in devices for ident in device.identifiers}
+    for device_id in [*coordinator.data.locks, *coordinator.data.gates]:
+        assert (DOMAIN, f"tedee-{device_id}") in identifiers
+    assert len(_lock_entity_ids(hass, entry)) == len(coordinator.data.locks)
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_locks_through_bridge_name_it_as_via_device(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A lock connected through a bridge hangs below the bridge's device."""
+    coordinator = _coordinator(init_integration)
+    registry = dr.async_get(hass)
+    bridged = [lock for lock in coordinator.data.locks.values() if lock.bridge_id]
+    assert bridged
+    for lock in bridged:
+        device = registry.async_get_device(identifiers={(DOMAIN, f"tedee-{lock.id}")})
+        assert device is not None
+        bridge = registry.async_get(device.via_device_id or "")
+        assert bridge is not None
+        assert (DOMAIN, f"tedee-{lock.bridge_id}") in bridge.identifiers
+
+
+async def test_cloud_down_at_start_retries_then_loads(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A cloud outage at startup leaves the entry retrying; it loads once the cloud answers."""
+    await simulator.control("POST", "faults", {"kind": "status", "status": 503})
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+
+    await simulator.control("DELETE", "faults")
+    await _advance(hass, freezer, 60)
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+
+
+async def test_revoked_token_at_start_asks_for_reauth(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A refused token at startup fails setup and starts the reauth flow."""
+    await simulator.control("POST", "tokens/revoke", {"token": "demo-tedee-personal-key"})
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_revoked_token_while_running_asks_for_reauth(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A token refused mid-run starts the reauth flow."""
+    await simulator.control("POST", "tokens/revoke", {"token": "demo-tedee-personal-key"})
+    await _advance(hass, freezer, 21)
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_one_bulk_sync_per_interval(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Each poll is one bulk lock sync; there are never two within 20 s."""
+    assert await _sync_count(simulator) == 0  # startup reads the full list instead
+    await _advance(hass, freezer, 20)
+    assert await _sync_count(simulator) == 1
+    for _ in range(5):
+        await _advance(hass, freezer, 20)
+    assert await _sync_count(simulator) == 6
+    log = await simulator.requests()
+    assert log["by_status"].get("429", 0) == 0
+
+
+async def test_manual_refresh_is_coalesced_into_the_next_slot(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """update_entity right after a poll waits for the 20 s slot instead of an extra call."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    await _advance(hass, freezer, 20)
+    assert await _sync_count(simulator) == 1
+    entity_id = _lock_entity_ids(hass, init_integration)[0]
+    for _ in range(3):
+        hass.async_create_task(
+            hass.services.async_call(
+                "homeassistant", "update_entity", {"entity_id": entity_id}, blocking=True
+            )
+        )
+    await _advance(hass, freezer, 5)
+    assert await _sync_count(simulator) == 1
+    await _advance(hass, freezer, 16)
+    assert await _sync_count(simulator) == 2
+    log = await simulator.requests()
+    assert log["by_status"].get("429", 0) == 0
+
+
+async def test_rate_limit_keeps_entities_and_waits_retry_after(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A 429 keeps the last data, sends nothing until Retry-After passed, and logs once."""
+    entity_id = _lock_entity_ids(hass, init_integration)[0]
+    before = hass.states.get(entity_id)
+    assert before is not None
+    await simulator.control(
+        "POST", "faults", {"kind": "rate_limit", "retry_after": 120, "count": 1}
+    )
+    await _advance(hass, freezer, 20)
+    total_after_429 = (await simulator.requests())["total"]
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.state == before.state
+
+    for _ in range(5):  # 100 s: still inside Retry-After
+        await _advance(hass, freezer, 20)
+    assert (await simulator.requests())["total"] == total_after_429
+    assert caplog.text.count("rate limit reached") == 1
+
+    await _advance(hass, freezer, 30)
+    assert (await simulator.requests())["total"] > total_after_429
+    assert init_integration.runtime_data.last_update_success
+
+
+async def test_outage_makes_entities_unavailable_and_they_come_back(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """5xx answers make entities unavailable (logged once); they return by themselves."""
+    caplog.set_level(logging.INFO)
+    entity_id = _lock_entity_ids(hass, init_integration)[0]
+    await simulator.control("POST", "faults", {"kind": "status", "status": 502})
+    await _advance(hass, freezer, 20)
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.state == STATE_UNAVAILABLE
+    for _ in range(10):
+        await _advance(hass, freezer, 60)
+    assert caplog.text.count("Error fetching") == 1
+
+    await simulator.control("DELETE", "faults")
+    for _ in range(20):
+        await _advance(hass, freezer, 60)
+        if hass.states.get(entity_id).state != STATE_UNAVAILABLE:  # type: ignore[union-attr]
+            break
+    assert hass.states.get(entity_id).state != STATE_UNAVAILABLE  # type: ignore[union-attr]
+    assert caplog.text.count("recovered") == 1
+
+
+async def test_backoff_grows_between_failed_polls(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Failed polls are retried with growing gaps, not every 20 s."""
+    await simulator.control("POST", "faults", {"kind": "status", "status": 503})
+    await simulator.control("DELETE", "requests")
+    for _ in range(30):  # 10 minutes
+        await _advance(hass, freezer, 20)
+    failed = (await simulator.requests())["total"]
+    assert 2 <= failed <= 8  # 30 polls would have been sent without back-off
+
+
+async def test_new_lock_appears_without_reload_and_removed_lock_goes(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A lock added to the account becomes a device; a removed one loses its device."""
+    entry = init_integration
+    count = len(_lock_entity_ids(hass, entry))
+    added = await simulator.control("POST", "tedee/locks", {"name": "Shed"})
+    await _advance(hass, freezer, 20)
+    assert len(_lock_entity_ids(hass, entry)) == count + 1
+    registry = dr.async_get(hass)
+    device = registry.async_get_device(identifiers={(DOMAIN, f"tedee-{added['id']}")})
+    assert device is not None
+    assert device.name == "Shed"
+
+    await simulator.control("DELETE", f"tedee/locks/{added['id']}")
+    await _advance(hass, freezer, 20)
+    assert registry.async_get_device(identifiers={(DOMAIN, f"tedee-{added['id']}")}) is None
+
+
+async def test_revision_change_refetches_details(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A renamed lock (new revision) is re-read; unchanged locks are not."""
+    coordinator = _coordinator(init_integration)
+    lock_id = next(iter(coordinator.data.locks))
+    await simulator.control("PATCH", f"tedee/locks/{lock_id}", {"name": "Renamed"})
+    await _advance(hass, freezer, 20)
+    assert coordinator.data.locks[lock_id].name == "Renamed"
+    log = await simulator.requests()
+    assert log["by_endpoint"].get("GET /api/{version}/my/lock/{id}", 0) == 1
+
+
+async def test_unlinked_gate_raises_repair_issue_until_relinked(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An unlinked gate has a repair issue that clears itself once it links again."""
+    coordinator = _coordinator(init_integration)
+    issues = ir.async_get(hass)
+    unlinked = [g for g in coordinator.data.gates.values() if not g.is_present_in_external]
+    linked = [g for g in coordinator.data.gates.values() if g.is_present_in_external]
+    assert unlinked
+    assert linked
+    entry_id = init_integration.entry_id
+    for gate in unlinked:
+        assert issues.async_get_issue(DOMAIN, unlinked_gate_issue_id(entry_id, gate.id))
+    for gate in linked:
+        assert not issues.async_get_issue(DOMAIN, unlinked_gate_issue_id(entry_id, gate.id))
+
+    gate = unlinked[0]
+    await simulator.control("PATCH", f"tedee/gates/{gate.id}", {"isPresentInExternal": True})
+    await _advance(hass, freezer, coordinator.gate_interval + 1)
+    assert not issues.async_get_issue(DOMAIN, unlinked_gate_issue_id(entry_id, gate.id))
+
+
+async def test_gate_refresh_runs_on_its_own_throttle(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Gates are synced (POST) and read every gate interval, not at every lock poll."""
+    coordinator = _coordinator(init_integration)
+    await simulator.control("DELETE", "requests")
+    seconds = 0.0
+    while seconds < coordinator.gate_interval * 2:
+        await _advance(hass, freezer, 20)
+        seconds += 20
+    log = await simulator.requests()
+    assert log["by_endpoint"].get("POST /api/{version}/my/gate/sync", 0) == 2
+
+
+async def test_deprecated_api_version_raises_repair_issue(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """When the cloud marks the API version deprecated, a repair issue says so."""
+    await simulator.control(
+        "POST",
+        "tedee/config",
+        {"versions": {"deprecated": {"v37": "2027-06-01"}}},
+    )
+    await _advance(hass, freezer, 20)
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, f"api_deprecated_{init_integration.entry_id}"
+    )
+    assert issue is not None
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["version"] == "v37"
