@@ -77,6 +77,15 @@ da_chroot() {
 }
 
 da_prepare() {
+    mkdir -p "$DA_CACHE"
+    # One builder at a time: parallel runs wait here instead of racing on the same folders.
+    exec {DA_LOCK_FD}>"$DA_CACHE/.lock"
+    flock "$DA_LOCK_FD"
+    da_prepare_locked
+    flock -u "$DA_LOCK_FD"
+}
+
+da_prepare_locked() {
     local host_python
     if host_python=$(da_host_python); then
         DA_MODE=host
