@@ -1,0 +1,1 @@
+"""Tests of the cloud API clients (no Home Assistant)."""

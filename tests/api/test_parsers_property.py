@@ -1,0 +1,130 @@
+"""Property tests: every Tedee parser turns arbitrary JSON into a model or a typed error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from custom_components.door_access.api.tedee import (
+    Bridge,
+    Gate,
+    Lock,
+    LockSync,
+    Operation,
+    TedeeBadResponseError,
+    User,
+)
+from custom_components.door_access.api.tedee.models import (
+    parse_gate_page,
+    parse_list,
+    parse_operation_id,
+)
+
+JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+JSON = st.recursive(
+    JSON_SCALARS,
+    lambda children: st.lists(children, max_size=5)
+    | st.dictionaries(st.text(max_size=10), children, max_size=5),
+    max_leaves=20,
+)
+
+LOCK_KEYS = {
+    "id": st.integers() | JSON,
+    "name": st.text() | JSON,
+    "type": st.integers(-5, 20) | JSON,
+    "serialNumber": st.text() | JSON,
+    "isConnected": st.booleans() | JSON,
+    "connectedToId": st.integers() | st.none() | JSON,
+    "revision": st.integers() | JSON,
+    "softwareVersions": st.lists(st.fixed_dictionaries({"version": st.text() | JSON})) | JSON,
+    "deviceSettings": st.fixed_dictionaries(
+        {},
+        optional={
+            "pullSpringEnabled": st.booleans() | JSON,
+            "pullSpringDuration": st.integers() | JSON,
+            "autoPullSpringEnabled": st.booleans() | JSON,
+        },
+    )
+    | JSON,
+}
+STATE = st.fixed_dictionaries(
+    {},
+    optional={
+        "state": st.integers(-3, 30) | JSON,
+        "doorState": st.integers(-3, 10) | JSON,
+        "isCharging": st.booleans() | JSON,
+        "batteryLevel": st.integers(-10, 300) | JSON,
+        "stateChangeResult": st.integers(0, 5) | JSON,
+        "lastStateChangedDate": st.datetimes().map(lambda d: d.isoformat()) | JSON,
+    },
+)
+LOCK_LIKE = st.fixed_dictionaries(
+    {},
+    optional={**LOCK_KEYS, "deviceState": STATE | st.none(), "lockProperties": STATE | st.none()},
+)
+GATE_LIKE = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.integers() | JSON,
+        "name": st.text() | JSON,
+        "isConnected": st.booleans() | JSON,
+        "isPresentInExternal": st.booleans() | JSON,
+        "icon": st.integers(-2, 9) | JSON,
+        "impulseLength": st.integers() | JSON,
+        "accessLevel": st.integers() | JSON,
+    },
+)
+
+PARSERS: list[Callable[[Any], object]] = [
+    Lock.from_json,
+    LockSync.from_json,
+    Gate.from_json,
+    Bridge.from_json,
+    Operation.from_json,
+    User.from_json,
+    parse_operation_id,
+    lambda data: parse_list(data, "x"),
+    parse_gate_page,
+]
+
+
+def _parse_everything(data: Any) -> None:
+    """Run every parser; only TedeeBadResponseError may escape."""
+    for parse in PARSERS:
+        try:
+            parse(data)
+        except TedeeBadResponseError:
+            pass
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(JSON)
+def test_arbitrary_json_never_crashes(data: Any) -> None:
+    """Arbitrary JSON values give a model or TedeeBadResponseError, nothing else."""
+    _parse_everything(data)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(LOCK_LIKE)
+def test_lock_shaped_json_never_crashes(data: dict[str, Any]) -> None:
+    """Lock-shaped objects with wrong types or odd values never raise anything untyped."""
+    _parse_everything(data)
+    try:
+        lock = Lock.from_json(data)
+    except TedeeBadResponseError:
+        return
+    if lock.status is not None and lock.status.battery_level is not None:
+        assert 0 <= lock.status.battery_level <= 100
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(GATE_LIKE)
+def test_gate_shaped_json_never_crashes(data: dict[str, Any]) -> None:
+    """Gate-shaped objects parse to a gate with a defined status, or a typed error."""
+    try:
+        gate = Gate.from_json(data)
+    except TedeeBadResponseError:
+        return
+    assert gate.status.value in {"connected", "disconnected", "unlinked"}
