@@ -1,0 +1,362 @@
+"""HTTP routes of the simulated Tedee cloud API (``/api/{version}/...``)."""
+
+# All Tedee handlers share one signature for the router, so some arguments go unused.
+# ruff: noqa: ARG002
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from simulator.tedee import (
+    LOCK_SCOPES_READ,
+    OP_LOCK,
+    OP_PULL,
+    OP_UNLOCK,
+    SCOPE_OPERATE,
+    SCOPE_READWRITE,
+    UNKNOWN,
+    UNLOCK_MODES,
+    Gate,
+    Lock,
+    TedeeApiError,
+    too_many,
+)
+from simulator.timeutil import http_date, iso_ms
+from simulator.tokens import Token
+from simulator.world import World
+
+VERSION = r"{version:v[0-9]+(?:\.[0-9]+)?}"
+PREFIX = f"/api/{VERSION}"
+
+
+def envelope(
+    result: Any,
+    status: int = 200,
+    errors: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> web.Response:
+    """Wrap ``result`` in Tedee's ``{result, success, errorMessages, statusCode}`` envelope."""
+    body = {
+        "result": result,
+        "success": 200 <= status < 300,
+        "errorMessages": errors or [],
+        "statusCode": status,
+    }
+    return web.json_response(body, status=status, headers=headers)
+
+
+def error_envelope(
+    status: int, message: str, headers: dict[str, str] | None = None
+) -> web.Response:
+    """Return a Tedee error answer."""
+    return envelope(None, status, [message], headers)
+
+
+@dataclass
+class Call:
+    """What a Tedee handler gets besides the request: the version, caller and time."""
+
+    version: str
+    token: Token
+    now: float
+    utc_now: datetime
+
+
+Handler = Callable[[web.Request, Call], web.Response]
+
+
+class TedeeApi:
+    """The Tedee routes bound to one world."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def version_headers(self, version: str | None) -> dict[str, str]:
+        """Return the version-reporting headers for a request to ``version``."""
+        config = self.world.tedee.config
+        headers = {"API-Supported-Versions": ", ".join(config.supported_versions())}
+        deprecated = config.deprecated_versions()
+        if deprecated:
+            headers["API-Deprecated-Versions"] = ", ".join(deprecated)
+        info = config.versions.get(version or "")
+        if info is not None and info.status == "deprecated":
+            headers["Deprecation"] = "true"
+            if info.sunset:
+                sunset = datetime.fromisoformat(info.sunset)
+                sunset = sunset if sunset.tzinfo else sunset.replace(tzinfo=UTC)
+                headers["Sunset"] = http_date(sunset)
+        return headers
+
+    def authenticate(self, request: web.Request, now: float) -> Token:
+        """Return the caller's credential or raise 401."""
+        header = request.headers.get("Authorization", "")
+        scheme, _, value = header.strip().partition(" ")
+        kinds = {"personalkey": "personal_key", "bearer": "bearer"}
+        kind = kinds.get(scheme.lower())
+        if kind is None or not value.strip():
+            raise TedeeApiError(401, "Unauthorized: missing or malformed Authorization header")
+        token = self.world.tokens.find(value.strip(), "tedee", frozenset({kind}))
+        if token is None:
+            raise TedeeApiError(401, "Unauthorized: invalid credentials")
+        if token.revoked:
+            raise TedeeApiError(401, "Unauthorized: credentials revoked")
+        if not token.is_valid(now):
+            raise TedeeApiError(401, "Unauthorized: credentials expired")
+        return token
+
+    def route(
+        self, handler: Handler, scopes: frozenset[str] | None
+    ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        """Wrap a handler with version checks, auth, the hourly budget and scopes."""
+
+        async def wrapped(request: web.Request) -> web.StreamResponse:
+            version = request.match_info["version"]
+            world = self.world
+            state = world.tedee
+            now = world.clock()
+            counted = False
+            try:
+                info = state.config.versions.get(version)
+                if info is None:
+                    raise TedeeApiError(404, f"API version {version} not found")
+                if info.status == "retired":
+                    raise TedeeApiError(410, f"API version {version} retired")
+                token = self.authenticate(request, now)
+                request["account"] = state.account.id
+                state.limiter.check_hourly(
+                    now, state.hourly_limit(version), state.config.hourly_window
+                )
+                counted = True
+                if scopes is not None and not scopes & token.scopes:
+                    needed = " or ".join(sorted(scopes))
+                    raise TedeeApiError(403, f"Forbidden: the token lacks scope {needed}")
+                response = handler(request, Call(version, token, now, world.utcnow()))
+            except TedeeApiError as err:
+                response = error_envelope(err.status, err.message, err.headers)
+            if counted and response.status != 429:
+                state.limiter.hourly.append(now)
+            response.headers.update(self.version_headers(version))
+            return response
+
+        return wrapped
+
+    def add_routes(self, app: web.Application) -> None:
+        """Register every Tedee route on ``app``."""
+        read, operate, write = LOCK_SCOPES_READ, SCOPE_OPERATE, SCOPE_READWRITE
+        routes: list[tuple[str, str, Handler, frozenset[str] | None]] = [
+            ("GET", "/my/user", self.get_user, None),
+            ("GET", "/my/lock", self.get_locks, read),
+            ("GET", "/my/lock/sync", self.sync_locks, read),
+            ("GET", r"/my/lock/{id:\d+}", self.get_lock, read),
+            ("GET", r"/my/lock/{id:\d+}/sync", self.sync_lock, read),
+            ("POST", r"/my/lock/{id:\d+}/operation/lock", self.op_lock, operate),
+            ("POST", r"/my/lock/{id:\d+}/operation/unlock", self.op_unlock, operate),
+            ("POST", r"/my/lock/{id:\d+}/operation/pull", self.op_pull, operate),
+            ("GET", "/my/device/operation/{operation_id}", self.get_operation, None),
+            ("GET", "/my/bridge", self.get_bridges, read),
+            ("POST", "/my/gate/sync", self.sync_gates, write),
+            ("GET", "/my/gate", self.get_gates, read),
+            ("GET", r"/my/gate/{id:\d+}", self.get_gate, read),
+            ("POST", r"/my/gate/{id:\d+}/sync", self.sync_gate, write),
+            ("POST", r"/my/gate/{id:\d+}/operation/unlock", self.open_gate, write),
+        ]
+        for method, path, handler, scopes in routes:
+            app.router.add_route(method, PREFIX + path, self.route(handler, scopes))
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _lock(self, request: web.Request) -> Lock:
+        lock = self.world.tedee.locks.get(int(request.match_info["id"]))
+        if lock is None:
+            raise TedeeApiError(404, f"Lock {request.match_info['id']} not found")
+        return lock
+
+    def _gate(self, request: web.Request) -> Gate:
+        gate = self.world.tedee.gates.get(int(request.match_info["id"]))
+        if gate is None:
+            raise TedeeApiError(404, f"Gate {request.match_info['id']} not found")
+        return gate
+
+    @staticmethod
+    def _query(request: web.Request, name: str) -> list[str]:
+        """Return all values of a query parameter, matched case-insensitively (as .NET does)."""
+        return [v for k, v in request.query.items() if k.lower() == name.lower()]
+
+    def _int_query(self, request: web.Request, name: str) -> int | None:
+        values = self._query(request, name)
+        if not values:
+            return None
+        try:
+            number = int(values[0])
+        except ValueError:
+            raise TedeeApiError(400, f"Query parameter {name} must be an integer") from None
+        if number < 1:
+            raise TedeeApiError(400, f"Query parameter {name} must be at least 1")
+        return number
+
+    def _page(self, request: web.Request, items: list[Any]) -> tuple[list[Any], int, int]:
+        page = self._int_query(request, "Page")
+        per_page = self._int_query(request, "ItemsPerPage")
+        if per_page is None:
+            return items, page or 1, len(items)
+        page = page or 1
+        start = (page - 1) * per_page
+        return items[start : start + per_page], page, per_page
+
+    # -- user, locks, bridges -------------------------------------------------------------
+
+    def get_user(self, request: web.Request, call: Call) -> web.Response:
+        """GET /my/user: the account owning the credential."""
+        return envelope(self.world.tedee.account.to_json())
+
+    def get_locks(self, request: web.Request, call: Call) -> web.Response:
+        """GET /my/lock: every lock (optionally one page)."""
+        state = self.world.tedee
+        limit = state.config.lock_list_limit
+        if limit is not None and call.token.kind == "personal_key":
+            window = state.limiter.lock_list
+            while window and window[0] <= call.now - state.config.lock_list_window:
+                window.popleft()
+            if len(window) >= limit:
+                wait = window[0] + state.config.lock_list_window - call.now
+                raise too_many(wait, f"GET /my/lock allowed {limit} times per window")
+            window.append(call.now)
+        _, model_key = state.state_keys(call.version)
+        locks = [lock.model_json(model_key) for lock in sorted(state.locks.values(), key=_by_id)]
+        page, _, _ = self._page(request, locks)
+        return envelope(page)
+
+    def get_lock(self, request: web.Request, call: Call) -> web.Response:
+        """GET /my/lock/{id}: one lock."""
+        _, model_key = self.world.tedee.state_keys(call.version)
+        return envelope(self._lock(request).model_json(model_key))
+
+    def sync_locks(self, request: web.Request, call: Call) -> web.Response:
+        """GET /my/lock/sync[?id=..]: state of all (or the listed) locks, once per 20 s."""
+        state = self.world.tedee
+        try:
+            ids = {int(v) for v in self._query(request, "id")}
+        except ValueError:
+            raise TedeeApiError(400, "Query parameter id must be an integer") from None
+        state.limiter.spaced(
+            state.limiter.last_bulk_sync, call.now, state.config.sync_interval, "Lock sync"
+        )
+        state.limiter.last_bulk_sync = call.now
+        sync_key, _ = state.state_keys(call.version)
+        locks = sorted(state.locks.values(), key=_by_id)
+        return envelope([lk.sync_json(sync_key) for lk in locks if not ids or lk.id in ids])
+
+    def sync_lock(self, request: web.Request, call: Call) -> web.Response:
+        """GET /my/lock/{id}/sync: one lock's state, once per 20 s per lock."""
+        state = self.world.tedee
+        lock = self._lock(request)
+        last = state.limiter.last_single_sync.get(lock.id)
+        state.limiter.spaced(last, call.now, state.config.sync_interval, "Lock sync")
+        state.limiter.last_single_sync[lock.id] = call.now
+        sync_key, _ = state.state_keys(call.version)
+        return envelope(lock.sync_json(sync_key))
+
+    def get_bridges(self, request: web.Request, call: Call) -> web.Response:
+        """GET /my/bridge: the account's bridges."""
+        return envelope([b.to_json() for b in self.world.tedee.bridges.values()])
+
+    # -- operations -----------------------------------------------------------------------
+
+    def _operate(self, lock: Lock, op_type: int, mode: int, call: Call) -> web.Response:
+        operation = self.world.tedee.operate(lock, op_type, mode, call.now)
+        result = {"operationId": operation.id, "lastStateChangedDate": iso_ms(call.utc_now)}
+        return envelope(result, 202)
+
+    def op_lock(self, request: web.Request, call: Call) -> web.Response:
+        """POST /my/lock/{id}/operation/lock."""
+        return self._operate(self._lock(request), OP_LOCK, 0, call)
+
+    def op_unlock(self, request: web.Request, call: Call) -> web.Response:
+        """POST /my/lock/{id}/operation/unlock?mode=N."""
+        lock = self._lock(request)
+        values = self._query(request, "mode")
+        try:
+            mode = int(values[0]) if values else 0
+        except ValueError:
+            raise TedeeApiError(400, "Query parameter mode must be an integer") from None
+        if mode not in UNLOCK_MODES:
+            raise TedeeApiError(400, f"Unsupported unlock mode {mode}")
+        if mode == 2 and lock.state != UNKNOWN:
+            raise TedeeApiError(400, "Force unlock is allowed only when the lock state is Unknown")
+        return self._operate(lock, OP_UNLOCK, mode, call)
+
+    def op_pull(self, request: web.Request, call: Call) -> web.Response:
+        """POST /my/lock/{id}/operation/pull."""
+        lock = self._lock(request)
+        if not lock.pull_spring_enabled:
+            raise TedeeApiError(400, "Pull spring is disabled for this lock")
+        return self._operate(lock, OP_PULL, 0, call)
+
+    def get_operation(self, request: web.Request, call: Call) -> web.Response:
+        """GET /my/device/operation/{operationId}."""
+        op_id = request.match_info["operation_id"]
+        operation = self.world.tedee.operations.get(op_id)
+        if operation is None:
+            raise TedeeApiError(404, f"Operation {op_id} not found")
+        return envelope(operation.to_json(call.now))
+
+    # -- gates ----------------------------------------------------------------------------
+
+    def _require_blebox(self) -> None:
+        if not self.world.tedee.config.blebox_integration:
+            raise TedeeApiError(412, "BleBox integration is not configured for this account")
+
+    def sync_gates(self, request: web.Request, call: Call) -> web.Response:
+        """POST /my/gate/sync: take over BleBox-side changes for all gates (204)."""
+        self._require_blebox()
+        self.world.tedee.sync_gates(call.now)
+        return web.json_response(
+            {"success": True, "errorMessages": [], "statusCode": 204}, status=204
+        )
+
+    def sync_gate(self, request: web.Request, call: Call) -> web.Response:
+        """POST /my/gate/{id}/sync: take over BleBox-side changes for one gate."""
+        gate = self._gate(request)
+        self._require_blebox()
+        gate.apply_pending()
+        return envelope(gate.to_json())
+
+    def get_gates(self, request: web.Request, call: Call) -> web.Response:
+        """GET /my/gate: ``{page, itemsPerPage, gates}``."""
+        gates = [g.to_json() for g in sorted(self.world.tedee.gates.values(), key=_by_id)]
+        items, page, per_page = self._page(request, gates)
+        return envelope({"page": page, "itemsPerPage": per_page, "gates": items})
+
+    def get_gate(self, request: web.Request, call: Call) -> web.Response:
+        """GET /my/gate/{id}."""
+        return envelope(self._gate(request).to_json())
+
+    def open_gate(self, request: web.Request, call: Call) -> web.Response:
+        """POST /my/gate/{id}/operation/unlock: open for impulseLength (204) or 403/408/412/423."""
+        gate = self._gate(request)
+        self._require_blebox()
+        if gate.access_level == 0:
+            raise TedeeApiError(403, "You do not have access to operate this gate")
+        if not gate.is_present_in_external:
+            raise TedeeApiError(423, "Gate is unlinked: it is not present in BleBox")
+        if not gate.is_connected:
+            raise TedeeApiError(423, "Gate is disconnected")
+        if gate.timeout_next_open:
+            gate.timeout_next_open = False
+            raise TedeeApiError(408, "BleBox did not answer in time")
+        gate.opened += 1
+        return web.json_response(
+            {"success": True, "errorMessages": [], "statusCode": 204}, status=204
+        )
+
+
+def _by_id(item: Lock | Gate) -> int:
+    """Sort key: device id."""
+    return item.id

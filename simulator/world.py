@@ -1,0 +1,198 @@
+"""The simulated world: both clouds' state, credentials, faults, request log and ambient life."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+import random
+import time
+from typing import Any
+
+from simulator.doorflow import ALL_SCOPES as DOORFLOW_SCOPES, DoorFlowState
+from simulator.faults import FaultStore
+from simulator.requestlog import RequestLog
+from simulator.scenario import Scenario
+from simulator.tedee import (
+    ALL_SCOPES as TEDEE_SCOPES,
+    DOOR_CLOSED,
+    DOOR_OPENED,
+    UNLOCKED,
+    TedeeState,
+)
+from simulator.tokens import Token, TokenStore
+
+AMBIENT_MIN_GAP = 90.0
+AMBIENT_MAX_GAP = 300.0
+AMBIENT_MAX_CATCH_UP = 20
+
+
+def _monotonic() -> float:
+    """Read the monotonic clock at call time (so freezegun patches are honoured)."""
+    return time.monotonic()
+
+
+def _utcnow() -> datetime:
+    """Read the wall clock at call time, as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class World:
+    """All simulator state; every time-based behaviour is computed lazily from ``clock()``."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        clock: Callable[[], float] | None = None,
+        utcnow: Callable[[], datetime] | None = None,
+        seed: int | None = None,
+        ambient: bool = False,
+    ) -> None:
+        self.scenario = scenario
+        self._clock = clock or _monotonic
+        self._utcnow = utcnow or _utcnow
+        self.seed = seed
+        self.ambient = ambient
+        self.tokens = TokenStore()
+        self.faults = FaultStore()
+        self.requests = RequestLog()
+        self.rng = random.Random(seed)  # noqa: S311 - simulation, not security
+        self.tedee: TedeeState
+        self.doorflow: DoorFlowState
+        self._next_ambient: float | None = None
+        self.reset()
+
+    # -- time -----------------------------------------------------------------------------
+
+    def clock(self) -> float:
+        """Return the injected monotonic time in seconds."""
+        return float(self._clock())
+
+    def utcnow(self) -> datetime:
+        """Return the injected wall-clock time (aware, UTC)."""
+        return self._utcnow()
+
+    def tick(self) -> None:
+        """Bring the world up to date with the clock (called at the start of every request)."""
+        now = self.clock()
+        utc_now = self.utcnow()
+        self.tedee.advance(now, utc_now)
+        self.doorflow.advance(now, utc_now)
+        if self.ambient:
+            self._ambient(now, utc_now)
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Rebuild the state from the scenario (the request log is kept)."""
+        now = self.clock()
+        utc_now = self.utcnow()
+        self.rng.seed(self.seed)
+        data = self.scenario.data
+        self.tedee = TedeeState(data.get("tedee", {}), self.rng, now, utc_now)
+        self.doorflow = DoorFlowState(data.get("doorflow", {}), self.rng, utc_now)
+        self.tokens.clear()
+        self.faults.clear()
+        for spec in self.scenario.tokens():
+            self.add_token(spec)
+        self._next_ambient = None
+
+    def add_token(self, spec: dict[str, Any]) -> Token:
+        """Register a credential from a scenario/control description."""
+        api = str(spec.get("api", "tedee"))
+        default_kind = "personal_key" if api == "tedee" else "api_key"
+        default_scopes = TEDEE_SCOPES if api == "tedee" else DOORFLOW_SCOPES
+        expires_in = spec.get("expires_in")
+        token = Token(
+            value=str(spec["token"]),
+            api=api,
+            kind=str(spec.get("kind", default_kind)),
+            scopes=frozenset(spec.get("scopes", default_scopes)),
+            expires_at=None if expires_in is None else self.clock() + float(expires_in),
+            revoked=bool(spec.get("revoked", False)),
+            client_id=spec.get("client_id"),
+            created_at=self.utcnow(),
+        )
+        return self.tokens.add(token)
+
+    def new_secret(self) -> str:
+        """Return a fresh random token value (seeded)."""
+        return f"{self.rng.getrandbits(256):064x}"
+
+    # -- ambient life ---------------------------------------------------------------------
+
+    def _ambient(self, now: float, utc_now: datetime) -> None:
+        if self._next_ambient is None:
+            self._next_ambient = now + self.rng.uniform(AMBIENT_MIN_GAP, AMBIENT_MAX_GAP)
+            return
+        done = 0
+        while now >= self._next_ambient and done < AMBIENT_MAX_CATCH_UP:
+            self.ambient_event(utc_now)
+            self._next_ambient += self.rng.uniform(AMBIENT_MIN_GAP, AMBIENT_MAX_GAP)
+            done += 1
+        if now >= self._next_ambient:
+            self._next_ambient = now + self.rng.uniform(AMBIENT_MIN_GAP, AMBIENT_MAX_GAP)
+
+    def ambient_event(self, utc_now: datetime) -> str:
+        """Apply one random real-life change and return what it was."""
+        rng = self.rng
+        kinds = ["battery", "battery", "door", "door", "lock_link", "gate", "channel", "df_door"]
+        kind = rng.choice(kinds)
+        locks = list(self.tedee.locks.values())
+        gates = list(self.tedee.gates.values())
+        channels = list(self.doorflow.channels.values())
+        if kind == "battery" and locks:
+            lock = rng.choice(locks)
+            if lock.is_charging:
+                lock.battery_level = min(100, lock.battery_level + 5)
+                lock.is_charging = lock.battery_level < 100
+            else:
+                lock.battery_level = max(0, lock.battery_level - 1)
+        elif kind == "door":
+            sensed = [lk for lk in locks if lk.door_state in (DOOR_OPENED, DOOR_CLOSED)]
+            if sensed:
+                lock = rng.choice(sensed)
+                if lock.door_state == DOOR_OPENED:
+                    lock.door_state = DOOR_CLOSED
+                elif lock.state == UNLOCKED:
+                    lock.door_state = DOOR_OPENED
+        elif kind == "lock_link" and locks:
+            lock = rng.choice(locks)
+            lock.is_connected = not lock.is_connected
+        elif kind == "gate" and gates:
+            gate = rng.choice(gates)
+            roll = rng.random()
+            if (
+                not gate.is_present_in_external
+                or gate.pending.get("is_present_in_external") is False
+            ):
+                gate.pending["is_present_in_external"] = True
+            elif roll < 0.15:
+                gate.pending["is_present_in_external"] = False
+            else:
+                gate.is_connected = not gate.is_connected
+        elif kind == "channel" and channels:
+            channel = rng.choice(channels)
+            channel.status = "online" if channel.status == "offline" else "offline"
+        elif kind == "df_door" and channels:
+            channel = rng.choice(channels)
+            channel.door_open = not channel.door_open
+            self.doorflow.emit(31 if channel.door_open else 32, channel, utc_now)
+        return kind
+
+    # -- dump -----------------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the whole world as JSON-ready data (credentials masked)."""
+        now = self.clock()
+        return {
+            "scenario": self.scenario.name,
+            "seed": self.seed,
+            "ambient": self.ambient,
+            "clock": now,
+            "utcnow": self.utcnow().isoformat(),
+            "tedee": self.tedee.to_json(now),
+            "doorflow": self.doorflow.to_json(),
+            "tokens": [t.public_json(now) for t in self.tokens.all()],
+            "faults": [f.to_json(now) for f in self.faults.active(now)],
+        }
