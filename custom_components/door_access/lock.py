@@ -1,0 +1,110 @@
+"""Lock entities of Door Access: one per Tedee lock, operated through the coordinator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.lock import LockEntity
+from homeassistant.components.lock.const import LockEntityFeature
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api.tedee import Lock, LockState, UnlockMode
+from .const import CONF_UNLOCK_BEHAVIOR, DEFAULT_UNLOCK_BEHAVIOR, UnlockBehavior
+from .coordinator import DoorAccessConfigEntry, TedeeCoordinator
+from .entity import TedeeLockEntity
+
+# Every action is a request to the cloud: one at a time.
+PARALLEL_UPDATES = 1
+
+UNLOCK_MODES: dict[str, UnlockMode] = {
+    UnlockBehavior.UNLOCK: UnlockMode.NORMAL,
+    UnlockBehavior.UNLOCK_AND_PULL: UnlockMode.UNLOCK_OR_PULL,
+}
+
+# Lock position → is_locked; positions missing here (uncalibrated, calibrating, updating,
+# Unknown, unrecognized values) leave the state unknown.
+_IS_LOCKED: dict[LockState, bool] = {
+    LockState.LOCKED: True,
+    LockState.LOCKING: False,
+    LockState.UNLOCKED: False,
+    LockState.SEMI_LOCKED: False,
+    LockState.UNLOCKING: True,
+    LockState.PULLED: False,
+    LockState.PULLING: False,
+}
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001
+    entry: DoorAccessConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a lock entity for every lock of the account, now and when new ones appear."""
+    coordinator = entry.runtime_data
+
+    @callback
+    def _add_locks(locks: list[Lock]) -> None:
+        """Add the lock entities of newly seen locks."""
+        async_add_entities(TedeeLockDevice(coordinator, lock) for lock in locks)
+
+    entry.async_on_unload(coordinator.async_add_lock_listener(_add_locks))
+
+
+# `TedeeLockEntity.lock` (the lock's data) shadows `LockEntity.lock()`, which this class never
+# uses: the actions are the async methods below.
+class TedeeLockDevice(TedeeLockEntity, LockEntity):  # type: ignore[misc]
+    """A Tedee lock: its position, and the lock / unlock / open (pull spring) actions."""
+
+    _attr_name = None
+
+    def __init__(self, coordinator: TedeeCoordinator, lock: Lock) -> None:
+        super().__init__(coordinator, lock, "lock")
+        self._update_attrs()
+
+    @property
+    def available(self) -> bool:
+        """Tell whether the lock reports a state (it has none while cut off from its bridge)."""
+        lock = self.lock
+        return super().available and lock is not None and lock.status is not None
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Refresh the state attributes from the coordinator's data."""
+        self._update_attrs()
+        super()._handle_coordinator_update()
+
+    def _update_attrs(self) -> None:
+        """Derive the lock's state and supported features from its latest data."""
+        lock = self.lock
+        status = None if lock is None else lock.status
+        if lock is not None:
+            self._attr_supported_features = (
+                LockEntityFeature.OPEN
+                if lock.settings.pull_spring_enabled
+                else LockEntityFeature(0)
+            )
+        state = None if status is None else status.state
+        self._attr_is_jammed = status is not None and status.is_jammed
+        self._attr_is_locked = None if state is None else _IS_LOCKED.get(state)
+        self._attr_is_locking = state is LockState.LOCKING
+        self._attr_is_unlocking = state is LockState.UNLOCKING
+        self._attr_is_open = state is LockState.PULLED
+        self._attr_is_opening = state is LockState.PULLING
+
+    async def async_lock(self, **kwargs: Any) -> None:  # noqa: ARG002
+        """Lock the door."""
+        await self.coordinator.async_lock(self._device_id)
+
+    async def async_unlock(self, **kwargs: Any) -> None:  # noqa: ARG002
+        """Unlock the door, pulling the spring too if the entry's options ask for it."""
+        behavior = self.coordinator.config_entry.options.get(
+            CONF_UNLOCK_BEHAVIOR, DEFAULT_UNLOCK_BEHAVIOR
+        )
+        await self.coordinator.async_unlock(
+            self._device_id, UNLOCK_MODES.get(behavior, UnlockMode.NORMAL)
+        )
+
+    async def async_open(self, **kwargs: Any) -> None:  # noqa: ARG002
+        """Pull the spring to open the latch."""
+        await self.coordinator.async_pull(self._device_id)
