@@ -184,8 +184,10 @@ async def _async_validate_doorflow(
     try:
         async with session.get(
             url,
-            auth=aiohttp.BasicAuth(api_key, "X"),
-            headers={"Accept": "application/json"},
+            headers={
+                "Authorization": aiohttp.encode_basic_auth(api_key, "X"),
+                "Accept": "application/json",
+            },
             timeout=aiohttp.ClientTimeout(total=20),
         ) as response:
             status = response.status
