@@ -15,6 +15,9 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_API_KEY, CONF_TOKEN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType, InvalidData, section
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.translation import async_get_translations
+import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -33,6 +36,8 @@ from custom_components.door_access.const import (
     CONF_UNLOCK_BEHAVIOR,
     DOMAIN,
 )
+
+from .conftest import Simulator
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry")
 
@@ -222,6 +227,8 @@ def _check(result: FlowResult, flow: str = "config") -> FlowResult:
         assert set(result["menu_options"]) == set(step["menu_options"])
         return result
     assert result["type"] is FlowResultType.FORM
+    # What the frontend receives: the schema must serialize.
+    assert probatio.to_field_list(result["data_schema"], custom_serializer=cv.custom_serializer)
     for error in (result["errors"] or {}).values():
         assert error in strings["error"]
     for marker, value in result["data_schema"].schema.items():
@@ -855,3 +862,116 @@ async def test_doorflow_options(hass: HomeAssistant, cloud: FakeCloud) -> None:
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options == {CONF_POLL_INTERVAL: 120}
+
+
+# The same flows against the project's cloud simulator (scenario "home")
+
+
+@pytest.fixture
+async def sim(socket_enabled: None, simulator: Simulator) -> Simulator:
+    """Return the running simulator (sockets to 127.0.0.1 allowed first)."""
+    return simulator
+
+
+async def _start_sim_tedee(hass: HomeAssistant, sim: Simulator, token: str) -> FlowResult:
+    """Send a Tedee token to the simulator through a new flow."""
+    result = await _start(hass, "tedee")
+    user_input = _tedee_input(token)
+    user_input[SECTION_ADVANCED] = {CONF_BASE_URL: sim.url}
+    return await _submit(hass, result, user_input)
+
+
+async def test_simulator_tedee_sign_in(hass: HomeAssistant, sim: Simulator) -> None:
+    """The demo personal key signs in; the bearer token of the same account is a duplicate."""
+    result = await _start_sim_tedee(hass, sim, "demo-tedee-personal-key")
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Demo User"
+    assert result["result"].unique_id == "tedee_4242"
+    assert result["data"][CONF_ACCOUNT_ID] == 4242
+
+    result = await _start(hass, "tedee")
+    user_input = _tedee_input("demo-tedee-bearer-token", token_type="bearer")
+    user_input[SECTION_ADVANCED] = {CONF_BASE_URL: sim.url}
+    result = await _submit(hass, result, user_input)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_simulator_tedee_faults(hass: HomeAssistant, sim: Simulator) -> None:
+    """A 503, a revoked key and an expired key show errors; a good key then works."""
+    await sim.control("POST", "faults", {"kind": "status", "status": 503, "count": 1})
+    result = await _start_sim_tedee(hass, sim, "demo-tedee-personal-key")
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    user_input = _tedee_input("demo-tedee-expired-key")
+    user_input[SECTION_ADVANCED] = {CONF_BASE_URL: sim.url}
+    result = await _submit(hass, result, user_input)
+    assert result["errors"] == {CONF_TOKEN: "invalid_auth"}
+
+    await sim.control("POST", "tokens/revoke", {"token": "demo-tedee-bearer-token"})
+    user_input = _tedee_input("demo-tedee-bearer-token", token_type="bearer")
+    user_input[SECTION_ADVANCED] = {CONF_BASE_URL: sim.url}
+    result = await _submit(hass, result, user_input)
+    assert result["errors"] == {CONF_TOKEN: "invalid_auth"}
+
+    user_input = _tedee_input("demo-tedee-personal-key")
+    user_input[SECTION_ADVANCED] = {CONF_BASE_URL: sim.url}
+    result = await _submit(hass, result, user_input)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_simulator_tedee_reauth(hass: HomeAssistant, sim: Simulator) -> None:
+    """Reauth with the simulator's key works for its account and refuses another one."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo User",
+        unique_id="tedee_4242",
+        data={
+            CONF_CLOUD: "tedee",
+            CONF_TOKEN: "demo-tedee-expired-key",
+            CONF_TOKEN_TYPE: "PersonalKey",
+            CONF_BASE_URL: sim.url,
+            CONF_ACCOUNT_ID: 4242,
+        },
+    )
+    entry.add_to_hass(hass)
+    result = _check(await entry.start_reauth_flow(hass))
+    result = await _submit(hass, result, _tedee_input("demo-tedee-personal-key"))
+    assert result["reason"] == "reauth_successful"
+    assert entry.data[CONF_TOKEN] == "demo-tedee-personal-key"
+
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        title="Someone else",
+        unique_id="tedee_1",
+        data=dict(entry.data) | {CONF_ACCOUNT_ID: 1},
+    )
+    other.add_to_hass(hass)
+    result = _check(await other.start_reauth_flow(hass))
+    result = await _submit(hass, result, _tedee_input("demo-tedee-personal-key"))
+    assert result["reason"] == "wrong_account"
+
+
+async def test_simulator_doorflow(hass: HomeAssistant, sim: Simulator) -> None:
+    """The demo DoorFlow key signs in after a transient server error."""
+    await sim.control("POST", "faults", {"kind": "status", "status": 503, "count": 1})
+    result = await _start(hass, "doorflow")
+    result = await _submit(hass, result, _doorflow_input("demo-doorflow-api-key", sim.url))
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    result = await _submit(hass, result, _doorflow_input("demo-doorflow-api-key", sim.url))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Demo Office"
+    assert result["result"].unique_id == "doorflow_7001"
+    assert result["data"][CONF_ACCOUNT_ID] == 7001
+
+
+async def test_strings_load_in_home_assistant(hass: HomeAssistant) -> None:
+    """Home Assistant loads the flow's strings for the frontend."""
+    strings = await async_get_translations(hass, "en", "config", {DOMAIN})
+    assert strings[f"component.{DOMAIN}.config.step.tedee.title"] == "Sign in to Tedee"
+    assert strings[f"component.{DOMAIN}.config.error.invalid_token"]
+    options = await async_get_translations(hass, "en", "options", {DOMAIN})
+    assert options[f"component.{DOMAIN}.options.step.init.data.poll_interval"]
+    selectors = await async_get_translations(hass, "en", "selector", {DOMAIN})
+    assert selectors[f"component.{DOMAIN}.selector.token_type.options.bearer"]
