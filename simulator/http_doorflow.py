@@ -355,7 +355,7 @@ class DoorFlowApi:
         parts = urlsplit(redirect_uri)
         joined = "&".join(p for p in (parts.query, urlencode(params)) if p)
         location = urlunsplit((parts.scheme, parts.netloc, parts.path, joined, parts.fragment))
-        raise web.HTTPFound(location)
+        return web.Response(status=302, headers={"Location": location})
 
     def _client(self, request: web.Request, form: dict[str, Any]) -> tuple[OAuthClient, bool]:
         """Return the calling client and whether it proved its secret."""

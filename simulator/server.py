@@ -124,8 +124,9 @@ async def world_middleware(request: web.Request, handler: Handler) -> web.Stream
         try:
             response = await handler(request)
         except web.HTTPException as exc:
-            status = exc.status
-            response = exc if status < 400 else api_error(request, status, exc.reason)
+            if exc.status < 400:
+                raise
+            response = api_error(request, exc.status, exc.reason)
         except Exception:
             _LOGGER.exception("Simulator handler failed for %s %s", request.method, path)
             response = api_error(request, 500, "Internal server error (simulator bug)")
@@ -177,9 +178,11 @@ class SimulatorServer:
 
     async def start(self) -> None:
         """Bind the socket and start serving."""
-        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        runner = web.AppRunner(
+            self.app, access_log=None, handle_signals=False, shutdown_timeout=1.0
+        )
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self._requested_port, shutdown_timeout=1.0)
+        site = web.TCPSite(runner, self.host, self._requested_port)
         try:
             await site.start()
         except BaseException:
