@@ -107,21 +107,20 @@ class DoorFlowClient:
         base_url: str = DEFAULT_BASE_URL,
         request_timeout: float = 20.0,
     ) -> None:
-        given = [value for value in (api_key, access_token, token_provider) if value is not None]
-        if len(given) != 1:
+        if len([value for value in (api_key, access_token, token_provider) if value]) != 1:
             raise ValueError("give exactly one of api_key, access_token or token_provider")
         self._session = session
         self._token_provider = token_provider
-        self._secrets: set[str] = set()
-        self._authorization: str | None = None
-        if api_key is not None:
+        self._secrets: tuple[str, ...] = ()
+        self._authorization = ""
+        if api_key:
             basic = base64.b64encode(f"{api_key}:X".encode()).decode("ascii")
             self._authorization = f"Basic {basic}"
-            self._secrets.update({api_key, basic})
+            self._secrets = (api_key, basic)
             self._auth_kind = "api_key"
-        elif access_token is not None:
+        elif access_token:
             self._authorization = f"Bearer {access_token}"
-            self._secrets.add(access_token)
+            self._secrets = (access_token,)
             self._auth_kind = "access_token"
         else:
             self._auth_kind = "token_provider"
@@ -134,17 +133,16 @@ class DoorFlowClient:
     async def _authorization_header(self) -> str:
         """Return the Authorization header; ask the token provider for a fresh token."""
         if self._token_provider is None:
-            assert self._authorization is not None
             return self._authorization
         token = await self._token_provider()
-        self._secrets.add(token)
+        if token:
+            self._secrets = (token,)  # only the token in use can come back in an answer
         return f"Bearer {token}"
 
     def _scrub(self, text: str) -> str:
         """Shorten text from the server and blank out any credential in it."""
         for secret in self._secrets:
-            if secret:
-                text = text.replace(secret, "***")
+            text = text.replace(secret, "***")
         return text[:_MAX_DETAIL]
 
     def _detail(self, body: object) -> str:
@@ -218,13 +216,14 @@ class DoorFlowClient:
             raise DoorFlowBadResponseError(f"{method} {path}: HTTP {status} body is not JSON")
         return _Response(status, decoded, response_headers)
 
-    def _raise_for_command(self, response: _Response, what: str) -> None:
+    def _raise_for_command(self, response: _Response, what: str, hint: str = "") -> None:
         """Turn the 400/404/422 of a door command into a DoorFlowOperationError."""
         if response.status == 404:
             raise DoorFlowOperationError(f"{what}: not found", reason=OperationFailure.NOT_FOUND)
         if response.status in (400, 422):
+            detail = self._detail(response.body) or (f" ({hint})" if hint else "")
             raise DoorFlowOperationError(
-                f"{what}: refused{self._detail(response.body)}", reason=OperationFailure.REFUSED
+                f"{what}: refused ({response.status}){detail}", reason=OperationFailure.REFUSED
             )
 
     async def get_account(self) -> Account:
@@ -261,7 +260,12 @@ class DoorFlowClient:
         return Channel.from_json(response.body)
 
     async def _command(
-        self, channel_id: int, action: str, body: Mapping[str, object] | None = None
+        self,
+        channel_id: int,
+        action: str,
+        body: Mapping[str, object] | None = None,
+        *,
+        hint: str = "",
     ) -> object:
         """POST a door command and return the body of its success answer."""
         response = await self._request(
@@ -270,12 +274,13 @@ class DoorFlowClient:
             body=body,
             expected_error_status=_COMMAND_ERRORS,
         )
-        self._raise_for_command(response, f"{action} channel {channel_id}")
+        self._raise_for_command(response, f"{action} channel {channel_id}", hint)
         return response.body
 
     async def admit(self, channel_id: int) -> AdmissionRequest:
         """Ask for a momentary unlock (normal mode only); return the admission request."""
-        return AdmissionRequest.from_json(await self._command(channel_id, "admit"))
+        body = await self._command(channel_id, "admit", hint="the door is not in normal mode")
+        return AdmissionRequest.from_json(body)
 
     async def get_admission_request(self, admission_id: int) -> AdmissionRequest:
         """Return how an admit is going."""
