@@ -787,6 +787,18 @@ async def test_an_unreachable_server_is_a_connection_error(sim: Sim) -> None:
     assert_no_secret(info.value, API_KEY)
 
 
+async def test_endless_redirects_do_not_chain_the_request_headers(tiny: Any) -> None:
+    async def handler(request: web.Request) -> web.Response:
+        raise web.HTTPFound(request.path)
+
+    client = await tiny(handler)
+    with pytest.raises(DoorFlowConnectionError, match="TooManyRedirects") as info:
+        await client.get_account()
+    assert info.value.__cause__ is None
+    assert info.value.__suppress_context__
+    assert_no_secret(info.value, API_KEY, BASIC)
+
+
 async def test_a_body_that_is_not_text(tiny: Any) -> None:
     async def handler(request: web.Request) -> web.Response:
         return web.Response(body=b"\xff\xfe\xfa", content_type="application/json", charset="utf-8")

@@ -185,6 +185,9 @@ class DoorFlowClient:
                 response_headers = response.headers
         except TimeoutError as err:
             raise DoorFlowConnectionError(f"{method} {path}: timed out") from err
+        except aiohttp.ClientResponseError as err:
+            # Not chained: its request_info holds our request headers, Authorization included.
+            raise DoorFlowConnectionError(f"{method} {path}: {type(err).__name__}") from None
         except aiohttp.ClientError as err:
             raise DoorFlowConnectionError(f"{method} {path}: {type(err).__name__}") from err
         except UnicodeDecodeError as err:
