@@ -373,3 +373,10 @@ async def test_lock_list_limit_for_personal_keys(sim: Sim) -> None:
     assert int(limited.headers["Retry-After"]) == 600
     bearer = await sim.tedee("GET", "/my/lock", token=TEDEE_BEARER, scheme="Bearer")
     assert bearer.status == 200
+
+
+async def test_wrong_verb_is_enveloped_405(sim: Sim) -> None:
+    answer = await sim.tedee("GET", "/my/gate/sync")
+    assert answer.status == 405
+    assert answer.body["statusCode"] == 405
+    assert answer.headers["API-Supported-Versions"] == "v1.36, v37"
