@@ -1,0 +1,268 @@
+"""Binary sensors: door, charging, connectivity, semi-locked, uncalibrated, pull spring, gates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.entity import EntityCategory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.door_access.const import DOMAIN
+
+from .conftest import Simulator
+
+
+async def _advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    """Move time forward and let the coordinator's background poll finish."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def _set_lock(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    lock_id: int,
+    **fields: Any,
+) -> None:
+    """Change a lock in the simulated cloud, then let the coordinator poll it."""
+    await simulator.control("PATCH", f"tedee/locks/{lock_id}", fields)
+    await _advance(hass, freezer, 21)
+
+
+async def _set_gate(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    gate_id: int,
+    **fields: Any,
+) -> None:
+    """Change a gate (live and BleBox side), then wait for the coordinator's gate refresh."""
+    await simulator.control("PATCH", f"tedee/gates/{gate_id}", fields)
+    await _advance(hass, freezer, init_gate_interval(hass) + 1)
+
+
+def init_gate_interval(hass: HomeAssistant) -> float:
+    """Return the gate refresh interval of the loaded entry."""
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    return float(entry.runtime_data.gate_interval)
+
+
+def _state(hass: HomeAssistant, entity_id: str) -> str:
+    """Return an entity's state, failing clearly when it does not exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+def _enable(hass: HomeAssistant, unique_id: str, object_id: str) -> None:
+    """Register an entity that is disabled by default as enabled, before setup."""
+    er.async_get(hass).async_get_or_create(
+        "binary_sensor", DOMAIN, unique_id, suggested_object_id=object_id, disabled_by=None
+    )
+
+
+async def test_entities_of_the_home(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    """Every lock and gate gets its binary sensors, with the documented classes."""
+    assert _state(hass, "binary_sensor.front_door_door") == STATE_OFF
+    assert _state(hass, "binary_sensor.front_door_charging") == STATE_OFF
+    assert _state(hass, "binary_sensor.office_charging") == STATE_ON
+    assert _state(hass, "binary_sensor.front_door_connectivity") == STATE_ON
+    assert _state(hass, "binary_sensor.front_door_semi_locked") == STATE_OFF
+    assert _state(hass, "binary_sensor.front_door_pull_spring") == STATE_ON
+    assert _state(hass, "binary_sensor.office_pull_spring") == STATE_OFF
+    assert _state(hass, "binary_sensor.driveway_gate_connectivity") == STATE_ON
+    assert _state(hass, "binary_sensor.garden_gate_connectivity") == STATE_OFF  # unlinked
+    assert _state(hass, "binary_sensor.garage_door_connectivity") == STATE_OFF  # disconnected
+
+    registry = er.async_get(hass)
+    door = registry.async_get("binary_sensor.front_door_door")
+    assert door is not None
+    assert door.unique_id == "tedee-1001-door"
+    assert door.original_device_class == "door"
+    connectivity = registry.async_get("binary_sensor.front_door_connectivity")
+    assert connectivity is not None
+    assert connectivity.entity_category is EntityCategory.DIAGNOSTIC
+    uncalibrated = registry.async_get("binary_sensor.front_door_lock_uncalibrated")
+    assert uncalibrated is not None
+    assert uncalibrated.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert uncalibrated.original_device_class == "problem"
+    assert hass.states.get("binary_sensor.front_door_lock_uncalibrated") is None
+    gate = registry.async_get("binary_sensor.driveway_gate_connectivity")
+    assert gate is not None
+    assert gate.unique_id == "tedee-501-connectivity"
+    assert gate.original_device_class == "connectivity"
+    assert hass.states.get("binary_sensor.front_door_semi_locked").name == (  # type: ignore[union-attr]
+        "Front door Semi-locked"
+    )
+
+
+async def test_door_sensor_only_for_locks_that_report_one(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """No door entity for a lock without door state, nor for one without state at setup."""
+    registry = er.async_get(hass)
+    assert registry.async_get_entity_id("binary_sensor", DOMAIN, "tedee-1001-door")
+    assert registry.async_get_entity_id("binary_sensor", DOMAIN, "tedee-1004-door")
+    assert registry.async_get_entity_id("binary_sensor", DOMAIN, "tedee-1002-door") is None
+    assert registry.async_get_entity_id("binary_sensor", DOMAIN, "tedee-1003-door") is None
+
+
+async def test_no_door_sensor_when_not_paired(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """A lock reporting doorState NotPaired at setup gets no door entity."""
+    await simulator.control("PATCH", "tedee/locks/1001", {"doorState": 0})
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    registry = er.async_get(hass)
+    assert registry.async_get_entity_id("binary_sensor", DOMAIN, "tedee-1001-door") is None
+
+
+@pytest.mark.parametrize(
+    ("door_state", "expected"),
+    [
+        (0, STATE_UNAVAILABLE),  # NotPaired
+        (1, STATE_UNAVAILABLE),  # Disconnected
+        (2, STATE_ON),  # Opened
+        (3, STATE_OFF),  # Closed
+        (4, STATE_UNAVAILABLE),  # Uncalibrated
+        (None, STATE_UNAVAILABLE),  # no longer reported
+        (42, STATE_UNKNOWN),  # not in the docs
+    ],
+)
+async def test_door_states(  # noqa: PLR0917
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    door_state: int | None,
+    expected: str,
+) -> None:
+    """Every documented door state, a missing one and an unknown one."""
+    await _set_lock(hass, simulator, freezer, 1001, doorState=door_state)
+    assert _state(hass, "binary_sensor.front_door_door") == expected
+
+
+async def test_lock_without_state(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Cut off from its bridge: state sensors unavailable, connectivity off, settings kept."""
+    assert _state(hass, "binary_sensor.garage_side_door_charging") == STATE_UNAVAILABLE
+    assert _state(hass, "binary_sensor.garage_side_door_semi_locked") == STATE_UNAVAILABLE
+    assert _state(hass, "binary_sensor.garage_side_door_connectivity") == STATE_OFF
+    assert _state(hass, "binary_sensor.garage_side_door_pull_spring") == STATE_ON
+
+    await _set_lock(hass, simulator, freezer, 1001, isConnected=False)
+    assert _state(hass, "binary_sensor.front_door_door") == STATE_UNAVAILABLE
+    assert _state(hass, "binary_sensor.front_door_charging") == STATE_UNAVAILABLE
+    assert _state(hass, "binary_sensor.front_door_connectivity") == STATE_OFF
+    assert _state(hass, "binary_sensor.front_door_pull_spring") == STATE_ON
+
+    await _set_lock(hass, simulator, freezer, 1003, isConnected=True)
+    assert _state(hass, "binary_sensor.garage_side_door_connectivity") == STATE_ON
+    assert _state(hass, "binary_sensor.garage_side_door_charging") == STATE_OFF
+
+
+async def test_charging(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Charging follows isCharging."""
+    await _set_lock(hass, simulator, freezer, 1001, isCharging=True)
+    assert _state(hass, "binary_sensor.front_door_charging") == STATE_ON
+    await _set_lock(hass, simulator, freezer, 1001, isCharging=False)
+    assert _state(hass, "binary_sensor.front_door_charging") == STATE_OFF
+
+
+@pytest.mark.parametrize(
+    ("tedee_state", "semi_locked", "uncalibrated"),
+    [
+        (0, STATE_OFF, STATE_ON),
+        (1, STATE_OFF, STATE_OFF),
+        (2, STATE_OFF, STATE_OFF),
+        (3, STATE_ON, STATE_OFF),
+        (6, STATE_OFF, STATE_OFF),
+        (9, STATE_OFF, STATE_OFF),
+        (18, STATE_OFF, STATE_OFF),
+        (77, STATE_OFF, STATE_OFF),
+    ],
+)
+async def test_semi_locked_and_uncalibrated(  # noqa: PLR0917
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    tedee_state: int,
+    semi_locked: str,
+    uncalibrated: str,
+) -> None:
+    """Semi-locked is on in state 3; the (opt-in) uncalibrated problem in state 0."""
+    _enable(hass, "tedee-1004-uncalibrated", "office_lock_uncalibrated")
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert _state(hass, "binary_sensor.office_lock_uncalibrated") == STATE_OFF
+
+    await _set_lock(hass, simulator, freezer, 1004, state=tedee_state)
+    assert _state(hass, "binary_sensor.office_semi_locked") == semi_locked
+    assert _state(hass, "binary_sensor.office_lock_uncalibrated") == uncalibrated
+
+
+async def test_pull_spring_setting(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """The pull spring sensor follows the lock's setting."""
+    await _set_lock(hass, simulator, freezer, 1004, pullSpringEnabled=True)
+    assert _state(hass, "binary_sensor.office_pull_spring") == STATE_ON
+    await _set_lock(hass, simulator, freezer, 1001, pullSpringEnabled=False)
+    assert _state(hass, "binary_sensor.front_door_pull_spring") == STATE_OFF
+
+
+async def test_gate_connectivity(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """A gate is connected only when it is both online and linked in BleBox."""
+    await _set_gate(hass, simulator, freezer, 503, isConnected=True)
+    assert _state(hass, "binary_sensor.garage_door_connectivity") == STATE_ON
+    await _set_gate(hass, simulator, freezer, 502, isPresentInExternal=True)
+    assert _state(hass, "binary_sensor.garden_gate_connectivity") == STATE_ON
+    await _set_gate(hass, simulator, freezer, 501, isConnected=False)
+    assert _state(hass, "binary_sensor.driveway_gate_connectivity") == STATE_OFF
+
+
+async def test_removed_gate_loses_its_entities(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """A gate removed from the account no longer shows a state."""
+    await simulator.control("DELETE", "tedee/gates/501")
+    await _advance(hass, freezer, init_gate_interval(hass) + 1)
+    state = hass.states.get("binary_sensor.driveway_gate_connectivity")
+    assert state is None or state.state == STATE_UNAVAILABLE
