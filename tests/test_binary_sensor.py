@@ -102,7 +102,7 @@ async def test_entities_of_the_home(hass: HomeAssistant, init_integration: MockC
     assert gate is not None
     assert gate.unique_id == "tedee-501-connectivity"
     assert gate.original_device_class == "connectivity"
-    assert hass.states.get("binary_sensor.front_door_semi_locked").name == (  # type: ignore[union-attr]
+    assert hass.states.get("binary_sensor.front_door_semi_locked").name == (
         "Front door Semi-locked"
     )
 

@@ -52,7 +52,7 @@ async def test_press_opens_the_gate(
     await _press(hass, DRIVEWAY)
     assert simulator.world.tedee.gates[501].opened == 1
     assert await simulator.count("POST /api/{version}/my/gate/{id}/operation/unlock") == 1
-    assert hass.states.get(DRIVEWAY).state != STATE_UNKNOWN  # type: ignore[union-attr]
+    assert hass.states.get(DRIVEWAY).state != STATE_UNKNOWN
 
 
 @pytest.mark.parametrize(

@@ -105,7 +105,7 @@ async def test_entities_and_device(hass: HomeAssistant, init_integration: MockCo
     assert state is not None
     assert state.name == "Front door"
     assert state.state == "locked"
-    assert hass.states.get(BACK).state == "unlocked"  # type: ignore[union-attr]
+    assert hass.states.get(BACK).state == "unlocked"
 
 
 @pytest.mark.parametrize(
@@ -135,7 +135,7 @@ async def test_lock_states(  # noqa: PLR0917
 ) -> None:
     """Every documented state (and an undocumented one) maps to a lock state."""
     await _set_lock(hass, simulator, freezer, 1004, state=tedee_state)
-    assert hass.states.get(OFFICE).state == expected  # type: ignore[union-attr]
+    assert hass.states.get(OFFICE).state == expected
 
 
 async def test_failed_state_change_shows_jammed(
@@ -146,9 +146,9 @@ async def test_failed_state_change_shows_jammed(
 ) -> None:
     """A state change result above 0 means jammed, whatever the position."""
     await _set_lock(hass, simulator, freezer, 1004, stateChangeResult=1)
-    assert hass.states.get(OFFICE).state == "jammed"  # type: ignore[union-attr]
+    assert hass.states.get(OFFICE).state == "jammed"
     await _set_lock(hass, simulator, freezer, 1004, stateChangeResult=0)
-    assert hass.states.get(OFFICE).state == "locked"  # type: ignore[union-attr]
+    assert hass.states.get(OFFICE).state == "locked"
 
 
 async def test_lock_without_state_is_unavailable(
@@ -158,11 +158,11 @@ async def test_lock_without_state_is_unavailable(
     simulator: Simulator,
 ) -> None:
     """A lock cut off from its bridge (state null) is unavailable until it reports again."""
-    assert hass.states.get(GARAGE).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
+    assert hass.states.get(GARAGE).state == STATE_UNAVAILABLE
     await _set_lock(hass, simulator, freezer, 1003, isConnected=True)
-    assert hass.states.get(GARAGE).state == "locked"  # type: ignore[union-attr]
+    assert hass.states.get(GARAGE).state == "locked"
     await _set_lock(hass, simulator, freezer, 1001, isConnected=False)
-    assert hass.states.get(FRONT).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
+    assert hass.states.get(FRONT).state == STATE_UNAVAILABLE
 
 
 async def test_removed_lock_is_unavailable_or_gone(
@@ -185,15 +185,15 @@ async def test_open_feature_follows_pull_spring_setting(
     simulator: Simulator,
 ) -> None:
     """Only a lock with its pull spring enabled offers open."""
-    assert hass.states.get(FRONT).attributes[ATTR_SUPPORTED_FEATURES] == LockEntityFeature.OPEN  # type: ignore[union-attr]
-    assert hass.states.get(OFFICE).attributes[ATTR_SUPPORTED_FEATURES] == 0  # type: ignore[union-attr]
+    assert hass.states.get(FRONT).attributes[ATTR_SUPPORTED_FEATURES] == LockEntityFeature.OPEN
+    assert hass.states.get(OFFICE).attributes[ATTR_SUPPORTED_FEATURES] == 0
     with pytest.raises(ServiceNotSupported):
         await hass.services.async_call(LOCK_DOMAIN, "open", {ATTR_ENTITY_ID: OFFICE}, blocking=True)
 
     await _set_lock(hass, simulator, freezer, 1004, pullSpringEnabled=True)
-    assert hass.states.get(OFFICE).attributes[ATTR_SUPPORTED_FEATURES] == LockEntityFeature.OPEN  # type: ignore[union-attr]
+    assert hass.states.get(OFFICE).attributes[ATTR_SUPPORTED_FEATURES] == LockEntityFeature.OPEN
     await _set_lock(hass, simulator, freezer, 1001, pullSpringEnabled=False)
-    assert hass.states.get(FRONT).attributes[ATTR_SUPPORTED_FEATURES] == 0  # type: ignore[union-attr]
+    assert hass.states.get(FRONT).attributes[ATTR_SUPPORTED_FEATURES] == 0
 
 
 async def test_lock_goes_through_locking(
@@ -207,7 +207,7 @@ async def test_lock_goes_through_locking(
     await _run_action(hass, freezer, _call(hass, "lock", BACK))
     assert seen[0] == "locking"
     assert seen[-1] == "locked"
-    assert hass.states.get(BACK).state == "locked"  # type: ignore[union-attr]
+    assert hass.states.get(BACK).state == "locked"
     assert simulator.world.tedee.locks[1002].state == 6
     assert await simulator.count("POST /api/{version}/my/lock/{id}/operation/lock") == 1
 
@@ -222,7 +222,7 @@ async def test_unlock_goes_through_unlocking(
     seen = _record_states(hass, OFFICE)
     await _run_action(hass, freezer, _call(hass, "unlock", OFFICE))
     assert seen[0] == "unlocking"
-    assert hass.states.get(OFFICE).state == "unlocked"  # type: ignore[union-attr]
+    assert hass.states.get(OFFICE).state == "unlocked"
     assert simulator.world.tedee.locks[1004].state == 2
 
 
@@ -262,7 +262,7 @@ async def test_open_pulls_the_spring(
     seen = _record_states(hass, FRONT)
     await _run_action(hass, freezer, _call(hass, "open", FRONT))
     assert "opening" in seen
-    assert hass.states.get(FRONT).state == "open"  # type: ignore[union-attr]
+    assert hass.states.get(FRONT).state == "open"
     assert await simulator.count("POST /api/{version}/my/lock/{id}/operation/pull") == 1
 
 
@@ -279,7 +279,7 @@ async def test_jam_raises_translated_error(
     assert err.value.translation_key == "lock_jammed"
     assert err.value.translation_domain == "door_access"
     assert "jammed" in str(err.value)
-    assert hass.states.get(BACK).state == "jammed"  # type: ignore[union-attr]
+    assert hass.states.get(BACK).state == "jammed"
 
 
 async def test_operation_that_never_finishes_times_out(

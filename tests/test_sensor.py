@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -114,6 +115,33 @@ async def test_last_state_change(
 
     await _set_lock(hass, simulator, freezer, 1004, isConnected=False)
     assert _state(hass, "sensor.office_last_state_change") == STATE_UNAVAILABLE
+
+
+async def test_last_state_change_without_offset_is_utc(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """A time the cloud sends without an offset is read as UTC (HA needs aware times)."""
+    er.async_get(hass).async_get_or_create(
+        "sensor",
+        DOMAIN,
+        "tedee-1004-last_state_change",
+        suggested_object_id="office_last_state_change",
+        disabled_by=None,
+    )
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator = mock_config_entry.runtime_data
+    lock = coordinator.data.locks[1004]
+    naive = datetime(2026, 5, 1, 12, 30, 15)
+    locks = {
+        **coordinator.data.locks,
+        1004: replace(lock, status=replace(lock.status, last_state_changed=naive)),
+    }
+    coordinator.async_set_updated_data(replace(coordinator.data, locks=locks))
+    await hass.async_block_till_done()
+    assert _state(hass, "sensor.office_last_state_change") == "2026-05-01T12:30:15+00:00"
 
 
 async def test_pull_spring_duration(

@@ -36,8 +36,6 @@ def _plain(value: Any) -> Any:
         return _plain(asdict(value))
     if isinstance(value, dict):
         return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_plain(item) for item in value]
     if isinstance(value, Enum):
         return value.name
     if isinstance(value, datetime):
