@@ -199,8 +199,8 @@ class Child:
             return ""
         return "\n".join(text.splitlines()[-lines:])
 
-    def stop(self, timeout: float) -> None:
-        """Ask the process group to end (SIGTERM), then kill it after ``timeout`` seconds."""
+    def stop(self, timeout: float) -> int:
+        """Ask the process group to end (SIGTERM), kill it after ``timeout`` s; return the code."""
         if self.alive():
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGTERM)
@@ -211,7 +211,7 @@ class Child:
         # Whatever it left behind in its group goes too.
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
+        return self.process.wait()
 
 
 def ensure_port_free(port: int, what: str) -> None:
@@ -555,8 +555,8 @@ class Demo:
         )
 
     def entry_states(self, api: HomeAssistantApi) -> dict[str, str]:
-        """Return the Door Access entries' states by cloud-ish title."""
-        return {f"{e['title']} ({e['entry_id'][:6]})": e["state"] for e in api.entries()}
+        """Return the Door Access entries' states by title."""
+        return {entry["title"]: entry["state"] for entry in api.entries()}
 
     def check(self, api: HomeAssistantApi) -> list[str]:
         """Verify the demo through the REST API; return the problems found."""
@@ -627,7 +627,7 @@ def print_banner(demo: Demo, notes: list[str]) -> None:
     shown = "localhost" if options.host in ("127.0.0.1", "0.0.0.0", "::") else options.host
     config = str(options.config)
     if options.host_root:
-        config = f"{options.host_root}{config}  (inside the environment: {options.config})"
+        config = f"{options.host_root}{config}"
     sim = demo.sim_url
     lines = [
         "",
@@ -640,7 +640,7 @@ def print_banner(demo: Demo, notes: list[str]) -> None:
         f"    curl -X PATCH {sim}/_control/tedee/locks/1001 -d '{{\"state\":2}}'",
         f"    curl -X PATCH {sim}/_control/tedee/locks/1001 -d '{{\"state\":6}}'   (lock it)",
         f"  Config folder    {config}",
-        f"  Logs             home-assistant.log, simulator.log in {options.config}",
+        "  Logs             home-assistant.log, simulator.log in the config folder",
         "  Stop             Ctrl-C (stops Home Assistant and the simulator)",
         *(f"  Note             {note}" for note in notes),
         "=" * 72,
@@ -690,6 +690,7 @@ def run(options: Options) -> int:
                 f"in {time.monotonic() - started:.1f} s"
             )
         else:
+            demo.wait_running(api)
             say(f"ready after {time.monotonic() - started:.1f} s")
             print_banner(demo, notes)
             while all(child.alive() for child in demo.children()):
@@ -711,7 +712,7 @@ def run(options: Options) -> int:
         with signals_ignored():
             if demo.hass is not None:
                 say("stopping Home Assistant ...")
-                demo.hass.stop(HASS_STOP_TIMEOUT)
+                say(f"Home Assistant exited with code {demo.hass.stop(HASS_STOP_TIMEOUT)}")
             if demo.simulator is not None:
                 demo.simulator.stop(10)
             if demo.children():
