@@ -1,0 +1,1 @@
+"""End-to-end tests: real processes (simulator, Home Assistant) talking over loopback."""

@@ -1,0 +1,88 @@
+"""The local demo, end to end: `scripts/demo_orchestrator.py --check` on free loopback ports.
+
+It starts the simulator and a real `hass` process, onboards the demo user, adds the Tedee and
+DoorFlow entries through the config flow's REST API, checks the entities and an unlock, then
+stops everything. This is what `./scripts/demo --check` runs inside the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+import socket
+import subprocess
+import sys
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ORCHESTRATOR = ROOT / "scripts" / "demo_orchestrator.py"
+
+pytestmark = pytest.mark.timeout(240)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _answers(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_demo_check(tmp_path: Path, socket_enabled: None) -> None:
+    """The demo comes up, is usable through the REST API and stops cleanly."""
+    port, sim_port = _free_port(), _free_port()
+    config = tmp_path / "demo-config"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOOR_ACCESS_")}
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ORCHESTRATOR),
+            "--check",
+            "--config",
+            str(config),
+            "--port",
+            str(port),
+            "--sim-port",
+            str(sim_port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=200,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    hass_log = config / "home-assistant.log"
+    log_tail = hass_log.read_text(errors="replace")[-4000:] if hass_log.exists() else ""
+    assert result.returncode == 0, f"{output}\n--- home-assistant.log (end) ---\n{log_tail}"
+
+    assert f"simulator: up at http://127.0.0.1:{sim_port} (scenario 'home')" in output
+    assert "onboarding: created the user 'demo'" in output
+    assert "onboarding: done" in output
+    assert "config entry Tedee: created (Demo User)" in output
+    assert "check: 4 locks: " in output
+    assert "lock.front_door" in output
+    assert "check: 3 buttons: " in output
+    assert "check: lock.unlock lock." in output
+    assert "'Demo User': 'loaded'" in output
+    assert "demo check passed" in output
+    assert "Home Assistant exited with code 0" in output
+
+    # The config folder holds the rendered configuration and a link to the live integration.
+    configuration = (config / "configuration.yaml").read_text()
+    assert f"server_port: {port}" in configuration
+    assert "\ndefault_config:" not in configuration
+    link = config / "custom_components" / "door_access"
+    assert link.is_symlink()
+    assert link.resolve() == ROOT / "custom_components" / "door_access"
+
+    # Nothing is left running.
+    assert not _answers(port)
+    assert not _answers(sim_port)
