@@ -98,7 +98,10 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="address Home Assistant listens on (default 127.0.0.1; 0.0.0.0 for the LAN)",
     )
     parser.add_argument(
-        "--port", type=int, default=int(env.get("DOOR_ACCESS_PORT", "8123")), help="HA port"
+        "--port",
+        type=int,
+        default=int(env.get("DOOR_ACCESS_PORT", "8123")),
+        help="Home Assistant port (default 8123)",
     )
     parser.add_argument(
         "--sim-port",
@@ -558,6 +561,24 @@ class Demo:
         """Return the Door Access entries' states by title."""
         return {entry["title"]: entry["state"] for entry in api.entries()}
 
+    def entry_notes(self, api: HomeAssistantApi) -> list[str]:
+        """Wait (briefly) for the entries to settle; return a note for each one not loaded."""
+
+        def settled() -> dict[str, str] | None:
+            states = self.entry_states(api)
+            busy = {"not_loaded", "setup_in_progress", "unload_in_progress"}
+            return None if busy & set(states.values()) else states
+
+        try:
+            states = wait_until("the config entries to settle", settled, 20)
+        except DemoError:
+            states = self.entry_states(api)
+        return [
+            f"config entry {title!r} is {state!r} (details in home-assistant.log)"
+            for title, state in states.items()
+            if state != "loaded"
+        ]
+
     def check(self, api: HomeAssistantApi) -> list[str]:
         """Verify the demo through the REST API; return the problems found."""
         self.wait_running(api)
@@ -643,6 +664,11 @@ def print_banner(demo: Demo, notes: list[str]) -> None:
         "  Logs             home-assistant.log, simulator.log in the config folder",
         "  Stop             Ctrl-C (stops Home Assistant and the simulator)",
         *(f"  Note             {note}" for note in notes),
+        *(
+            [f"  WARNING          listening on {options.host}: the demo login is public"]
+            if options.host not in ("127.0.0.1", "localhost", "::1")
+            else []
+        ),
         "=" * 72,
         "",
     ]
@@ -691,6 +717,7 @@ def run(options: Options) -> int:
             )
         else:
             demo.wait_running(api)
+            notes.extend(demo.entry_notes(api))
             say(f"ready after {time.monotonic() - started:.1f} s")
             print_banner(demo, notes)
             while all(child.alive() for child in demo.children()):
