@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-import time
 from typing import Any
 
 import aiohttp
@@ -75,15 +73,14 @@ def scenario_name() -> str:
 
 
 @pytest.fixture
-async def simulator(scenario_name: str) -> AsyncIterator[Simulator]:
-    """Run the cloud simulator on 127.0.0.1 with the test clock (frozen time moves it too)."""
-    world = World(
-        load_scenario(scenario_name),
-        clock=time.monotonic,
-        utcnow=lambda: datetime.now(UTC),
-        seed=1,
-        ambient=False,
-    )
+async def simulator(scenario_name: str, socket_enabled: None) -> AsyncIterator[Simulator]:
+    """Run the cloud simulator on 127.0.0.1 with the test clock (frozen time moves it too).
+
+    `socket_enabled` lifts pytest-socket's block; connections stay limited to 127.0.0.1.
+    """
+    # No clock given: the simulator reads time.monotonic() and datetime.now() at each request,
+    # so the `freezer` fixture moves the simulated clouds together with Home Assistant.
+    world = World(load_scenario(scenario_name), seed=1, ambient=False)
     async with (
         SimulatorServer(world, host="127.0.0.1", port=0) as server,
         aiohttp.ClientSession() as session,

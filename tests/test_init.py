@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 import logging
 
@@ -32,11 +33,17 @@ from .conftest import Simulator
 SYNC = "GET /api/{version}/my/lock/sync"
 
 
-async def _advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+async def _advance(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    seconds: float,
+    *,
+    wait_background_tasks: bool = True,
+) -> None:
     """Move time forward and let every timer that fell due run."""
     freezer.tick(timedelta(seconds=seconds))
     async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=wait_background_tasks)
 
 
 def _coordinator(entry: MockConfigEntry) -> TedeeCoordinator:
@@ -86,7 +93,9 @@ async def test_locks_through_bridge_name_it_as_via_device(
     bridged = [lock for lock in coordinator.data.locks.values() if lock.bridge_id]
     assert bridged
     for lock in bridged:
-        device = registry.async_get_device(identifiers={(DOMAIN, f"tedee-{lock.id}")})
+        device = registry.async_get_device_by_identifier(
+            (DOMAIN, f"tedee-{lock.id}"), init_integration.entry_id
+        )
         assert device is not None
         bridge = registry.async_get(device.via_device_id or "")
         assert bridge is not None
@@ -95,9 +104,9 @@ async def test_locks_through_bridge_name_it_as_via_device(
 
 async def test_cloud_down_at_start_retries_then_loads(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     mock_config_entry: MockConfigEntry,
     simulator: Simulator,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """A cloud outage at startup leaves the entry retrying; it loads once the cloud answers."""
     await simulator.control("POST", "faults", {"kind": "status", "status": 503})
@@ -126,9 +135,9 @@ async def test_revoked_token_at_start_asks_for_reauth(
 
 async def test_revoked_token_while_running_asks_for_reauth(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     simulator: Simulator,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """A token refused mid-run starts the reauth flow."""
     await simulator.control("POST", "tokens/revoke", {"token": "demo-tedee-personal-key"})
@@ -139,9 +148,9 @@ async def test_revoked_token_while_running_asks_for_reauth(
 
 async def test_one_bulk_sync_per_interval(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     simulator: Simulator,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """Each poll is one bulk lock sync; there are never two within 20 s."""
     assert await _sync_count(simulator) == 0  # startup reads the full list instead
@@ -156,24 +165,28 @@ async def test_one_bulk_sync_per_interval(
 
 async def test_manual_refresh_is_coalesced_into_the_next_slot(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     simulator: Simulator,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """update_entity right after a poll waits for the 20 s slot instead of an extra call."""
     assert await async_setup_component(hass, "homeassistant", {})
     await _advance(hass, freezer, 20)
     assert await _sync_count(simulator) == 1
-    entity_id = _lock_entity_ids(hass, init_integration)[0]
-    for _ in range(3):
-        hass.async_create_task(
+    entity_ids = _lock_entity_ids(hass, init_integration)
+    # Plain tasks: the refreshes wait for the slot, and waiting for them here would never end.
+    refreshes = [
+        asyncio.get_running_loop().create_task(
             hass.services.async_call(
                 "homeassistant", "update_entity", {"entity_id": entity_id}, blocking=True
             )
         )
-    await _advance(hass, freezer, 5)
+        for entity_id in entity_ids
+    ]
+    await _advance(hass, freezer, 5, wait_background_tasks=False)
     assert await _sync_count(simulator) == 1
-    await _advance(hass, freezer, 16)
+    await _advance(hass, freezer, 16, wait_background_tasks=False)
+    await asyncio.gather(*refreshes)
     assert await _sync_count(simulator) == 2
     log = await simulator.requests()
     assert log["by_status"].get("429", 0) == 0
@@ -181,9 +194,9 @@ async def test_manual_refresh_is_coalesced_into_the_next_slot(
 
 async def test_rate_limit_keeps_entities_and_waits_retry_after(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     simulator: Simulator,
-    freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A 429 keeps the last data, sends nothing until Retry-After passed, and logs once."""
@@ -211,9 +224,9 @@ async def test_rate_limit_keeps_entities_and_waits_retry_after(
 
 async def test_outage_makes_entities_unavailable_and_they_come_back(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     simulator: Simulator,
-    freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """5xx answers make entities unavailable (logged once); they return by themselves."""
@@ -239,9 +252,9 @@ async def test_outage_makes_entities_unavailable_and_they_come_back(
 
 async def test_backoff_grows_between_failed_polls(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     simulator: Simulator,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """Failed polls are retried with growing gaps, not every 20 s."""
     await simulator.control("POST", "faults", {"kind": "status", "status": 503})
@@ -254,9 +267,9 @@ async def test_backoff_grows_between_failed_polls(
 
 async def test_new_lock_appears_without_reload_and_removed_lock_goes(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     simulator: Simulator,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """A lock added to the account becomes a device; a removed one loses its device."""
     entry = init_integration
@@ -265,20 +278,25 @@ async def test_new_lock_appears_without_reload_and_removed_lock_goes(
     await _advance(hass, freezer, 20)
     assert len(_lock_entity_ids(hass, entry)) == count + 1
     registry = dr.async_get(hass)
-    device = registry.async_get_device(identifiers={(DOMAIN, f"tedee-{added['id']}")})
+    device = registry.async_get_device_by_identifier(
+        (DOMAIN, f"tedee-{added['id']}"), entry.entry_id
+    )
     assert device is not None
     assert device.name == "Shed"
 
     await simulator.control("DELETE", f"tedee/locks/{added['id']}")
     await _advance(hass, freezer, 20)
-    assert registry.async_get_device(identifiers={(DOMAIN, f"tedee-{added['id']}")}) is None
+    assert (
+        registry.async_get_device_by_identifier((DOMAIN, f"tedee-{added['id']}"), entry.entry_id)
+        is None
+    )
 
 
 async def test_revision_change_refetches_details(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     simulator: Simulator,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """A renamed lock (new revision) is re-read; unchanged locks are not."""
     coordinator = _coordinator(init_integration)
@@ -292,9 +310,9 @@ async def test_revision_change_refetches_details(
 
 async def test_unlinked_gate_raises_repair_issue_until_relinked(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     simulator: Simulator,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """An unlinked gate has a repair issue that clears itself once it links again."""
     coordinator = _coordinator(init_integration)
@@ -317,9 +335,9 @@ async def test_unlinked_gate_raises_repair_issue_until_relinked(
 
 async def test_gate_refresh_runs_on_its_own_throttle(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     simulator: Simulator,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """Gates are synced (POST) and read every gate interval, not at every lock poll."""
     coordinator = _coordinator(init_integration)
@@ -334,9 +352,9 @@ async def test_gate_refresh_runs_on_its_own_throttle(
 
 async def test_deprecated_api_version_raises_repair_issue(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     simulator: Simulator,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """When the cloud marks the API version deprecated, a repair issue says so."""
     await simulator.control(

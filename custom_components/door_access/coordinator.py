@@ -288,11 +288,11 @@ class TedeeCoordinator(DataUpdateCoordinator[TedeeData]):
         """Detach the devices of removed locks and gates from this entry."""
         registry = dr.async_get(self.hass)
         for device_id in device_ids:
-            device = registry.async_get_device(identifiers={(DOMAIN, f"tedee-{device_id}")})
+            device = registry.async_get_device_by_identifier(
+                (DOMAIN, f"tedee-{device_id}"), self.config_entry.entry_id
+            )
             if device is not None:
-                registry.async_update_device(
-                    device.id, remove_config_entry_id=self.config_entry.entry_id
-                )
+                registry.async_remove_device(device.id)
             ir.async_delete_issue(
                 self.hass, DOMAIN, unlinked_gate_issue_id(self.config_entry.entry_id, device_id)
             )

@@ -125,6 +125,7 @@ class TedeeClient:
                 params=list(params) if params is not None else None,
                 headers={"Authorization": self._authorization, "Accept": "application/json"},
                 timeout=self._timeout,
+                allow_redirects=False,
             ) as response:
                 self._note_version_headers(response.headers)
                 status = response.status
@@ -133,7 +134,8 @@ class TedeeClient:
         except TimeoutError as err:
             raise TedeeConnectionError(f"{method} {path}: timed out") from err
         except aiohttp.ClientError as err:
-            raise TedeeConnectionError(f"{method} {path}: {type(err).__name__}") from err
+            # `from None`: some aiohttp errors carry the request headers, token included.
+            raise TedeeConnectionError(f"{method} {path}: {type(err).__name__}") from None
 
         if status in expected_error_status:
             return status, None
@@ -145,6 +147,9 @@ class TedeeClient:
             )
         if status == 410:
             raise TedeeApiVersionError(f"API version {self._api_version} is retired")
+        if 300 <= status < 400:
+            # Redirects are not followed: the token goes to the configured host only.
+            raise TedeeBadResponseError(f"{method} {path}: unexpected redirect ({status})")
         if status >= 500:
             raise TedeeConnectionError(f"{method} {path}: server error {status}")
         body = self._decode(text, method, path, status)
