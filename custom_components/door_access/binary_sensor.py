@@ -187,13 +187,13 @@ class TedeeLockBinarySensor(TedeeLockEntity, BinarySensorEntity):
     @property
     def available(self) -> bool:
         """Tell whether the lock is known and reports what this sensor shows."""
-        lock = self.lock
+        lock = self.lock_data
         return super().available and lock is not None and self.entity_description.available_fn(lock)
 
     @property
     def is_on(self) -> bool | None:
         """Return the sensor's reading."""
-        lock = self.lock
+        lock = self.lock_data
         return None if lock is None else self.entity_description.is_on_fn(lock)
 
 

@@ -48,14 +48,14 @@ class TedeeLockEntity(TedeeEntity):
             self._attr_device_info["via_device_id"] = bridge_device_id
 
     @property
-    def lock(self) -> Lock | None:
+    def lock_data(self) -> Lock | None:
         """Return the lock's latest data (None once it left the account)."""
         return self.coordinator.data.locks.get(self._device_id)
 
     @property
     def available(self) -> bool:
         """Tell whether the cloud answers and still knows the lock."""
-        return super().available and self.lock is not None
+        return super().available and self.lock_data is not None
 
 
 class TedeeGateEntity(TedeeEntity):

@@ -51,9 +51,7 @@ async def async_setup_entry(
     entry.async_on_unload(coordinator.async_add_lock_listener(_add_locks))
 
 
-# `TedeeLockEntity.lock` (the lock's data) shadows `LockEntity.lock()`, which this class never
-# uses: the actions are the async methods below.
-class TedeeLockDevice(TedeeLockEntity, LockEntity):  # type: ignore[misc]
+class TedeeLockDevice(TedeeLockEntity, LockEntity):
     """A Tedee lock: its position, and the lock / unlock / open (pull spring) actions."""
 
     _attr_name = None
@@ -65,7 +63,7 @@ class TedeeLockDevice(TedeeLockEntity, LockEntity):  # type: ignore[misc]
     @property
     def available(self) -> bool:
         """Tell whether the lock reports a state (it has none while cut off from its bridge)."""
-        lock = self.lock
+        lock = self.lock_data
         return super().available and lock is not None and lock.status is not None
 
     @callback
@@ -76,7 +74,7 @@ class TedeeLockDevice(TedeeLockEntity, LockEntity):  # type: ignore[misc]
 
     def _update_attrs(self) -> None:
         """Derive the lock's state and supported features from its latest data."""
-        lock = self.lock
+        lock = self.lock_data
         status = None if lock is None else lock.status
         if lock is not None:
             self._attr_supported_features = (

@@ -145,13 +145,13 @@ class TedeeLockSensor(TedeeLockEntity, SensorEntity):
     @property
     def available(self) -> bool:
         """Tell whether the lock is known and reports what this sensor shows."""
-        lock = self.lock
+        lock = self.lock_data
         return super().available and lock is not None and self.entity_description.available_fn(lock)
 
     @property
     def native_value(self) -> StateType | datetime:
         """Return the sensor's reading."""
-        lock = self.lock
+        lock = self.lock_data
         return None if lock is None else self.entity_description.value_fn(lock)
 
 
