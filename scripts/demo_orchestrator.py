@@ -15,13 +15,13 @@ from collections.abc import Callable, Iterator
 import contextlib
 import ctypes
 from dataclasses import dataclass
+from datetime import UTC, datetime
 import json
 import os
 from pathlib import Path
 import shutil
 import signal
 import socket
-from string import Template
 import subprocess
 import sys
 import time
@@ -147,10 +147,8 @@ def prepare_config(options: Options) -> None:
         shutil.rmtree(config)
     config.mkdir(parents=True, exist_ok=True)
     (config / MARKER).write_text("Home Assistant config folder of scripts/demo\n", "utf-8")
-    rendered = Template(TEMPLATE.read_text("utf-8")).substitute(
-        server_host=options.host, server_port=options.port
-    )
-    (config / "configuration.yaml").write_text(rendered, "utf-8")
+    (config / "configuration.yaml").write_text(TEMPLATE.read_text("utf-8"), "utf-8")
+    write_http_config(config, options.host, options.port)
     link = config / "custom_components" / "door_access"
     link.parent.mkdir(exist_ok=True)
     if link.is_symlink() or link.exists():
@@ -161,6 +159,40 @@ def prepare_config(options: Options) -> None:
         else:
             link.unlink()
     link.symlink_to(INTEGRATION, target_is_directory=True)
+
+
+def write_http_config(config: Path, host: str, port: int) -> None:
+    """Make Home Assistant listen on ``host``:``port`` (its HTTP settings live in storage).
+
+    Home Assistant 2026.10 imports `http:` from YAML only once, as a trial config that reverts
+    to the defaults (port 8123, every interface) unless confirmed within 5 minutes. The demo
+    writes the confirmed ("stable") slot itself on every start, validated by Home Assistant's
+    own schema, so --port and --host always apply and nothing reverts.
+    """
+    from homeassistant.components.http import config as http_config  # noqa: PLC0415
+
+    settings = http_config.HTTP_STORAGE_SCHEMA(
+        {http_config.CONF_SERVER_HOST: [host], http_config.CONF_SERVER_PORT: port}
+    )
+    stable = {
+        **settings,
+        http_config.HTTP_CONFIG_CREATED_AT: datetime.now(UTC).isoformat(),
+        http_config.HTTP_CONFIG_ERROR: None,
+        http_config.HTTP_CONFIG_ERROR_MESSAGE: None,
+    }
+    document = {
+        "version": http_config.STORAGE_VERSION,
+        "minor_version": http_config.STORAGE_MINOR_VERSION,
+        "key": http_config.STORAGE_KEY,
+        "data": {
+            http_config.KEY_STABLE: stable,
+            http_config.KEY_PENDING: None,
+            http_config.KEY_YAML_MIGRATION_DONE: True,
+        },
+    }
+    storage = config / ".storage"
+    storage.mkdir(exist_ok=True)
+    (storage / http_config.STORAGE_KEY).write_text(json.dumps(document, indent=2), "utf-8")
 
 
 # Child processes

@@ -7,6 +7,7 @@ stops everything. This is what `./scripts/demo --check` runs inside the environm
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 import socket
@@ -75,10 +76,15 @@ def test_demo_check(tmp_path: Path, socket_enabled: None) -> None:
     assert "demo check passed" in output
     assert "Home Assistant exited with code 0" in output
 
-    # The config folder holds the rendered configuration and a link to the live integration.
+    # The config folder holds the minimal configuration, the HTTP settings in storage (Home
+    # Assistant no longer reads them from YAML) and a link to the live integration.
     configuration = (config / "configuration.yaml").read_text()
-    assert f"server_port: {port}" in configuration
     assert "\ndefault_config:" not in configuration
+    assert "\nhttp:" not in configuration
+    http = json.loads((config / ".storage" / "http").read_text())["data"]
+    assert http["stable"]["server_port"] == port
+    assert http["stable"]["server_host"] == ["127.0.0.1"]
+    assert http["pending"] is None
     link = config / "custom_components" / "door_access"
     assert link.is_symlink()
     assert link.resolve() == ROOT / "custom_components" / "door_access"
