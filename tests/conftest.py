@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-from homeassistant.const import CONF_TOKEN
+from homeassistant.const import CONF_API_KEY, CONF_TOKEN
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -24,6 +24,8 @@ from simulator import SimulatorServer, World, load_scenario
 
 TEDEE_KEY = "demo-tedee-personal-key"
 TEDEE_ACCOUNT_ID = 4242
+DOORFLOW_KEY = "demo-doorflow-api-key"
+DOORFLOW_ACCOUNT_ID = 7001
 
 
 @pytest.fixture(autouse=True)
@@ -114,3 +116,30 @@ async def init_integration(
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     return mock_config_entry
+
+
+@pytest.fixture
+def doorflow_config_entry(simulator: Simulator) -> MockConfigEntry:
+    """Return a DoorFlow config entry for the scenario's account, pointing at the simulator."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo Office",
+        unique_id=f"doorflow_{DOORFLOW_ACCOUNT_ID}",
+        data={
+            CONF_CLOUD: Cloud.DOORFLOW,
+            CONF_API_KEY: DOORFLOW_KEY,
+            CONF_BASE_URL: simulator.url,
+            CONF_ACCOUNT_ID: DOORFLOW_ACCOUNT_ID,
+        },
+    )
+
+
+@pytest.fixture
+async def init_doorflow(
+    hass: HomeAssistant, doorflow_config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """Set up the DoorFlow entry against the simulator and wait until it is loaded."""
+    doorflow_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(doorflow_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return doorflow_config_entry

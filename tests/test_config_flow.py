@@ -58,7 +58,7 @@ TEDEE_USERS: dict[str, dict[str, Any]] = {
 DOORFLOW_ACCOUNTS: dict[str, dict[str, Any]] = {
     DOORFLOW_KEY: {"id": 77, "name": "Acme Offices", "sync": {"status": "complete"}},
     OTHER_DOORFLOW_KEY: {"id": 88, "name": "Elsewhere Ltd"},
-    UNNAMED_DOORFLOW_KEY: {"id": "acc-99", "name": ""},
+    UNNAMED_DOORFLOW_KEY: {"id": 99, "name": ""},
 }
 ALL_SECRETS = (
     TEDEE_KEY,
@@ -664,13 +664,13 @@ async def test_doorflow_personal_api_key(hass: HomeAssistant, cloud: FakeCloud) 
 
 
 async def test_doorflow_title_fallback(hass: HomeAssistant, cloud: FakeCloud) -> None:
-    """An account without a name is called "DoorFlow"; string ids are kept."""
+    """An account without a name is called "DoorFlow"."""
     result = await _start(hass, "doorflow")
     result = await _submit(hass, result, _doorflow_input(UNNAMED_DOORFLOW_KEY, cloud.url))
 
     assert result["title"] == "DoorFlow"
-    assert result["data"][CONF_ACCOUNT_ID] == "acc-99"
-    assert result["result"].unique_id == "doorflow_acc-99"
+    assert result["data"][CONF_ACCOUNT_ID] == 99
+    assert result["result"].unique_id == "doorflow_99"
 
 
 @pytest.mark.parametrize(
@@ -685,6 +685,7 @@ async def test_doorflow_title_fallback(hass: HomeAssistant, cloud: FakeCloud) ->
         ((200, "[1, 2]"), {"base": "unknown"}),
         ((200, '{"name": "no id"}'), {"base": "unknown"}),
         ((200, '{"id": true}'), {"base": "unknown"}),
+        ((200, '{"id": "acc-99"}'), {"base": "unknown"}),
     ],
 )
 async def test_doorflow_error_then_recovery(

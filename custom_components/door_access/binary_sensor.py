@@ -1,4 +1,4 @@
-"""Binary sensors of Door Access: door, charging, connectivity and settings of Tedee locks."""
+"""Binary sensors of Door Access: Tedee locks and gates, DoorFlow doors."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .api.doorflow import Channel, ChannelSyncStatus
 from .api.tedee import DoorState, Gate, GateStatus, Lock, LockState
 from .coordinator import DoorAccessConfigEntry, TedeeCoordinator
-from .entity import TedeeGateEntity, TedeeLockEntity
+from .doorflow_coordinator import DoorFlowCoordinator
+from .entity import DoorFlowChannelEntity, TedeeGateEntity, TedeeLockEntity
 
 # Read-only entities of a coordinator.
 PARALLEL_UPDATES = 0
@@ -139,13 +141,63 @@ GATE_BINARY_SENSORS: tuple[TedeeGateBinarySensorEntityDescription, ...] = (
 )
 
 
+def _sync_pending(channel: Channel) -> bool | None:
+    """Tell whether the door's configuration still has to reach its controller."""
+    if channel.sync_status is ChannelSyncStatus.UNRECOGNIZED:
+        return None
+    return channel.sync_status in (ChannelSyncStatus.PENDING, ChannelSyncStatus.FAIL)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DoorFlowBinarySensorEntityDescription(BinarySensorEntityDescription):
+    """Describes a binary sensor of a DoorFlow door."""
+
+    is_on_fn: Callable[[Channel], bool | None]
+
+
+DOOR_BINARY_SENSORS: tuple[DoorFlowBinarySensorEntityDescription, ...] = (
+    DoorFlowBinarySensorEntityDescription(
+        key="online",
+        device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        is_on_fn=lambda channel: channel.is_online,
+    ),
+    DoorFlowBinarySensorEntityDescription(
+        key="lockdown",
+        translation_key="lockdown",
+        is_on_fn=lambda channel: channel.is_locked_down,
+    ),
+    DoorFlowBinarySensorEntityDescription(
+        key="sync_pending",
+        translation_key="sync_pending",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        is_on_fn=_sync_pending,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,  # noqa: ARG001
     entry: DoorAccessConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the binary sensors of every lock and gate, now and when new ones appear."""
+    """Add the binary sensors of every lock, gate and door, now and when new ones appear."""
     coordinator = entry.runtime_data
+    if isinstance(coordinator, DoorFlowCoordinator):
+        doorflow = coordinator
+
+        @callback
+        def _add_doors(channels: list[Channel]) -> None:
+            """Add the binary sensors of newly seen doors."""
+            async_add_entities(
+                DoorFlowDoorBinarySensor(doorflow, channel, description)
+                for channel in channels
+                for description in DOOR_BINARY_SENSORS
+            )
+
+        entry.async_on_unload(doorflow.async_add_channel_listener(_add_doors))
+        return
 
     @callback
     def _add_locks(locks: list[Lock]) -> None:
@@ -216,3 +268,24 @@ class TedeeGateBinarySensor(TedeeGateEntity, BinarySensorEntity):
         """Return the sensor's reading."""
         gate = self.gate
         return None if gate is None else self.entity_description.is_on_fn(gate)
+
+
+class DoorFlowDoorBinarySensor(DoorFlowChannelEntity, BinarySensorEntity):
+    """A binary sensor reading one DoorFlow door."""
+
+    entity_description: DoorFlowBinarySensorEntityDescription
+
+    def __init__(
+        self,
+        coordinator: DoorFlowCoordinator,
+        channel: Channel,
+        description: DoorFlowBinarySensorEntityDescription,
+    ) -> None:
+        super().__init__(coordinator, channel, description.key)
+        self.entity_description = description
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return the sensor's reading."""
+        channel = self.channel
+        return None if channel is None else self.entity_description.is_on_fn(channel)

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from ipaddress import ip_address
-import json
 from typing import Any, Final, override
 
-import aiohttp
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
@@ -18,7 +15,7 @@ from homeassistant.config_entries import (
     OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_API_KEY, CONF_TOKEN
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
@@ -35,6 +32,12 @@ from homeassistant.helpers.selector import (
 import probatio
 from yarl import URL
 
+from .api.doorflow import (
+    DoorFlowAuthError,
+    DoorFlowClient,
+    DoorFlowConnectionError,
+    DoorFlowRateLimitError,
+)
 from .api.tedee import (
     DEFAULT_BASE_URL as TEDEE_DEFAULT_BASE_URL,
     TedeeApiVersionError,
@@ -56,6 +59,9 @@ from .const import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_UNLOCK_BEHAVIOR,
     DOMAIN,
+    DOORFLOW_DEFAULT_BASE_URL,
+    DOORFLOW_DEFAULT_POLL_INTERVAL,
+    DOORFLOW_MIN_POLL_INTERVAL,
     LOGGER,
     MAX_GATE_INTERVAL,
     MAX_POLL_INTERVAL,
@@ -67,10 +73,6 @@ from .const import (
 
 # Form section holding the rarely needed base URL override (collapsed by default).
 SECTION_ADVANCED: Final = "advanced"
-
-DOORFLOW_DEFAULT_BASE_URL: Final = "https://api.doorflow.com"
-# DoorFlow publishes no numeric limit; polling more often than every 30 s gains nothing.
-DOORFLOW_MIN_POLL_INTERVAL: Final = 30
 
 MAX_TOKEN_LENGTH: Final = 4096
 _LOOPBACK_NAMES: Final = frozenset({"localhost"})
@@ -103,26 +105,6 @@ class InvalidInputError(Exception):
     def __init__(self, error: str) -> None:
         super().__init__(error)
         self.error = error
-
-
-class DoorFlowAuthError(Exception):
-    """DoorFlow refused the personal API key."""
-
-
-class DoorFlowConnectionError(Exception):
-    """DoorFlow could not be reached, was busy or answered with a server error."""
-
-
-class DoorFlowBadResponseError(Exception):
-    """DoorFlow answered something that is not an account."""
-
-
-@dataclass(frozen=True, slots=True)
-class DoorFlowAccount:
-    """The DoorFlow account a personal API key belongs to."""
-
-    id: int | str
-    name: str | None
 
 
 def _normalize_token(value: object) -> str:
@@ -173,44 +155,6 @@ def _advanced_base_url(user_input: Mapping[str, Any], default: str) -> str:
     """Read the base URL from the collapsed advanced section."""
     advanced = user_input.get(SECTION_ADVANCED) or {}
     return _normalize_base_url(advanced.get(CONF_BASE_URL), default)
-
-
-async def _async_validate_doorflow(
-    hass: HomeAssistant, api_key: str, base_url: str
-) -> DoorFlowAccount:
-    """Read the account of a DoorFlow personal API key (stand-in for the DoorFlow client)."""
-    session = async_get_clientsession(hass)
-    url = URL(base_url) / "api" / "3" / "account"
-    try:
-        async with session.get(
-            url,
-            headers={
-                "Authorization": aiohttp.encode_basic_auth(api_key, "X"),
-                "Accept": "application/json",
-            },
-            timeout=aiohttp.ClientTimeout(total=20),
-        ) as response:
-            status = response.status
-            text = await response.text()
-    except (TimeoutError, aiohttp.ClientError) as err:
-        raise DoorFlowConnectionError(f"GET /api/3/account: {type(err).__name__}") from err
-    if status in (401, 403):
-        raise DoorFlowAuthError(f"GET /api/3/account: key refused ({status})")
-    if status == 429 or status >= 500:
-        raise DoorFlowConnectionError(f"GET /api/3/account: HTTP {status}")
-    if status != 200:
-        raise DoorFlowBadResponseError(f"GET /api/3/account: HTTP {status}")
-    try:
-        body = json.loads(text)
-    except ValueError as err:
-        raise DoorFlowBadResponseError("GET /api/3/account: body is not JSON") from err
-    if not isinstance(body, dict):
-        raise DoorFlowBadResponseError("GET /api/3/account: body is not an object")
-    account_id = body.get("id")
-    if isinstance(account_id, bool) or not isinstance(account_id, int | str) or account_id == "":
-        raise DoorFlowBadResponseError("GET /api/3/account: no account id")
-    name = body.get("name")
-    return DoorFlowAccount(id=account_id, name=name if isinstance(name, str) and name else None)
 
 
 def _tedee_schema(*, with_base_url: bool) -> probatio.Schema:
@@ -389,12 +333,15 @@ class DoorAccessConfigFlow(ConfigFlow, domain=DOMAIN):
         self, api_key: str, base_url: str, errors: dict[str, str]
     ) -> ConfigFlowResult | None:
         """Read the DoorFlow account; create or update the entry, or fill `errors`."""
+        client = DoorFlowClient(
+            async_get_clientsession(self.hass), api_key=api_key, base_url=base_url
+        )
         try:
-            account = await _async_validate_doorflow(self.hass, api_key, base_url)
+            account = await client.get_account()
         except DoorFlowAuthError:
             errors[CONF_API_KEY] = "invalid_auth"
             return None
-        except DoorFlowConnectionError:
+        except DoorFlowConnectionError, DoorFlowRateLimitError:
             errors["base"] = "cannot_connect"
             return None
         except Exception:
@@ -538,7 +485,7 @@ def _doorflow_options_schema() -> probatio.Schema:
         {
             probatio.Required(
                 CONF_POLL_INTERVAL,
-                default=max(DEFAULT_POLL_INTERVAL, DOORFLOW_MIN_POLL_INTERVAL),
+                default=DOORFLOW_DEFAULT_POLL_INTERVAL,
             ): _seconds_selector(DOORFLOW_MIN_POLL_INTERVAL, MAX_POLL_INTERVAL),
         }
     )

@@ -49,3 +49,15 @@ MIN_GATE_INTERVAL: Final = 60
 MAX_GATE_INTERVAL: Final = 86400
 DETAILS_REFRESH_INTERVAL: Final = 3600.0
 DEFAULT_UNLOCK_BEHAVIOR: Final = UnlockBehavior.UNLOCK
+
+DOORFLOW_DEFAULT_BASE_URL: Final = "https://api.doorflow.com"
+# DoorFlow publishes no numeric limit; polling more often than every 30 s gains nothing.
+DOORFLOW_MIN_POLL_INTERVAL: Final = 30
+DOORFLOW_DEFAULT_POLL_INTERVAL: Final = 30
+# POST /api/3/sync is accepted at most once every 30 s (longer for large accounts).
+DOORFLOW_SYNC_MIN_INTERVAL: Final = 30.0
+# No global limit is published: a generous hourly budget, with a reserve for user actions.
+DOORFLOW_HOURLY_LIMIT: Final = 3600
+DOORFLOW_ACTION_RESERVE: Final = 600
+# How long an admit (momentary unlock) is followed before it counts as timed out.
+DOORFLOW_ADMIT_MAX_WAIT: Final = 30.0

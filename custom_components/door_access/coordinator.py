@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .api.tedee import (
     Bridge,
@@ -30,6 +28,7 @@ from .api.tedee import (
     TedeeRateLimitError,
     UnlockMode,
 )
+from .base_coordinator import DoorAccessCoordinator
 from .const import (
     CONF_GATE_INTERVAL,
     CONF_POLL_INTERVAL,
@@ -43,12 +42,13 @@ from .const import (
     TEDEE_HOURLY_LIMIT,
     TEDEE_LOCK_SYNC_MIN_INTERVAL,
 )
+from .doorflow_coordinator import DoorFlowCoordinator
 from .scheduler import Priority, RequestDeferredError, RequestScheduler
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
 
-type DoorAccessConfigEntry = ConfigEntry[TedeeCoordinator]
+type DoorAccessConfigEntry = ConfigEntry[TedeeCoordinator | DoorFlowCoordinator]
 
 LOCK_SYNC_SLOT = "lock_sync"
 SINGLE_LOCK_SYNC_SLOT = "single_lock_sync"
@@ -88,10 +88,14 @@ def unlinked_gate_issue_id(entry_id: str, gate_id: int) -> str:
     return f"gate_unlinked_{entry_id}_{gate_id}"
 
 
-class TedeeCoordinator(DataUpdateCoordinator[TedeeData]):
+class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     """Polls one Tedee account within its limits and runs the user's actions."""
 
     config_entry: DoorAccessConfigEntry
+    cloud_name = "Tedee"
+    auth_errors = (TedeeAuthError,)
+    rate_limit_errors = (TedeeRateLimitError,)
+    outage_errors = (TedeeConnectionError, TedeeBadResponseError, TedeeApiVersionError)
 
     def __init__(
         self,
@@ -103,87 +107,20 @@ class TedeeCoordinator(DataUpdateCoordinator[TedeeData]):
         poll = max(
             int(entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)), MIN_POLL_INTERVAL
         )
-        super().__init__(
-            hass,
-            LOGGER,
-            config_entry=entry,
-            name=f"{DOMAIN} tedee {entry.title}",
-            update_interval=timedelta(seconds=poll),
-        )
+        super().__init__(hass, entry, scheduler, poll_interval=poll)
         self.client = client
-        self.scheduler = scheduler
         self.gate_interval = float(entry.options.get(CONF_GATE_INTERVAL, DEFAULT_GATE_INTERVAL))
         self.operation_poll_interval = 1.0
-        self._clock = hass.loop.time
         self._details_due = 0.0
         self._gates_due = 0.0
-        self._rate_limited = False
-        self._lock_listeners: list[Callable[[list[Lock]], None]] = []
-        self._gate_listeners: list[Callable[[list[Gate]], None]] = []
-        self._known_locks: set[int] = set()
-        self._known_gates: set[int] = set()
         self.bridge_device_ids: dict[int, str] = {}
 
     # ---- polling ---------------------------------------------------------------------------
 
-    async def _call[T](
-        self,
-        send: Callable[..., Awaitable[T]],
-        *args: Any,
-        priority: Priority = Priority.BACKGROUND,
-        slot: str | tuple[str, int] | None = None,
-    ) -> T:
-        """Send one request through the account's scheduler."""
-        try:
-            return await self.scheduler.run(lambda: send(*args), priority=priority, slot=slot)
-        except TedeeRateLimitError as err:
-            wait = self.scheduler.note_rate_limited(err.retry_after)
-            if not self._rate_limited:
-                self._rate_limited = True
-                LOGGER.warning(
-                    "Tedee rate limit reached for %s; no request for %.0f s",
-                    self.config_entry.title,
-                    wait,
-                )
-            raise
-
-    async def _async_update_data(self) -> TedeeData:
-        """Fetch fresh data; a rate limit keeps the last data, an outage backs off."""
-        try:
-            data = await self._fetch()
-        except TedeeAuthError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="auth_failed"
-            ) from err
-        except (RequestDeferredError, TedeeRateLimitError) as err:
-            retry_in = (
-                err.retry_in
-                if isinstance(err, RequestDeferredError)
-                else self.scheduler.cooling_down_for()
-            )
-            if self.data is None or not self.last_update_success:
-                raise UpdateFailed(
-                    translation_domain=DOMAIN,
-                    translation_key="rate_limited",
-                    translation_placeholders={"seconds": str(round(retry_in))},
-                    retry_after=max(retry_in, 1.0),
-                ) from err
-            return self.data
-        except (TedeeConnectionError, TedeeBadResponseError, TedeeApiVersionError) as err:
-            delay = self.scheduler.note_outage()
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="cannot_connect",
-                translation_placeholders={"error": str(err)},
-                retry_after=delay,
-            ) from err
-        self.scheduler.note_success()
-        if self._rate_limited:
-            self._rate_limited = False
-            LOGGER.info("Tedee requests for %s resumed", self.config_entry.title)
+    def _after_update(self, data: TedeeData) -> None:
+        """Track new and removed devices, then raise or clear repair issues."""
         self._track_devices(data)
         self._update_issues(data)
-        return data
 
     async def _fetch(self) -> TedeeData:
         """Read what is due: full details hourly, else one bulk sync; gates on their throttle."""
@@ -235,39 +172,24 @@ class TedeeCoordinator(DataUpdateCoordinator[TedeeData]):
     @callback
     def async_add_lock_listener(self, listener: Callable[[list[Lock]], None]) -> CALLBACK_TYPE:
         """Call `listener` with locks that appear (the current ones first)."""
-        self._lock_listeners.append(listener)
-        if self.data is not None:
-            listener(list(self.data.locks.values()))
-        return lambda: self._lock_listeners.remove(listener)
+        current = self.data.locks.values() if self.data is not None else ()
+        return self._add_listener("lock", listener, current)
 
     @callback
     def async_add_gate_listener(self, listener: Callable[[list[Gate]], None]) -> CALLBACK_TYPE:
         """Call `listener` with gates that appear (the current ones first)."""
-        self._gate_listeners.append(listener)
-        if self.data is not None:
-            listener(list(self.data.gates.values()))
-        return lambda: self._gate_listeners.remove(listener)
+        current = self.data.gates.values() if self.data is not None else ()
+        return self._add_listener("gate", listener, current)
 
     def _track_devices(self, data: TedeeData) -> None:
         """Announce new locks and gates; remove the devices of those that disappeared."""
-        new_locks = [
-            lock for lock_id, lock in data.locks.items() if lock_id not in self._known_locks
-        ]
-        new_gates = [
-            gate for gate_id, gate in data.gates.items() if gate_id not in self._known_gates
-        ]
-        gone = (self._known_locks - data.locks.keys()) | (self._known_gates - data.gates.keys())
-        self._known_locks = set(data.locks)
-        self._known_gates = set(data.gates)
-        if gone:
-            self._remove_devices(gone)
+        new_locks, gone_locks = self._diff("lock", data.locks)
+        new_gates, gone_gates = self._diff("gate", data.gates)
+        if gone := gone_locks | gone_gates:
+            self._remove_tedee_devices(gone)
         self._register_bridges(data.bridges.values())
-        if new_locks:
-            for lock_listener in list(self._lock_listeners):
-                lock_listener(new_locks)
-        if new_gates:
-            for gate_listener in list(self._gate_listeners):
-                gate_listener(new_gates)
+        self._notify("lock", new_locks)
+        self._notify("gate", new_gates)
 
     def _register_bridges(self, bridges: Iterable[Bridge]) -> None:
         """Register bridges as devices so that locks can name them as `via_device`."""
@@ -284,15 +206,10 @@ class TedeeCoordinator(DataUpdateCoordinator[TedeeData]):
             )
             self.bridge_device_ids[bridge.id] = device.id
 
-    def _remove_devices(self, device_ids: set[int]) -> None:
-        """Detach the devices of removed locks and gates from this entry."""
-        registry = dr.async_get(self.hass)
+    def _remove_tedee_devices(self, device_ids: set[int]) -> None:
+        """Detach the devices of removed locks and gates from this entry; drop their issues."""
+        self._remove_devices(f"tedee-{device_id}" for device_id in device_ids)
         for device_id in device_ids:
-            device = registry.async_get_device_by_identifier(
-                (DOMAIN, f"tedee-{device_id}"), self.config_entry.entry_id
-            )
-            if device is not None:
-                registry.async_remove_device(device.id)
             ir.async_delete_issue(
                 self.hass, DOMAIN, unlinked_gate_issue_id(self.config_entry.entry_id, device_id)
             )
@@ -366,11 +283,7 @@ class TedeeCoordinator(DataUpdateCoordinator[TedeeData]):
         except TedeeError as err:
             raise self._action_error(err) from err
         except RequestDeferredError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="rate_limited",
-                translation_placeholders={"seconds": str(round(err.retry_in))},
-            ) from err
+            raise self.deferred_error(err) from err
 
     async def async_open_gate(self, gate_id: int) -> None:
         """Open a gate for its impulse length."""
@@ -379,11 +292,7 @@ class TedeeCoordinator(DataUpdateCoordinator[TedeeData]):
         except TedeeError as err:
             raise self._action_error(err) from err
         except RequestDeferredError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="rate_limited",
-                translation_placeholders={"seconds": str(round(err.retry_in))},
-            ) from err
+            raise self.deferred_error(err) from err
 
     def _action_error(self, err: TedeeError) -> HomeAssistantError:
         """Translate a client error raised by an action."""
@@ -399,7 +308,9 @@ class TedeeCoordinator(DataUpdateCoordinator[TedeeData]):
         return HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key=key,
-            translation_placeholders={"seconds": str(round(self.scheduler.cooling_down_for()))},
+            translation_placeholders=self.placeholders(
+                seconds=str(round(self.scheduler.cooling_down_for()))
+            ),
         )
 
     def _show_transition(self, lock_id: int, state: LockState) -> None:

@@ -12,7 +12,7 @@ from homeassistant.const import CONF_API_KEY, CONF_EMAIL, CONF_TOKEN, CONF_UNIQU
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_ACCOUNT_ID
-from .coordinator import DoorAccessConfigEntry
+from .coordinator import DoorAccessConfigEntry, TedeeCoordinator
 
 # Secrets, identifiers of the account or of the hardware, and the entry's title and unique id
 # (the account holder's name or e-mail, and the account id).
@@ -49,7 +49,26 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Return the entry, its options and the coordinator's data, with secrets redacted."""
     coordinator = entry.runtime_data
-    data = coordinator.data
+    coordinator_info: dict[str, Any] = {"last_update_success": coordinator.last_update_success}
+    devices: dict[str, Any]
+    if isinstance(coordinator, TedeeCoordinator):
+        data = coordinator.data
+        coordinator_info["api_deprecation"] = _plain(coordinator.client.deprecation)
+        devices = {
+            "locks": [_plain(lock) for lock in data.locks.values()],
+            "gates": [_plain(gate) for gate in data.gates.values()],
+            "bridges": [_plain(bridge) for bridge in data.bridges.values()],
+        }
+    else:
+        doorflow = coordinator.data
+        account = _plain(doorflow.account)
+        # The account's id and name identify the organisation (the name is the entry's title).
+        account[CONF_ACCOUNT_ID] = account.pop("id")
+        account["title"] = account.pop("name")
+        devices = {
+            "account": account,
+            "channels": [_plain(channel) for channel in doorflow.channels.values()],
+        }
     return async_redact_data(
         {
             "entry": {
@@ -60,15 +79,8 @@ async def async_get_config_entry_diagnostics(
                 "data": dict(entry.data),
                 "options": dict(entry.options),
             },
-            "coordinator": {
-                "last_update_success": coordinator.last_update_success,
-                "api_deprecation": _plain(coordinator.client.deprecation),
-            },
-            "data": {
-                "locks": [_plain(lock) for lock in data.locks.values()],
-                "gates": [_plain(gate) for gate in data.gates.values()],
-                "bridges": [_plain(bridge) for bridge in data.bridges.values()],
-            },
+            "coordinator": coordinator_info,
+            "data": devices,
         },
         TO_REDACT,
     )

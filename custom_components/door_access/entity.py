@@ -5,12 +5,19 @@ from __future__ import annotations
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .api.doorflow import Account, Channel
 from .api.tedee import Gate, Lock
 from .const import DOMAIN
 from .coordinator import TedeeCoordinator
+from .doorflow_coordinator import (
+    DoorFlowCoordinator,
+    doorflow_account_identifier,
+    doorflow_channel_identifier,
+)
 
 MANUFACTURER = "Tedee"
 GATE_MANUFACTURER = "BleBox"
+DOORFLOW_MANUFACTURER = "DoorFlow"
 
 
 def tedee_device_identifier(device_id: int) -> tuple[str, str]:
@@ -81,3 +88,56 @@ class TedeeGateEntity(TedeeEntity):
     def available(self) -> bool:
         """Tell whether the cloud answers and still knows the gate."""
         return super().available and self.gate is not None
+
+
+class DoorFlowEntity(CoordinatorEntity[DoorFlowCoordinator]):
+    """An entity of a DoorFlow account or of one of its doors."""
+
+    _attr_has_entity_name = True
+
+
+class DoorFlowAccountEntity(DoorFlowEntity):
+    """An entity of the DoorFlow account itself (sync status, sync button)."""
+
+    def __init__(self, coordinator: DoorFlowCoordinator, account: Account, key: str) -> None:
+        super().__init__(coordinator)
+        self._attr_unique_id = f"doorflow-account-{account.id}-{key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, doorflow_account_identifier(account.id))},
+            manufacturer=DOORFLOW_MANUFACTURER,
+            model="Account",
+            name=account.name or "DoorFlow account",
+        )
+
+    @property
+    def account(self) -> Account:
+        """Return the account's latest data."""
+        return self.coordinator.data.account
+
+
+class DoorFlowChannelEntity(DoorFlowEntity):
+    """An entity that reads one DoorFlow door (channel)."""
+
+    def __init__(self, coordinator: DoorFlowCoordinator, channel: Channel, key: str) -> None:
+        super().__init__(coordinator)
+        self._channel_id = channel.id
+        self._attr_unique_id = f"doorflow-{channel.id}-{key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, doorflow_channel_identifier(channel.id))},
+            manufacturer=DOORFLOW_MANUFACTURER,
+            model=channel.model,
+            name=channel.name or f"Door {channel.id}",
+            sw_version=channel.firmware,
+        )
+        if coordinator.account_device_id is not None:
+            self._attr_device_info["via_device_id"] = coordinator.account_device_id
+
+    @property
+    def channel(self) -> Channel | None:
+        """Return the door's latest data (None once it left the account)."""
+        return self.coordinator.data.channels.get(self._channel_id)
+
+    @property
+    def available(self) -> bool:
+        """Tell whether the cloud answers and still knows the door."""
+        return super().available and self.channel is not None

@@ -1,4 +1,4 @@
-"""Lock entities of Door Access: one per Tedee lock, operated through the coordinator."""
+"""Lock entities of Door Access: one per Tedee lock and per DoorFlow door."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from homeassistant.components.lock.const import LockEntityFeature
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .api.doorflow import Channel, ChannelMode
 from .api.tedee import Lock, LockState, UnlockMode
 from .const import CONF_UNLOCK_BEHAVIOR, DEFAULT_UNLOCK_BEHAVIOR, UnlockBehavior
 from .coordinator import DoorAccessConfigEntry, TedeeCoordinator
-from .entity import TedeeLockEntity
+from .doorflow_coordinator import DoorFlowCoordinator, DoorTransition
+from .entity import DoorFlowChannelEntity, TedeeLockEntity
 
 # Every action is a request to the cloud: one at a time.
 PARALLEL_UPDATES = 1
@@ -40,8 +42,18 @@ async def async_setup_entry(
     entry: DoorAccessConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a lock entity for every lock of the account, now and when new ones appear."""
+    """Add a lock entity for every lock or door of the account, now and when new ones appear."""
     coordinator = entry.runtime_data
+    if isinstance(coordinator, DoorFlowCoordinator):
+        doorflow = coordinator
+
+        @callback
+        def _add_doors(channels: list[Channel]) -> None:
+            """Add the lock entities of newly seen doors."""
+            async_add_entities(DoorFlowDoorLock(doorflow, channel) for channel in channels)
+
+        entry.async_on_unload(doorflow.async_add_channel_listener(_add_doors))
+        return
 
     @callback
     def _add_locks(locks: list[Lock]) -> None:
@@ -106,3 +118,50 @@ class TedeeLockDevice(TedeeLockEntity, LockEntity):
     async def async_open(self, **kwargs: Any) -> None:  # noqa: ARG002
         """Pull the spring to open the latch."""
         await self.coordinator.async_pull(self._device_id)
+
+
+class DoorFlowDoorLock(DoorFlowChannelEntity, LockEntity):
+    """A DoorFlow door: locked in normal mode, unlocked while held open; open admits once."""
+
+    _attr_name = None
+    _attr_supported_features = LockEntityFeature.OPEN
+
+    def __init__(self, coordinator: DoorFlowCoordinator, channel: Channel) -> None:
+        super().__init__(coordinator, channel, "lock")
+        self._update_attrs()
+
+    @property
+    def available(self) -> bool:
+        """Tell whether the door can be operated (its controller is online)."""
+        channel = self.channel
+        return super().available and channel is not None and channel.is_online
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Refresh the state attributes from the coordinator's data."""
+        self._update_attrs()
+        super()._handle_coordinator_update()
+
+    def _update_attrs(self) -> None:
+        """Derive the door's state from its mode and any action in progress."""
+        channel = self.channel
+        mode = None if channel is None else channel.mode
+        transition = self.coordinator.transitions.get(self._channel_id)
+        self._attr_is_locked = (
+            None if mode in (None, ChannelMode.UNRECOGNIZED) else mode is ChannelMode.NORMAL
+        )
+        self._attr_is_opening = transition is DoorTransition.OPENING
+        self._attr_is_unlocking = transition is DoorTransition.UNLOCKING
+        self._attr_is_locking = transition is DoorTransition.LOCKING
+
+    async def async_lock(self, **kwargs: Any) -> None:  # noqa: ARG002
+        """Return the door to normal mode (locked, card access)."""
+        await self.coordinator.async_lock(self._channel_id)
+
+    async def async_unlock(self, **kwargs: Any) -> None:  # noqa: ARG002
+        """Hold the door unlocked until it is locked again."""
+        await self.coordinator.async_unlock(self._channel_id)
+
+    async def async_open(self, **kwargs: Any) -> None:  # noqa: ARG002
+        """Admit once: unlock the door for its controller's unlock time."""
+        await self.coordinator.async_open(self._channel_id)

@@ -1,4 +1,4 @@
-"""Sensors of Door Access: battery and settings of Tedee locks, link status of BleBox gates."""
+"""Sensors of Door Access: Tedee locks and gates, DoorFlow doors and account sync status."""
 
 from __future__ import annotations
 
@@ -17,9 +17,11 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
+from .api.doorflow import Account, Channel, ChannelSyncStatus, SyncStatus
 from .api.tedee import Gate, GateStatus, Lock
 from .coordinator import DoorAccessConfigEntry, TedeeCoordinator
-from .entity import TedeeGateEntity, TedeeLockEntity
+from .doorflow_coordinator import DoorFlowCoordinator
+from .entity import DoorFlowAccountEntity, DoorFlowChannelEntity, TedeeGateEntity, TedeeLockEntity
 
 # Read-only entities of a coordinator.
 PARALLEL_UPDATES = 0
@@ -97,13 +99,88 @@ GATE_SENSORS: tuple[TedeeGateSensorEntityDescription, ...] = (
 )
 
 
+def _known[E: (ChannelSyncStatus, SyncStatus)](status: E) -> str | None:
+    """Return a documented status as the sensor's state; others are unknown."""
+    return None if status.value == "unrecognized" else status.value
+
+
+@dataclass(frozen=True, kw_only=True)
+class DoorFlowDoorSensorEntityDescription(SensorEntityDescription):
+    """Describes a sensor of a DoorFlow door."""
+
+    value_fn: Callable[[Channel], StateType | datetime]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DoorFlowAccountSensorEntityDescription(SensorEntityDescription):
+    """Describes a sensor of a DoorFlow account."""
+
+    value_fn: Callable[[Account], StateType | datetime]
+
+
+DOOR_SENSORS: tuple[DoorFlowDoorSensorEntityDescription, ...] = (
+    DoorFlowDoorSensorEntityDescription(
+        key="sync_status",
+        translation_key="door_sync_status",
+        device_class=SensorDeviceClass.ENUM,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        options=[s.value for s in ChannelSyncStatus if s is not ChannelSyncStatus.UNRECOGNIZED],
+        value_fn=lambda channel: _known(channel.sync_status),
+    ),
+    DoorFlowDoorSensorEntityDescription(
+        key="last_sync",
+        translation_key="last_sync",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda channel: channel.last_sync_completed_at,
+    ),
+)
+
+ACCOUNT_SENSORS: tuple[DoorFlowAccountSensorEntityDescription, ...] = (
+    DoorFlowAccountSensorEntityDescription(
+        key="sync_status",
+        translation_key="account_sync_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[s.value for s in SyncStatus if s is not SyncStatus.UNRECOGNIZED],
+        value_fn=lambda account: _known(account.sync.status),
+    ),
+    DoorFlowAccountSensorEntityDescription(
+        key="last_sync",
+        translation_key="last_sync",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda account: account.sync.last_sync,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,  # noqa: ARG001
     entry: DoorAccessConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the sensors of every lock and gate, now and when new ones appear."""
+    """Add the sensors of every lock, gate and door, now and when new ones appear."""
     coordinator = entry.runtime_data
+    if isinstance(coordinator, DoorFlowCoordinator):
+        doorflow = coordinator
+
+        @callback
+        def _add_doors(channels: list[Channel]) -> None:
+            """Add the sensors of newly seen doors."""
+            async_add_entities(
+                DoorFlowDoorSensor(doorflow, channel, description)
+                for channel in channels
+                for description in DOOR_SENSORS
+            )
+
+        async_add_entities(
+            DoorFlowAccountSensor(doorflow, doorflow.data.account, description)
+            for description in ACCOUNT_SENSORS
+        )
+        entry.async_on_unload(doorflow.async_add_channel_listener(_add_doors))
+        return
 
     @callback
     def _add_locks(locks: list[Lock]) -> None:
@@ -174,3 +251,44 @@ class TedeeGateSensor(TedeeGateEntity, SensorEntity):
         """Return the sensor's reading."""
         gate = self.gate
         return None if gate is None else self.entity_description.value_fn(gate)
+
+
+class DoorFlowDoorSensor(DoorFlowChannelEntity, SensorEntity):
+    """A sensor reading one DoorFlow door."""
+
+    entity_description: DoorFlowDoorSensorEntityDescription
+
+    def __init__(
+        self,
+        coordinator: DoorFlowCoordinator,
+        channel: Channel,
+        description: DoorFlowDoorSensorEntityDescription,
+    ) -> None:
+        super().__init__(coordinator, channel, description.key)
+        self.entity_description = description
+
+    @property
+    def native_value(self) -> StateType | datetime:
+        """Return the sensor's reading."""
+        channel = self.channel
+        return None if channel is None else self.entity_description.value_fn(channel)
+
+
+class DoorFlowAccountSensor(DoorFlowAccountEntity, SensorEntity):
+    """A sensor reading the DoorFlow account."""
+
+    entity_description: DoorFlowAccountSensorEntityDescription
+
+    def __init__(
+        self,
+        coordinator: DoorFlowCoordinator,
+        account: Account,
+        description: DoorFlowAccountSensorEntityDescription,
+    ) -> None:
+        super().__init__(coordinator, account, description.key)
+        self.entity_description = description
+
+    @property
+    def native_value(self) -> StateType | datetime:
+        """Return the sensor's reading."""
+        return self.entity_description.value_fn(self.account)
