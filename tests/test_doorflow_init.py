@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+import logging
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
@@ -16,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.door_access.const import DOMAIN
 from custom_components.door_access.doorflow_coordinator import DoorFlowCoordinator
 
-from .conftest import DOORFLOW_ACCOUNT_ID, Simulator
+from .conftest import DOORFLOW_ACCOUNT_ID, DOORFLOW_KEY, Simulator
 
 FRONT = "lock.front_door"  # 1201: online, normal
 
@@ -73,3 +76,182 @@ async def test_setup_and_unload(
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_polls_account_and_channels_every_interval(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Each poll reads the account and the channels; never more often than every 30 s."""
+    await simulator.control("DELETE", "requests")
+    await _advance(hass, freezer, 20)
+    assert (await simulator.requests())["total"] == 0
+    await _advance(hass, freezer, 10)
+    log = await simulator.requests()
+    assert log["by_endpoint"] == {"GET /api/3/account": 1, "GET /api/3/channels": 1}
+    for _ in range(4):
+        await _advance(hass, freezer, 30)
+    log = await simulator.requests()
+    assert log["by_endpoint"] == {"GET /api/3/account": 5, "GET /api/3/channels": 5}
+
+
+async def test_poll_interval_option_is_at_least_30_s(
+    hass: HomeAssistant, doorflow_config_entry: MockConfigEntry
+) -> None:
+    """A poll interval below DoorFlow's minimum is raised to 30 s; longer ones are kept."""
+    doorflow_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(doorflow_config_entry, options={"poll_interval": 5})
+    assert await hass.config_entries.async_setup(doorflow_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert _coordinator(doorflow_config_entry).update_interval == timedelta(seconds=30)
+
+    hass.config_entries.async_update_entry(doorflow_config_entry, options={"poll_interval": 90})
+    assert await hass.config_entries.async_reload(doorflow_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert _coordinator(doorflow_config_entry).update_interval == timedelta(seconds=90)
+
+
+async def test_cloud_down_at_start_retries_then_loads(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    doorflow_config_entry: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """A DoorFlow outage at startup leaves the entry retrying; it loads once DoorFlow answers."""
+    await simulator.control("POST", "faults", {"kind": "status", "status": 503})
+    doorflow_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(doorflow_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert doorflow_config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert "DoorFlow" in (doorflow_config_entry.reason or "")
+
+    await simulator.control("DELETE", "faults")
+    await _advance(hass, freezer, 60)
+    assert doorflow_config_entry.state is ConfigEntryState.LOADED
+
+
+async def test_rate_limited_at_start_retries(
+    hass: HomeAssistant, doorflow_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A 429 at startup (no data to keep) leaves the entry retrying after Retry-After."""
+    await simulator.control("POST", "faults", {"kind": "rate_limit", "retry_after": 40})
+    doorflow_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(doorflow_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert doorflow_config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert "40 seconds" in (doorflow_config_entry.reason or "")
+
+
+async def test_revoked_key_at_start_asks_for_reauth(
+    hass: HomeAssistant, doorflow_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A refused API key at startup fails setup and starts the DoorFlow reauth flow."""
+    await simulator.control("POST", "tokens/revoke", {"token": DOORFLOW_KEY})
+    doorflow_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(doorflow_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert doorflow_config_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+    assert flows[0]["step_id"] == "reauth_confirm_doorflow"
+
+
+async def test_revoked_key_while_running_asks_for_reauth(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """A key refused mid-run starts the reauth flow."""
+    await simulator.control("POST", "tokens/revoke", {"token": DOORFLOW_KEY})
+    await _advance(hass, freezer, 31)
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_rate_limit_keeps_entities_and_waits_retry_after(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A 429 keeps the last data, sends nothing until retry_in passed, and logs once."""
+    caplog.set_level(logging.INFO)
+    await simulator.control(
+        "POST", "faults", {"kind": "rate_limit", "retry_after": 100, "count": 1}
+    )
+    await _advance(hass, freezer, 30)
+    total_after_429 = (await simulator.requests())["total"]
+    assert hass.states.get(FRONT).state == "locked"  # type: ignore[union-attr]
+
+    for _ in range(3):  # 90 s: still inside retry_in
+        await _advance(hass, freezer, 30)
+    assert (await simulator.requests())["total"] == total_after_429
+    assert hass.states.get(FRONT).state == "locked"  # type: ignore[union-attr]
+    assert caplog.text.count("DoorFlow rate limit reached") == 1
+
+    await _advance(hass, freezer, 30)
+    assert (await simulator.requests())["total"] > total_after_429
+    assert _coordinator(init_doorflow).last_update_success
+    assert caplog.text.count("DoorFlow requests for Demo Office resumed") == 1
+
+
+async def test_outage_makes_entities_unavailable_and_they_come_back(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """5xx answers make entities unavailable, polls back off; they return by themselves."""
+    await simulator.control("POST", "faults", {"kind": "status", "status": 502})
+    await simulator.control("DELETE", "requests")
+    await _advance(hass, freezer, 30)
+    assert hass.states.get(FRONT).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
+    for _ in range(20):  # 10 minutes
+        await _advance(hass, freezer, 30)
+    failed = (await simulator.requests())["total"]
+    assert 2 <= failed <= 8  # 21 polls would have been sent without back-off
+
+    await simulator.control("DELETE", "faults")
+    for _ in range(40):
+        await _advance(hass, freezer, 30)
+        if hass.states.get(FRONT).state != STATE_UNAVAILABLE:  # type: ignore[union-attr]
+            break
+    assert hass.states.get(FRONT).state == "locked"  # type: ignore[union-attr]
+
+
+async def test_new_door_appears_and_removed_door_goes(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """A door added to the account becomes a device; a removed one loses its device."""
+    entry = init_doorflow
+    added = await simulator.control("POST", "doorflow/channels", {"name": "Lab"})
+    await _advance(hass, freezer, 30)
+    assert len(_lock_entity_ids(hass, entry)) == 4
+    registry = dr.async_get(hass)
+    device = registry.async_get_device_by_identifier(
+        (DOMAIN, f"doorflow-{added['id']}"), entry.entry_id
+    )
+    assert device is not None
+    assert device.name == "Lab"
+    assert hass.states.get("lock.lab").state == "locked"  # type: ignore[union-attr]
+    assert hass.states.get("binary_sensor.lab_lockdown").state == "off"  # type: ignore[union-attr]
+
+    await simulator.control("DELETE", f"doorflow/channels/{added['id']}")
+    await simulator.control("DELETE", "doorflow/channels/1202")
+    await _advance(hass, freezer, 30)
+    for channel_id in (added["id"], 1202):
+        assert (
+            registry.async_get_device_by_identifier(
+                (DOMAIN, f"doorflow-{channel_id}"), entry.entry_id
+            )
+            is None
+        )
+    assert hass.states.get("lock.lab") is None
+    assert hass.states.get(FRONT).state == "locked"  # type: ignore[union-attr]

@@ -1,0 +1,214 @@
+"""DoorFlow binary sensors and sensors: online, lockdown, sync status of doors and account."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from .conftest import Simulator
+
+ONLINE = "binary_sensor.front_door_connectivity"
+LOCKDOWN = "binary_sensor.front_door_lockdown"
+SYNC_PENDING = "binary_sensor.front_door_changes_not_synced"
+DOOR_SYNC = "sensor.front_door_sync_status"
+DOOR_LAST_SYNC = "sensor.front_door_last_sync"
+ACCOUNT_SYNC = "sensor.demo_office_sync_status"
+ACCOUNT_LAST_SYNC = "sensor.demo_office_last_sync"
+
+
+async def _advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    """Move time forward and let every timer that fell due run."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def _state(hass: HomeAssistant, entity_id: str) -> str:
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+async def test_entities_of_a_door_and_the_account(
+    hass: HomeAssistant, init_doorflow: MockConfigEntry
+) -> None:
+    """Every door has its sensors; the account has its own; last sync is disabled by default."""
+    registry = er.async_get(hass)
+    unique_ids = {
+        e.unique_id: e for e in er.async_entries_for_config_entry(registry, init_doorflow.entry_id)
+    }
+    for channel_id in (1201, 1202, 1203):
+        for key in ("lock", "online", "lockdown", "sync_pending", "sync_status", "last_sync"):
+            assert f"doorflow-{channel_id}-{key}" in unique_ids
+    assert unique_ids["doorflow-1201-last_sync"].disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    account_last = unique_ids["doorflow-account-7001-last_sync"]
+    assert account_last.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert "doorflow-account-7001-sync_status" in unique_ids
+    assert "doorflow-account-7001-sync" in unique_ids
+    assert len(unique_ids) == 3 * 6 + 3
+
+    assert _state(hass, ONLINE) == "on"
+    assert _state(hass, "binary_sensor.warehouse_connectivity") == "off"
+    assert _state(hass, LOCKDOWN) == "off"
+    assert _state(hass, SYNC_PENDING) == "off"
+    assert _state(hass, "binary_sensor.warehouse_changes_not_synced") == "on"  # sync fail
+    assert _state(hass, DOOR_SYNC) == "ok"
+    assert _state(hass, "sensor.warehouse_sync_status") == "fail"
+    assert _state(hass, ACCOUNT_SYNC) == "failing"
+    state = hass.states.get(DOOR_SYNC)
+    assert state is not None
+    assert state.attributes["options"] == ["ok", "fail", "syncing", "pending"]
+
+
+async def test_offline_door_keeps_its_sensors(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Connectivity goes off while the door's other sensors stay available."""
+    await simulator.control("PATCH", "doorflow/channels/1201", {"status": "offline"})
+    await _advance(hass, freezer, 30)
+    assert _state(hass, ONLINE) == "off"
+    assert _state(hass, LOCKDOWN) == "off"
+    assert _state(hass, DOOR_SYNC) == "ok"
+
+
+@pytest.mark.parametrize(
+    ("lockdown", "expected"),
+    [
+        ({"card_lockdown": True, "rex_lockdown": False, "aux_lockdown": False}, "on"),
+        ({"card_lockdown": False, "rex_lockdown": False, "aux_lockdown": False}, "off"),
+        (None, "off"),
+    ],
+)
+async def test_lockdown(  # noqa: PLR0917
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+    lockdown: dict[str, bool] | None,
+    expected: str,
+) -> None:
+    """Lockdown is on while any input is locked down."""
+    simulator.world.doorflow.channels[1201].lockdown = lockdown
+    await _advance(hass, freezer, 30)
+    assert _state(hass, LOCKDOWN) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "pending", "sensor"),
+    [
+        ("ok", "off", "ok"),
+        ("syncing", "off", "syncing"),
+        ("pending", "on", "pending"),
+        ("fail", "on", "fail"),
+        ("exploded", STATE_UNKNOWN, STATE_UNKNOWN),
+    ],
+)
+async def test_door_sync_status(  # noqa: PLR0917
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+    status: str,
+    pending: str,
+    sensor: str,
+) -> None:
+    """Each documented sync status of a door, and one DoorFlow does not list."""
+    simulator.world.doorflow.channels[1201].sync_status = status
+    await _advance(hass, freezer, 30)
+    assert _state(hass, SYNC_PENDING) == pending
+    assert _state(hass, DOOR_SYNC) == sensor
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        (("ok", "ok", "ok"), "complete"),
+        (("ok", "pending", "fail"), "pending"),
+        (("syncing", "ok", "fail"), "syncing"),
+        (("ok", "ok", "fail"), "failing"),
+    ],
+)
+async def test_account_sync_status(  # noqa: PLR0917
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+    statuses: tuple[str, str, str],
+    expected: str,
+) -> None:
+    """The account's sync status follows its doors (as DoorFlow aggregates it)."""
+    for channel_id, status in zip((1201, 1202, 1203), statuses, strict=True):
+        simulator.world.doorflow.channels[channel_id].sync_status = status
+    await _advance(hass, freezer, 30)
+    assert _state(hass, ACCOUNT_SYNC) == expected
+
+
+async def test_unknown_account_sync_status(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """An account sync status DoorFlow does not document is unknown."""
+    world = simulator.world.doorflow
+    original = world.account_json
+
+    def odd_account() -> dict[str, object]:
+        body = original()
+        body["sync"] = {"status": "reticulating"}
+        return body
+
+    world.account_json = odd_account  # type: ignore[method-assign]
+    await _advance(hass, freezer, 30)
+    assert _state(hass, ACCOUNT_SYNC) == STATE_UNKNOWN
+    assert _state(hass, "lock.front_door") == "locked"
+
+
+async def test_last_sync_timestamps(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Once enabled, the last sync sensors show when the door and the account last synced."""
+    registry = er.async_get(hass)
+    for entity_id in (DOOR_LAST_SYNC, ACCOUNT_LAST_SYNC):
+        registry.async_update_entity(entity_id, disabled_by=None)
+    assert await hass.config_entries.async_reload(init_doorflow.entry_id)
+    await hass.async_block_till_done()
+    door = simulator.world.doorflow.channels[1201].last_sync_completed_at
+    account = simulator.world.doorflow.account.last_sync
+    assert door is not None
+    assert account is not None
+    assert _state(hass, DOOR_LAST_SYNC) == door.replace(microsecond=0).isoformat()
+    assert _state(hass, ACCOUNT_LAST_SYNC) == account.replace(microsecond=0).isoformat()
+
+    simulator.world.doorflow.channels[1201].last_sync_completed_at = None
+    await _advance(hass, freezer, 30)
+    assert _state(hass, DOOR_LAST_SYNC) == STATE_UNKNOWN
+
+
+async def test_removed_door_entities_go(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """The sensors of a door removed from the account disappear with its device."""
+    await simulator.control("DELETE", "doorflow/channels/1201")
+    await _advance(hass, freezer, 30)
+    for entity_id in (ONLINE, LOCKDOWN, SYNC_PENDING, DOOR_SYNC):
+        state = hass.states.get(entity_id)
+        assert state is None or state.state == STATE_UNAVAILABLE
