@@ -1,0 +1,224 @@
+"""Request discipline over long runs, faults along the way, and no secret anywhere."""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import timedelta
+import json
+import logging
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.door_access.const import TEDEE_HOURLY_LIMIT
+from custom_components.door_access.coordinator import TedeeCoordinator
+from custom_components.door_access.diagnostics import async_get_config_entry_diagnostics
+
+from .conftest import TEDEE_KEY, Simulator
+
+POLL = 20
+
+
+class RequestMeter:
+    """Samples the simulator's request total to check the rolling-hour budget."""
+
+    def __init__(self) -> None:
+        self.samples: deque[tuple[float, int]] = deque()
+        self.worst_rolling_hour = 0
+        self.elapsed = 0.0
+
+    def add(self, seconds: float, total: int) -> None:
+        """Record the request total at a point in time; keep the worst rolling hour."""
+        self.elapsed += seconds
+        self.samples.append((self.elapsed, total))
+        while self.samples and self.samples[0][0] < self.elapsed - 3600:
+            self.samples.popleft()
+        self.worst_rolling_hour = max(self.worst_rolling_hour, total - self.samples[0][1])
+
+
+async def _step(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def _run(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    meter: RequestMeter,
+    seconds: float,
+) -> None:
+    """Let the integration poll for a while, metering the requests."""
+    for _ in range(int(seconds // POLL)):
+        await _step(hass, freezer, POLL)
+        meter.add(POLL, simulator.world.requests.total)
+
+
+def _coordinator(entry: MockConfigEntry) -> TedeeCoordinator:
+    coordinator = entry.runtime_data
+    assert isinstance(coordinator, TedeeCoordinator)
+    return coordinator
+
+
+# Every fault kind but "hang": a request held open under the frozen test clock would wait for
+# a timer that only the test can move (hangs are covered by the client tests with real time).
+FAULTS: list[dict[str, Any]] = [
+    {"kind": "status", "status": 503, "seconds": 600},
+    {"kind": "malformed_json", "count": 3},
+    {"kind": "rate_limit", "retry_after": 300, "count": 1},
+    {"kind": "html", "seconds": 300},
+    {"kind": "empty", "count": 2},
+    {"kind": "wrong_types", "count": 2},
+    {"kind": "status", "status": 500, "seconds": 3600},
+]
+
+
+async def test_soak_24_hours_with_faults(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """A simulated day: no self-inflicted 429, budget kept, every fault recovered."""
+    coordinator = _coordinator(init_integration)
+    meter = RequestMeter()
+    meter.add(0, simulator.world.requests.total)
+    hours_between_faults = 24 / (len(FAULTS) + 1)
+    forced_429 = 0
+    for fault in FAULTS:
+        await _run(hass, freezer, simulator, meter, hours_between_faults * 3600)
+        assert coordinator.last_update_success, f"not recovered before {fault}"
+        await simulator.control("POST", "faults", fault)
+        forced_429 += fault["kind"] == "rate_limit"
+    await _run(hass, freezer, simulator, meter, hours_between_faults * 3600)
+
+    assert coordinator.last_update_success
+    assert init_integration.state is ConfigEntryState.LOADED
+    log = await simulator.requests()
+    assert log["by_status"].get("429", 0) == forced_429
+    assert meter.worst_rolling_hour <= TEDEE_HOURLY_LIMIT - coordinator.scheduler.action_reserve
+    print(f"24 h soak: {log['total']} requests, worst rolling hour {meter.worst_rolling_hour}")
+
+
+@pytest.mark.parametrize("scenario_name", ["home", "large"])
+async def test_steady_polling_uses_at_most_40_percent_of_the_budget(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    scenario_name: str,
+) -> None:
+    """Default settings, steady state: at most 40 % of 700 requests in any rolling hour."""
+    meter = RequestMeter()
+    meter.add(0, simulator.world.requests.total)
+    await _run(hass, freezer, simulator, meter, 3 * 3600)
+    assert meter.worst_rolling_hour <= 0.4 * TEDEE_HOURLY_LIMIT
+    print(f"{scenario_name}: worst rolling hour {meter.worst_rolling_hour} requests")
+
+
+async def test_no_secret_anywhere_with_every_fault(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """At DEBUG, through every fault and a revoked token: the token shows up nowhere."""
+    caplog.set_level(logging.DEBUG)
+    for name in ("custom_components.door_access", "aiohttp", "homeassistant"):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    meter = RequestMeter()
+    for fault in FAULTS:
+        await simulator.control("POST", "faults", fault)
+        await _run(hass, freezer, simulator, meter, 1800)
+    await simulator.control("DELETE", "faults")
+    await _run(hass, freezer, simulator, meter, 1800)
+    lock_id = next(
+        e.entity_id
+        for e in er.async_entries_for_config_entry(er.async_get(hass), mock_config_entry.entry_id)
+        if e.domain == "lock"
+    )
+    await simulator.control("POST", "faults", {"kind": "status", "status": 503, "count": 1})
+    with pytest.raises(HomeAssistantError) as action_error:
+        await hass.services.async_call("lock", "lock", {"entity_id": lock_id}, blocking=True)
+    diagnostics = await async_get_config_entry_diagnostics(hass, mock_config_entry)
+    await simulator.control("POST", "faults", {"kind": "unauthorized", "count": 1})
+    await _run(hass, freezer, simulator, meter, 60)
+    await simulator.control("POST", "tokens/revoke", {"token": TEDEE_KEY})
+    await _run(hass, freezer, simulator, meter, 60)
+
+    places = {
+        "logs": caplog.text,
+        "action error": f"{action_error.value!r} {action_error.value}",
+        "diagnostics": json.dumps(diagnostics, default=str),
+        "states": json.dumps([s.as_dict() for s in hass.states.async_all()], default=str),
+        "issues": json.dumps(
+            [issue.translation_placeholders for issue in ir.async_get(hass).issues.values()],
+            default=str,
+        ),
+    }
+    for where, text in places.items():
+        assert TEDEE_KEY not in text, f"token found in {where}"
+    assert [f["context"]["source"] for f in hass.config_entries.flow.async_progress()] == ["reauth"]
+
+
+async def test_reauth_keeps_entity_ids_names_and_customisations(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """After a revoked token and a reauth, every entity returns with its id and user name."""
+    registry = er.async_get(hass)
+    entries = er.async_entries_for_config_entry(registry, init_integration.entry_id)
+    lock_entity = next(e for e in entries if e.domain == "lock")
+    registry.async_update_entity(lock_entity.entity_id, name="My front door")
+    before = {e.unique_id: e.entity_id for e in entries}
+
+    await simulator.control("POST", "tokens/revoke", {"token": TEDEE_KEY})
+    await _step(hass, freezer, POLL)
+    state = hass.states.get(lock_entity.entity_id)
+    assert state is not None
+    flow = next(iter(hass.config_entries.flow.async_progress()))
+    assert flow["context"]["source"] == "reauth"
+
+    await simulator.control(
+        "POST",
+        "tokens",
+        {"api": "tedee", "token": "fresh-key-2", "kind": "personal_key"},
+    )
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {"token": "fresh-key-2"}
+    )
+    assert result["type"] == "abort"
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+
+    assert init_integration.state is ConfigEntryState.LOADED
+    after = {
+        e.unique_id: e.entity_id
+        for e in er.async_entries_for_config_entry(registry, init_integration.entry_id)
+    }
+    assert after == before
+    renamed = registry.async_get(lock_entity.entity_id)
+    assert renamed is not None
+    assert renamed.name == "My front door"
+    state = hass.states.get(lock_entity.entity_id)
+    assert state is not None
+    assert state.state != STATE_UNAVAILABLE
+    assert state.attributes["friendly_name"] == "My front door"
