@@ -68,11 +68,16 @@ def test_demo_check(tmp_path: Path, socket_enabled: None) -> None:
     assert "onboarding: created the user 'demo'" in output
     assert "onboarding: done" in output
     assert "config entry Tedee: created (Demo User)" in output
-    assert "check: 4 locks: " in output
+    assert "config entry DoorFlow: created (Demo Office)" in output
+    # 4 Tedee locks and 3 DoorFlow doors; 3 gate buttons and the DoorFlow sync button.
+    assert "check: 7 locks: " in output
     assert "lock.front_door" in output
-    assert "check: 3 buttons: " in output
+    assert "lock.warehouse" in output
+    assert "check: 4 buttons: " in output
+    assert "button.demo_office_sync_door_controllers" in output
     assert "check: lock.unlock lock." in output
     assert "'Demo User': 'loaded'" in output
+    assert "'Demo Office': 'loaded'" in output
     assert "demo check passed" in output
     assert "Home Assistant exited with code 0" in output
 
