@@ -1,4 +1,4 @@
-"""Property tests: every Tedee parser turns arbitrary JSON into a model or a typed error."""
+"""Property tests: every cloud parser turns arbitrary JSON into a model or a typed error."""
 
 from __future__ import annotations
 
@@ -8,6 +8,14 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from custom_components.door_access.api.doorflow import (
+    Account,
+    AdmissionRequest,
+    Channel,
+    DoorEvent,
+    DoorFlowBadResponseError,
+)
+from custom_components.door_access.api.doorflow.models import parse_items
 from custom_components.door_access.api.tedee import (
     Bridge,
     Gate,
@@ -92,11 +100,51 @@ PARSERS: list[Callable[[Any], object]] = [
 ]
 
 
+DOORFLOW_PARSERS: list[Callable[[Any], object]] = [
+    Account.from_json,
+    Channel.from_json,
+    AdmissionRequest.from_json,
+    DoorEvent.from_json,
+    lambda data: parse_items(data, "channels"),
+]
+
+CHANNEL_LIKE = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.integers() | JSON,
+        "name": st.text() | JSON,
+        "status": st.sampled_from(["online", "offline", "pending_encryption", "weird"]) | JSON,
+        "mode": st.fixed_dictionaries(
+            {},
+            optional={
+                "description": st.sampled_from(["unlock", "normal", "x"]) | JSON,
+                "relock_at": st.datetimes().map(lambda d: d.isoformat()) | JSON,
+            },
+        )
+        | JSON,
+        "lockdown": st.none()
+        | st.fixed_dictionaries({}, optional={"card_lockdown": st.booleans() | JSON})
+        | JSON,
+        "sync": st.fixed_dictionaries({}, optional={"status": st.text() | JSON}) | JSON,
+    },
+)
+
+
 def _parse_everything(data: Any) -> None:
-    """Run every parser; only TedeeBadResponseError may escape."""
+    """Run every parser; only the clients' bad-response errors may escape."""
     for parse in PARSERS:
         with contextlib.suppress(TedeeBadResponseError):
             parse(data)
+    for parse in DOORFLOW_PARSERS:
+        with contextlib.suppress(DoorFlowBadResponseError):
+            parse(data)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(CHANNEL_LIKE)
+def test_channel_shaped_json_never_crashes(data: dict[str, Any]) -> None:
+    """Channel-shaped objects parse to a channel or a typed error."""
+    _parse_everything(data)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
