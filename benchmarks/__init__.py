@@ -1,0 +1,1 @@
+"""Benchmarks: figures for speed and request counts, not pass/fail tests."""
