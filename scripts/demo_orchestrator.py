@@ -648,6 +648,13 @@ class Demo:
             return [f"{err}; entities: {ids}"]
         say(f"check: {len(lock_ids)} locks: {', '.join(sorted(lock_ids))}")
         say(f"check: {len(button_ids)} buttons: {', '.join(sorted(button_ids))}")
+        # The frontend stays on "Loading..." when the service descriptions cannot be built
+        # (an always-loaded integration missing a requirement); the REST API builds the same.
+        services = api.get("/api/services")
+        if services.status != 200:
+            problems.append(f"GET /api/services answered {services.status}: the UI would not load")
+        else:
+            say("check: service descriptions build (the frontend can load)")
         problems.extend(self.check_unlock(api, lock_ids))
         return problems
 

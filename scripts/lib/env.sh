@@ -15,6 +15,9 @@ DA_ROOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 DA_CACHE=${DOOR_ACCESS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/door_access}
 DA_REQ_HASH=$(cat "$DA_ROOT_DIR/requirements_test.txt" "$DA_ROOT_DIR/requirements_dev.txt" 2>/dev/null | sha256sum | cut -c1-16)
 DA_SID_ROOT="$DA_CACHE/sid-root"
+# python3.14-dev and g++: a few of Home Assistant's always-loaded integrations (assist_pipeline)
+# need packages that exist only as C++ sources for Python 3.14.
+DA_SID_PACKAGES="python3.14,python3.14-venv,python3.14-dev,g++,ca-certificates"
 DA_MODE=""
 DA_VENV=""
 
@@ -45,9 +48,21 @@ da_build_sid_root() {
     local staging="$DA_SID_ROOT.partial"
     rm -rf "$staging"
     mkdir -p "$DA_CACHE"
-    debootstrap --variant=minbase --include=python3.14,python3.14-venv,ca-certificates sid "$staging" >"$DA_CACHE/debootstrap.log" 2>&1 ||
+    debootstrap --variant=minbase --include="$DA_SID_PACKAGES" sid "$staging" >"$DA_CACHE/debootstrap.log" 2>&1 ||
         { tail -20 "$DA_CACHE/debootstrap.log" >&2; return 1; }
     mv "$staging" "$DA_SID_ROOT"
+}
+
+# Roots built before a package was added to DA_SID_PACKAGES get it installed in place.
+da_complete_sid_root() {
+    if [ -x "$DA_SID_ROOT/usr/bin/g++" ] && [ -e "$DA_SID_ROOT/usr/include/python3.14/Python.h" ]; then
+        return 0
+    fi
+    da_log "Adding the compiler and Python headers to the sid root"
+    local apt_opts=(-o Acquire::Check-Valid-Until=false -qq)
+    DA_MODE=chroot DA_VENV=/nonexistent da_chroot / apt-get "${apt_opts[@]}" update >/dev/null
+    DA_MODE=chroot DA_VENV=/nonexistent da_chroot / env DEBIAN_FRONTEND=noninteractive \
+        apt-get "${apt_opts[@]}" install -y --no-install-recommends python3.14-dev g++ >/dev/null
 }
 
 da_sync_root_files() {
@@ -102,6 +117,7 @@ da_prepare_locked() {
         DA_MODE=chroot
         da_build_sid_root
         da_sync_root_files
+        da_complete_sid_root
         DA_VENV="/opt/venv-$DA_REQ_HASH"
         if [ ! -f "$DA_SID_ROOT$DA_VENV/.complete" ]; then
             da_log "Creating virtualenv $DA_VENV inside the sid root (about a minute, once per requirements change)"

@@ -74,6 +74,7 @@ def test_demo_check(tmp_path: Path, socket_enabled: None) -> None:
     assert "lock.front_door" in output
     assert "lock.warehouse" in output
     assert "check: 4 buttons: " in output
+    assert "check: service descriptions build (the frontend can load)" in output
     assert "button.demo_office_sync_door_controllers" in output
     assert "check: lock.unlock lock." in output
     assert "'Demo User': 'loaded'" in output
