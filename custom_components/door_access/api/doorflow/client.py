@@ -179,6 +179,7 @@ class DoorFlowClient:
                 json=body,
                 headers=headers,
                 timeout=self._timeout,
+                allow_redirects=False,
             ) as response:
                 status = response.status
                 text = await response.text()
@@ -213,6 +214,9 @@ class DoorFlowClient:
             )
         if status >= 500:
             raise DoorFlowConnectionError(f"{method} {path}: server error {status}")
+        if 300 <= status < 400:
+            # Redirects are not followed: the credentials go to the configured host only.
+            raise DoorFlowBadResponseError(f"{method} {path}: unexpected redirect ({status})")
         if status >= 400:
             raise DoorFlowBadResponseError(f"{method} {path}: HTTP {status}{self._detail(decoded)}")
         if not is_json:
