@@ -10,8 +10,9 @@ START = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 class FakeClock:
     """Monotonic seconds and a matching wall clock that move only when a test says so."""
 
-    def __init__(self) -> None:
+    def __init__(self, start: datetime = START) -> None:
         self.now = 1000.0
+        self.start = start
 
     def __call__(self) -> float:
         """Return the monotonic time."""
@@ -23,7 +24,7 @@ class FakeClock:
 
     def utcnow(self) -> datetime:
         """Return the wall-clock time matching the monotonic time."""
-        return START + timedelta(seconds=self.now - 1000.0)
+        return self.start + timedelta(seconds=self.now - 1000.0)
 
     def advance(self, seconds: float) -> None:
         """Move both clocks forward."""

@@ -35,6 +35,7 @@ from custom_components.door_access.api.doorflow import (
     SyncStatus,
 )
 from simulator import SimulatorServer, World, load_scenario
+from tests.clock import FakeClock
 
 API_KEY = "demo-doorflow-api-key"
 BASIC = base64.b64encode(f"{API_KEY}:X".encode()).decode()
@@ -42,25 +43,6 @@ READONLY_KEY = "demo-doorflow-readonly-key"
 ACCESS_TOKEN = "test-access-token-4f1c9a7e2b"
 FRONT, BACK, WAREHOUSE = 1201, 1202, 1203
 START = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
-
-
-class FakeClock:
-    """Monotonic and wall-clock time that only move when a test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def monotonic(self) -> float:
-        """Return the monotonic time."""
-        return self.now
-
-    def utcnow(self) -> datetime:
-        """Return the wall-clock time matching the monotonic time."""
-        return START + timedelta(seconds=self.now - 1000.0)
-
-    def advance(self, seconds: float) -> None:
-        """Move both clocks forward."""
-        self.now += seconds
 
 
 @dataclass
@@ -99,7 +81,7 @@ class Sim:
 @pytest.fixture
 async def sim(socket_enabled: None) -> AsyncIterator[Sim]:
     """Run the simulator (scenario `home`) on 127.0.0.1 with a fake clock."""
-    clock = FakeClock()
+    clock = FakeClock(START)
     world = World(load_scenario("home"), clock=clock.monotonic, utcnow=clock.utcnow, seed=1)
     async with (
         SimulatorServer(world, host="127.0.0.1", port=0) as server,

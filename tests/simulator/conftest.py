@@ -5,34 +5,17 @@ from __future__ import annotations
 import base64
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
 import pytest
 
 from simulator import SimulatorServer, World, load_scenario
+from tests.clock import FakeClock
 
 TEDEE_KEY = "demo-tedee-personal-key"
 TEDEE_BEARER = "demo-tedee-bearer-token"
 DOORFLOW_KEY = "demo-doorflow-api-key"
-
-
-class FakeClock:
-    """A monotonic clock and a matching wall clock that only move when told to."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.base = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> float:
-        return self.now
-
-    def utcnow(self) -> datetime:
-        return self.base + timedelta(seconds=self.now - 1000.0)
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass
