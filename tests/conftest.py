@@ -22,6 +22,8 @@ from custom_components.door_access.const import (
 )
 from simulator import SimulatorServer, World, load_scenario
 
+from .helpers import setup_entry
+
 TEDEE_KEY = "demo-tedee-personal-key"
 TEDEE_ACCOUNT_ID = 4242
 DOORFLOW_KEY = "demo-doorflow-api-key"
@@ -112,9 +114,7 @@ async def init_integration(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> MockConfigEntry:
     """Set up the Tedee entry against the simulator and wait until it is loaded."""
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    assert await setup_entry(hass, mock_config_entry)
     return mock_config_entry
 
 
@@ -139,7 +139,5 @@ async def init_doorflow(
     hass: HomeAssistant, doorflow_config_entry: MockConfigEntry
 ) -> MockConfigEntry:
     """Set up the DoorFlow entry against the simulator and wait until it is loaded."""
-    doorflow_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(doorflow_config_entry.entry_id)
-    await hass.async_block_till_done()
+    assert await setup_entry(hass, doorflow_config_entry)
     return doorflow_config_entry

@@ -2,85 +2,36 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
-from collections.abc import Coroutine
-from datetime import timedelta
-from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.lock import DOMAIN as LOCK_DOMAIN
 from homeassistant.components.lock.const import LockEntityFeature
 from homeassistant.const import (
-    ATTR_ENTITY_ID,
     ATTR_SUPPORTED_FEATURES,
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
 )
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
 )
 
 from .conftest import DOORFLOW_KEY, Simulator
+from .helpers import (
+    advance,
+    flow_sources,
+    lock_call,
+    record_states,
+    run_action,
+    state_of,
+)
 
 FRONT = "lock.front_door"  # 1201: online, normal
 BACK = "lock.back_office"  # 1202: online, normal
 WAREHOUSE = "lock.warehouse"  # 1203: offline
-
-
-async def _advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
-    """Move time forward and let every timer that fell due run."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-def _record_states(hass: HomeAssistant, entity_id: str) -> list[str]:
-    """Collect every state the entity goes through from now on."""
-    seen: list[str] = []
-
-    def _on_change(event: Event[EventStateChangedData]) -> None:
-        if event.data["entity_id"] == entity_id and (new := event.data["new_state"]):
-            seen.append(new.state)
-
-    hass.bus.async_listen("state_changed", _on_change)
-    return seen
-
-
-async def _run_action(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, action: Coroutine[Any, Any, Any]
-) -> None:
-    """Run a blocking service call while the clock moves one second at a time."""
-    task = hass.async_create_task(action)
-    for _ in range(200):
-        for _ in range(20):
-            await asyncio.sleep(0)
-        if task.done():
-            break
-        freezer.tick(timedelta(seconds=1))
-        async_fire_time_changed(hass)
-    try:
-        await task
-    finally:
-        await hass.async_block_till_done()
-
-
-def _call(hass: HomeAssistant, service: str, entity_id: str) -> Coroutine[Any, Any, Any]:
-    """Return a blocking lock service call."""
-    return hass.services.async_call(
-        LOCK_DOMAIN, service, {ATTR_ENTITY_ID: entity_id}, blocking=True
-    )
-
-
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
-    assert state is not None
-    return state.state
 
 
 async def test_entities_and_features(hass: HomeAssistant, init_doorflow: MockConfigEntry) -> None:
@@ -94,8 +45,8 @@ async def test_entities_and_features(hass: HomeAssistant, init_doorflow: MockCon
     assert state.name == "Front door"
     assert state.state == "locked"
     assert state.attributes[ATTR_SUPPORTED_FEATURES] == LockEntityFeature.OPEN
-    assert _state(hass, BACK) == "locked"
-    assert _state(hass, WAREHOUSE) == STATE_UNAVAILABLE  # offline: cannot be operated
+    assert state_of(hass, BACK) == "locked"
+    assert state_of(hass, WAREHOUSE) == STATE_UNAVAILABLE  # offline: cannot be operated
 
 
 @pytest.mark.parametrize(
@@ -112,8 +63,8 @@ async def test_modes(  # noqa: PLR0917
 ) -> None:
     """Held unlocked is unlocked, normal is locked, a mode DoorFlow does not list is unknown."""
     simulator.world.doorflow.channels[1201].mode = mode
-    await _advance(hass, freezer, 30)
-    assert _state(hass, FRONT) == expected
+    await advance(hass, freezer, 30)
+    assert state_of(hass, FRONT) == expected
 
 
 async def test_offline_and_back(
@@ -125,12 +76,12 @@ async def test_offline_and_back(
     """A door whose controller goes offline is unavailable until it is back online."""
     await simulator.control("PATCH", "doorflow/channels/1201", {"status": "offline"})
     await simulator.control("PATCH", "doorflow/channels/1203", {"status": "online"})
-    await _advance(hass, freezer, 30)
-    assert _state(hass, FRONT) == STATE_UNAVAILABLE
-    assert _state(hass, WAREHOUSE) == "locked"
+    await advance(hass, freezer, 30)
+    assert state_of(hass, FRONT) == STATE_UNAVAILABLE
+    assert state_of(hass, WAREHOUSE) == "locked"
     await simulator.control("PATCH", "doorflow/channels/1201", {"status": "pending_encryption"})
-    await _advance(hass, freezer, 30)
-    assert _state(hass, FRONT) == STATE_UNAVAILABLE
+    await advance(hass, freezer, 30)
+    assert state_of(hass, FRONT) == STATE_UNAVAILABLE
 
 
 async def test_unlock_holds_the_door_then_lock_returns_to_normal(
@@ -140,15 +91,15 @@ async def test_unlock_holds_the_door_then_lock_returns_to_normal(
     simulator: Simulator,
 ) -> None:
     """Unlock shows unlocking, then unlocked (mode unlock); lock shows locking, then locked."""
-    seen = _record_states(hass, FRONT)
-    await _run_action(hass, freezer, _call(hass, "unlock", FRONT))
+    seen = record_states(hass, FRONT)
+    await run_action(hass, freezer, lock_call(hass, "unlock", FRONT), max_seconds=200)
     assert seen == ["unlocking", "unlocked"]
     assert simulator.world.doorflow.channels[1201].mode == "unlock"
     assert await simulator.count("POST /api/3/channels/{id}/unlock") == 1
     assert await simulator.count("GET /api/3/channels/{id}") == 1
 
     seen.clear()
-    await _run_action(hass, freezer, _call(hass, "lock", FRONT))
+    await run_action(hass, freezer, lock_call(hass, "lock", FRONT), max_seconds=200)
     assert seen == ["locking", "locked"]
     assert simulator.world.doorflow.channels[1201].mode == "normal"
     assert await simulator.count("POST /api/3/channels/{id}/normal") == 1
@@ -161,8 +112,8 @@ async def test_open_admits_once(
     simulator: Simulator,
 ) -> None:
     """Open shows opening until the controller admitted, then locked again."""
-    seen = _record_states(hass, FRONT)
-    await _run_action(hass, freezer, _call(hass, "open", FRONT))
+    seen = record_states(hass, FRONT)
+    await run_action(hass, freezer, lock_call(hass, "open", FRONT), max_seconds=200)
     assert seen == ["opening", "locked"]
     admissions = list(simulator.world.doorflow.admissions.values())
     assert [a.status for a in admissions] == ["admitted"]
@@ -190,9 +141,9 @@ async def _expect_error(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, service: str, key: str
 ) -> HomeAssistantError:
     """Run a service on the front door and check the translated error it raises."""
-    seen = _record_states(hass, FRONT)
+    seen = record_states(hass, FRONT)
     with pytest.raises(HomeAssistantError) as err:
-        await _run_action(hass, freezer, _call(hass, service, FRONT))
+        await run_action(hass, freezer, lock_call(hass, service, FRONT), max_seconds=200)
     assert err.value.translation_domain == "door_access"
     assert err.value.translation_key == key
     assert str(err.value)  # the message comes from translations/en.json
@@ -210,7 +161,7 @@ async def test_open_denied_in_lockdown(
     await _lockdown(simulator, 1201)
     err = await _expect_error(hass, freezer, "open", "door_denied")
     assert "lockdown" in str(err)
-    assert _state(hass, FRONT) == "locked"
+    assert state_of(hass, FRONT) == "locked"
 
 
 async def test_open_offline(
@@ -223,7 +174,7 @@ async def test_open_offline(
     await simulator.control("PATCH", "doorflow/channels/1201", {"status": "offline"})
     await _expect_error(hass, freezer, "open", "door_offline")
     # The door was re-read after the action: now unavailable.
-    assert _state(hass, FRONT) == STATE_UNAVAILABLE
+    assert state_of(hass, FRONT) == STATE_UNAVAILABLE
 
 
 async def test_open_times_out_when_controller_is_silent(
@@ -235,7 +186,7 @@ async def test_open_times_out_when_controller_is_silent(
     """An unresponsive controller: the admit is given up after 30 s."""
     await simulator.control("PATCH", "doorflow/channels/1201", {"unresponsive": True})
     await _expect_error(hass, freezer, "open", "operation_timeout")
-    assert _state(hass, FRONT) == "locked"
+    assert state_of(hass, FRONT) == "locked"
 
 
 async def test_open_timeout_reported_by_doorflow(
@@ -261,7 +212,7 @@ async def test_open_refused_when_held_unlocked(
     """Admit works only in normal mode: a door held unlocked refuses it."""
     simulator.world.doorflow.channels[1201].mode = "unlock"
     await _expect_error(hass, freezer, "open", "door_refused")
-    assert _state(hass, FRONT) == "unlocked"  # re-read after the action
+    assert state_of(hass, FRONT) == "unlocked"  # re-read after the action
 
 
 async def test_action_on_removed_door(
@@ -297,8 +248,7 @@ async def test_action_with_revoked_key_asks_for_reauth(
     await simulator.control("POST", "tokens/revoke", {"token": DOORFLOW_KEY})
     await _expect_error(hass, freezer, "unlock", "auth_failed")
     await hass.async_block_till_done()
-    flows = hass.config_entries.flow.async_progress()
-    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+    assert flow_sources(hass) == ["reauth"]
 
 
 async def test_action_rate_limited(

@@ -3,95 +3,35 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
-from datetime import timedelta
-from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.lock import DOMAIN as LOCK_DOMAIN
 from homeassistant.components.lock.const import LockEntityFeature
 from homeassistant.const import (
-    ATTR_ENTITY_ID,
     ATTR_SUPPORTED_FEATURES,
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
 )
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceNotSupported
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.door_access.const import CONF_UNLOCK_BEHAVIOR, UnlockBehavior
 
 from .conftest import Simulator
+from .helpers import (
+    advance,
+    lock_call,
+    record_states,
+    run_action,
+    set_tedee_lock,
+)
 
 FRONT = "lock.front_door"  # 1001: locked, door sensor, pull spring with auto pull
 BACK = "lock.back_door"  # 1002: unlocked, no pull spring
 GARAGE = "lock.garage_side_door"  # 1003: cut off from its bridge (state null)
 OFFICE = "lock.office"  # 1004: locked, no pull spring
-
-
-async def _advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
-    """Move time forward and let every timer that fell due run."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    # The coordinator polls in a background task.
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-async def _set_lock(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    freezer: FrozenDateTimeFactory,
-    lock_id: int,
-    **fields: Any,
-) -> None:
-    """Change a lock in the simulated cloud, then let the coordinator poll it."""
-    await simulator.control("PATCH", f"tedee/locks/{lock_id}", fields)
-    await _advance(hass, freezer, 21)
-
-
-def _record_states(hass: HomeAssistant, entity_id: str) -> list[str]:
-    """Collect every state the entity goes through from now on."""
-    seen: list[str] = []
-
-    def _on_change(event: Event[EventStateChangedData]) -> None:
-        if event.data["entity_id"] == entity_id and (new := event.data["new_state"]):
-            seen.append(new.state)
-
-    hass.bus.async_listen("state_changed", _on_change)
-    return seen
-
-
-async def _run_action(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    action: Coroutine[Any, Any, Any] | asyncio.Task[Any],
-) -> None:
-    """Run a blocking service call while the clock moves, as the lock's operation needs it."""
-    task = action if isinstance(action, asyncio.Task) else hass.async_create_task(action)
-    for _ in range(40):
-        for _ in range(20):
-            await asyncio.sleep(0)
-        if task.done():
-            break
-        freezer.tick(timedelta(seconds=1))
-        async_fire_time_changed(hass)
-    try:
-        await task
-    finally:
-        await hass.async_block_till_done()
-
-
-def _call(hass: HomeAssistant, service: str, entity_id: str) -> Coroutine[Any, Any, Any]:
-    """Return a blocking lock service call."""
-    return hass.services.async_call(
-        LOCK_DOMAIN, service, {ATTR_ENTITY_ID: entity_id}, blocking=True
-    )
 
 
 async def test_entities_and_device(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
@@ -134,7 +74,7 @@ async def test_lock_states(  # noqa: PLR0917
     expected: str,
 ) -> None:
     """Every documented state (and an undocumented one) maps to a lock state."""
-    await _set_lock(hass, simulator, freezer, 1004, state=tedee_state)
+    await set_tedee_lock(hass, simulator, freezer, 1004, state=tedee_state)
     assert hass.states.get(OFFICE).state == expected
 
 
@@ -145,9 +85,9 @@ async def test_failed_state_change_shows_jammed(
     simulator: Simulator,
 ) -> None:
     """A state change result above 0 means jammed, whatever the position."""
-    await _set_lock(hass, simulator, freezer, 1004, stateChangeResult=1)
+    await set_tedee_lock(hass, simulator, freezer, 1004, stateChangeResult=1)
     assert hass.states.get(OFFICE).state == "jammed"
-    await _set_lock(hass, simulator, freezer, 1004, stateChangeResult=0)
+    await set_tedee_lock(hass, simulator, freezer, 1004, stateChangeResult=0)
     assert hass.states.get(OFFICE).state == "locked"
 
 
@@ -159,9 +99,9 @@ async def test_lock_without_state_is_unavailable(
 ) -> None:
     """A lock cut off from its bridge (state null) is unavailable until it reports again."""
     assert hass.states.get(GARAGE).state == STATE_UNAVAILABLE
-    await _set_lock(hass, simulator, freezer, 1003, isConnected=True)
+    await set_tedee_lock(hass, simulator, freezer, 1003, isConnected=True)
     assert hass.states.get(GARAGE).state == "locked"
-    await _set_lock(hass, simulator, freezer, 1001, isConnected=False)
+    await set_tedee_lock(hass, simulator, freezer, 1001, isConnected=False)
     assert hass.states.get(FRONT).state == STATE_UNAVAILABLE
 
 
@@ -173,7 +113,7 @@ async def test_removed_lock_is_unavailable_or_gone(
 ) -> None:
     """A lock removed from the account no longer shows a state."""
     await simulator.control("DELETE", "tedee/locks/1004")
-    await _advance(hass, freezer, 21)
+    await advance(hass, freezer, 21)
     state = hass.states.get(OFFICE)
     assert state is None or state.state == STATE_UNAVAILABLE
 
@@ -188,11 +128,11 @@ async def test_open_feature_follows_pull_spring_setting(
     assert hass.states.get(FRONT).attributes[ATTR_SUPPORTED_FEATURES] == LockEntityFeature.OPEN
     assert hass.states.get(OFFICE).attributes[ATTR_SUPPORTED_FEATURES] == 0
     with pytest.raises(ServiceNotSupported):
-        await hass.services.async_call(LOCK_DOMAIN, "open", {ATTR_ENTITY_ID: OFFICE}, blocking=True)
+        await lock_call(hass, "open", OFFICE)
 
-    await _set_lock(hass, simulator, freezer, 1004, pullSpringEnabled=True)
+    await set_tedee_lock(hass, simulator, freezer, 1004, pullSpringEnabled=True)
     assert hass.states.get(OFFICE).attributes[ATTR_SUPPORTED_FEATURES] == LockEntityFeature.OPEN
-    await _set_lock(hass, simulator, freezer, 1001, pullSpringEnabled=False)
+    await set_tedee_lock(hass, simulator, freezer, 1001, pullSpringEnabled=False)
     assert hass.states.get(FRONT).attributes[ATTR_SUPPORTED_FEATURES] == 0
 
 
@@ -203,8 +143,8 @@ async def test_lock_goes_through_locking(
     simulator: Simulator,
 ) -> None:
     """Locking shows locking at once, then locked when the lock reports it."""
-    seen = _record_states(hass, BACK)
-    await _run_action(hass, freezer, _call(hass, "lock", BACK))
+    seen = record_states(hass, BACK)
+    await run_action(hass, freezer, lock_call(hass, "lock", BACK))
     assert seen[0] == "locking"
     assert seen[-1] == "locked"
     assert hass.states.get(BACK).state == "locked"
@@ -219,8 +159,8 @@ async def test_unlock_goes_through_unlocking(
     simulator: Simulator,
 ) -> None:
     """Unlocking a lock without pull spring ends unlocked."""
-    seen = _record_states(hass, OFFICE)
-    await _run_action(hass, freezer, _call(hass, "unlock", OFFICE))
+    seen = record_states(hass, OFFICE)
+    await run_action(hass, freezer, lock_call(hass, "unlock", OFFICE))
     assert seen[0] == "unlocking"
     assert hass.states.get(OFFICE).state == "unlocked"
     assert simulator.world.tedee.locks[1004].state == 2
@@ -247,8 +187,8 @@ async def test_unlock_follows_unlock_behavior_option(  # noqa: PLR0917
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
 
-    seen = _record_states(hass, FRONT)
-    await _run_action(hass, freezer, _call(hass, "unlock", FRONT))
+    seen = record_states(hass, FRONT)
+    await run_action(hass, freezer, lock_call(hass, "unlock", FRONT))
     assert ("open" in seen) is pulled
 
 
@@ -259,8 +199,8 @@ async def test_open_pulls_the_spring(
     simulator: Simulator,
 ) -> None:
     """Open pulls the spring: opening, then open."""
-    seen = _record_states(hass, FRONT)
-    await _run_action(hass, freezer, _call(hass, "open", FRONT))
+    seen = record_states(hass, FRONT)
+    await run_action(hass, freezer, lock_call(hass, "open", FRONT))
     assert "opening" in seen
     assert hass.states.get(FRONT).state == "open"
     assert await simulator.count("POST /api/{version}/my/lock/{id}/operation/pull") == 1
@@ -275,7 +215,7 @@ async def test_jam_raises_translated_error(
     """A jammed operation fails with the lock_jammed message and the lock shows jammed."""
     await simulator.control("PATCH", "tedee/locks/1002", {"jam_next_operation": True})
     with pytest.raises(HomeAssistantError) as err:
-        await _run_action(hass, freezer, _call(hass, "lock", BACK))
+        await run_action(hass, freezer, lock_call(hass, "lock", BACK))
     assert err.value.translation_key == "lock_jammed"
     assert err.value.translation_domain == "door_access"
     assert "jammed" in str(err.value)
@@ -289,7 +229,7 @@ async def test_operation_that_never_finishes_times_out(
     simulator: Simulator,
 ) -> None:
     """An operation still pending after the wait fails with operation_timeout."""
-    task = hass.async_create_task(_call(hass, "lock", BACK))
+    task = hass.async_create_task(lock_call(hass, "lock", BACK))
     for _ in range(20):
         await asyncio.sleep(0)
     operations = simulator.world.tedee.operations
@@ -297,7 +237,7 @@ async def test_operation_that_never_finishes_times_out(
     for operation in operations.values():
         operation.complete_at = float("inf")
     with pytest.raises(HomeAssistantError) as err:
-        await _run_action(hass, freezer, task)
+        await run_action(hass, freezer, task)
     assert err.value.translation_key == "operation_timeout"
 
 
@@ -314,5 +254,5 @@ async def test_rate_limited_action_raises_translated_error(
         {"kind": "rate_limit", "path_prefix": "/api/", "count": 1, "retry_after": 30},
     )
     with pytest.raises(HomeAssistantError) as err:
-        await _run_action(hass, freezer, _call(hass, "lock", BACK))
+        await run_action(hass, freezer, lock_call(hass, "lock", BACK))
     assert err.value.translation_key == "rate_limited"

@@ -1,0 +1,161 @@
+"""Helpers shared by the Home Assistant tests: moving time, reading states, running actions."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
+from homeassistant.components.lock import DOMAIN as LOCK_DOMAIN
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.door_access.const import DOMAIN
+
+if TYPE_CHECKING:
+    from .conftest import Simulator
+
+type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+async def advance(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    seconds: float,
+    *,
+    wait_background_tasks: bool = True,
+) -> None:
+    """Move time forward and let every timer that fell due run (and background polls end)."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=wait_background_tasks)
+
+
+async def set_tedee_lock(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    lock_id: int,
+    **fields: Any,
+) -> None:
+    """Change a lock in the simulated Tedee cloud, then let the coordinator poll it."""
+    await simulator.control("PATCH", f"tedee/locks/{lock_id}", fields)
+    await advance(hass, freezer, 21)
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> bool:
+    """Add an entry to Home Assistant, set it up, wait until idle and return setup's result."""
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return result
+
+
+def coordinator_of[T](entry: ConfigEntry[Any], kind: type[T]) -> T:
+    """Return the entry's coordinator, checking that it is of the expected kind."""
+    coordinator = entry.runtime_data
+    assert isinstance(coordinator, kind)
+    return coordinator
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> str:
+    """Return an entity's state, failing clearly when it does not exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+def lock_entity_ids(hass: HomeAssistant, entry: ConfigEntry[Any]) -> list[str]:
+    """Return the ids of the entry's lock entities."""
+    registry = er.async_get(hass)
+    return [
+        e.entity_id
+        for e in er.async_entries_for_config_entry(registry, entry.entry_id)
+        if e.domain == "lock"
+    ]
+
+
+def enable_entity(hass: HomeAssistant, domain: str, unique_id: str, object_id: str) -> None:
+    """Register an entity that is disabled by default as enabled, before setup."""
+    er.async_get(hass).async_get_or_create(
+        domain, DOMAIN, unique_id, suggested_object_id=object_id, disabled_by=None
+    )
+
+
+def flow_sources(hass: HomeAssistant) -> list[str]:
+    """Return the source of every config flow in progress (e.g. ["reauth"])."""
+    return [flow["context"]["source"] for flow in hass.config_entries.flow.async_progress()]
+
+
+def record_states(hass: HomeAssistant, entity_id: str) -> list[str]:
+    """Collect every state the entity goes through from now on."""
+    seen: list[str] = []
+
+    def _on_change(event: Event[EventStateChangedData]) -> None:
+        if event.data["entity_id"] == entity_id and (new := event.data["new_state"]):
+            seen.append(new.state)
+
+    hass.bus.async_listen("state_changed", _on_change)
+    return seen
+
+
+def lock_call(hass: HomeAssistant, service: str, entity_id: str) -> Coroutine[Any, Any, Any]:
+    """Return a blocking lock service call."""
+    return hass.services.async_call(
+        LOCK_DOMAIN, service, {ATTR_ENTITY_ID: entity_id}, blocking=True
+    )
+
+
+async def press_button(hass: HomeAssistant, entity_id: str) -> None:
+    """Press a button and wait for the result."""
+    await hass.services.async_call(
+        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: entity_id}, blocking=True
+    )
+
+
+async def run_action(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    action: Coroutine[Any, Any, Any] | asyncio.Task[Any],
+    *,
+    max_seconds: int = 40,
+) -> None:
+    """Run a blocking service call while the clock moves one second at a time."""
+    task = action if isinstance(action, asyncio.Task) else hass.async_create_task(action)
+    for _ in range(max_seconds):
+        for _ in range(20):
+            await asyncio.sleep(0)
+        if task.done():
+            break
+        freezer.tick(timedelta(seconds=1))
+        async_fire_time_changed(hass)
+    try:
+        await task
+    finally:
+        await hass.async_block_till_done()
+
+
+@asynccontextmanager
+async def serve_catch_all(handler: Handler) -> AsyncIterator[str]:
+    """Serve one catch-all handler on 127.0.0.1 and yield its base URL."""
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handler)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
