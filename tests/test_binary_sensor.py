@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -11,33 +10,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity import EntityCategory
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.door_access.const import DOMAIN
 
 from .conftest import Simulator
-
-
-async def _advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
-    """Move time forward and let the coordinator's background poll finish."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-async def _set_lock(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    freezer: FrozenDateTimeFactory,
-    lock_id: int,
-    **fields: Any,
-) -> None:
-    """Change a lock in the simulated cloud, then let the coordinator poll it."""
-    await simulator.control("PATCH", f"tedee/locks/{lock_id}", fields)
-    await _advance(hass, freezer, 21)
+from .helpers import advance, enable_entity, set_tedee_lock, setup_entry, state_of
 
 
 async def _set_gate(
@@ -49,7 +27,7 @@ async def _set_gate(
 ) -> None:
     """Change a gate (live and BleBox side), then wait for the coordinator's gate refresh."""
     await simulator.control("PATCH", f"tedee/gates/{gate_id}", fields)
-    await _advance(hass, freezer, init_gate_interval(hass) + 1)
+    await advance(hass, freezer, init_gate_interval(hass) + 1)
 
 
 def init_gate_interval(hass: HomeAssistant) -> float:
@@ -58,32 +36,18 @@ def init_gate_interval(hass: HomeAssistant) -> float:
     return float(entry.runtime_data.gate_interval)
 
 
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    """Return an entity's state, failing clearly when it does not exist."""
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
-
-
-def _enable(hass: HomeAssistant, unique_id: str, object_id: str) -> None:
-    """Register an entity that is disabled by default as enabled, before setup."""
-    er.async_get(hass).async_get_or_create(
-        "binary_sensor", DOMAIN, unique_id, suggested_object_id=object_id, disabled_by=None
-    )
-
-
 async def test_entities_of_the_home(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
     """Every lock and gate gets its binary sensors, with the documented classes."""
-    assert _state(hass, "binary_sensor.front_door_door") == STATE_OFF
-    assert _state(hass, "binary_sensor.front_door_charging") == STATE_OFF
-    assert _state(hass, "binary_sensor.office_charging") == STATE_ON
-    assert _state(hass, "binary_sensor.front_door_connectivity") == STATE_ON
-    assert _state(hass, "binary_sensor.front_door_semi_locked") == STATE_OFF
-    assert _state(hass, "binary_sensor.front_door_pull_spring") == STATE_ON
-    assert _state(hass, "binary_sensor.office_pull_spring") == STATE_OFF
-    assert _state(hass, "binary_sensor.driveway_gate_connectivity") == STATE_ON
-    assert _state(hass, "binary_sensor.garden_gate_connectivity") == STATE_OFF  # unlinked
-    assert _state(hass, "binary_sensor.garage_door_connectivity") == STATE_OFF  # disconnected
+    assert state_of(hass, "binary_sensor.front_door_door") == STATE_OFF
+    assert state_of(hass, "binary_sensor.front_door_charging") == STATE_OFF
+    assert state_of(hass, "binary_sensor.office_charging") == STATE_ON
+    assert state_of(hass, "binary_sensor.front_door_connectivity") == STATE_ON
+    assert state_of(hass, "binary_sensor.front_door_semi_locked") == STATE_OFF
+    assert state_of(hass, "binary_sensor.front_door_pull_spring") == STATE_ON
+    assert state_of(hass, "binary_sensor.office_pull_spring") == STATE_OFF
+    assert state_of(hass, "binary_sensor.driveway_gate_connectivity") == STATE_ON
+    assert state_of(hass, "binary_sensor.garden_gate_connectivity") == STATE_OFF  # unlinked
+    assert state_of(hass, "binary_sensor.garage_door_connectivity") == STATE_OFF  # disconnected
 
     registry = er.async_get(hass)
     door = registry.async_get("binary_sensor.front_door_door")
@@ -125,9 +89,7 @@ async def test_no_door_sensor_when_not_paired(
 ) -> None:
     """A lock reporting doorState NotPaired at setup gets no door entity."""
     await simulator.control("PATCH", "tedee/locks/1001", {"doorState": 0})
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    assert await setup_entry(hass, mock_config_entry)
     registry = er.async_get(hass)
     assert registry.async_get_entity_id("binary_sensor", DOMAIN, "tedee-1001-door") is None
 
@@ -153,8 +115,8 @@ async def test_door_states(  # noqa: PLR0917
     expected: str,
 ) -> None:
     """Every documented door state, a missing one and an unknown one."""
-    await _set_lock(hass, simulator, freezer, 1001, doorState=door_state)
-    assert _state(hass, "binary_sensor.front_door_door") == expected
+    await set_tedee_lock(hass, simulator, freezer, 1001, doorState=door_state)
+    assert state_of(hass, "binary_sensor.front_door_door") == expected
 
 
 async def test_lock_without_state(
@@ -164,20 +126,20 @@ async def test_lock_without_state(
     simulator: Simulator,
 ) -> None:
     """Cut off from its bridge: state sensors unavailable, connectivity off, settings kept."""
-    assert _state(hass, "binary_sensor.garage_side_door_charging") == STATE_UNAVAILABLE
-    assert _state(hass, "binary_sensor.garage_side_door_semi_locked") == STATE_UNAVAILABLE
-    assert _state(hass, "binary_sensor.garage_side_door_connectivity") == STATE_OFF
-    assert _state(hass, "binary_sensor.garage_side_door_pull_spring") == STATE_ON
+    assert state_of(hass, "binary_sensor.garage_side_door_charging") == STATE_UNAVAILABLE
+    assert state_of(hass, "binary_sensor.garage_side_door_semi_locked") == STATE_UNAVAILABLE
+    assert state_of(hass, "binary_sensor.garage_side_door_connectivity") == STATE_OFF
+    assert state_of(hass, "binary_sensor.garage_side_door_pull_spring") == STATE_ON
 
-    await _set_lock(hass, simulator, freezer, 1001, isConnected=False)
-    assert _state(hass, "binary_sensor.front_door_door") == STATE_UNAVAILABLE
-    assert _state(hass, "binary_sensor.front_door_charging") == STATE_UNAVAILABLE
-    assert _state(hass, "binary_sensor.front_door_connectivity") == STATE_OFF
-    assert _state(hass, "binary_sensor.front_door_pull_spring") == STATE_ON
+    await set_tedee_lock(hass, simulator, freezer, 1001, isConnected=False)
+    assert state_of(hass, "binary_sensor.front_door_door") == STATE_UNAVAILABLE
+    assert state_of(hass, "binary_sensor.front_door_charging") == STATE_UNAVAILABLE
+    assert state_of(hass, "binary_sensor.front_door_connectivity") == STATE_OFF
+    assert state_of(hass, "binary_sensor.front_door_pull_spring") == STATE_ON
 
-    await _set_lock(hass, simulator, freezer, 1003, isConnected=True)
-    assert _state(hass, "binary_sensor.garage_side_door_connectivity") == STATE_ON
-    assert _state(hass, "binary_sensor.garage_side_door_charging") == STATE_OFF
+    await set_tedee_lock(hass, simulator, freezer, 1003, isConnected=True)
+    assert state_of(hass, "binary_sensor.garage_side_door_connectivity") == STATE_ON
+    assert state_of(hass, "binary_sensor.garage_side_door_charging") == STATE_OFF
 
 
 async def test_charging(
@@ -187,10 +149,10 @@ async def test_charging(
     simulator: Simulator,
 ) -> None:
     """Charging follows isCharging."""
-    await _set_lock(hass, simulator, freezer, 1001, isCharging=True)
-    assert _state(hass, "binary_sensor.front_door_charging") == STATE_ON
-    await _set_lock(hass, simulator, freezer, 1001, isCharging=False)
-    assert _state(hass, "binary_sensor.front_door_charging") == STATE_OFF
+    await set_tedee_lock(hass, simulator, freezer, 1001, isCharging=True)
+    assert state_of(hass, "binary_sensor.front_door_charging") == STATE_ON
+    await set_tedee_lock(hass, simulator, freezer, 1001, isCharging=False)
+    assert state_of(hass, "binary_sensor.front_door_charging") == STATE_OFF
 
 
 @pytest.mark.parametrize(
@@ -216,15 +178,13 @@ async def test_semi_locked_and_uncalibrated(  # noqa: PLR0917
     uncalibrated: str,
 ) -> None:
     """Semi-locked is on in state 3; the (opt-in) uncalibrated problem in state 0."""
-    _enable(hass, "tedee-1004-uncalibrated", "office_lock_uncalibrated")
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
-    assert _state(hass, "binary_sensor.office_lock_uncalibrated") == STATE_OFF
+    enable_entity(hass, "binary_sensor", "tedee-1004-uncalibrated", "office_lock_uncalibrated")
+    assert await setup_entry(hass, mock_config_entry)
+    assert state_of(hass, "binary_sensor.office_lock_uncalibrated") == STATE_OFF
 
-    await _set_lock(hass, simulator, freezer, 1004, state=tedee_state)
-    assert _state(hass, "binary_sensor.office_semi_locked") == semi_locked
-    assert _state(hass, "binary_sensor.office_lock_uncalibrated") == uncalibrated
+    await set_tedee_lock(hass, simulator, freezer, 1004, state=tedee_state)
+    assert state_of(hass, "binary_sensor.office_semi_locked") == semi_locked
+    assert state_of(hass, "binary_sensor.office_lock_uncalibrated") == uncalibrated
 
 
 async def test_pull_spring_setting(
@@ -234,10 +194,10 @@ async def test_pull_spring_setting(
     simulator: Simulator,
 ) -> None:
     """The pull spring sensor follows the lock's setting."""
-    await _set_lock(hass, simulator, freezer, 1004, pullSpringEnabled=True)
-    assert _state(hass, "binary_sensor.office_pull_spring") == STATE_ON
-    await _set_lock(hass, simulator, freezer, 1001, pullSpringEnabled=False)
-    assert _state(hass, "binary_sensor.front_door_pull_spring") == STATE_OFF
+    await set_tedee_lock(hass, simulator, freezer, 1004, pullSpringEnabled=True)
+    assert state_of(hass, "binary_sensor.office_pull_spring") == STATE_ON
+    await set_tedee_lock(hass, simulator, freezer, 1001, pullSpringEnabled=False)
+    assert state_of(hass, "binary_sensor.front_door_pull_spring") == STATE_OFF
 
 
 async def test_gate_connectivity(
@@ -248,11 +208,11 @@ async def test_gate_connectivity(
 ) -> None:
     """A gate is connected only when it is both online and linked in BleBox."""
     await _set_gate(hass, simulator, freezer, 503, isConnected=True)
-    assert _state(hass, "binary_sensor.garage_door_connectivity") == STATE_ON
+    assert state_of(hass, "binary_sensor.garage_door_connectivity") == STATE_ON
     await _set_gate(hass, simulator, freezer, 502, isPresentInExternal=True)
-    assert _state(hass, "binary_sensor.garden_gate_connectivity") == STATE_ON
+    assert state_of(hass, "binary_sensor.garden_gate_connectivity") == STATE_ON
     await _set_gate(hass, simulator, freezer, 501, isConnected=False)
-    assert _state(hass, "binary_sensor.driveway_gate_connectivity") == STATE_OFF
+    assert state_of(hass, "binary_sensor.driveway_gate_connectivity") == STATE_OFF
 
 
 async def test_removed_gate_loses_its_entities(
@@ -263,6 +223,6 @@ async def test_removed_gate_loses_its_entities(
 ) -> None:
     """A gate removed from the account no longer shows a state."""
     await simulator.control("DELETE", "tedee/gates/501")
-    await _advance(hass, freezer, init_gate_interval(hass) + 1)
+    await advance(hass, freezer, init_gate_interval(hass) + 1)
     state = hass.states.get("binary_sensor.driveway_gate_connectivity")
     assert state is None or state.state == STATE_UNAVAILABLE

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.sensor import ATTR_OPTIONS, ATTR_STATE_CLASS
@@ -18,40 +17,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity import EntityCategory
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.door_access.const import DOMAIN
 
 from .conftest import Simulator
-
-
-async def _advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
-    """Move time forward and let the coordinator's background poll finish."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-async def _set_lock(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    freezer: FrozenDateTimeFactory,
-    lock_id: int,
-    **fields: Any,
-) -> None:
-    """Change a lock in the simulated cloud, then let the coordinator poll it."""
-    await simulator.control("PATCH", f"tedee/locks/{lock_id}", fields)
-    await _advance(hass, freezer, 21)
-
-
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    """Return an entity's state, failing clearly when it does not exist."""
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
+from .helpers import advance, enable_entity, set_tedee_lock, setup_entry, state_of
 
 
 async def test_battery(
@@ -67,15 +38,15 @@ async def test_battery(
     assert state.attributes[ATTR_DEVICE_CLASS] == "battery"
     assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == "%"
     assert state.attributes[ATTR_STATE_CLASS] == "measurement"
-    assert _state(hass, "sensor.office_battery") == "9"
-    assert _state(hass, "sensor.garage_side_door_battery") == STATE_UNAVAILABLE
+    assert state_of(hass, "sensor.office_battery") == "9"
+    assert state_of(hass, "sensor.garage_side_door_battery") == STATE_UNAVAILABLE
 
-    await _set_lock(hass, simulator, freezer, 1001, batteryLevel=50)
-    assert _state(hass, "sensor.front_door_battery") == "50"
-    await _set_lock(hass, simulator, freezer, 1001, batteryLevel=250)
-    assert _state(hass, "sensor.front_door_battery") == STATE_UNKNOWN
-    await _set_lock(hass, simulator, freezer, 1001, isConnected=False)
-    assert _state(hass, "sensor.front_door_battery") == STATE_UNAVAILABLE
+    await set_tedee_lock(hass, simulator, freezer, 1001, batteryLevel=50)
+    assert state_of(hass, "sensor.front_door_battery") == "50"
+    await set_tedee_lock(hass, simulator, freezer, 1001, batteryLevel=250)
+    assert state_of(hass, "sensor.front_door_battery") == STATE_UNKNOWN
+    await set_tedee_lock(hass, simulator, freezer, 1001, isConnected=False)
+    assert state_of(hass, "sensor.front_door_battery") == STATE_UNAVAILABLE
 
 
 async def test_last_state_change_is_opt_in(
@@ -95,26 +66,18 @@ async def test_last_state_change(
     simulator: Simulator,
 ) -> None:
     """When enabled, it shows when the lock last changed position."""
-    er.async_get(hass).async_get_or_create(
-        "sensor",
-        DOMAIN,
-        "tedee-1004-last_state_change",
-        suggested_object_id="office_last_state_change",
-        disabled_by=None,
-    )
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    enable_entity(hass, "sensor", "tedee-1004-last_state_change", "office_last_state_change")
+    assert await setup_entry(hass, mock_config_entry)
 
-    await _set_lock(hass, simulator, freezer, 1004, state=2)
+    await set_tedee_lock(hass, simulator, freezer, 1004, state=2)
     changed = simulator.world.tedee.locks[1004].last_state_changed
     assert changed is not None
-    value = dt_util.parse_datetime(_state(hass, "sensor.office_last_state_change"))
+    value = dt_util.parse_datetime(state_of(hass, "sensor.office_last_state_change"))
     assert value is not None
     assert abs((value - changed).total_seconds()) < 1  # shown to the second
 
-    await _set_lock(hass, simulator, freezer, 1004, isConnected=False)
-    assert _state(hass, "sensor.office_last_state_change") == STATE_UNAVAILABLE
+    await set_tedee_lock(hass, simulator, freezer, 1004, isConnected=False)
+    assert state_of(hass, "sensor.office_last_state_change") == STATE_UNAVAILABLE
 
 
 async def test_last_state_change_without_offset_is_utc(
@@ -122,16 +85,8 @@ async def test_last_state_change_without_offset_is_utc(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """A time the cloud sends without an offset is read as UTC (HA needs aware times)."""
-    er.async_get(hass).async_get_or_create(
-        "sensor",
-        DOMAIN,
-        "tedee-1004-last_state_change",
-        suggested_object_id="office_last_state_change",
-        disabled_by=None,
-    )
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    enable_entity(hass, "sensor", "tedee-1004-last_state_change", "office_last_state_change")
+    assert await setup_entry(hass, mock_config_entry)
     coordinator = mock_config_entry.runtime_data
     lock = coordinator.data.locks[1004]
     naive = datetime(2026, 5, 1, 12, 30, 15)
@@ -141,7 +96,7 @@ async def test_last_state_change_without_offset_is_utc(
     }
     coordinator.async_set_updated_data(replace(coordinator.data, locks=locks))
     await hass.async_block_till_done()
-    assert _state(hass, "sensor.office_last_state_change") == "2026-05-01T12:30:15+00:00"
+    assert state_of(hass, "sensor.office_last_state_change") == "2026-05-01T12:30:15+00:00"
 
 
 async def test_pull_spring_duration(
@@ -158,10 +113,10 @@ async def test_pull_spring_duration(
     entry = er.async_get(hass).async_get("sensor.front_door_pull_spring_duration")
     assert entry is not None
     assert entry.entity_category is EntityCategory.DIAGNOSTIC
-    assert _state(hass, "sensor.garage_side_door_pull_spring_duration") == "2"
+    assert state_of(hass, "sensor.garage_side_door_pull_spring_duration") == "2"
 
-    await _set_lock(hass, simulator, freezer, 1001, pullSpringDuration=5)
-    assert _state(hass, "sensor.front_door_pull_spring_duration") == "5"
+    await set_tedee_lock(hass, simulator, freezer, 1001, pullSpringDuration=5)
+    assert state_of(hass, "sensor.front_door_pull_spring_duration") == "5"
 
 
 async def test_gate_status(
@@ -177,17 +132,17 @@ async def test_gate_status(
     assert state.attributes[ATTR_DEVICE_CLASS] == "enum"
     assert state.attributes[ATTR_OPTIONS] == ["connected", "disconnected", "unlinked"]
     assert state.name == "Driveway gate Status"
-    assert _state(hass, "sensor.garden_gate_status") == "unlinked"
-    assert _state(hass, "sensor.garage_door_status") == "disconnected"
+    assert state_of(hass, "sensor.garden_gate_status") == "unlinked"
+    assert state_of(hass, "sensor.garage_door_status") == "disconnected"
 
     await simulator.control("PATCH", "tedee/gates/501", {"isPresentInExternal": False})
     await simulator.control("PATCH", "tedee/gates/502", {"isPresentInExternal": True})
     await simulator.control("PATCH", "tedee/gates/503", {"isConnected": True})
     interval = init_integration.runtime_data.gate_interval
-    await _advance(hass, freezer, interval + 1)
-    assert _state(hass, "sensor.driveway_gate_status") == "unlinked"
-    assert _state(hass, "sensor.garden_gate_status") == "connected"
-    assert _state(hass, "sensor.garage_door_status") == "connected"
+    await advance(hass, freezer, interval + 1)
+    assert state_of(hass, "sensor.driveway_gate_status") == "unlinked"
+    assert state_of(hass, "sensor.garden_gate_status") == "connected"
+    assert state_of(hass, "sensor.garage_door_status") == "connected"
 
 
 async def test_new_lock_gets_its_sensors(
@@ -200,8 +155,8 @@ async def test_new_lock_gets_its_sensors(
     added = await simulator.control(
         "POST", "tedee/locks", {"name": "Shed", "state": 6, "batteryLevel": 33}
     )
-    await _advance(hass, freezer, 21)
+    await advance(hass, freezer, 21)
     registry = er.async_get(hass)
     entity_id = registry.async_get_entity_id("sensor", DOMAIN, f"tedee-{added['id']}-battery")
     assert entity_id is not None
-    assert _state(hass, entity_id) == "33"
+    assert state_of(hass, entity_id) == "33"
