@@ -9,41 +9,17 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import device_registry as dr
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.door_access.const import DOMAIN
 from custom_components.door_access.doorflow_coordinator import DoorFlowCoordinator
 
 from .conftest import DOORFLOW_ACCOUNT_ID, DOORFLOW_KEY, Simulator
+from .helpers import advance, coordinator_of, flow_sources, lock_entity_ids, setup_entry, state_of
 
 FRONT = "lock.front_door"  # 1201: online, normal
-
-
-async def _advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
-    """Move time forward and let every timer that fell due run."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-def _coordinator(entry: MockConfigEntry) -> DoorFlowCoordinator:
-    coordinator = entry.runtime_data
-    assert isinstance(coordinator, DoorFlowCoordinator)
-    return coordinator
-
-
-def _lock_entity_ids(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
-    registry = er.async_get(hass)
-    return [
-        e.entity_id
-        for e in er.async_entries_for_config_entry(registry, entry.entry_id)
-        if e.domain == "lock"
-    ]
 
 
 async def test_setup_and_unload(
@@ -52,7 +28,7 @@ async def test_setup_and_unload(
     """The entry loads the account and every door as devices, and unloads cleanly."""
     entry = init_doorflow
     assert entry.state is ConfigEntryState.LOADED
-    coordinator = _coordinator(entry)
+    coordinator = coordinator_of(entry, DoorFlowCoordinator)
     assert sorted(coordinator.data.channels) == [1201, 1202, 1203]
     registry = dr.async_get(hass)
     account = registry.async_get_device_by_identifier(
@@ -68,7 +44,7 @@ async def test_setup_and_unload(
     assert door.model == "DoorFlow DC-2"
     assert door.sw_version == "4.12.0"
     assert door.via_device_id == account.id
-    assert len(_lock_entity_ids(hass, entry)) == 3
+    assert len(lock_entity_ids(hass, entry)) == 3
     # Startup reads the account and the channels, nothing else.
     log = await simulator.requests()
     assert log["by_endpoint"] == {"GET /api/3/account": 1, "GET /api/3/channels": 1}
@@ -86,13 +62,13 @@ async def test_polls_account_and_channels_every_interval(
 ) -> None:
     """Each poll reads the account and the channels; never more often than every 30 s."""
     await simulator.control("DELETE", "requests")
-    await _advance(hass, freezer, 20)
+    await advance(hass, freezer, 20)
     assert (await simulator.requests())["total"] == 0
-    await _advance(hass, freezer, 10)
+    await advance(hass, freezer, 10)
     log = await simulator.requests()
     assert log["by_endpoint"] == {"GET /api/3/account": 1, "GET /api/3/channels": 1}
     for _ in range(4):
-        await _advance(hass, freezer, 30)
+        await advance(hass, freezer, 30)
     log = await simulator.requests()
     assert log["by_endpoint"] == {"GET /api/3/account": 5, "GET /api/3/channels": 5}
 
@@ -105,12 +81,14 @@ async def test_poll_interval_option_is_at_least_30_s(
     hass.config_entries.async_update_entry(doorflow_config_entry, options={"poll_interval": 5})
     assert await hass.config_entries.async_setup(doorflow_config_entry.entry_id)
     await hass.async_block_till_done()
-    assert _coordinator(doorflow_config_entry).update_interval == timedelta(seconds=30)
+    interval = coordinator_of(doorflow_config_entry, DoorFlowCoordinator).update_interval
+    assert interval == timedelta(seconds=30)
 
     hass.config_entries.async_update_entry(doorflow_config_entry, options={"poll_interval": 90})
     assert await hass.config_entries.async_reload(doorflow_config_entry.entry_id)
     await hass.async_block_till_done()
-    assert _coordinator(doorflow_config_entry).update_interval == timedelta(seconds=90)
+    interval = coordinator_of(doorflow_config_entry, DoorFlowCoordinator).update_interval
+    assert interval == timedelta(seconds=90)
 
 
 async def test_cloud_down_at_start_retries_then_loads(
@@ -121,14 +99,12 @@ async def test_cloud_down_at_start_retries_then_loads(
 ) -> None:
     """A DoorFlow outage at startup leaves the entry retrying; it loads once DoorFlow answers."""
     await simulator.control("POST", "faults", {"kind": "status", "status": 503})
-    doorflow_config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(doorflow_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_entry(hass, doorflow_config_entry)
     assert doorflow_config_entry.state is ConfigEntryState.SETUP_RETRY
     assert "DoorFlow" in (doorflow_config_entry.reason or "")
 
     await simulator.control("DELETE", "faults")
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert doorflow_config_entry.state is ConfigEntryState.LOADED
 
 
@@ -137,9 +113,7 @@ async def test_rate_limited_at_start_retries(
 ) -> None:
     """A 429 at startup (no data to keep) leaves the entry retrying after Retry-After."""
     await simulator.control("POST", "faults", {"kind": "rate_limit", "retry_after": 40})
-    doorflow_config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(doorflow_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_entry(hass, doorflow_config_entry)
     assert doorflow_config_entry.state is ConfigEntryState.SETUP_RETRY
     assert "40 seconds" in (doorflow_config_entry.reason or "")
 
@@ -149,9 +123,7 @@ async def test_revoked_key_at_start_asks_for_reauth(
 ) -> None:
     """A refused API key at startup fails setup and starts the DoorFlow reauth flow."""
     await simulator.control("POST", "tokens/revoke", {"token": DOORFLOW_KEY})
-    doorflow_config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(doorflow_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_entry(hass, doorflow_config_entry)
     assert doorflow_config_entry.state is ConfigEntryState.SETUP_ERROR
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
@@ -166,9 +138,8 @@ async def test_revoked_key_while_running_asks_for_reauth(
 ) -> None:
     """A key refused mid-run starts the reauth flow."""
     await simulator.control("POST", "tokens/revoke", {"token": DOORFLOW_KEY})
-    await _advance(hass, freezer, 31)
-    flows = hass.config_entries.flow.async_progress()
-    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+    await advance(hass, freezer, 31)
+    assert flow_sources(hass) == ["reauth"]
 
 
 async def test_rate_limit_keeps_entities_and_waits_retry_after(
@@ -183,19 +154,19 @@ async def test_rate_limit_keeps_entities_and_waits_retry_after(
     await simulator.control(
         "POST", "faults", {"kind": "rate_limit", "retry_after": 100, "count": 1}
     )
-    await _advance(hass, freezer, 30)
+    await advance(hass, freezer, 30)
     total_after_429 = (await simulator.requests())["total"]
-    assert hass.states.get(FRONT).state == "locked"  # type: ignore[union-attr]
+    assert state_of(hass, FRONT) == "locked"
 
     for _ in range(3):  # 90 s: still inside retry_in
-        await _advance(hass, freezer, 30)
+        await advance(hass, freezer, 30)
     assert (await simulator.requests())["total"] == total_after_429
-    assert hass.states.get(FRONT).state == "locked"  # type: ignore[union-attr]
+    assert state_of(hass, FRONT) == "locked"
     assert caplog.text.count("DoorFlow rate limit reached") == 1
 
-    await _advance(hass, freezer, 30)
+    await advance(hass, freezer, 30)
     assert (await simulator.requests())["total"] > total_after_429
-    assert _coordinator(init_doorflow).last_update_success
+    assert coordinator_of(init_doorflow, DoorFlowCoordinator).last_update_success
     assert caplog.text.count("DoorFlow requests for Demo Office resumed") == 1
 
 
@@ -208,19 +179,19 @@ async def test_outage_makes_entities_unavailable_and_they_come_back(
     """5xx answers make entities unavailable, polls back off; they return by themselves."""
     await simulator.control("POST", "faults", {"kind": "status", "status": 502})
     await simulator.control("DELETE", "requests")
-    await _advance(hass, freezer, 30)
-    assert hass.states.get(FRONT).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
+    await advance(hass, freezer, 30)
+    assert state_of(hass, FRONT) == STATE_UNAVAILABLE
     for _ in range(20):  # 10 minutes
-        await _advance(hass, freezer, 30)
+        await advance(hass, freezer, 30)
     failed = (await simulator.requests())["total"]
     assert 2 <= failed <= 8  # 21 polls would have been sent without back-off
 
     await simulator.control("DELETE", "faults")
     for _ in range(40):
-        await _advance(hass, freezer, 30)
-        if hass.states.get(FRONT).state != STATE_UNAVAILABLE:  # type: ignore[union-attr]
+        await advance(hass, freezer, 30)
+        if state_of(hass, FRONT) != STATE_UNAVAILABLE:
             break
-    assert hass.states.get(FRONT).state == "locked"  # type: ignore[union-attr]
+    assert state_of(hass, FRONT) == "locked"
 
 
 async def test_new_door_appears_and_removed_door_goes(
@@ -232,20 +203,20 @@ async def test_new_door_appears_and_removed_door_goes(
     """A door added to the account becomes a device; a removed one loses its device."""
     entry = init_doorflow
     added = await simulator.control("POST", "doorflow/channels", {"name": "Lab"})
-    await _advance(hass, freezer, 30)
-    assert len(_lock_entity_ids(hass, entry)) == 4
+    await advance(hass, freezer, 30)
+    assert len(lock_entity_ids(hass, entry)) == 4
     registry = dr.async_get(hass)
     device = registry.async_get_device_by_identifier(
         (DOMAIN, f"doorflow-{added['id']}"), entry.entry_id
     )
     assert device is not None
     assert device.name == "Lab"
-    assert hass.states.get("lock.lab").state == "locked"  # type: ignore[union-attr]
-    assert hass.states.get("binary_sensor.lab_lockdown").state == "off"  # type: ignore[union-attr]
+    assert state_of(hass, "lock.lab") == "locked"
+    assert state_of(hass, "binary_sensor.lab_lockdown") == "off"
 
     await simulator.control("DELETE", f"doorflow/channels/{added['id']}")
     await simulator.control("DELETE", "doorflow/channels/1202")
-    await _advance(hass, freezer, 30)
+    await advance(hass, freezer, 30)
     for channel_id in (added["id"], 1202):
         assert (
             registry.async_get_device_by_identifier(
@@ -254,4 +225,4 @@ async def test_new_door_appears_and_removed_door_goes(
             is None
         )
     assert hass.states.get("lock.lab") is None
-    assert hass.states.get(FRONT).state == "locked"  # type: ignore[union-attr]
+    assert state_of(hass, FRONT) == "locked"

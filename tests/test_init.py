@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 import logging
 
 from freezegun.api import FrozenDateTimeFactory
@@ -12,15 +11,11 @@ from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
     device_registry as dr,
-    entity_registry as er,
     issue_registry as ir,
 )
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.door_access.const import DOMAIN
 from custom_components.door_access.coordinator import (
@@ -29,36 +24,9 @@ from custom_components.door_access.coordinator import (
 )
 
 from .conftest import Simulator
+from .helpers import advance, coordinator_of, lock_entity_ids, setup_entry
 
 SYNC = "GET /api/{version}/my/lock/sync"
-
-
-async def _advance(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    seconds: float,
-    *,
-    wait_background_tasks: bool = True,
-) -> None:
-    """Move time forward and let every timer that fell due run."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=wait_background_tasks)
-
-
-def _coordinator(entry: MockConfigEntry) -> TedeeCoordinator:
-    coordinator = entry.runtime_data
-    assert isinstance(coordinator, TedeeCoordinator)
-    return coordinator
-
-
-def _lock_entity_ids(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
-    registry = er.async_get(hass)
-    return [
-        e.entity_id
-        for e in er.async_entries_for_config_entry(registry, entry.entry_id)
-        if e.domain == "lock"
-    ]
 
 
 async def _sync_count(simulator: Simulator) -> int:
@@ -72,12 +40,12 @@ async def test_setup_and_unload(
     """The entry loads every lock and gate as devices, and unloads cleanly."""
     entry = init_integration
     assert entry.state is ConfigEntryState.LOADED
-    coordinator = _coordinator(entry)
+    coordinator = coordinator_of(entry, TedeeCoordinator)
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
     identifiers = {ident for device in devices for ident in device.identifiers}
     for device_id in [*coordinator.data.locks, *coordinator.data.gates]:
         assert (DOMAIN, f"tedee-{device_id}") in identifiers
-    assert len(_lock_entity_ids(hass, entry)) == len(coordinator.data.locks)
+    assert len(lock_entity_ids(hass, entry)) == len(coordinator.data.locks)
 
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
@@ -88,7 +56,7 @@ async def test_locks_through_bridge_name_it_as_via_device(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """A lock connected through a bridge hangs below the bridge's device."""
-    coordinator = _coordinator(init_integration)
+    coordinator = coordinator_of(init_integration, TedeeCoordinator)
     registry = dr.async_get(hass)
     bridged = [lock for lock in coordinator.data.locks.values() if lock.bridge_id]
     assert bridged
@@ -110,13 +78,11 @@ async def test_cloud_down_at_start_retries_then_loads(
 ) -> None:
     """A cloud outage at startup leaves the entry retrying; it loads once the cloud answers."""
     await simulator.control("POST", "faults", {"kind": "status", "status": 503})
-    mock_config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_entry(hass, mock_config_entry)
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
 
     await simulator.control("DELETE", "faults")
-    await _advance(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert mock_config_entry.state is ConfigEntryState.LOADED
 
 
@@ -125,9 +91,7 @@ async def test_revoked_token_at_start_asks_for_reauth(
 ) -> None:
     """A refused token at startup fails setup and starts the reauth flow."""
     await simulator.control("POST", "tokens/revoke", {"token": "demo-tedee-personal-key"})
-    mock_config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_entry(hass, mock_config_entry)
     assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
@@ -141,7 +105,7 @@ async def test_revoked_token_while_running_asks_for_reauth(
 ) -> None:
     """A token refused mid-run starts the reauth flow."""
     await simulator.control("POST", "tokens/revoke", {"token": "demo-tedee-personal-key"})
-    await _advance(hass, freezer, 21)
+    await advance(hass, freezer, 21)
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
 
@@ -154,10 +118,10 @@ async def test_one_bulk_sync_per_interval(
 ) -> None:
     """Each poll is one bulk lock sync; there are never two within 20 s."""
     assert await _sync_count(simulator) == 0  # startup reads the full list instead
-    await _advance(hass, freezer, 20)
+    await advance(hass, freezer, 20)
     assert await _sync_count(simulator) == 1
     for _ in range(5):
-        await _advance(hass, freezer, 20)
+        await advance(hass, freezer, 20)
     assert await _sync_count(simulator) == 6
     log = await simulator.requests()
     assert log["by_status"].get("429", 0) == 0
@@ -171,9 +135,9 @@ async def test_manual_refresh_is_coalesced_into_the_next_slot(
 ) -> None:
     """update_entity right after a poll waits for the 20 s slot instead of an extra call."""
     assert await async_setup_component(hass, "homeassistant", {})
-    await _advance(hass, freezer, 20)
+    await advance(hass, freezer, 20)
     assert await _sync_count(simulator) == 1
-    entity_ids = _lock_entity_ids(hass, init_integration)
+    entity_ids = lock_entity_ids(hass, init_integration)
     # Plain tasks: the refreshes wait for the slot, and waiting for them here would never end.
     refreshes = [
         asyncio.get_running_loop().create_task(
@@ -183,9 +147,9 @@ async def test_manual_refresh_is_coalesced_into_the_next_slot(
         )
         for entity_id in entity_ids
     ]
-    await _advance(hass, freezer, 5, wait_background_tasks=False)
+    await advance(hass, freezer, 5, wait_background_tasks=False)
     assert await _sync_count(simulator) == 1
-    await _advance(hass, freezer, 16, wait_background_tasks=False)
+    await advance(hass, freezer, 16, wait_background_tasks=False)
     await asyncio.gather(*refreshes)
     assert await _sync_count(simulator) == 2
     log = await simulator.requests()
@@ -200,24 +164,24 @@ async def test_rate_limit_keeps_entities_and_waits_retry_after(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A 429 keeps the last data, sends nothing until Retry-After passed, and logs once."""
-    entity_id = _lock_entity_ids(hass, init_integration)[0]
+    entity_id = lock_entity_ids(hass, init_integration)[0]
     before = hass.states.get(entity_id)
     assert before is not None
     await simulator.control(
         "POST", "faults", {"kind": "rate_limit", "retry_after": 120, "count": 1}
     )
-    await _advance(hass, freezer, 20)
+    await advance(hass, freezer, 20)
     total_after_429 = (await simulator.requests())["total"]
     state = hass.states.get(entity_id)
     assert state is not None
     assert state.state == before.state
 
     for _ in range(5):  # 100 s: still inside Retry-After
-        await _advance(hass, freezer, 20)
+        await advance(hass, freezer, 20)
     assert (await simulator.requests())["total"] == total_after_429
     assert caplog.text.count("rate limit reached") == 1
 
-    await _advance(hass, freezer, 30)
+    await advance(hass, freezer, 30)
     assert (await simulator.requests())["total"] > total_after_429
     assert init_integration.runtime_data.last_update_success
 
@@ -231,19 +195,19 @@ async def test_outage_makes_entities_unavailable_and_they_come_back(
 ) -> None:
     """5xx answers make entities unavailable (logged once); they return by themselves."""
     caplog.set_level(logging.INFO)
-    entity_id = _lock_entity_ids(hass, init_integration)[0]
+    entity_id = lock_entity_ids(hass, init_integration)[0]
     await simulator.control("POST", "faults", {"kind": "status", "status": 502})
-    await _advance(hass, freezer, 20)
+    await advance(hass, freezer, 20)
     state = hass.states.get(entity_id)
     assert state is not None
     assert state.state == STATE_UNAVAILABLE
     for _ in range(10):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
     assert caplog.text.count("Error fetching") == 1
 
     await simulator.control("DELETE", "faults")
     for _ in range(20):
-        await _advance(hass, freezer, 60)
+        await advance(hass, freezer, 60)
         if hass.states.get(entity_id).state != STATE_UNAVAILABLE:  # type: ignore[union-attr]
             break
     assert hass.states.get(entity_id).state != STATE_UNAVAILABLE  # type: ignore[union-attr]
@@ -260,7 +224,7 @@ async def test_backoff_grows_between_failed_polls(
     await simulator.control("POST", "faults", {"kind": "status", "status": 503})
     await simulator.control("DELETE", "requests")
     for _ in range(30):  # 10 minutes
-        await _advance(hass, freezer, 20)
+        await advance(hass, freezer, 20)
     failed = (await simulator.requests())["total"]
     assert 2 <= failed <= 8  # 30 polls would have been sent without back-off
 
@@ -273,10 +237,10 @@ async def test_new_lock_appears_without_reload_and_removed_lock_goes(
 ) -> None:
     """A lock added to the account becomes a device; a removed one loses its device."""
     entry = init_integration
-    count = len(_lock_entity_ids(hass, entry))
+    count = len(lock_entity_ids(hass, entry))
     added = await simulator.control("POST", "tedee/locks", {"name": "Shed"})
-    await _advance(hass, freezer, 20)
-    assert len(_lock_entity_ids(hass, entry)) == count + 1
+    await advance(hass, freezer, 20)
+    assert len(lock_entity_ids(hass, entry)) == count + 1
     registry = dr.async_get(hass)
     device = registry.async_get_device_by_identifier(
         (DOMAIN, f"tedee-{added['id']}"), entry.entry_id
@@ -285,7 +249,7 @@ async def test_new_lock_appears_without_reload_and_removed_lock_goes(
     assert device.name == "Shed"
 
     await simulator.control("DELETE", f"tedee/locks/{added['id']}")
-    await _advance(hass, freezer, 20)
+    await advance(hass, freezer, 20)
     assert (
         registry.async_get_device_by_identifier((DOMAIN, f"tedee-{added['id']}"), entry.entry_id)
         is None
@@ -299,10 +263,10 @@ async def test_revision_change_refetches_details(
     simulator: Simulator,
 ) -> None:
     """A renamed lock (new revision) is re-read; unchanged locks are not."""
-    coordinator = _coordinator(init_integration)
+    coordinator = coordinator_of(init_integration, TedeeCoordinator)
     lock_id = next(iter(coordinator.data.locks))
     await simulator.control("PATCH", f"tedee/locks/{lock_id}", {"name": "Renamed"})
-    await _advance(hass, freezer, 20)
+    await advance(hass, freezer, 20)
     assert coordinator.data.locks[lock_id].name == "Renamed"
     log = await simulator.requests()
     assert log["by_endpoint"].get("GET /api/{version}/my/lock/{id}", 0) == 1
@@ -315,7 +279,7 @@ async def test_unlinked_gate_raises_repair_issue_until_relinked(
     simulator: Simulator,
 ) -> None:
     """An unlinked gate has a repair issue that clears itself once it links again."""
-    coordinator = _coordinator(init_integration)
+    coordinator = coordinator_of(init_integration, TedeeCoordinator)
     issues = ir.async_get(hass)
     unlinked = [g for g in coordinator.data.gates.values() if not g.is_present_in_external]
     linked = [g for g in coordinator.data.gates.values() if g.is_present_in_external]
@@ -329,7 +293,7 @@ async def test_unlinked_gate_raises_repair_issue_until_relinked(
 
     gate = unlinked[0]
     await simulator.control("PATCH", f"tedee/gates/{gate.id}", {"isPresentInExternal": True})
-    await _advance(hass, freezer, coordinator.gate_interval + 1)
+    await advance(hass, freezer, coordinator.gate_interval + 1)
     assert not issues.async_get_issue(DOMAIN, unlinked_gate_issue_id(entry_id, gate.id))
 
 
@@ -340,11 +304,11 @@ async def test_gate_refresh_runs_on_its_own_throttle(
     simulator: Simulator,
 ) -> None:
     """Gates are synced (POST) and read every gate interval, not at every lock poll."""
-    coordinator = _coordinator(init_integration)
+    coordinator = coordinator_of(init_integration, TedeeCoordinator)
     await simulator.control("DELETE", "requests")
     seconds = 0.0
     while seconds < coordinator.gate_interval * 2:
-        await _advance(hass, freezer, 20)
+        await advance(hass, freezer, 20)
         seconds += 20
     log = await simulator.requests()
     assert log["by_endpoint"].get("POST /api/{version}/my/gate/sync", 0) == 2
@@ -362,7 +326,7 @@ async def test_deprecated_api_version_raises_repair_issue(
         "tedee/config",
         {"versions": {"deprecated": {"v37": "2027-06-01"}}},
     )
-    await _advance(hass, freezer, 20)
+    await advance(hass, freezer, 20)
     issue = ir.async_get(hass).async_get_issue(
         DOMAIN, f"api_deprecated_{init_integration.entry_id}"
     )
