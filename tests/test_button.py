@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
-from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN
+from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
@@ -11,17 +11,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from .conftest import Simulator
+from .helpers import press_button
 
 DRIVEWAY = "button.driveway_gate_open"  # 501: connected
 GARDEN = "button.garden_gate_open"  # 502: unlinked from BleBox
 GARAGE = "button.garage_door_open"  # 503: disconnected
-
-
-async def _press(hass: HomeAssistant, entity_id: str) -> None:
-    """Press a button and wait for the result."""
-    await hass.services.async_call(
-        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: entity_id}, blocking=True
-    )
 
 
 async def test_one_open_button_per_gate(
@@ -49,7 +43,7 @@ async def test_press_opens_the_gate(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """Pressing sends one open operation to the cloud."""
-    await _press(hass, DRIVEWAY)
+    await press_button(hass, DRIVEWAY)
     assert simulator.world.tedee.gates[501].opened == 1
     assert await simulator.count("POST /api/{version}/my/gate/{id}/operation/unlock") == 1
     assert hass.states.get(DRIVEWAY).state != STATE_UNKNOWN
@@ -77,7 +71,7 @@ async def test_press_errors_are_translated(  # noqa: PLR0917
     if change:
         await simulator.control("PATCH", f"tedee/gates/{gate_id}", change)
     with pytest.raises(HomeAssistantError) as err:
-        await _press(hass, entity_id)
+        await press_button(hass, entity_id)
     assert err.value.translation_domain == "door_access"
     assert err.value.translation_key == translation_key
     assert str(err.value)  # the message comes from translations/en.json
@@ -90,7 +84,7 @@ async def test_press_without_blebox_integration(
     """412: the account has no BleBox integration."""
     await simulator.control("POST", "tedee/config", {"blebox_integration": False})
     with pytest.raises(HomeAssistantError) as err:
-        await _press(hass, DRIVEWAY)
+        await press_button(hass, DRIVEWAY)
     assert err.value.translation_key == "gate_no_blebox"
     assert "BleBox" in str(err.value)
 
@@ -101,7 +95,7 @@ async def test_press_when_gate_is_gone(
     """404: the gate left the account since the last refresh."""
     await simulator.control("DELETE", "tedee/gates/501")
     with pytest.raises(HomeAssistantError) as err:
-        await _press(hass, DRIVEWAY)
+        await press_button(hass, DRIVEWAY)
     assert err.value.translation_key == "device_not_found"
 
 
@@ -111,5 +105,5 @@ async def test_press_when_cloud_is_down(
     """A server error is reported as not reaching the cloud."""
     await simulator.control("POST", "faults", {"kind": "status", "status": 503, "count": 5})
     with pytest.raises(HomeAssistantError) as err:
-        await _press(hass, DRIVEWAY)
+        await press_button(hass, DRIVEWAY)
     assert err.value.translation_key == "action_cannot_connect"

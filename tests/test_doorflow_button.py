@@ -6,8 +6,7 @@ import asyncio
 from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
-from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN
+from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 import pytest
@@ -17,29 +16,10 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from .conftest import DOORFLOW_KEY, Simulator
+from .helpers import advance, flow_sources, press_button, state_of
 
 SYNC = "button.demo_office_sync_door_controllers"
 SYNC_ENDPOINT = "POST /api/3/sync"
-
-
-async def _advance(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    seconds: float,
-    *,
-    wait_background_tasks: bool = True,
-) -> None:
-    """Move time forward and let every timer that fell due run."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=wait_background_tasks)
-
-
-async def _press(hass: HomeAssistant) -> None:
-    """Press the sync button and wait for the result."""
-    await hass.services.async_call(
-        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: SYNC}, blocking=True
-    )
 
 
 async def test_button_on_the_account_device(
@@ -60,17 +40,17 @@ async def test_press_pushes_pending_changes(
 ) -> None:
     """Pressing sends one sync; pending doors sync and the account then reads complete."""
     simulator.world.doorflow.channels[1201].sync_status = "pending"
-    await _advance(hass, freezer, 30)
-    assert hass.states.get("sensor.demo_office_sync_status").state == "pending"  # type: ignore[union-attr]
+    await advance(hass, freezer, 30)
+    assert state_of(hass, "sensor.demo_office_sync_status") == "pending"
 
-    await _press(hass)
+    await press_button(hass, SYNC)
     await hass.async_block_till_done()
     assert await simulator.count(SYNC_ENDPOINT) == 1
-    assert hass.states.get("sensor.front_door_sync_status").state == "syncing"  # type: ignore[union-attr]
+    assert state_of(hass, "sensor.front_door_sync_status") == "syncing"
 
     simulator.world.doorflow.channels[1203].status = "online"
-    await _advance(hass, freezer, 30)
-    assert hass.states.get("sensor.front_door_sync_status").state == "ok"  # type: ignore[union-attr]
+    await advance(hass, freezer, 30)
+    assert state_of(hass, "sensor.front_door_sync_status") == "ok"
 
 
 async def test_second_press_waits_for_the_slot(
@@ -80,10 +60,10 @@ async def test_second_press_waits_for_the_slot(
     simulator: Simulator,
 ) -> None:
     """A press within 30 s of the last sync waits for the slot instead of causing a 429."""
-    await _press(hass)
+    await press_button(hass, SYNC)
     assert await simulator.count(SYNC_ENDPOINT) == 1
-    await _advance(hass, freezer, 10)
-    press = hass.async_create_task(_press(hass))
+    await advance(hass, freezer, 10)
+    press = hass.async_create_task(press_button(hass, SYNC))
     waited = 0
     while not press.done() and waited < 40:
         for _ in range(20):
@@ -110,10 +90,10 @@ async def test_forced_429_is_reported_with_its_wait(
 ) -> None:
     """When DoorFlow still answers 429 (a larger account), the error says how long to wait."""
     await simulator.control("POST", "doorflow/config", {"sync_interval": 90})
-    await _press(hass)
-    await _advance(hass, freezer, 31)
+    await press_button(hass, SYNC)
+    await advance(hass, freezer, 31)
     with pytest.raises(HomeAssistantError) as err:
-        await _press(hass)
+        await press_button(hass, SYNC)
     assert err.value.translation_domain == "door_access"
     assert err.value.translation_key == "rate_limited"
     assert err.value.translation_placeholders is not None
@@ -123,11 +103,11 @@ async def test_forced_429_is_reported_with_its_wait(
 
     # Nothing more is sent until retry_in passed; entities keep their state.
     total = (await simulator.requests())["total"]
-    await _advance(hass, freezer, 30)
+    await advance(hass, freezer, 30)
     assert (await simulator.requests())["total"] == total
-    assert hass.states.get("lock.front_door").state == "locked"  # type: ignore[union-attr]
-    await _advance(hass, freezer, 30)
-    await _press(hass)
+    assert state_of(hass, "lock.front_door") == "locked"
+    await advance(hass, freezer, 30)
+    await press_button(hass, SYNC)
     assert await simulator.count(SYNC_ENDPOINT) == 3
 
 
@@ -137,11 +117,11 @@ async def test_press_while_cooling_down(
     """A press while the account waits for a Retry-After is refused at once, with the wait."""
     await simulator.control("POST", "faults", {"kind": "rate_limit", "retry_after": 45, "count": 1})
     with pytest.raises(HomeAssistantError) as err:
-        await _press(hass)
+        await press_button(hass, SYNC)
     assert err.value.translation_key == "rate_limited"
     total = (await simulator.requests())["total"]
     with pytest.raises(HomeAssistantError) as err:
-        await _press(hass)
+        await press_button(hass, SYNC)
     assert err.value.translation_key == "rate_limited"
     assert (await simulator.requests())["total"] == total
 
@@ -163,7 +143,7 @@ async def test_press_errors(
     """A server error or a refused key comes back as a translated error."""
     await simulator.control("POST", "faults", fault | {"count": 1})
     with pytest.raises(HomeAssistantError) as err:
-        await _press(hass)
+        await press_button(hass, SYNC)
     assert err.value.translation_key == key
 
 
@@ -173,8 +153,7 @@ async def test_press_without_sync_scope(
     """A key without the sync scope (403) asks for a new key."""
     await simulator.control("POST", "tokens/revoke", {"token": DOORFLOW_KEY})
     with pytest.raises(HomeAssistantError) as err:
-        await _press(hass)
+        await press_button(hass, SYNC)
     assert err.value.translation_key == "auth_failed"
     await hass.async_block_till_done()
-    flows = hass.config_entries.flow.async_progress()
-    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+    assert flow_sources(hass) == ["reauth"]

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from .conftest import Simulator
+from .helpers import advance, state_of
 
 ONLINE = "binary_sensor.front_door_connectivity"
 LOCKDOWN = "binary_sensor.front_door_lockdown"
@@ -23,19 +19,6 @@ DOOR_SYNC = "sensor.front_door_sync_status"
 DOOR_LAST_SYNC = "sensor.front_door_last_sync"
 ACCOUNT_SYNC = "sensor.demo_office_sync_status"
 ACCOUNT_LAST_SYNC = "sensor.demo_office_last_sync"
-
-
-async def _advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
-    """Move time forward and let every timer that fell due run."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
 
 
 async def test_entities_of_a_door_and_the_account(
@@ -56,14 +39,14 @@ async def test_entities_of_a_door_and_the_account(
     assert "doorflow-account-7001-sync" in unique_ids
     assert len(unique_ids) == 3 * 6 + 3
 
-    assert _state(hass, ONLINE) == "on"
-    assert _state(hass, "binary_sensor.warehouse_connectivity") == "off"
-    assert _state(hass, LOCKDOWN) == "off"
-    assert _state(hass, SYNC_PENDING) == "off"
-    assert _state(hass, "binary_sensor.warehouse_changes_not_synced") == "on"  # sync fail
-    assert _state(hass, DOOR_SYNC) == "ok"
-    assert _state(hass, "sensor.warehouse_sync_status") == "fail"
-    assert _state(hass, ACCOUNT_SYNC) == "failing"
+    assert state_of(hass, ONLINE) == "on"
+    assert state_of(hass, "binary_sensor.warehouse_connectivity") == "off"
+    assert state_of(hass, LOCKDOWN) == "off"
+    assert state_of(hass, SYNC_PENDING) == "off"
+    assert state_of(hass, "binary_sensor.warehouse_changes_not_synced") == "on"  # sync fail
+    assert state_of(hass, DOOR_SYNC) == "ok"
+    assert state_of(hass, "sensor.warehouse_sync_status") == "fail"
+    assert state_of(hass, ACCOUNT_SYNC) == "failing"
     state = hass.states.get(DOOR_SYNC)
     assert state is not None
     assert state.attributes["options"] == ["ok", "fail", "syncing", "pending"]
@@ -77,10 +60,10 @@ async def test_offline_door_keeps_its_sensors(
 ) -> None:
     """Connectivity goes off while the door's other sensors stay available."""
     await simulator.control("PATCH", "doorflow/channels/1201", {"status": "offline"})
-    await _advance(hass, freezer, 30)
-    assert _state(hass, ONLINE) == "off"
-    assert _state(hass, LOCKDOWN) == "off"
-    assert _state(hass, DOOR_SYNC) == "ok"
+    await advance(hass, freezer, 30)
+    assert state_of(hass, ONLINE) == "off"
+    assert state_of(hass, LOCKDOWN) == "off"
+    assert state_of(hass, DOOR_SYNC) == "ok"
 
 
 @pytest.mark.parametrize(
@@ -101,8 +84,8 @@ async def test_lockdown(  # noqa: PLR0917
 ) -> None:
     """Lockdown is on while any input is locked down."""
     simulator.world.doorflow.channels[1201].lockdown = lockdown
-    await _advance(hass, freezer, 30)
-    assert _state(hass, LOCKDOWN) == expected
+    await advance(hass, freezer, 30)
+    assert state_of(hass, LOCKDOWN) == expected
 
 
 @pytest.mark.parametrize(
@@ -126,9 +109,9 @@ async def test_door_sync_status(  # noqa: PLR0917
 ) -> None:
     """Each documented sync status of a door, and one DoorFlow does not list."""
     simulator.world.doorflow.channels[1201].sync_status = status
-    await _advance(hass, freezer, 30)
-    assert _state(hass, SYNC_PENDING) == pending
-    assert _state(hass, DOOR_SYNC) == sensor
+    await advance(hass, freezer, 30)
+    assert state_of(hass, SYNC_PENDING) == pending
+    assert state_of(hass, DOOR_SYNC) == sensor
 
 
 @pytest.mark.parametrize(
@@ -151,8 +134,8 @@ async def test_account_sync_status(  # noqa: PLR0917
     """The account's sync status follows its doors (as DoorFlow aggregates it)."""
     for channel_id, status in zip((1201, 1202, 1203), statuses, strict=True):
         simulator.world.doorflow.channels[channel_id].sync_status = status
-    await _advance(hass, freezer, 30)
-    assert _state(hass, ACCOUNT_SYNC) == expected
+    await advance(hass, freezer, 30)
+    assert state_of(hass, ACCOUNT_SYNC) == expected
 
 
 async def test_unknown_account_sync_status(
@@ -171,9 +154,9 @@ async def test_unknown_account_sync_status(
         return body
 
     world.account_json = odd_account  # type: ignore[method-assign]
-    await _advance(hass, freezer, 30)
-    assert _state(hass, ACCOUNT_SYNC) == STATE_UNKNOWN
-    assert _state(hass, "lock.front_door") == "locked"
+    await advance(hass, freezer, 30)
+    assert state_of(hass, ACCOUNT_SYNC) == STATE_UNKNOWN
+    assert state_of(hass, "lock.front_door") == "locked"
 
 
 async def test_last_sync_timestamps(
@@ -192,12 +175,12 @@ async def test_last_sync_timestamps(
     account = simulator.world.doorflow.account.last_sync
     assert door is not None
     assert account is not None
-    assert _state(hass, DOOR_LAST_SYNC) == door.replace(microsecond=0).isoformat()
-    assert _state(hass, ACCOUNT_LAST_SYNC) == account.replace(microsecond=0).isoformat()
+    assert state_of(hass, DOOR_LAST_SYNC) == door.replace(microsecond=0).isoformat()
+    assert state_of(hass, ACCOUNT_LAST_SYNC) == account.replace(microsecond=0).isoformat()
 
     simulator.world.doorflow.channels[1201].last_sync_completed_at = None
-    await _advance(hass, freezer, 30)
-    assert _state(hass, DOOR_LAST_SYNC) == STATE_UNKNOWN
+    await advance(hass, freezer, 30)
+    assert state_of(hass, DOOR_LAST_SYNC) == STATE_UNKNOWN
 
 
 async def test_removed_door_entities_go(
@@ -208,7 +191,7 @@ async def test_removed_door_entities_go(
 ) -> None:
     """The sensors of a door removed from the account disappear with its device."""
     await simulator.control("DELETE", "doorflow/channels/1201")
-    await _advance(hass, freezer, 30)
+    await advance(hass, freezer, 30)
     for entity_id in (ONLINE, LOCKDOWN, SYNC_PENDING, DOOR_SYNC):
         state = hass.states.get(entity_id)
         assert state is None or state.state == STATE_UNAVAILABLE
