@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
+REDACTED = "**REDACTED**"
+
 
 async def advance(
     hass: HomeAssistant,
@@ -96,6 +98,21 @@ def enable_entity(hass: HomeAssistant, domain: str, unique_id: str, object_id: s
 def flow_sources(hass: HomeAssistant) -> list[str]:
     """Return the source of every config flow in progress (e.g. ["reauth"])."""
     return [flow["context"]["source"] for flow in hass.config_entries.flow.async_progress()]
+
+
+def assert_entry_redacted(result: Any, secret_field: str, base_url: str) -> dict[str, Any]:
+    """Check the diagnostics' entry part hides title, unique id, secret and account; return data."""
+    assert isinstance(result, dict)
+    entry = result["entry"]
+    assert isinstance(entry, dict)
+    assert entry["title"] == REDACTED
+    assert entry["unique_id"] == REDACTED
+    data = entry["data"]
+    assert isinstance(data, dict)
+    assert data[secret_field] == REDACTED
+    assert data["account_id"] == REDACTED
+    assert data["base_url"] == base_url
+    return data
 
 
 def record_states(hass: HomeAssistant, entity_id: str) -> list[str]:

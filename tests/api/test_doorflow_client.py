@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 import socket
@@ -36,6 +37,7 @@ from custom_components.door_access.api.doorflow import (
 )
 from simulator import SimulatorServer, World, load_scenario
 from tests.clock import FakeClock
+from tests.helpers import Handler, serve_catch_all
 
 API_KEY = "demo-doorflow-api-key"
 BASIC = base64.b64encode(f"{API_KEY}:X".encode()).decode()
@@ -96,36 +98,23 @@ def client(sim: Sim) -> DoorFlowClient:
     return sim.client()
 
 
-type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
 @pytest.fixture
 async def tiny(
     socket_enabled: None,
 ) -> AsyncIterator[Callable[..., Awaitable[DoorFlowClient]]]:
     """Serve one catch-all handler on 127.0.0.1 and return a client of it."""
-    runners: list[web.AppRunner] = []
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession() as session, AsyncExitStack() as servers:
 
         async def start(handler: Handler, **credentials: Any) -> DoorFlowClient:
-            app = web.Application()
-            app.router.add_route("*", "/{tail:.*}", handler)
-            runner = web.AppRunner(app, access_log=None)
-            await runner.setup()
-            runners.append(runner)
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
-            port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            url = await servers.enter_async_context(serve_catch_all(handler))
             return DoorFlowClient(
                 session,
-                base_url=f"http://127.0.0.1:{port}",
+                base_url=url,
                 request_timeout=2,
                 **(credentials or {"api_key": API_KEY}),
             )
 
         yield start
-        for runner in runners:
-            await runner.cleanup()
 
 
 def assert_no_secret(err: BaseException, *secrets: str) -> None:

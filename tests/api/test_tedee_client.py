@@ -28,6 +28,7 @@ from custom_components.door_access.api.tedee import (
 )
 from simulator import SimulatorServer, World, load_scenario
 from tests.clock import FakeClock
+from tests.helpers import serve_catch_all
 
 KEY = "demo-tedee-personal-key"
 BEARER = "demo-tedee-bearer-token"
@@ -329,20 +330,10 @@ async def test_redirects_are_not_followed(socket_enabled: None) -> None:
         seen.append(request.headers.get("Authorization", ""))
         raise web.HTTPFound("http://127.0.0.1:1/elsewhere")
 
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", redirect)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        async with aiohttp.ClientSession() as session:
-            client = TedeeClient(session, KEY, base_url=f"http://127.0.0.1:{port}")
-            with pytest.raises(TedeeBadResponseError):
-                await client.get_user()
-    finally:
-        await runner.cleanup()
+    async with serve_catch_all(redirect) as url, aiohttp.ClientSession() as session:
+        client = TedeeClient(session, KEY, base_url=url)
+        with pytest.raises(TedeeBadResponseError):
+            await client.get_user()
     assert len(seen) == 1
 
 
@@ -358,22 +349,12 @@ async def test_success_false_envelope_is_an_error(socket_enabled: None) -> None:
     async def answer(request: web.Request) -> web.Response:
         return web.json_response(next(bodies))
 
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", answer)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        async with aiohttp.ClientSession() as session:
-            client = TedeeClient(session, KEY, base_url=f"http://127.0.0.1:{port}")
-            with pytest.raises(TedeeBadResponseError):
-                await client.get_user()
-            with pytest.raises(TedeeBadResponseError):
-                await client.get_user()
-    finally:
-        await runner.cleanup()
+    async with serve_catch_all(answer) as url, aiohttp.ClientSession() as session:
+        client = TedeeClient(session, KEY, base_url=url)
+        with pytest.raises(TedeeBadResponseError):
+            await client.get_user()
+        with pytest.raises(TedeeBadResponseError):
+            await client.get_user()
 
 
 def test_door_state_unknown_value_is_explicit() -> None:
