@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import deque
-from datetime import timedelta
 import json
 import logging
 from typing import Any
@@ -17,7 +16,6 @@ from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
 )
 
 from custom_components.door_access.const import TEDEE_HOURLY_LIMIT
@@ -25,6 +23,7 @@ from custom_components.door_access.coordinator import TedeeCoordinator
 from custom_components.door_access.diagnostics import async_get_config_entry_diagnostics
 
 from .conftest import TEDEE_KEY, Simulator
+from .helpers import advance
 
 POLL = 20
 
@@ -46,12 +45,6 @@ class RequestMeter:
         self.worst_rolling_hour = max(self.worst_rolling_hour, total - self.samples[0][1])
 
 
-async def _step(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 async def _run(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -61,7 +54,7 @@ async def _run(
 ) -> None:
     """Let the integration poll for a while, metering the requests."""
     for _ in range(int(seconds // POLL)):
-        await _step(hass, freezer, POLL)
+        await advance(hass, freezer, POLL)
         meter.add(POLL, simulator.world.requests.total)
 
 
@@ -191,7 +184,7 @@ async def test_reauth_keeps_entity_ids_names_and_customisations(
     before = {e.unique_id: e.entity_id for e in entries}
 
     await simulator.control("POST", "tokens/revoke", {"token": TEDEE_KEY})
-    await _step(hass, freezer, POLL)
+    await advance(hass, freezer, POLL)
     state = hass.states.get(lock_entity.entity_id)
     assert state is not None
     flow = next(iter(hass.config_entries.flow.async_progress()))
