@@ -32,6 +32,9 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
     auth_errors: ClassVar[tuple[type[Exception], ...]]
     rate_limit_errors: ClassVar[tuple[type[Exception], ...]]
     outage_errors: ClassVar[tuple[type[Exception], ...]]
+    # An action's refusal or failure: its `reason` (a StrEnum) picks the translation key.
+    operation_errors: ClassVar[tuple[type[Exception], ...]]
+    operation_error_keys: ClassVar[Mapping[str, str]]
 
     def __init__(
         self,
@@ -128,6 +131,26 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
 
     def _after_update(self, data: DataT) -> None:
         """Track devices and repair issues after a successful update."""
+
+    def action_error(self, err: Exception) -> HomeAssistantError:
+        """Translate a client error raised by a user action (refused token: start reauth)."""
+        if isinstance(err, self.auth_errors):
+            self.config_entry.async_start_reauth(self.hass)
+            key = "auth_failed"
+        elif isinstance(err, self.operation_errors):
+            reason = str(getattr(err, "reason", ""))
+            key = self.operation_error_keys.get(reason, "operation_failed")
+        elif isinstance(err, self.rate_limit_errors):
+            key = "rate_limited"
+        else:
+            key = "action_cannot_connect"
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key=key,
+            translation_placeholders=self.placeholders(
+                seconds=str(round(self.scheduler.cooling_down_for()))
+            ),
+        )
 
     def deferred_error(self, err: RequestDeferredError) -> HomeAssistantError:
         """Translate a request the scheduler held back (cooling down, budget spent)."""

@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 
 from .api.tedee import (
@@ -55,7 +54,7 @@ SINGLE_LOCK_SYNC_SLOT = "single_lock_sync"
 # More changed revisions than this in one sync: re-read the whole (paged) list instead.
 MAX_DETAIL_FETCHES = 5
 
-_OPERATION_ERROR_KEYS: dict[OperationFailure, str] = {
+_OPERATION_ERROR_KEYS: Mapping[str, str] = {
     OperationFailure.JAMMED: "lock_jammed",
     OperationFailure.TIMEOUT: "operation_timeout",
     OperationFailure.REFUSED: "operation_refused",
@@ -96,6 +95,8 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     auth_errors = (TedeeAuthError,)
     rate_limit_errors = (TedeeRateLimitError,)
     outage_errors = (TedeeConnectionError, TedeeBadResponseError, TedeeApiVersionError)
+    operation_errors = (TedeeOperationError,)
+    operation_error_keys = _OPERATION_ERROR_KEYS
 
     def __init__(
         self,
@@ -281,7 +282,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             finally:
                 await self._refresh_lock(lock_id)
         except TedeeError as err:
-            raise self._action_error(err) from err
+            raise self.action_error(err) from err
         except RequestDeferredError as err:
             raise self.deferred_error(err) from err
 
@@ -290,28 +291,9 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         try:
             await self._call(self.client.open_gate, gate_id, priority=Priority.USER)
         except TedeeError as err:
-            raise self._action_error(err) from err
+            raise self.action_error(err) from err
         except RequestDeferredError as err:
             raise self.deferred_error(err) from err
-
-    def _action_error(self, err: TedeeError) -> HomeAssistantError:
-        """Translate a client error raised by an action."""
-        if isinstance(err, TedeeAuthError):
-            self.config_entry.async_start_reauth(self.hass)
-            key = "auth_failed"
-        elif isinstance(err, TedeeOperationError):
-            key = _OPERATION_ERROR_KEYS.get(err.reason, "operation_failed")
-        elif isinstance(err, TedeeRateLimitError):
-            key = "rate_limited"
-        else:
-            key = "action_cannot_connect"
-        return HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key=key,
-            translation_placeholders=self.placeholders(
-                seconds=str(round(self.scheduler.cooling_down_for()))
-            ),
-        )
 
     def _show_transition(self, lock_id: int, state: LockState) -> None:
         """Show locking / unlocking / pulling at once, without touching the poll timer."""

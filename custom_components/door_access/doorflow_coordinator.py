@@ -8,7 +8,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 
 from .api.doorflow import (
@@ -42,7 +41,7 @@ if TYPE_CHECKING:
 
 SYNC_SLOT = "sync"
 
-_OPERATION_ERROR_KEYS: dict[OperationFailure, str] = {
+_OPERATION_ERROR_KEYS: Mapping[str, str] = {
     OperationFailure.DENIED: "door_denied",
     OperationFailure.OFFLINE: "door_offline",
     OperationFailure.TIMEOUT: "operation_timeout",
@@ -86,6 +85,8 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
     auth_errors = (DoorFlowAuthError,)
     rate_limit_errors = (DoorFlowRateLimitError,)
     outage_errors = (DoorFlowConnectionError, DoorFlowBadResponseError)
+    operation_errors = (DoorFlowOperationError,)
+    operation_error_keys = _OPERATION_ERROR_KEYS
 
     def __init__(
         self,
@@ -191,7 +192,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
                 self.transitions.pop(channel_id, None)
                 await self._refresh_channel(channel_id)
         except DoorFlowError as err:
-            raise self._action_error(err) from err
+            raise self.action_error(err) from err
         except RequestDeferredError as err:
             raise self.deferred_error(err) from err
 
@@ -214,29 +215,10 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         try:
             await self._call(self.client.sync, priority=Priority.USER, slot=SYNC_SLOT)
         except DoorFlowError as err:
-            raise self._action_error(err) from err
+            raise self.action_error(err) from err
         except RequestDeferredError as err:
             raise self.deferred_error(err) from err
         await self.async_request_refresh()
-
-    def _action_error(self, err: DoorFlowError) -> HomeAssistantError:
-        """Translate a client error raised by an action."""
-        if isinstance(err, DoorFlowAuthError):
-            self.config_entry.async_start_reauth(self.hass)
-            key = "auth_failed"
-        elif isinstance(err, DoorFlowOperationError):
-            key = _OPERATION_ERROR_KEYS.get(err.reason, "operation_failed")
-        elif isinstance(err, DoorFlowRateLimitError):
-            key = "rate_limited"
-        else:
-            key = "action_cannot_connect"
-        return HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key=key,
-            translation_placeholders=self.placeholders(
-                seconds=str(round(self.scheduler.cooling_down_for()))
-            ),
-        )
 
 
 def build_doorflow_scheduler(hass: HomeAssistant) -> RequestScheduler:
