@@ -16,7 +16,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api.doorflow import Channel, ChannelSyncStatus
 from .api.tedee import DoorState, Gate, GateStatus, Lock, LockState
-from .coordinator import DoorAccessConfigEntry, TedeeCoordinator
+from .coordinator import DoorAccessConfigEntry
 from .doorflow_coordinator import DoorFlowCoordinator
 from .entity import DoorFlowChannelEntity, TedeeGateEntity, TedeeLockEntity
 
@@ -227,15 +227,6 @@ class TedeeLockBinarySensor(TedeeLockEntity, BinarySensorEntity):
 
     entity_description: TedeeBinarySensorEntityDescription
 
-    def __init__(
-        self,
-        coordinator: TedeeCoordinator,
-        lock: Lock,
-        description: TedeeBinarySensorEntityDescription,
-    ) -> None:
-        super().__init__(coordinator, lock, description.key)
-        self.entity_description = description
-
     @property
     def available(self) -> bool:
         """Tell whether the lock is known and reports what this sensor shows."""
@@ -254,15 +245,6 @@ class TedeeGateBinarySensor(TedeeGateEntity, BinarySensorEntity):
 
     entity_description: TedeeGateBinarySensorEntityDescription
 
-    def __init__(
-        self,
-        coordinator: TedeeCoordinator,
-        gate: Gate,
-        description: TedeeGateBinarySensorEntityDescription,
-    ) -> None:
-        super().__init__(coordinator, gate, description.key)
-        self.entity_description = description
-
     @property
     def is_on(self) -> bool | None:
         """Return the sensor's reading."""
@@ -274,15 +256,6 @@ class DoorFlowDoorBinarySensor(DoorFlowChannelEntity, BinarySensorEntity):
     """A binary sensor reading one DoorFlow door."""
 
     entity_description: DoorFlowBinarySensorEntityDescription
-
-    def __init__(
-        self,
-        coordinator: DoorFlowCoordinator,
-        channel: Channel,
-        description: DoorFlowBinarySensorEntityDescription,
-    ) -> None:
-        super().__init__(coordinator, channel, description.key)
-        self.entity_description = description
 
     @property
     def is_on(self) -> bool | None:

@@ -10,9 +10,8 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api.doorflow import Account
 from .api.tedee import Gate
-from .coordinator import DoorAccessConfigEntry, TedeeCoordinator
+from .coordinator import DoorAccessConfigEntry
 from .doorflow_coordinator import DoorFlowCoordinator
 from .entity import DoorFlowAccountEntity, TedeeGateEntity
 
@@ -78,15 +77,6 @@ class TedeeGateButton(TedeeGateEntity, ButtonEntity):
 
     entity_description: TedeeGateButtonEntityDescription
 
-    def __init__(
-        self,
-        coordinator: TedeeCoordinator,
-        gate: Gate,
-        description: TedeeGateButtonEntityDescription,
-    ) -> None:
-        super().__init__(coordinator, gate, description.key)
-        self.entity_description = description
-
     async def async_press(self) -> None:
         """Open the gate."""
         await self.coordinator.async_open_gate(self._device_id)
@@ -96,15 +86,6 @@ class DoorFlowAccountButton(DoorFlowAccountEntity, ButtonEntity):
     """A button of the DoorFlow account; failures come back as translated errors."""
 
     entity_description: DoorFlowAccountButtonEntityDescription
-
-    def __init__(
-        self,
-        coordinator: DoorFlowCoordinator,
-        account: Account,
-        description: DoorFlowAccountButtonEntityDescription,
-    ) -> None:
-        super().__init__(coordinator, account, description.key)
-        self.entity_description = description
 
     async def async_press(self) -> None:
         """Run the button's action."""

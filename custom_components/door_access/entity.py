@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api.doorflow import Account, Channel
@@ -30,17 +31,22 @@ class TedeeEntity(CoordinatorEntity[TedeeCoordinator]):
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: TedeeCoordinator, device_id: int, key: str) -> None:
+    def __init__(
+        self, coordinator: TedeeCoordinator, device_id: int, description: EntityDescription
+    ) -> None:
         super().__init__(coordinator)
+        self.entity_description = description
         self._device_id = device_id
-        self._attr_unique_id = f"tedee-{device_id}-{key}"
+        self._attr_unique_id = f"tedee-{device_id}-{description.key}"
 
 
 class TedeeLockEntity(TedeeEntity):
     """An entity that reads one lock."""
 
-    def __init__(self, coordinator: TedeeCoordinator, lock: Lock, key: str) -> None:
-        super().__init__(coordinator, lock.id, key)
+    def __init__(
+        self, coordinator: TedeeCoordinator, lock: Lock, description: EntityDescription
+    ) -> None:
+        super().__init__(coordinator, lock.id, description)
         self._attr_device_info = DeviceInfo(
             identifiers={tedee_device_identifier(lock.id)},
             manufacturer=MANUFACTURER,
@@ -68,8 +74,10 @@ class TedeeLockEntity(TedeeEntity):
 class TedeeGateEntity(TedeeEntity):
     """An entity that reads one BleBox gate."""
 
-    def __init__(self, coordinator: TedeeCoordinator, gate: Gate, key: str) -> None:
-        super().__init__(coordinator, gate.id, key)
+    def __init__(
+        self, coordinator: TedeeCoordinator, gate: Gate, description: EntityDescription
+    ) -> None:
+        super().__init__(coordinator, gate.id, description)
         self._attr_device_info = DeviceInfo(
             identifiers={tedee_device_identifier(gate.id)},
             manufacturer=GATE_MANUFACTURER,
@@ -99,9 +107,12 @@ class DoorFlowEntity(CoordinatorEntity[DoorFlowCoordinator]):
 class DoorFlowAccountEntity(DoorFlowEntity):
     """An entity of the DoorFlow account itself (sync status, sync button)."""
 
-    def __init__(self, coordinator: DoorFlowCoordinator, account: Account, key: str) -> None:
+    def __init__(
+        self, coordinator: DoorFlowCoordinator, account: Account, description: EntityDescription
+    ) -> None:
         super().__init__(coordinator)
-        self._attr_unique_id = f"doorflow-account-{account.id}-{key}"
+        self.entity_description = description
+        self._attr_unique_id = f"doorflow-account-{account.id}-{description.key}"
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, doorflow_account_identifier(account.id))},
             manufacturer=DOORFLOW_MANUFACTURER,
@@ -118,10 +129,13 @@ class DoorFlowAccountEntity(DoorFlowEntity):
 class DoorFlowChannelEntity(DoorFlowEntity):
     """An entity that reads one DoorFlow door (channel)."""
 
-    def __init__(self, coordinator: DoorFlowCoordinator, channel: Channel, key: str) -> None:
+    def __init__(
+        self, coordinator: DoorFlowCoordinator, channel: Channel, description: EntityDescription
+    ) -> None:
         super().__init__(coordinator)
+        self.entity_description = description
         self._channel_id = channel.id
-        self._attr_unique_id = f"doorflow-{channel.id}-{key}"
+        self._attr_unique_id = f"doorflow-{channel.id}-{description.key}"
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, doorflow_channel_identifier(channel.id))},
             manufacturer=DOORFLOW_MANUFACTURER,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.components.lock import LockEntity
+from homeassistant.components.lock import LockEntity, LockEntityDescription
 from homeassistant.components.lock.const import LockEntityFeature
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -63,13 +63,17 @@ async def async_setup_entry(
     entry.async_on_unload(coordinator.async_add_lock_listener(_add_locks))
 
 
+# One lock entity per device, named after the device.
+LOCK_DESCRIPTION = LockEntityDescription(key="lock")
+
+
 class TedeeLockDevice(TedeeLockEntity, LockEntity):
     """A Tedee lock: its position, and the lock / unlock / open (pull spring) actions."""
 
     _attr_name = None
 
     def __init__(self, coordinator: TedeeCoordinator, lock: Lock) -> None:
-        super().__init__(coordinator, lock, "lock")
+        super().__init__(coordinator, lock, LOCK_DESCRIPTION)
         self._update_attrs()
 
     @property
@@ -127,7 +131,7 @@ class DoorFlowDoorLock(DoorFlowChannelEntity, LockEntity):
     _attr_supported_features = LockEntityFeature.OPEN
 
     def __init__(self, coordinator: DoorFlowCoordinator, channel: Channel) -> None:
-        super().__init__(coordinator, channel, "lock")
+        super().__init__(coordinator, channel, LOCK_DESCRIPTION)
         self._update_attrs()
 
     @property

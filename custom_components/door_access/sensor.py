@@ -19,7 +19,7 @@ from homeassistant.helpers.typing import StateType
 
 from .api.doorflow import Account, Channel, ChannelSyncStatus, SyncStatus
 from .api.tedee import Gate, GateStatus, Lock
-from .coordinator import DoorAccessConfigEntry, TedeeCoordinator
+from .coordinator import DoorAccessConfigEntry
 from .doorflow_coordinator import DoorFlowCoordinator
 from .entity import DoorFlowAccountEntity, DoorFlowChannelEntity, TedeeGateEntity, TedeeLockEntity
 
@@ -210,15 +210,6 @@ class TedeeLockSensor(TedeeLockEntity, SensorEntity):
 
     entity_description: TedeeSensorEntityDescription
 
-    def __init__(
-        self,
-        coordinator: TedeeCoordinator,
-        lock: Lock,
-        description: TedeeSensorEntityDescription,
-    ) -> None:
-        super().__init__(coordinator, lock, description.key)
-        self.entity_description = description
-
     @property
     def available(self) -> bool:
         """Tell whether the lock is known and reports what this sensor shows."""
@@ -237,15 +228,6 @@ class TedeeGateSensor(TedeeGateEntity, SensorEntity):
 
     entity_description: TedeeGateSensorEntityDescription
 
-    def __init__(
-        self,
-        coordinator: TedeeCoordinator,
-        gate: Gate,
-        description: TedeeGateSensorEntityDescription,
-    ) -> None:
-        super().__init__(coordinator, gate, description.key)
-        self.entity_description = description
-
     @property
     def native_value(self) -> StateType:
         """Return the sensor's reading."""
@@ -258,15 +240,6 @@ class DoorFlowDoorSensor(DoorFlowChannelEntity, SensorEntity):
 
     entity_description: DoorFlowDoorSensorEntityDescription
 
-    def __init__(
-        self,
-        coordinator: DoorFlowCoordinator,
-        channel: Channel,
-        description: DoorFlowDoorSensorEntityDescription,
-    ) -> None:
-        super().__init__(coordinator, channel, description.key)
-        self.entity_description = description
-
     @property
     def native_value(self) -> StateType | datetime:
         """Return the sensor's reading."""
@@ -278,15 +251,6 @@ class DoorFlowAccountSensor(DoorFlowAccountEntity, SensorEntity):
     """A sensor reading the DoorFlow account."""
 
     entity_description: DoorFlowAccountSensorEntityDescription
-
-    def __init__(
-        self,
-        coordinator: DoorFlowCoordinator,
-        account: Account,
-        description: DoorFlowAccountSensorEntityDescription,
-    ) -> None:
-        super().__init__(coordinator, account, description.key)
-        self.entity_description = description
 
     @property
     def native_value(self) -> StateType | datetime:
