@@ -11,6 +11,8 @@ from homeassistant.const import CONF_API_KEY, CONF_TOKEN
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.door_access.const import (
     CONF_ACCOUNT_ID,
@@ -34,6 +36,12 @@ DOORFLOW_ACCOUNT_ID = 7001
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> Iterator[None]:
     """Let Home Assistant load the integration from custom_components/."""
     return
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Return syrupy's snapshot with Home Assistant's serializers (registry ids hidden)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @dataclass
