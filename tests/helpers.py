@@ -66,7 +66,7 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> bool:
 
 def coordinator_of[T](entry: ConfigEntry[Any], kind: type[T]) -> T:
     """Return the entry's coordinator, checking that it is of the expected kind."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     assert isinstance(coordinator, kind)
     return coordinator
 

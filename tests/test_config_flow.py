@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 import json
+import logging
 from pathlib import Path
 import socket
 from typing import Any
@@ -21,11 +22,7 @@ import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.door_access.config_flow import (
-    SECTION_ADVANCED,
-    InvalidInputError,
-    _normalize_base_url,
-)
+from custom_components.door_access.config_flow import SECTION_ADVANCED
 from custom_components.door_access.const import (
     CONF_ACCOUNT_ID,
     CONF_BASE_URL,
@@ -36,6 +33,7 @@ from custom_components.door_access.const import (
     CONF_UNLOCK_BEHAVIOR,
     DOMAIN,
 )
+from custom_components.door_access.flow_helpers import InvalidInputError, normalize_base_url
 
 from .conftest import Simulator
 
@@ -215,7 +213,9 @@ def _check(result: FlowResult, flow: str = "config") -> FlowResult:
     if result["type"] is FlowResultType.CREATE_ENTRY:
         assert not any(secret in result["title"] for secret in ALL_SECRETS)
         return result
-    assert not any(secret in repr(result) for secret in ALL_SECRETS)
+    # A form may show the secret the user typed again (masked), as its suggested value only.
+    shown = {key: value for key, value in result.items() if key not in ("data_schema", "flow_id")}
+    assert not any(secret in repr(shown) for secret in ALL_SECRETS)
     if result["type"] is FlowResultType.ABORT:
         if result.get("translation_domain") in (None, DOMAIN):
             assert result["reason"] in strings["abort"]
@@ -373,8 +373,10 @@ async def test_tedee_form_fields(hass: HomeAssistant) -> None:
         ((429, ""), {"base": "cannot_connect"}),
         ((503, ""), {"base": "cannot_connect"}),
         ((410, ""), {"base": "cannot_connect"}),
-        ((200, "<html>maintenance</html>"), {"base": "unknown"}),
-        ((200, '{"result": null, "success": false}'), {"base": "unknown"}),
+        ((200, "<html>maintenance</html>"), {"base": "invalid_response"}),
+        ((200, '{"result": null, "success": false}'), {"base": "invalid_response"}),
+        ((404, ""), {"base": "invalid_response"}),
+        ((200, '{"result": {"id": "x"}, "success": true}'), {"base": "invalid_response"}),
     ],
 )
 async def test_tedee_cloud_error_then_recovery(
@@ -390,7 +392,7 @@ async def test_tedee_cloud_error_then_recovery(
     assert result["errors"] == errors
     assert _suggested(result, CONF_TOKEN_TYPE) == "bearer"
     assert _suggested(result, CONF_BASE_URL, SECTION_ADVANCED) == cloud.url
-    assert _suggested(result, CONF_TOKEN) is None
+    assert _suggested(result, CONF_TOKEN) == TEDEE_BEARER
 
     result = await _submit(hass, result, _tedee_input(TEDEE_BEARER, cloud, "bearer"))
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -422,16 +424,18 @@ async def test_tedee_unreachable_then_recovery(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-async def test_unexpected_error_is_logged_without_token(
+async def test_invalid_answer_is_a_form_error_without_traceback(
     hass: HomeAssistant, cloud: FakeCloud, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """An unexpected answer is logged with its traceback, never with the token."""
+    """An answer that is not the API's is a translated form error, no traceback, no token."""
+    caplog.set_level(logging.INFO)
     result = await _start(hass, "tedee")
     cloud.fail_next(200, "not json")
     result = await _submit(hass, result, _tedee_input(TEDEE_KEY, cloud))
 
-    assert result["errors"] == {"base": "unknown"}
-    assert "Unexpected error while signing in to Tedee" in caplog.text
+    assert result["errors"] == {"base": "invalid_response"}
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.exc_info and r.levelno > logging.DEBUG]
     assert TEDEE_KEY not in caplog.text
 
 
@@ -482,6 +486,13 @@ async def test_tedee_longest_token_reaches_the_cloud(hass: HomeAssistant, cloud:
         "https://api.tedee.com/?version=1",
         "https://api.tedee.com/#top",
         "http://[::1",
+        "https://api.tedee.com\r\nX-Evil: 1",
+        "https://api.te dee.com",
+        "https://api.tedee.com:0",
+        "https://api.tedee.com:70000",
+        "https://-api.tedee.com",
+        "https://api..tedee.com",
+        "https://api.tedee.com/\x00",
     ],
 )
 async def test_tedee_invalid_base_url_then_recovery(
@@ -514,13 +525,33 @@ async def test_tedee_invalid_base_url_then_recovery(
 )
 def test_accepted_base_urls(base_url: str, expected: str) -> None:
     """HTTPS anywhere and HTTP to loopback addresses are accepted and normalized."""
-    assert _normalize_base_url(base_url, "https://api.tedee.com") == expected
+    assert normalize_base_url(base_url, "https://api.tedee.com") == expected
+
+
+@pytest.mark.parametrize(
+    ("pasted", "token_type"),
+    [
+        (f"PersonalKey {TEDEE_KEY}", "PersonalKey"),
+        (f"  personalkey   {TEDEE_KEY} ", "PersonalKey"),
+        (f"Bearer {TEDEE_BEARER}", "Bearer"),
+    ],
+)
+async def test_tedee_token_pasted_with_its_scheme(
+    hass: HomeAssistant, cloud: FakeCloud, pasted: str, token_type: str
+) -> None:
+    """A token pasted with `PersonalKey ` / `Bearer ` in front: the word is dropped and wins."""
+    result = await _start(hass, "tedee")
+    result = await _submit(hass, result, _tedee_input(pasted, cloud, "personal_key"))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_TOKEN] in (TEDEE_KEY, TEDEE_BEARER)
+    assert " " not in result["data"][CONF_TOKEN]
+    assert result["data"][CONF_TOKEN_TYPE] == token_type
 
 
 def test_refused_base_url() -> None:
     """HTTP to a host on the network is refused."""
     with pytest.raises(InvalidInputError):
-        _normalize_base_url("http://10.0.0.1", "https://api.tedee.com")
+        normalize_base_url("http://10.0.0.1", "https://api.tedee.com")
 
 
 async def test_tedee_already_configured(hass: HomeAssistant, cloud: FakeCloud) -> None:
@@ -555,7 +586,7 @@ async def test_tedee_reauth(
     result = _check(await entry.start_reauth_flow(hass))
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reauth_confirm"
-    assert result["description_placeholders"] == {"name": "Alex Home"}
+    assert result["description_placeholders"]["name"] == "Alex Home"
     assert [str(key) for key in result["data_schema"].schema] == [CONF_TOKEN, CONF_TOKEN_TYPE]
 
     cloud.fail_next(503)
@@ -680,12 +711,13 @@ async def test_doorflow_title_fallback(hass: HomeAssistant, cloud: FakeCloud) ->
         ((403, ""), {CONF_API_KEY: "invalid_auth"}),
         ((429, '{"error": "rate_limited", "retry_in": 30}'), {"base": "cannot_connect"}),
         ((500, ""), {"base": "cannot_connect"}),
-        ((404, ""), {"base": "unknown"}),
-        ((200, "not json"), {"base": "unknown"}),
-        ((200, "[1, 2]"), {"base": "unknown"}),
-        ((200, '{"name": "no id"}'), {"base": "unknown"}),
-        ((200, '{"id": true}'), {"base": "unknown"}),
-        ((200, '{"id": "acc-99"}'), {"base": "unknown"}),
+        ((404, ""), {"base": "invalid_response"}),
+        ((200, "not json"), {"base": "invalid_response"}),
+        ((200, "<html>maintenance</html>"), {"base": "invalid_response"}),
+        ((200, "[1, 2]"), {"base": "invalid_response"}),
+        ((200, '{"name": "no id"}'), {"base": "invalid_response"}),
+        ((200, '{"id": true}'), {"base": "invalid_response"}),
+        ((200, '{"id": "acc-99"}'), {"base": "invalid_response"}),
     ],
 )
 async def test_doorflow_error_then_recovery(
@@ -740,7 +772,7 @@ async def test_doorflow_reauth(hass: HomeAssistant, cloud: FakeCloud) -> None:
     entry = _doorflow_entry(cloud)
     entry.add_to_hass(hass)
     result = _check(await entry.start_reauth_flow(hass))
-    assert result["step_id"] == "reauth_confirm_doorflow"
+    assert result["step_id"] == "reauth_confirm"
     assert [str(key) for key in result["data_schema"].schema] == [CONF_API_KEY]
 
     cloud.fail_next(500)
@@ -771,7 +803,7 @@ async def test_doorflow_reconfigure(hass: HomeAssistant, cloud: FakeCloud) -> No
     entry = _doorflow_entry(cloud)
     entry.add_to_hass(hass)
     result = _check(await entry.start_reconfigure_flow(hass))
-    assert result["step_id"] == "reconfigure_doorflow"
+    assert result["step_id"] == "reconfigure"
     assert _suggested(result, CONF_BASE_URL, SECTION_ADVANCED) == cloud.url
 
     result = await _submit(hass, result, _doorflow_input("", cloud.url))

@@ -44,8 +44,8 @@ async def test_press_pushes_pending_changes(
     assert state_of(hass, "sensor.demo_office_sync_status") == "pending"
 
     await press_button(hass, SYNC)
-    await hass.async_block_till_done()
     assert await simulator.count(SYNC_ENDPOINT) == 1
+    await advance(hass, freezer, 1)  # the poll the sync brought forward
     assert state_of(hass, "sensor.front_door_sync_status") == "syncing"
 
     simulator.world.doorflow.channels[1203].status = "online"

@@ -14,7 +14,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.door_access.const import DOMAIN
-from custom_components.door_access.doorflow_coordinator import DoorFlowCoordinator
+from custom_components.door_access.doorflow.coordinator import DoorFlowCoordinator
 
 from .conftest import DOORFLOW_ACCOUNT_ID, DOORFLOW_KEY, Simulator
 from .helpers import advance, coordinator_of, flow_sources, lock_entity_ids, setup_entry, state_of
@@ -127,7 +127,7 @@ async def test_revoked_key_at_start_asks_for_reauth(
     assert doorflow_config_entry.state is ConfigEntryState.SETUP_ERROR
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
-    assert flows[0]["step_id"] == "reauth_confirm_doorflow"
+    assert flows[0]["step_id"] == "reauth_confirm"
 
 
 async def test_revoked_key_while_running_asks_for_reauth(

@@ -18,7 +18,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.door_access.const import DOMAIN
-from custom_components.door_access.coordinator import (
+from custom_components.door_access.tedee.coordinator import (
     TedeeCoordinator,
     unlinked_gate_issue_id,
 )
@@ -183,7 +183,7 @@ async def test_rate_limit_keeps_entities_and_waits_retry_after(
 
     await advance(hass, freezer, 30)
     assert (await simulator.requests())["total"] > total_after_429
-    assert init_integration.runtime_data.last_update_success
+    assert init_integration.runtime_data.coordinator.last_update_success
 
 
 async def test_outage_makes_entities_unavailable_and_they_come_back(

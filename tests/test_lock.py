@@ -192,16 +192,33 @@ async def test_unlock_follows_unlock_behavior_option(  # noqa: PLR0917
     assert ("open" in seen) is pulled
 
 
-async def test_open_pulls_the_spring(
+async def test_open_on_a_locked_lock_unlocks_and_pulls_at_once(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     simulator: Simulator,
 ) -> None:
-    """Open pulls the spring: opening, then open."""
+    """Open on a locked lock is one unlock-or-pull operation: opening, open, then unlocked."""
     seen = record_states(hass, FRONT)
     await run_action(hass, freezer, lock_call(hass, "open", FRONT))
-    assert "opening" in seen
+    assert seen[0] == "opening"
+    assert hass.states.get(FRONT).state == "open"
+    assert await simulator.count("POST /api/{version}/my/lock/{id}/operation/unlock") == 1
+    assert await simulator.count("POST /api/{version}/my/lock/{id}/operation/pull") == 0
+    # The latch is held for the lock's pull spring duration (3 s), then it shows unlocked.
+    await advance(hass, freezer, 3)
+    assert hass.states.get(FRONT).state == "unlocked"
+
+
+async def test_open_on_an_unlocked_lock_pulls_the_spring(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Open on an unlocked lock pulls the spring only."""
+    await set_tedee_lock(hass, simulator, freezer, 1001, state=2)
+    await run_action(hass, freezer, lock_call(hass, "open", FRONT))
     assert hass.states.get(FRONT).state == "open"
     assert await simulator.count("POST /api/{version}/my/lock/{id}/operation/pull") == 1
 
@@ -237,7 +254,7 @@ async def test_operation_that_never_finishes_times_out(
     for operation in operations.values():
         operation.complete_at = float("inf")
     with pytest.raises(HomeAssistantError) as err:
-        await run_action(hass, freezer, task)
+        await run_action(hass, freezer, task, max_seconds=90)
     assert err.value.translation_key == "operation_timeout"
 
 

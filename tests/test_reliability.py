@@ -19,8 +19,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.door_access.const import TEDEE_HOURLY_LIMIT
-from custom_components.door_access.coordinator import TedeeCoordinator
 from custom_components.door_access.diagnostics import async_get_config_entry_diagnostics
+from custom_components.door_access.tedee.coordinator import TedeeCoordinator
 
 from .conftest import TEDEE_KEY, Simulator
 from .helpers import advance
@@ -59,7 +59,7 @@ async def _run(
 
 
 def _coordinator(entry: MockConfigEntry) -> TedeeCoordinator:
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     assert isinstance(coordinator, TedeeCoordinator)
     return coordinator
 

@@ -87,7 +87,7 @@ async def test_last_state_change_without_offset_is_utc(
     """A time the cloud sends without an offset is read as UTC (HA needs aware times)."""
     enable_entity(hass, "sensor", "tedee-1004-last_state_change", "office_last_state_change")
     assert await setup_entry(hass, mock_config_entry)
-    coordinator = mock_config_entry.runtime_data
+    coordinator = mock_config_entry.runtime_data.coordinator
     lock = coordinator.data.locks[1004]
     naive = datetime(2026, 5, 1, 12, 30, 15)
     locks = {
@@ -138,7 +138,7 @@ async def test_gate_status(
     await simulator.control("PATCH", "tedee/gates/501", {"isPresentInExternal": False})
     await simulator.control("PATCH", "tedee/gates/502", {"isPresentInExternal": True})
     await simulator.control("PATCH", "tedee/gates/503", {"isConnected": True})
-    interval = init_integration.runtime_data.gate_interval
+    interval = init_integration.runtime_data.coordinator.gate_interval
     await advance(hass, freezer, interval + 1)
     assert state_of(hass, "sensor.driveway_gate_status") == "unlinked"
     assert state_of(hass, "sensor.garden_gate_status") == "connected"

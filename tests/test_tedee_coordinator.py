@@ -9,7 +9,7 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.door_access.coordinator import TedeeCoordinator
+from custom_components.door_access.tedee.coordinator import TedeeCoordinator
 
 from .conftest import Simulator
 from .helpers import (

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from homeassistant.const import CONF_API_KEY, CONF_TOKEN, Platform
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util.hass_dict import HassKey
 
-from .api.doorflow import DoorFlowClient
-from .api.tedee import DEFAULT_BASE_URL, TedeeClient, TokenType
-from .const import (
-    CONF_BASE_URL,
-    CONF_CLOUD,
-    CONF_TOKEN_TYPE,
-    DOMAIN,
-    DOORFLOW_DEFAULT_BASE_URL,
-    Cloud,
-)
-from .coordinator import DoorAccessConfigEntry, TedeeCoordinator, build_scheduler
-from .doorflow_coordinator import DoorFlowCoordinator, build_doorflow_scheduler
+from .clouds import wing_of
+from .const import DOMAIN
+from .models import DoorAccessConfigEntry, DoorAccessData
 from .scheduler import RequestScheduler
 
 PLATFORMS: list[Platform] = [
@@ -35,31 +25,14 @@ SCHEDULERS: HassKey[dict[str, RequestScheduler]] = HassKey(f"{DOMAIN}_schedulers
 
 async def async_setup_entry(hass: HomeAssistant, entry: DoorAccessConfigEntry) -> bool:
     """Connect to the account's cloud, fetch its devices and set up the platforms."""
-    session = async_get_clientsession(hass)
+    wing = wing_of(entry.data)
     schedulers = hass.data.setdefault(SCHEDULERS, {})
     scheduler = schedulers.get(entry.entry_id)
-    coordinator: TedeeCoordinator | DoorFlowCoordinator
-    if entry.data.get(CONF_CLOUD) == Cloud.DOORFLOW:
-        if scheduler is None:
-            scheduler = schedulers[entry.entry_id] = build_doorflow_scheduler(hass)
-        doorflow = DoorFlowClient(
-            session,
-            api_key=entry.data[CONF_API_KEY],
-            base_url=entry.data.get(CONF_BASE_URL) or DOORFLOW_DEFAULT_BASE_URL,
-        )
-        coordinator = DoorFlowCoordinator(hass, entry, doorflow, scheduler)
-    else:
-        if scheduler is None:
-            scheduler = schedulers[entry.entry_id] = build_scheduler(hass)
-        tedee = TedeeClient(
-            session,
-            entry.data[CONF_TOKEN],
-            token_type=TokenType(entry.data.get(CONF_TOKEN_TYPE, TokenType.PERSONAL_KEY)),
-            base_url=entry.data.get(CONF_BASE_URL) or DEFAULT_BASE_URL,
-        )
-        coordinator = TedeeCoordinator(hass, entry, tedee, scheduler)
+    if scheduler is None:
+        scheduler = schedulers[entry.entry_id] = wing.build_scheduler(hass)
+    coordinator = wing.create_coordinator(hass, entry, scheduler)
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = coordinator
+    entry.runtime_data = DoorAccessData(wing, coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 

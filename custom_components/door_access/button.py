@@ -1,49 +1,44 @@
-"""Buttons of Door Access: open a BleBox gate (Tedee), sync door controllers (DoorFlow)."""
+"""Buttons of Door Access: each entry's cloud says which ones its devices have."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
-from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api.tedee import Gate
-from .coordinator import DoorAccessConfigEntry
-from .doorflow_coordinator import DoorFlowCoordinator
-from .entity import DoorFlowAccountEntity, TedeeGateEntity
+from .coordinator import DoorAccessCoordinator
+from .entity import DeviceHandle, DoorAccessEntity, DoorAccessEntityDescription
+from .models import DoorAccessConfigEntry
 
-# Every press is a request to the cloud: one at a time.
-PARALLEL_UPDATES = 1
-
-
-@dataclass(frozen=True, kw_only=True)
-class TedeeGateButtonEntityDescription(ButtonEntityDescription):
-    """Describes a button of a BleBox gate."""
-
-
-GATE_BUTTONS: tuple[TedeeGateButtonEntityDescription, ...] = (
-    TedeeGateButtonEntityDescription(key="open", translation_key="open_gate"),
-)
+# Presses go through the account's request scheduler, which orders every call to the cloud:
+# presses on different devices may run side by side.
+PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class DoorFlowAccountButtonEntityDescription(ButtonEntityDescription):
-    """Describes a button of a DoorFlow account."""
+class DoorAccessButtonEntityDescription[CoordinatorT, ModelT](
+    ButtonEntityDescription, DoorAccessEntityDescription[ModelT]
+):
+    """Describes a button by what pressing it does (failures are translated errors)."""
 
-    press_fn: Callable[[DoorFlowCoordinator], Awaitable[None]]
+    press_fn: Callable[[CoordinatorT, DeviceHandle[ModelT]], Awaitable[None]]
 
 
-ACCOUNT_BUTTONS: tuple[DoorFlowAccountButtonEntityDescription, ...] = (
-    DoorFlowAccountButtonEntityDescription(
-        key="sync",
-        translation_key="sync_door_controllers",
-        entity_category=EntityCategory.CONFIG,
-        press_fn=lambda coordinator: coordinator.async_sync(),
-    ),
-)
+class DoorAccessButton[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
+    DoorAccessEntity[CoordinatorT, ModelT], ButtonEntity
+):
+    """A button of one device."""
+
+    entity_description: DoorAccessButtonEntityDescription[CoordinatorT, ModelT]
+
+    async def async_press(self) -> None:
+        """Run the button's action."""
+        await self.entity_description.press_fn(self.coordinator, self.device)
 
 
 async def async_setup_entry(
@@ -51,42 +46,6 @@ async def async_setup_entry(
     entry: DoorAccessConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add an open button for every gate (now and when new ones appear), or the sync button."""
-    coordinator = entry.runtime_data
-    if isinstance(coordinator, DoorFlowCoordinator):
-        async_add_entities(
-            DoorFlowAccountButton(coordinator, coordinator.data.account, description)
-            for description in ACCOUNT_BUTTONS
-        )
-        return
-
-    @callback
-    def _add_gates(gates: list[Gate]) -> None:
-        """Add the buttons of newly seen gates."""
-        async_add_entities(
-            TedeeGateButton(coordinator, gate, description)
-            for gate in gates
-            for description in GATE_BUTTONS
-        )
-
-    entry.async_on_unload(coordinator.async_add_gate_listener(_add_gates))
-
-
-class TedeeGateButton(TedeeGateEntity, ButtonEntity):
-    """Opens a gate for its impulse length; failures come back as translated errors."""
-
-    entity_description: TedeeGateButtonEntityDescription
-
-    async def async_press(self) -> None:
-        """Open the gate."""
-        await self.coordinator.async_open_gate(self._device_id)
-
-
-class DoorFlowAccountButton(DoorFlowAccountEntity, ButtonEntity):
-    """A button of the DoorFlow account; failures come back as translated errors."""
-
-    entity_description: DoorFlowAccountButtonEntityDescription
-
-    async def async_press(self) -> None:
-        """Run the button's action."""
-        await self.entity_description.press_fn(self.coordinator)
+    """Add the buttons of the entry's devices, now and as new devices appear."""
+    if stop := entry.runtime_data.setup_platform(Platform.BUTTON, async_add_entities):
+        entry.async_on_unload(stop)

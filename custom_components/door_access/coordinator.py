@@ -1,339 +1,264 @@
-"""The Tedee account coordinator: owns the client and every call to the Tedee cloud."""
+"""The shape every Door Access coordinator shares: scheduled calls, errors, actions, devices."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from abc import abstractmethod
+from collections.abc import Awaitable, Callable, Coroutine, Hashable, Iterable, Mapping
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .api.tedee import (
-    Bridge,
-    Gate,
-    GateStatus,
-    Lock,
-    LockState,
-    LockSync,
-    OperationFailure,
-    TedeeApiVersionError,
-    TedeeAuthError,
-    TedeeBadResponseError,
-    TedeeClient,
-    TedeeConnectionError,
-    TedeeError,
-    TedeeOperationError,
-    TedeeRateLimitError,
-    UnlockMode,
-)
-from .base_coordinator import DoorAccessCoordinator
-from .const import (
-    CONF_GATE_INTERVAL,
-    CONF_POLL_INTERVAL,
-    DEFAULT_GATE_INTERVAL,
-    DEFAULT_POLL_INTERVAL,
-    DETAILS_REFRESH_INTERVAL,
-    DOMAIN,
-    LOGGER,
-    MIN_POLL_INTERVAL,
-    TEDEE_ACTION_RESERVE,
-    TEDEE_HOURLY_LIMIT,
-    TEDEE_LOCK_SYNC_MIN_INTERVAL,
-)
-from .doorflow_coordinator import DoorFlowCoordinator
+from .actions import ActionPipeline, OperationTimeoutError
+from .const import DOMAIN, LOGGER
 from .scheduler import Priority, RequestDeferredError, RequestScheduler
 
 if TYPE_CHECKING:
-    from homeassistant.config_entries import ConfigEntry
-
-type DoorAccessConfigEntry = ConfigEntry[TedeeCoordinator | DoorFlowCoordinator]
-
-LOCK_SYNC_SLOT = "lock_sync"
-SINGLE_LOCK_SYNC_SLOT = "single_lock_sync"
-# More changed revisions than this in one sync: re-read the whole (paged) list instead.
-MAX_DETAIL_FETCHES = 5
-
-_OPERATION_ERROR_KEYS: Mapping[str, str] = {
-    OperationFailure.JAMMED: "lock_jammed",
-    OperationFailure.TIMEOUT: "operation_timeout",
-    OperationFailure.REFUSED: "operation_refused",
-    OperationFailure.FAILED: "operation_failed",
-    OperationFailure.NOT_FOUND: "device_not_found",
-    OperationFailure.NO_ACCESS: "gate_no_access",
-    OperationFailure.GATE_TIMEOUT: "gate_timeout",
-    OperationFailure.NO_BLEBOX_INTEGRATION: "gate_no_blebox",
-    OperationFailure.GATE_DISCONNECTED: "gate_disconnected",
-}
-
-_TRANSITIONS: dict[str, LockState] = {
-    "lock": LockState.LOCKING,
-    "unlock": LockState.UNLOCKING,
-    "pull": LockState.PULLING,
-}
+    from .models import DoorAccessConfigEntry
 
 
-@dataclass(frozen=True, slots=True)
-class TedeeData:
-    """Everything the integration knows about one Tedee account."""
+class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
+    """Polls one cloud account through its scheduler and tracks the account's devices.
 
-    locks: Mapping[int, Lock]
-    gates: Mapping[int, Gate]
-    bridges: Mapping[int, Bridge]
-
-
-def unlinked_gate_issue_id(entry_id: str, gate_id: int) -> str:
-    """Return the repair issue id for an unlinked gate."""
-    return f"gate_unlinked_{entry_id}_{gate_id}"
-
-
-class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
-    """Polls one Tedee account within its limits and runs the user's actions."""
+    Subclasses name their cloud and its error classes, and implement `_fetch`.
+    """
 
     config_entry: DoorAccessConfigEntry
-    cloud_name = "Tedee"
-    auth_errors = (TedeeAuthError,)
-    rate_limit_errors = (TedeeRateLimitError,)
-    outage_errors = (TedeeConnectionError, TedeeBadResponseError, TedeeApiVersionError)
-    operation_errors = (TedeeOperationError,)
-    operation_error_keys = _OPERATION_ERROR_KEYS
+    # Shown in logs and translated messages ({cloud}).
+    cloud_name: ClassVar[str]
+    # The client's error classes: credentials refused, 429, cloud unreachable or garbled.
+    auth_errors: ClassVar[tuple[type[Exception], ...]]
+    rate_limit_errors: ClassVar[tuple[type[Exception], ...]]
+    outage_errors: ClassVar[tuple[type[Exception], ...]]
+    # An action's refusal or failure: its `reason` (a StrEnum) picks the translation key.
+    operation_errors: ClassVar[tuple[type[Exception], ...]]
+    operation_error_keys: ClassVar[Mapping[str, str]]
 
     def __init__(
         self,
         hass: HomeAssistant,
         entry: DoorAccessConfigEntry,
-        client: TedeeClient,
         scheduler: RequestScheduler,
+        *,
+        poll_interval: int,
     ) -> None:
-        poll = max(
-            int(entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)), MIN_POLL_INTERVAL
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {self.cloud_name.lower()} {entry.title}",
+            update_interval=timedelta(seconds=poll_interval),
         )
-        super().__init__(hass, entry, scheduler, poll_interval=poll)
-        self.client = client
-        self.gate_interval = float(entry.options.get(CONF_GATE_INTERVAL, DEFAULT_GATE_INTERVAL))
-        self.operation_poll_interval = 1.0
-        self._details_due = 0.0
-        self._gates_due = 0.0
-        self.bridge_device_ids: dict[int, str] = {}
+        self.scheduler = scheduler
+        self._clock = hass.loop.time
+        self._rate_limited = False
+        self._device_listeners: dict[str, list[Callable[[list[Any]], None]]] = {}
+        self._known: dict[str, set[int]] = {}
+        self._forward_timer: CALLBACK_TYPE | None = None
+        entry.async_on_unload(self._cancel_forward_timer)
+        self._last_fetch_at = float("-inf")
+        self.actions = ActionPipeline(
+            on_change=self.async_update_listeners, bring_poll_forward=self.bring_poll_forward
+        )
 
-    # ---- polling ---------------------------------------------------------------------------
+    # ---- requests --------------------------------------------------------------------------
 
-    def _after_update(self, data: TedeeData) -> None:
-        """Track new and removed devices, then raise or clear repair issues."""
-        self._track_devices(data)
-        self._update_issues(data)
+    def placeholders(self, **values: str) -> dict[str, str]:
+        """Return translation placeholders, always with the cloud's name."""
+        return {"cloud": self.cloud_name, **values}
 
-    async def _fetch(self) -> TedeeData:
-        """Read what is due: full details hourly, else one bulk sync; gates on their throttle."""
-        now = self._clock()
-        previous = self.data
-        bridges: Mapping[int, Bridge]
-        if previous is None or now >= self._details_due:
-            bridges = await self._fetch_bridges()
-            locks = {lock.id: lock for lock in await self._call(self.client.get_locks)}
-            self._details_due = now + DETAILS_REFRESH_INTERVAL
-        else:
-            bridges = previous.bridges
-            syncs = await self._call(self.client.sync_locks, slot=LOCK_SYNC_SLOT)
-            locks = await self._merge_syncs(previous.locks, syncs)
-        if previous is None or now >= self._gates_due:
-            await self._call(self.client.sync_gates)
-            gates = {gate.id: gate for gate in await self._call(self.client.get_gates)}
-            self._gates_due = now + self.gate_interval
-        else:
-            gates = dict(previous.gates)
-        return TedeeData(locks=locks, gates=gates, bridges=bridges)
-
-    async def _fetch_bridges(self) -> dict[int, Bridge]:
-        """Read the bridges; an account or API without them is not an error."""
+    async def _call[T](
+        self,
+        send: Callable[..., Awaitable[T]],
+        *args: Any,
+        priority: Priority = Priority.BACKGROUND,
+        slot: Hashable | None = None,
+    ) -> T:
+        """Send one request through the account's scheduler; a 429 stops every request."""
         try:
-            return {bridge.id: bridge for bridge in await self._call(self.client.get_bridges)}
-        except TedeeBadResponseError:
-            return {}
-
-    async def _merge_syncs(
-        self, known: Mapping[int, Lock], syncs: list[LockSync]
-    ) -> dict[int, Lock]:
-        """Apply a bulk sync; refetch details of locks that are new or changed revision."""
-        stale = [s.id for s in syncs if s.id not in known or known[s.id].revision != s.revision]
-        if len(stale) > MAX_DETAIL_FETCHES:
-            fresh = {lock.id: lock for lock in await self._call(self.client.get_locks)}
-            self._details_due = self._clock() + DETAILS_REFRESH_INTERVAL
-        else:
-            fresh = {lock_id: await self._call(self.client.get_lock, lock_id) for lock_id in stale}
-        locks: dict[int, Lock] = {}
-        for sync in syncs:
-            base = fresh.get(sync.id) or known.get(sync.id)
-            if base is not None:
-                locks[sync.id] = base.with_sync(sync)
-        return locks
-
-    # ---- devices and repairs ---------------------------------------------------------------
-
-    @callback
-    def async_add_lock_listener(self, listener: Callable[[list[Lock]], None]) -> CALLBACK_TYPE:
-        """Call `listener` with locks that appear (the current ones first)."""
-        current = self.data.locks.values() if self.data is not None else ()
-        return self._add_listener("lock", listener, current)
-
-    @callback
-    def async_add_gate_listener(self, listener: Callable[[list[Gate]], None]) -> CALLBACK_TYPE:
-        """Call `listener` with gates that appear (the current ones first)."""
-        current = self.data.gates.values() if self.data is not None else ()
-        return self._add_listener("gate", listener, current)
-
-    def _track_devices(self, data: TedeeData) -> None:
-        """Announce new locks and gates; remove the devices of those that disappeared."""
-        new_locks, gone_locks = self._diff("lock", data.locks)
-        new_gates, gone_gates = self._diff("gate", data.gates)
-        if gone := gone_locks | gone_gates:
-            self._remove_tedee_devices(gone)
-        self._register_bridges(data.bridges.values())
-        self._notify("lock", new_locks)
-        self._notify("gate", new_gates)
-
-    def _register_bridges(self, bridges: Iterable[Bridge]) -> None:
-        """Register bridges as devices so that locks can name them as `via_device`."""
-        registry = dr.async_get(self.hass)
-        for bridge in bridges:
-            device = registry.async_get_or_create(
-                config_entry_id=self.config_entry.entry_id,
-                identifiers={(DOMAIN, f"tedee-{bridge.id}")},
-                manufacturer="Tedee",
-                model="Bridge",
-                name=bridge.name or f"Tedee bridge {bridge.serial_number}",
-                serial_number=bridge.serial_number or None,
-                sw_version=bridge.software_version,
-            )
-            self.bridge_device_ids[bridge.id] = device.id
-
-    def _remove_tedee_devices(self, device_ids: set[int]) -> None:
-        """Detach the devices of removed locks and gates from this entry; drop their issues."""
-        self._remove_devices(f"tedee-{device_id}" for device_id in device_ids)
-        for device_id in device_ids:
-            ir.async_delete_issue(
-                self.hass, DOMAIN, unlinked_gate_issue_id(self.config_entry.entry_id, device_id)
-            )
-
-    def _update_issues(self, data: TedeeData) -> None:
-        """Raise or clear repair issues: unlinked gates, deprecated API version."""
-        entry_id = self.config_entry.entry_id
-        for gate in data.gates.values():
-            issue_id = unlinked_gate_issue_id(entry_id, gate.id)
-            if gate.status is GateStatus.UNLINKED:
-                ir.async_create_issue(
-                    self.hass,
-                    DOMAIN,
-                    issue_id,
-                    is_fixable=False,
-                    severity=ir.IssueSeverity.WARNING,
-                    translation_key="gate_unlinked",
-                    translation_placeholders={"gate": gate.name or str(gate.id)},
+            return await self.scheduler.run(lambda: send(*args), priority=priority, slot=slot)
+        except self.rate_limit_errors as err:
+            wait = self.scheduler.note_rate_limited(getattr(err, "retry_after", None))
+            if not self._rate_limited:
+                self._rate_limited = True
+                LOGGER.warning(
+                    "%s rate limit reached for %s; no request for %.0f s",
+                    self.cloud_name,
+                    self.config_entry.title,
+                    wait,
                 )
-            else:
-                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-        deprecation = self.client.deprecation
-        issue_id = f"api_deprecated_{entry_id}"
-        if deprecation is not None:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="api_version_deprecated",
-                translation_placeholders={
-                    "version": deprecation.version,
-                    "sunset": deprecation.sunset or "-",
-                },
+            raise
+
+    async def _async_update_data(self) -> DataT:
+        """Fetch fresh data; a rate limit keeps the last data, an outage backs off."""
+        self._last_fetch_at = self._clock()
+        try:
+            data = await self._fetch()
+        except self.auth_errors as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN,
+                translation_key="auth_failed",
+                translation_placeholders=self.placeholders(),
+            ) from err
+        except RequestDeferredError as err:
+            return self._keep_data(err, err.retry_in)
+        except self.rate_limit_errors as err:
+            return self._keep_data(err, self.scheduler.cooling_down_for())
+        except self.outage_errors as err:
+            delay = self.scheduler.note_outage()
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="cannot_connect",
+                translation_placeholders=self.placeholders(error=str(err)),
+                retry_after=delay,
+            ) from err
+        self.scheduler.note_success()
+        if self._rate_limited:
+            self._rate_limited = False
+            LOGGER.info("%s requests for %s resumed", self.cloud_name, self.config_entry.title)
+        self._after_update(data)
+        return data
+
+    def _keep_data(self, err: Exception, retry_in: float) -> DataT:
+        """Keep the last data while rate limited; fail when there is none to keep."""
+        if self.data is None or not self.last_update_success:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="rate_limited",
+                translation_placeholders=self.placeholders(seconds=str(round(retry_in))),
+                retry_after=max(retry_in, 1.0),
+            ) from err
+        return self.data
+
+    @abstractmethod
+    async def _fetch(self) -> DataT:
+        """Read what is due from the cloud."""
+
+    def _after_update(self, data: DataT) -> None:
+        """Track devices and repair issues after a successful update."""
+
+    def _poll_allowed_in(self) -> float:
+        """Return the seconds until a poll may go out (the cloud's slot for it)."""
+        return 0.0
+
+    @callback
+    def bring_poll_forward(self) -> None:
+        """Poll as soon as the account's limits allow; never blocks the caller.
+
+        A timer fires when the poll's slot is free, so nothing waits in between; requests to
+        bring it forward while one is pending are merged into it.
+        """
+        if self._forward_timer is not None:
+            return
+        asked_at = self._clock()
+
+        @callback
+        def poll(_now: object) -> None:
+            self._forward_timer = None
+            if self._last_fetch_at > asked_at:
+                return  # A poll has run since: nothing newer to bring forward.
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_refresh(), f"{self.name} poll brought forward"
             )
-        else:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+
+        self._forward_timer = async_call_later(self.hass, self._poll_allowed_in(), poll)
+
+    @callback
+    def _cancel_forward_timer(self) -> None:
+        """Drop a pending brought-forward poll (the entry unloads)."""
+        if self._forward_timer is not None:
+            self._forward_timer()
+            self._forward_timer = None
 
     # ---- actions ---------------------------------------------------------------------------
 
-    async def async_lock(self, lock_id: int) -> None:
-        """Lock and wait until the lock reports the result."""
-        await self._operate(lock_id, "lock", self.client.lock)
+    def action_error(self, err: Exception) -> HomeAssistantError:
+        """Translate an error raised by a user action (refused token: start reauth)."""
+        seconds = self.scheduler.cooling_down_for()
+        if isinstance(err, self.auth_errors):
+            self.config_entry.async_start_reauth(self.hass)
+            key = "auth_failed"
+        elif isinstance(err, self.operation_errors):
+            reason = str(getattr(err, "reason", ""))
+            key = self.operation_error_keys.get(reason, "operation_failed")
+        elif isinstance(err, OperationTimeoutError):
+            key = "operation_timeout"
+        elif isinstance(err, RequestDeferredError):
+            key, seconds = "rate_limited", err.retry_in
+        elif isinstance(err, self.rate_limit_errors):
+            key = "rate_limited"
+        else:
+            key = "action_cannot_connect"
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key=key,
+            translation_placeholders=self.placeholders(seconds=str(round(seconds))),
+        )
 
-    async def async_unlock(self, lock_id: int, mode: UnlockMode = UnlockMode.NORMAL) -> None:
-        """Unlock (in the given mode) and wait until the lock reports the result."""
-        await self._operate(lock_id, "unlock", self.client.unlock, mode)
+    # ---- new and removed devices -----------------------------------------------------------
 
-    async def async_pull(self, lock_id: int) -> None:
-        """Pull the spring and wait until the lock reports the result."""
-        await self._operate(lock_id, "pull", self.client.pull)
+    @callback
+    def _add_listener[T](
+        self, kind: str, listener: Callable[[list[T]], None], current: Iterable[T]
+    ) -> CALLBACK_TYPE:
+        """Call `listener` with the devices of a kind that appear (the current ones first)."""
+        listeners = self._device_listeners.setdefault(kind, [])
+        listeners.append(listener)
+        if self.data is not None:
+            listener(list(current))
+        return lambda: listeners.remove(listener)
 
-    async def _operate(
-        self, lock_id: int, action: str, start: Callable[..., Awaitable[str]], *args: Any
-    ) -> None:
-        """Start an operation, show its transitional state, wait for it, then sync the lock."""
-        try:
-            operation_id = await self._call(start, lock_id, *args, priority=Priority.USER)
-            self._show_transition(lock_id, _TRANSITIONS[action])
-            try:
-                await self.client.wait_for_operation(
-                    operation_id,
-                    poll_interval=self.operation_poll_interval,
-                    fetch=lambda op_id: self._call(
-                        self.client.get_operation, op_id, priority=Priority.USER
-                    ),
-                )
-            finally:
-                await self._refresh_lock(lock_id)
-        except TedeeError as err:
-            raise self.action_error(err) from err
-        except RequestDeferredError as err:
-            raise self.deferred_error(err) from err
+    def _diff[T](self, kind: str, items: Mapping[int, T]) -> tuple[list[T], set[int]]:
+        """Return the devices of a kind seen for the first time and the ids that are gone."""
+        known = self._known.get(kind, set())
+        new = [item for item_id, item in items.items() if item_id not in known]
+        gone = known - items.keys()
+        self._known[kind] = set(items)
+        return new, gone
 
-    async def async_open_gate(self, gate_id: int) -> None:
-        """Open a gate for its impulse length."""
-        try:
-            await self._call(self.client.open_gate, gate_id, priority=Priority.USER)
-        except TedeeError as err:
-            raise self.action_error(err) from err
-        except RequestDeferredError as err:
-            raise self.deferred_error(err) from err
+    def _notify[T](self, kind: str, new: list[T]) -> None:
+        """Hand newly seen devices to the platforms that listen for them."""
+        if new:
+            for listener in list(self._device_listeners.get(kind, [])):
+                listener(new)
 
-    def _show_transition(self, lock_id: int, state: LockState) -> None:
-        """Show locking / unlocking / pulling at once, without touching the poll timer."""
-        if self.data is None or (lock := self.data.locks.get(lock_id)) is None:
-            return
-        if lock.status is None:
-            return
-        locks = dict(self.data.locks)
-        locks[lock_id] = replace(lock, status=replace(lock.status, state=state))
-        self.data = replace(self.data, locks=locks)
-        self.async_update_listeners()
-
-    async def _refresh_lock(self, lock_id: int) -> None:
-        """Read one lock's state with single-lock sync (its own 20 s slot) after an action."""
-        try:
-            sync = await self._call(
-                self.client.sync_lock,
-                lock_id,
-                priority=Priority.USER,
-                slot=(SINGLE_LOCK_SYNC_SLOT, lock_id),
+    def _remove_devices(self, identifiers: Iterable[str]) -> None:
+        """Detach the devices with these identifiers (in this domain) from the entry."""
+        registry = dr.async_get(self.hass)
+        for identifier in identifiers:
+            device = registry.async_get_device_by_identifier(
+                (DOMAIN, identifier), self.config_entry.entry_id
             )
-        except (TedeeError, RequestDeferredError) as err:
-            LOGGER.debug("Could not sync lock %s after an action: %s", lock_id, err)
-            return
-        if self.data is None or (lock := self.data.locks.get(lock_id)) is None:
-            return
-        locks = dict(self.data.locks)
-        locks[lock_id] = lock.with_sync(sync)
-        self.data = replace(self.data, locks=locks)
-        self.async_update_listeners()
+            if device is not None:
+                registry.async_remove_device(device.id)
 
 
-def build_scheduler(hass: HomeAssistant) -> RequestScheduler:
-    """Create the request scheduler for one Tedee account."""
-    return RequestScheduler(
-        hass.loop.time,
-        hourly_limit=TEDEE_HOURLY_LIMIT,
-        action_reserve=TEDEE_ACTION_RESERVE,
-        slot_intervals={
-            LOCK_SYNC_SLOT: TEDEE_LOCK_SYNC_MIN_INTERVAL,
-            SINGLE_LOCK_SYNC_SLOT: TEDEE_LOCK_SYNC_MIN_INTERVAL,
-        },
-    )
+type _CoordinatorMethod[C, **P] = Callable[Concatenate[C, P], Coroutine[Any, Any, None]]
+
+
+def user_action[C: DoorAccessCoordinator[Any], **P](
+    func: _CoordinatorMethod[C, P],
+) -> _CoordinatorMethod[C, P]:
+    """Turn the errors of a user action into translated Home Assistant errors."""
+
+    async def run(self: C, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        translated: tuple[type[Exception], ...] = (
+            *self.auth_errors,
+            *self.operation_errors,
+            *self.rate_limit_errors,
+            *self.outage_errors,
+            OperationTimeoutError,
+            RequestDeferredError,
+        )
+        try:
+            await func(self, *args, **kwargs)
+        except translated as err:
+            raise self.action_error(err) from err
+
+    run.__name__ = run.__qualname__ = getattr(func, "__name__", "action")
+    run.__doc__ = func.__doc__
+    return run

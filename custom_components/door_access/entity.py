@@ -1,157 +1,92 @@
-"""Base entities of Door Access: device info, unique ids and availability."""
+"""The base entity of Door Access: one device of an account, described by an entity description.
+
+Every platform has one entity class built on `DoorAccessEntity`; what an entity shows is data in
+its description (`value_fn`, `is_on_fn`, ...), and which device it belongs to is a `DeviceHandle`
+made by the cloud's wing. Unique ids are `<device identifier>-<description key>`.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .api.doorflow import Account, Channel
-from .api.tedee import Gate, Lock
-from .const import DOMAIN
-from .coordinator import TedeeCoordinator
-from .doorflow_coordinator import (
-    DoorFlowCoordinator,
-    doorflow_account_identifier,
-    doorflow_channel_identifier,
-)
-
-MANUFACTURER = "Tedee"
-GATE_MANUFACTURER = "BleBox"
-DOORFLOW_MANUFACTURER = "DoorFlow"
+from .coordinator import DoorAccessCoordinator
 
 
-def tedee_device_identifier(device_id: int) -> tuple[str, str]:
-    """Return the device registry identifier of a Tedee lock, gate or bridge."""
-    return (DOMAIN, f"tedee-{device_id}")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeviceHandle[ModelT]:
+    """One device of an account as its entities see it."""
+
+    # The device's identifier in this domain; also the prefix of its entities' unique ids.
+    identifier: str
+    # The cloud's own id of the device (what actions are sent to).
+    device_id: int
+    info: DeviceInfo
+    # The device's latest data (None once the account no longer has it).
+    read: Callable[[], ModelT | None]
 
 
-class TedeeEntity(CoordinatorEntity[TedeeCoordinator]):
-    """An entity of one device of a Tedee account."""
-
-    _attr_has_entity_name = True
-
-    def __init__(
-        self, coordinator: TedeeCoordinator, device_id: int, description: EntityDescription
-    ) -> None:
-        super().__init__(coordinator)
-        self.entity_description = description
-        self._device_id = device_id
-        self._attr_unique_id = f"tedee-{device_id}-{description.key}"
+def _always(data: object) -> bool:  # noqa: ARG001
+    """Keep an entity available, or create it, whatever its device reports."""
+    return True
 
 
-class TedeeLockEntity(TedeeEntity):
-    """An entity that reads one lock."""
+@dataclass(frozen=True, kw_only=True)
+class DoorAccessEntityDescription[ModelT](EntityDescription):
+    """What every Door Access entity description adds: when it exists and is available."""
 
-    def __init__(
-        self, coordinator: TedeeCoordinator, lock: Lock, description: EntityDescription
-    ) -> None:
-        super().__init__(coordinator, lock.id, description)
-        self._attr_device_info = DeviceInfo(
-            identifiers={tedee_device_identifier(lock.id)},
-            manufacturer=MANUFACTURER,
-            model=lock.model,
-            name=lock.name or f"Tedee lock {lock.serial_number}",
-            serial_number=lock.serial_number or None,
-            sw_version=lock.software_version,
-        )
-        if lock.bridge_id is not None and (
-            bridge_device_id := coordinator.bridge_device_ids.get(lock.bridge_id)
-        ):
-            self._attr_device_info["via_device_id"] = bridge_device_id
-
-    @property
-    def lock_data(self) -> Lock | None:
-        """Return the lock's latest data (None once it left the account)."""
-        return self.coordinator.data.locks.get(self._device_id)
-
-    @property
-    def available(self) -> bool:
-        """Tell whether the cloud answers and still knows the lock."""
-        return super().available and self.lock_data is not None
+    # Whether the device gets this entity at all (e.g. a door sensor only when one is paired).
+    supported_fn: Callable[[ModelT], bool] = _always
+    # Whether what the entity shows can be read now.
+    available_fn: Callable[[ModelT], bool] = _always
 
 
-class TedeeGateEntity(TedeeEntity):
-    """An entity that reads one BleBox gate."""
-
-    def __init__(
-        self, coordinator: TedeeCoordinator, gate: Gate, description: EntityDescription
-    ) -> None:
-        super().__init__(coordinator, gate.id, description)
-        self._attr_device_info = DeviceInfo(
-            identifiers={tedee_device_identifier(gate.id)},
-            manufacturer=GATE_MANUFACTURER,
-            model="Gate controller",
-            name=gate.name or f"Gate {gate.serial_number}",
-            serial_number=gate.serial_number or None,
-            sw_version=gate.software_version,
-        )
-
-    @property
-    def gate(self) -> Gate | None:
-        """Return the gate's latest data (None once it left the account)."""
-        return self.coordinator.data.gates.get(self._device_id)
-
-    @property
-    def available(self) -> bool:
-        """Tell whether the cloud answers and still knows the gate."""
-        return super().available and self.gate is not None
-
-
-class DoorFlowEntity(CoordinatorEntity[DoorFlowCoordinator]):
-    """An entity of a DoorFlow account or of one of its doors."""
+class DoorAccessEntity[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
+    CoordinatorEntity[CoordinatorT]
+):
+    """An entity of one device of an account."""
 
     _attr_has_entity_name = True
-
-
-class DoorFlowAccountEntity(DoorFlowEntity):
-    """An entity of the DoorFlow account itself (sync status, sync button)."""
+    entity_description: DoorAccessEntityDescription[ModelT]
 
     def __init__(
-        self, coordinator: DoorFlowCoordinator, account: Account, description: EntityDescription
+        self,
+        coordinator: CoordinatorT,
+        device: DeviceHandle[ModelT],
+        description: DoorAccessEntityDescription[ModelT],
     ) -> None:
         super().__init__(coordinator)
         self.entity_description = description
-        self._attr_unique_id = f"doorflow-account-{account.id}-{description.key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, doorflow_account_identifier(account.id))},
-            manufacturer=DOORFLOW_MANUFACTURER,
-            model="Account",
-            name=account.name or "DoorFlow account",
-        )
+        self.device = device
+        self._attr_unique_id = f"{device.identifier}-{description.key}"
+        self._attr_device_info = device.info
 
     @property
-    def account(self) -> Account:
-        """Return the account's latest data."""
-        return self.coordinator.data.account
-
-
-class DoorFlowChannelEntity(DoorFlowEntity):
-    """An entity that reads one DoorFlow door (channel)."""
-
-    def __init__(
-        self, coordinator: DoorFlowCoordinator, channel: Channel, description: EntityDescription
-    ) -> None:
-        super().__init__(coordinator)
-        self.entity_description = description
-        self._channel_id = channel.id
-        self._attr_unique_id = f"doorflow-{channel.id}-{description.key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, doorflow_channel_identifier(channel.id))},
-            manufacturer=DOORFLOW_MANUFACTURER,
-            model=channel.model,
-            name=channel.name or f"Door {channel.id}",
-            sw_version=channel.firmware,
-        )
-        if coordinator.account_device_id is not None:
-            self._attr_device_info["via_device_id"] = coordinator.account_device_id
-
-    @property
-    def channel(self) -> Channel | None:
-        """Return the door's latest data (None once it left the account)."""
-        return self.coordinator.data.channels.get(self._channel_id)
+    def device_data(self) -> ModelT | None:
+        """Return the device's latest data (None once the account no longer has it)."""
+        return self.device.read()
 
     @property
     def available(self) -> bool:
-        """Tell whether the cloud answers and still knows the door."""
-        return super().available and self.channel is not None
+        """Tell whether the cloud answers, still has the device, and it reports this value."""
+        data = self.device_data
+        return super().available and data is not None and self.entity_description.available_fn(data)
+
+
+def describe[ModelT, DescriptionT: DoorAccessEntityDescription[Any], EntityT](
+    devices: Iterable[tuple[DeviceHandle[ModelT], ModelT]],
+    descriptions: Iterable[DescriptionT],
+    entity: Callable[[DeviceHandle[ModelT], DescriptionT], EntityT],
+) -> list[EntityT]:
+    """Create the entities each device (with its data as first seen) supports."""
+    return [
+        entity(device, description)
+        for device, data in devices
+        for description in descriptions
+        if description.supported_fn(data)
+    ]

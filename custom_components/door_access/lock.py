@@ -1,40 +1,120 @@
-"""Lock entities of Door Access: one per Tedee lock and per DoorFlow door."""
+"""Locks of Door Access: a Tedee lock or a DoorFlow door, each described by its cloud."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.lock import LockEntity, LockEntityDescription
 from homeassistant.components.lock.const import LockEntityFeature
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api.doorflow import Channel, ChannelMode
-from .api.tedee import Lock, LockState, UnlockMode
-from .const import CONF_UNLOCK_BEHAVIOR, DEFAULT_UNLOCK_BEHAVIOR, UnlockBehavior
-from .coordinator import DoorAccessConfigEntry, TedeeCoordinator
-from .doorflow_coordinator import DoorFlowCoordinator, DoorTransition
-from .entity import DoorFlowChannelEntity, TedeeLockEntity
+from .actions import Transition
+from .coordinator import DoorAccessCoordinator
+from .entity import DeviceHandle, DoorAccessEntity, DoorAccessEntityDescription
+from .models import DoorAccessConfigEntry
 
-# Every action is a request to the cloud: one at a time.
-PARALLEL_UPDATES = 1
+# Actions go through the account's request scheduler and the action pipeline, which runs one
+# action per device at a time: actions on different locks and doors may run side by side.
+PARALLEL_UPDATES = 0
 
-UNLOCK_MODES: dict[str, UnlockMode] = {
-    UnlockBehavior.UNLOCK: UnlockMode.NORMAL,
-    UnlockBehavior.UNLOCK_AND_PULL: UnlockMode.UNLOCK_OR_PULL,
-}
 
-# Lock position → is_locked; positions missing here (uncalibrated, calibrating, updating,
-# Unknown, unrecognized values) leave the state unknown.
-_IS_LOCKED: dict[LockState, bool] = {
-    LockState.LOCKED: True,
-    LockState.LOCKING: False,
-    LockState.UNLOCKED: False,
-    LockState.SEMI_LOCKED: False,
-    LockState.UNLOCKING: True,
-    LockState.PULLED: False,
-    LockState.PULLING: False,
-}
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LockView:
+    """What a device's data says about its lock (an action in progress is shown on top)."""
+
+    is_locked: bool | None
+    is_jammed: bool = False
+    is_open: bool = False
+    is_opening: bool = False
+    is_locking: bool = False
+    is_unlocking: bool = False
+
+
+def _no_features(data: object) -> LockEntityFeature:  # noqa: ARG001
+    """Return no optional lock features."""
+    return LockEntityFeature(0)
+
+
+type LockAction[CoordinatorT, ModelT] = Callable[
+    [CoordinatorT, DeviceHandle[ModelT]], Awaitable[None]
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DoorAccessLockEntityDescription[CoordinatorT, ModelT](
+    LockEntityDescription, DoorAccessEntityDescription[ModelT]
+):
+    """Describes a lock: how it reads its state and what lock, unlock and open do."""
+
+    view_fn: Callable[[ModelT], LockView]
+    features_fn: Callable[[ModelT], LockEntityFeature] = _no_features
+    lock_fn: LockAction[CoordinatorT, ModelT]
+    unlock_fn: LockAction[CoordinatorT, ModelT]
+    open_fn: LockAction[CoordinatorT, ModelT] | None = None
+
+
+class DoorAccessLock[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
+    DoorAccessEntity[CoordinatorT, ModelT], LockEntity
+):
+    """A lock or door; it takes its device's name."""
+
+    _attr_name = None
+    entity_description: DoorAccessLockEntityDescription[CoordinatorT, ModelT]
+
+    def __init__(
+        self,
+        coordinator: CoordinatorT,
+        device: DeviceHandle[ModelT],
+        description: DoorAccessLockEntityDescription[CoordinatorT, ModelT],
+    ) -> None:
+        super().__init__(coordinator, device, description)
+        self._update_attrs()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Refresh the state attributes from the coordinator's data."""
+        self._update_attrs()
+        super()._handle_coordinator_update()
+
+    def _update_attrs(self) -> None:
+        """Derive state and features from the device's data and any action in progress."""
+        data = self.device_data
+        description = self.entity_description
+        if data is None:
+            return
+        self._attr_supported_features = description.features_fn(data)
+        view = description.view_fn(data)
+        transition = self.coordinator.actions.transition_of(self.device.identifier)
+        if transition is not None:
+            view = LockView(
+                is_locked=view.is_locked,
+                is_opening=transition is Transition.OPENING,
+                is_locking=transition is Transition.LOCKING,
+                is_unlocking=transition is Transition.UNLOCKING,
+            )
+        self._attr_is_locked = view.is_locked
+        self._attr_is_jammed = view.is_jammed
+        self._attr_is_open = view.is_open
+        self._attr_is_opening = view.is_opening
+        self._attr_is_locking = view.is_locking
+        self._attr_is_unlocking = view.is_unlocking
+
+    async def async_lock(self, **kwargs: Any) -> None:  # noqa: ARG002
+        """Lock."""
+        await self.entity_description.lock_fn(self.coordinator, self.device)
+
+    async def async_unlock(self, **kwargs: Any) -> None:  # noqa: ARG002
+        """Unlock."""
+        await self.entity_description.unlock_fn(self.coordinator, self.device)
+
+    async def async_open(self, **kwargs: Any) -> None:  # noqa: ARG002
+        """Open (only offered where the description has an open action)."""
+        if (open_fn := self.entity_description.open_fn) is not None:
+            await open_fn(self.coordinator, self.device)
 
 
 async def async_setup_entry(
@@ -42,130 +122,6 @@ async def async_setup_entry(
     entry: DoorAccessConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a lock entity for every lock or door of the account, now and when new ones appear."""
-    coordinator = entry.runtime_data
-    if isinstance(coordinator, DoorFlowCoordinator):
-        doorflow = coordinator
-
-        @callback
-        def _add_doors(channels: list[Channel]) -> None:
-            """Add the lock entities of newly seen doors."""
-            async_add_entities(DoorFlowDoorLock(doorflow, channel) for channel in channels)
-
-        entry.async_on_unload(doorflow.async_add_channel_listener(_add_doors))
-        return
-
-    @callback
-    def _add_locks(locks: list[Lock]) -> None:
-        """Add the lock entities of newly seen locks."""
-        async_add_entities(TedeeLockDevice(coordinator, lock) for lock in locks)
-
-    entry.async_on_unload(coordinator.async_add_lock_listener(_add_locks))
-
-
-# One lock entity per device, named after the device.
-LOCK_DESCRIPTION = LockEntityDescription(key="lock")
-
-
-class TedeeLockDevice(TedeeLockEntity, LockEntity):
-    """A Tedee lock: its position, and the lock / unlock / open (pull spring) actions."""
-
-    _attr_name = None
-
-    def __init__(self, coordinator: TedeeCoordinator, lock: Lock) -> None:
-        super().__init__(coordinator, lock, LOCK_DESCRIPTION)
-        self._update_attrs()
-
-    @property
-    def available(self) -> bool:
-        """Tell whether the lock reports a state (it has none while cut off from its bridge)."""
-        lock = self.lock_data
-        return super().available and lock is not None and lock.status is not None
-
-    @callback
-    def _handle_coordinator_update(self) -> None:
-        """Refresh the state attributes from the coordinator's data."""
-        self._update_attrs()
-        super()._handle_coordinator_update()
-
-    def _update_attrs(self) -> None:
-        """Derive the lock's state and supported features from its latest data."""
-        lock = self.lock_data
-        status = None if lock is None else lock.status
-        if lock is not None:
-            self._attr_supported_features = (
-                LockEntityFeature.OPEN
-                if lock.settings.pull_spring_enabled
-                else LockEntityFeature(0)
-            )
-        state = None if status is None else status.state
-        self._attr_is_jammed = status is not None and status.is_jammed
-        self._attr_is_locked = None if state is None else _IS_LOCKED.get(state)
-        self._attr_is_locking = state is LockState.LOCKING
-        self._attr_is_unlocking = state is LockState.UNLOCKING
-        self._attr_is_open = state is LockState.PULLED
-        self._attr_is_opening = state is LockState.PULLING
-
-    async def async_lock(self, **kwargs: Any) -> None:  # noqa: ARG002
-        """Lock the door."""
-        await self.coordinator.async_lock(self._device_id)
-
-    async def async_unlock(self, **kwargs: Any) -> None:  # noqa: ARG002
-        """Unlock the door, pulling the spring too if the entry's options ask for it."""
-        behavior = self.coordinator.config_entry.options.get(
-            CONF_UNLOCK_BEHAVIOR, DEFAULT_UNLOCK_BEHAVIOR
-        )
-        await self.coordinator.async_unlock(
-            self._device_id, UNLOCK_MODES.get(behavior, UnlockMode.NORMAL)
-        )
-
-    async def async_open(self, **kwargs: Any) -> None:  # noqa: ARG002
-        """Pull the spring to open the latch."""
-        await self.coordinator.async_pull(self._device_id)
-
-
-class DoorFlowDoorLock(DoorFlowChannelEntity, LockEntity):
-    """A DoorFlow door: locked in normal mode, unlocked while held open; open admits once."""
-
-    _attr_name = None
-    _attr_supported_features = LockEntityFeature.OPEN
-
-    def __init__(self, coordinator: DoorFlowCoordinator, channel: Channel) -> None:
-        super().__init__(coordinator, channel, LOCK_DESCRIPTION)
-        self._update_attrs()
-
-    @property
-    def available(self) -> bool:
-        """Tell whether the door can be operated (its controller is online)."""
-        channel = self.channel
-        return super().available and channel is not None and channel.is_online
-
-    @callback
-    def _handle_coordinator_update(self) -> None:
-        """Refresh the state attributes from the coordinator's data."""
-        self._update_attrs()
-        super()._handle_coordinator_update()
-
-    def _update_attrs(self) -> None:
-        """Derive the door's state from its mode and any action in progress."""
-        channel = self.channel
-        mode = None if channel is None else channel.mode
-        transition = self.coordinator.transitions.get(self._channel_id)
-        self._attr_is_locked = (
-            None if mode in (None, ChannelMode.UNRECOGNIZED) else mode is ChannelMode.NORMAL
-        )
-        self._attr_is_opening = transition is DoorTransition.OPENING
-        self._attr_is_unlocking = transition is DoorTransition.UNLOCKING
-        self._attr_is_locking = transition is DoorTransition.LOCKING
-
-    async def async_lock(self, **kwargs: Any) -> None:  # noqa: ARG002
-        """Return the door to normal mode (locked, card access)."""
-        await self.coordinator.async_lock(self._channel_id)
-
-    async def async_unlock(self, **kwargs: Any) -> None:  # noqa: ARG002
-        """Hold the door unlocked until it is locked again."""
-        await self.coordinator.async_unlock(self._channel_id)
-
-    async def async_open(self, **kwargs: Any) -> None:  # noqa: ARG002
-        """Admit once: unlock the door for its controller's unlock time."""
-        await self.coordinator.async_open(self._channel_id)
+    """Add the locks of the entry's devices, now and as new devices appear."""
+    if stop := entry.runtime_data.setup_platform(Platform.LOCK, async_add_entities):
+        entry.async_on_unload(stop)

@@ -2,42 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
-from .api.doorflow import (
+from ..actions import FollowPlan, Transition
+from ..api.doorflow import (
     Account,
+    AdmissionRequest,
+    AdmissionStatus,
     Channel,
     DoorFlowAuthError,
     DoorFlowBadResponseError,
     DoorFlowClient,
     DoorFlowConnectionError,
-    DoorFlowError,
     DoorFlowOperationError,
     DoorFlowRateLimitError,
     OperationFailure,
 )
-from .base_coordinator import DoorAccessCoordinator
-from .const import (
+from ..const import (
     CONF_POLL_INTERVAL,
-    DOMAIN,
     DOORFLOW_ACTION_RESERVE,
     DOORFLOW_ADMIT_MAX_WAIT,
     DOORFLOW_DEFAULT_POLL_INTERVAL,
     DOORFLOW_HOURLY_LIMIT,
     DOORFLOW_MIN_POLL_INTERVAL,
     DOORFLOW_SYNC_MIN_INTERVAL,
-    LOGGER,
 )
-from .scheduler import Priority, RequestDeferredError, RequestScheduler
+from ..coordinator import DoorAccessCoordinator, user_action
+from ..scheduler import Priority, RequestScheduler
+from .devices import account_device_info, channel_identifier
 
 if TYPE_CHECKING:
-    from .coordinator import DoorAccessConfigEntry
+    from ..models import DoorAccessConfigEntry
 
 SYNC_SLOT = "sync"
 
@@ -50,13 +50,14 @@ _OPERATION_ERROR_KEYS: Mapping[str, str] = {
     OperationFailure.FAILED: "operation_failed",
 }
 
+_ADMISSION_FAILURES: Mapping[AdmissionStatus, OperationFailure] = {
+    AdmissionStatus.DENIED: OperationFailure.DENIED,
+    AdmissionStatus.OFFLINE: OperationFailure.OFFLINE,
+    AdmissionStatus.TIMEOUT: OperationFailure.TIMEOUT,
+}
 
-class DoorTransition(StrEnum):
-    """What a door is doing while an action runs."""
-
-    OPENING = "opening"
-    UNLOCKING = "unlocking"
-    LOCKING = "locking"
+# A door controller answers an admit in about 1-3 s: read its decision first after 1.5 s.
+ADMISSION_FOLLOW = FollowPlan(first_delay=1.5, interval=0.75, max_wait=DOORFLOW_ADMIT_MAX_WAIT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,20 +68,9 @@ class DoorFlowData:
     channels: Mapping[int, Channel]
 
 
-def doorflow_channel_identifier(channel_id: int) -> str:
-    """Return the device identifier (in this domain) of a DoorFlow channel."""
-    return f"doorflow-{channel_id}"
-
-
-def doorflow_account_identifier(account_id: int) -> str:
-    """Return the device identifier (in this domain) of a DoorFlow account."""
-    return f"doorflow-account-{account_id}"
-
-
 class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
     """Polls one DoorFlow account (account and channels) and runs the user's door actions."""
 
-    config_entry: DoorAccessConfigEntry
     cloud_name = "DoorFlow"
     auth_errors = (DoorFlowAuthError,)
     rate_limit_errors = (DoorFlowRateLimitError,)
@@ -101,10 +91,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         )
         super().__init__(hass, entry, scheduler, poll_interval=poll)
         self.client = client
-        self.operation_poll_interval = 1.0
-        self.admit_max_wait = DOORFLOW_ADMIT_MAX_WAIT
-        # Door id → what an action in progress is doing to it.
-        self.transitions: dict[int, DoorTransition] = {}
+        self.follow_plan = ADMISSION_FOLLOW
         self.account_device_id: str | None = None
 
     # ---- polling ---------------------------------------------------------------------------
@@ -120,17 +107,13 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         self._register_account(data.account)
         new, gone = self._diff("channel", data.channels)
         if gone:
-            self._remove_devices(doorflow_channel_identifier(channel_id) for channel_id in gone)
+            self._remove_devices(channel_identifier(channel_id) for channel_id in gone)
         self._notify("channel", new)
 
     def _register_account(self, account: Account) -> None:
         """Register the account as a device, so that doors can hang below it."""
         device = dr.async_get(self.hass).async_get_or_create(
-            config_entry_id=self.config_entry.entry_id,
-            identifiers={(DOMAIN, doorflow_account_identifier(account.id))},
-            manufacturer="DoorFlow",
-            model="Account",
-            name=account.name or "DoorFlow account",
+            config_entry_id=self.config_entry.entry_id, **account_device_info(account)
         )
         self.account_device_id = device.id
 
@@ -144,81 +127,65 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
 
     # ---- actions ---------------------------------------------------------------------------
 
+    @user_action
     async def async_open(self, channel_id: int) -> None:
-        """Admit once (momentary unlock) and wait until the door controller answers."""
+        """Admit once (momentary unlock) and wait until the door controller decides."""
 
         async def admit() -> None:
             admission = await self._call(self.client.admit, channel_id, priority=Priority.USER)
-            await self.client.wait_for_admission(
-                admission.id,
-                poll_interval=self.operation_poll_interval,
-                max_wait=self.admit_max_wait,
-                fetch=lambda admission_id: self._call(
-                    self.client.get_admission_request, admission_id, priority=Priority.USER
-                ),
-            )
+            if admission.pending:
+                admission = await self.actions.follow(
+                    lambda: self._call(
+                        self.client.get_admission_request, admission.id, priority=Priority.USER
+                    ),
+                    lambda progress: not progress.pending,
+                    self.follow_plan,
+                )
+            _raise_unless_admitted(admission)
 
-        await self._operate(channel_id, DoorTransition.OPENING, admit)
+        await self.actions.run(channel_identifier(channel_id), Transition.OPENING, admit)
 
+    @user_action
     async def async_unlock(self, channel_id: int) -> None:
         """Hold the door unlocked until it is locked again."""
-        await self._operate(
-            channel_id,
-            DoorTransition.UNLOCKING,
-            lambda: self._call(self.client.unlock, channel_id, priority=Priority.USER),
-        )
 
+        async def unlock() -> None:
+            self._settle(await self._call(self.client.unlock, channel_id, priority=Priority.USER))
+
+        await self.actions.run(channel_identifier(channel_id), Transition.UNLOCKING, unlock)
+
+    @user_action
     async def async_lock(self, channel_id: int) -> None:
         """Return the door to normal mode (locked, card access)."""
-        await self._operate(
-            channel_id,
-            DoorTransition.LOCKING,
-            lambda: self._call(self.client.normal, channel_id, priority=Priority.USER),
-        )
 
-    async def _operate(
-        self,
-        channel_id: int,
-        transition: DoorTransition,
-        action: Callable[[], Awaitable[Any]],
-    ) -> None:
-        """Show the transition, run the action, then re-read the door; translate failures."""
-        self.transitions[channel_id] = transition
-        self.async_update_listeners()
-        try:
-            try:
-                await action()
-            finally:
-                self.transitions.pop(channel_id, None)
-                await self._refresh_channel(channel_id)
-        except DoorFlowError as err:
-            raise self.action_error(err) from err
-        except RequestDeferredError as err:
-            raise self.deferred_error(err) from err
+        async def normal() -> None:
+            self._settle(await self._call(self.client.normal, channel_id, priority=Priority.USER))
 
-    async def _refresh_channel(self, channel_id: int) -> None:
-        """Read one door after an action and show it (or at least end the transition)."""
-        try:
-            channel = await self._call(self.client.get_channel, channel_id, priority=Priority.USER)
-        except (DoorFlowError, RequestDeferredError) as err:
-            LOGGER.debug("Could not read door %s after an action: %s", channel_id, err)
-            self.async_update_listeners()
+        await self.actions.run(channel_identifier(channel_id), Transition.LOCKING, normal)
+
+    def _settle(self, channel: Channel) -> None:
+        """Show the door as the command's answer describes it."""
+        if channel.id not in self.data.channels:
             return
-        if self.data is not None and channel_id in self.data.channels:
-            channels = dict(self.data.channels)
-            channels[channel_id] = channel
-            self.data = replace(self.data, channels=channels)
+        channels = dict(self.data.channels)
+        channels[channel.id] = channel
+        # Not async_set_updated_data: an action must not move the poll timer.
+        self.data = replace(self.data, channels=channels)
         self.async_update_listeners()
 
+    @user_action
     async def async_sync(self) -> None:
         """Push pending changes to every door controller (at most once per 30 s slot)."""
-        try:
-            await self._call(self.client.sync, priority=Priority.USER, slot=SYNC_SLOT)
-        except DoorFlowError as err:
-            raise self.action_error(err) from err
-        except RequestDeferredError as err:
-            raise self.deferred_error(err) from err
-        await self.async_request_refresh()
+        await self._call(self.client.sync, priority=Priority.USER, slot=SYNC_SLOT)
+        self.bring_poll_forward()
+
+
+def _raise_unless_admitted(admission: AdmissionRequest) -> None:
+    """Raise unless the door controller admitted."""
+    if admission.status is AdmissionStatus.ADMITTED:
+        return
+    reason = _ADMISSION_FAILURES.get(admission.status, OperationFailure.FAILED)
+    raise DoorFlowOperationError(f"the admit ended {admission.status.value}", reason=reason)
 
 
 def build_doorflow_scheduler(hass: HomeAssistant) -> RequestScheduler:

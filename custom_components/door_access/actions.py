@@ -1,0 +1,110 @@
+"""The action pipeline shared by every cloud: what a lock or door shows while a user action runs.
+
+An action is: show its transition (locking / unlocking / opening) at once → send the command →
+follow the operation with back-off until the cloud reports the result → settle the final state
+from that result → let the coordinator read the state again in the background (never inside the
+service call). Actions on one device run one after the other (a device does one thing at a time);
+actions on different devices run side by side. When an action fails after the cloud accepted it,
+the transition is dropped, so the entity falls back to its last confirmed state, and the next poll
+is brought forward.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .const import LOGGER
+
+
+class Transition(StrEnum):
+    """What a lock or door is doing while a user action runs."""
+
+    LOCKING = "locking"
+    UNLOCKING = "unlocking"
+    OPENING = "opening"
+
+
+class OperationTimeoutError(Exception):
+    """The cloud did not report the result of an operation in time."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FollowPlan:
+    """When to read an operation's progress: first near its typical duration, then growing."""
+
+    first_delay: float
+    interval: float
+    growth: float = 1.5
+    max_interval: float = 5.0
+    max_wait: float = 30.0
+
+    def delays(self) -> list[float]:
+        """Return the waits before each status read, within `max_wait` in total."""
+        waits: list[float] = []
+        total = 0.0
+        wait = self.first_delay
+        step = self.interval
+        while total + wait <= self.max_wait:
+            waits.append(wait)
+            total += wait
+            wait = step
+            step = min(step * self.growth, self.max_interval)
+        return waits
+
+
+class ActionPipeline:
+    """Runs user actions and knows which device shows which transition."""
+
+    def __init__(
+        self,
+        *,
+        on_change: Callable[[], None],
+        bring_poll_forward: Callable[[], None],
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._on_change = on_change
+        self._bring_poll_forward = bring_poll_forward
+        self._sleep = sleep
+        self._transitions: dict[str, Transition] = {}
+        self._device_locks: dict[str, asyncio.Lock] = {}
+
+    def transition_of(self, key: str) -> Transition | None:
+        """Return the transition a device shows while an action runs on it."""
+        return self._transitions.get(key)
+
+    async def run[T](
+        self, key: str, transition: Transition | None, operate: Callable[[], Awaitable[T]]
+    ) -> T:
+        """Run one action on one device: show its transition until it ends, either way."""
+        lock = self._device_locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            if transition is not None:
+                self._transitions[key] = transition
+                self._on_change()
+            try:
+                return await operate()
+            except Exception:
+                # The last confirmed state shows again; the next poll tells what happened.
+                self._bring_poll_forward()
+                raise
+            finally:
+                if self._transitions.pop(key, None) is not None:
+                    self._on_change()
+
+    async def follow[S](
+        self,
+        read: Callable[[], Awaitable[S]],
+        done: Callable[[S], bool],
+        plan: FollowPlan,
+    ) -> S:
+        """Read an operation's progress on the plan's schedule until it is done."""
+        for wait in plan.delays():
+            await self._sleep(wait)
+            progress = await read()
+            if done(progress):
+                return progress
+        LOGGER.debug("Operation not finished within %.0f s", plan.max_wait)
+        raise OperationTimeoutError

@@ -1,0 +1,82 @@
+"""What Door Access needs from one cloud: a `CloudWing` per folder (tedee/, doorflow/).
+
+The integration's root modules (setup, config flow, platforms, diagnostics) never name a cloud:
+they ask the entry's wing. Adding a cloud is writing one folder that builds a `CloudWing` and
+listing it in `clouds.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import probatio
+
+from .const import Cloud
+
+if TYPE_CHECKING:
+    from homeassistant.const import Platform
+    from homeassistant.core import CALLBACK_TYPE, HomeAssistant
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .coordinator import DoorAccessCoordinator
+    from .models import DoorAccessConfigEntry
+    from .scheduler import RequestScheduler
+
+
+class SignInError(Exception):
+    """Signing in failed; `error` is the config flow's error key, `field` where it shows."""
+
+    def __init__(self, error: str, field: str = "base") -> None:
+        super().__init__(error)
+        self.error = error
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Account:
+    """The account a sign-in reached: what the config entry is made of."""
+
+    unique_id: str
+    title: str
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CloudFlow:
+    """The parts of the config and options flows that differ from cloud to cloud."""
+
+    # The form field holding the secret (an access token, an API key).
+    secret_field: str
+    default_base_url: str
+    # The sign-in form's fields (the secret first), given the entry's data when one exists.
+    sign_in_fields: Callable[[], dict[probatio.Marker, Any]]
+    # Values to show again in the form (never the secret), from entry data or user input.
+    suggested_values: Callable[[Mapping[str, Any]], dict[str, Any]]
+    # Read the account with the credentials: raise SignInError, or return the account.
+    async_sign_in: Callable[[HomeAssistant, str, Mapping[str, Any], str], Awaitable[Account]]
+    options_schema: Callable[[], probatio.Schema]
+    # Turn the options form's input into the options to store (validated and typed).
+    options_from_input: Callable[[Mapping[str, Any]], dict[str, Any]]
+
+
+type PlatformSetup[CoordinatorT] = Callable[
+    [CoordinatorT, AddConfigEntryEntitiesCallback], CALLBACK_TYPE
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CloudWing[CoordinatorT: DoorAccessCoordinator[Any]]:
+    """One cloud: how to connect to an account, what to show, how to sign in and dump it."""
+
+    cloud: Cloud
+    name: str
+    build_scheduler: Callable[[HomeAssistant], RequestScheduler]
+    create_coordinator: Callable[
+        [HomeAssistant, DoorAccessConfigEntry, RequestScheduler], CoordinatorT
+    ]
+    # Each platform this cloud has entities on: adds them now and as devices appear.
+    platforms: Mapping[Platform, PlatformSetup[CoordinatorT]]
+    flow: CloudFlow
+    diagnostics: Callable[[CoordinatorT], dict[str, Any]]

@@ -1,0 +1,48 @@
+"""DoorFlow: access-controlled doors ("channels") of a DoorFlow account, through API v3."""
+
+from __future__ import annotations
+
+from homeassistant.const import CONF_API_KEY, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+
+from ..api.doorflow import DEFAULT_BASE_URL, DoorFlowClient
+from ..cloud import CloudWing
+from ..const import CONF_BASE_URL, Cloud
+from ..models import DoorAccessConfigEntry
+from ..scheduler import RequestScheduler
+from .binary_sensor import async_setup_binary_sensors
+from .button import async_setup_buttons
+from .coordinator import DoorFlowCoordinator, build_doorflow_scheduler
+from .diagnostics import doorflow_diagnostics
+from .flow import DOORFLOW_FLOW
+from .lock import async_setup_doors
+from .sensor import async_setup_sensors
+
+
+def _create_coordinator(
+    hass: HomeAssistant, entry: DoorAccessConfigEntry, scheduler: RequestScheduler
+) -> DoorFlowCoordinator:
+    """Connect a client to the entry's DoorFlow account and wrap it in its coordinator."""
+    client = DoorFlowClient(
+        async_get_clientsession(hass),
+        api_key=entry.data[CONF_API_KEY],
+        base_url=entry.data.get(CONF_BASE_URL) or DEFAULT_BASE_URL,
+    )
+    return DoorFlowCoordinator(hass, entry, client, scheduler)
+
+
+DOORFLOW = CloudWing[DoorFlowCoordinator](
+    cloud=Cloud.DOORFLOW,
+    name="DoorFlow",
+    build_scheduler=build_doorflow_scheduler,
+    create_coordinator=_create_coordinator,
+    platforms={
+        Platform.BINARY_SENSOR: async_setup_binary_sensors,
+        Platform.BUTTON: async_setup_buttons,
+        Platform.LOCK: async_setup_doors,
+        Platform.SENSOR: async_setup_sensors,
+    },
+    flow=DOORFLOW_FLOW,
+    diagnostics=doorflow_diagnostics,
+)

@@ -1,0 +1,97 @@
+"""The DoorFlow parts of the config and options flows: sign-in form, account check, options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.const import CONF_API_KEY
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+import probatio
+
+from ..api.doorflow import (
+    DEFAULT_BASE_URL,
+    DoorFlowAuthError,
+    DoorFlowBadResponseError,
+    DoorFlowClient,
+    DoorFlowConnectionError,
+    DoorFlowRateLimitError,
+)
+from ..cloud import Account, CloudFlow, SignInError
+from ..const import (
+    CONF_ACCOUNT_ID,
+    CONF_BASE_URL,
+    CONF_CLOUD,
+    CONF_POLL_INTERVAL,
+    DOORFLOW_DEFAULT_POLL_INTERVAL,
+    DOORFLOW_MIN_POLL_INTERVAL,
+    MAX_POLL_INTERVAL,
+    Cloud,
+)
+from ..flow_helpers import SECRET_SELECTOR, seconds_selector
+
+
+def _sign_in_fields() -> dict[probatio.Marker, Any]:
+    """Return the DoorFlow sign-in fields: the personal API key."""
+    return {probatio.Required(CONF_API_KEY): SECRET_SELECTOR}
+
+
+def _suggested_values(values: Mapping[str, Any]) -> dict[str, Any]:  # noqa: ARG001
+    """Return nothing to show again: the key is the only field."""
+    return {}
+
+
+async def _async_sign_in(
+    hass: HomeAssistant,
+    api_key: str,
+    user_input: Mapping[str, Any],  # noqa: ARG001
+    base_url: str,
+) -> Account:
+    """Read the DoorFlow account the API key belongs to."""
+    client = DoorFlowClient(async_get_clientsession(hass), api_key=api_key, base_url=base_url)
+    try:
+        account = await client.get_account()
+    except DoorFlowAuthError as err:
+        raise SignInError("invalid_auth", CONF_API_KEY) from err
+    except (DoorFlowConnectionError, DoorFlowRateLimitError) as err:
+        raise SignInError("cannot_connect") from err
+    except DoorFlowBadResponseError as err:
+        raise SignInError("invalid_response") from err
+    return Account(
+        unique_id=f"{Cloud.DOORFLOW}_{account.id}",
+        title=account.name or "DoorFlow",
+        data={
+            CONF_CLOUD: Cloud.DOORFLOW.value,
+            CONF_API_KEY: api_key,
+            CONF_BASE_URL: base_url,
+            CONF_ACCOUNT_ID: account.id,
+        },
+    )
+
+
+def _options_schema() -> probatio.Schema:
+    """Return the options form of a DoorFlow entry."""
+    return probatio.Schema(
+        {
+            probatio.Required(
+                CONF_POLL_INTERVAL, default=DOORFLOW_DEFAULT_POLL_INTERVAL
+            ): seconds_selector(DOORFLOW_MIN_POLL_INTERVAL, MAX_POLL_INTERVAL),
+        }
+    )
+
+
+def _options_from_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the options to store from the options form."""
+    return {CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL])}
+
+
+DOORFLOW_FLOW = CloudFlow(
+    secret_field=CONF_API_KEY,
+    default_base_url=DEFAULT_BASE_URL,
+    sign_in_fields=_sign_in_fields,
+    suggested_values=_suggested_values,
+    async_sign_in=_async_sign_in,
+    options_schema=_options_schema,
+    options_from_input=_options_from_input,
+)

@@ -1,0 +1,64 @@
+"""The lock entity of a DoorFlow door: locked in normal mode, unlocked while held; open admits."""
+
+from __future__ import annotations
+
+from homeassistant.components.lock.const import LockEntityFeature
+from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..api.doorflow import Channel, ChannelMode
+from ..entity import DeviceHandle, describe
+from ..lock import DoorAccessLock, DoorAccessLockEntityDescription, LockView
+from .coordinator import DoorFlowCoordinator
+from .devices import channel_device
+
+
+def _view(channel: Channel) -> LockView:
+    """Read the door's mode: normal is locked (card access), unlock is held unlocked."""
+    mode = channel.mode
+    return LockView(
+        is_locked=None if mode is ChannelMode.UNRECOGNIZED else mode is ChannelMode.NORMAL
+    )
+
+
+async def _lock(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel]) -> None:
+    """Return the door to normal mode."""
+    await coordinator.async_lock(device.device_id)
+
+
+async def _unlock(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel]) -> None:
+    """Hold the door unlocked."""
+    await coordinator.async_unlock(device.device_id)
+
+
+async def _open(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel]) -> None:
+    """Admit once."""
+    await coordinator.async_open(device.device_id)
+
+
+DOOR = DoorAccessLockEntityDescription[DoorFlowCoordinator, Channel](
+    key="lock",
+    view_fn=_view,
+    features_fn=lambda _channel: LockEntityFeature.OPEN,
+    # A door can be operated only while its controller is online.
+    available_fn=lambda channel: channel.is_online,
+    lock_fn=_lock,
+    unlock_fn=_unlock,
+    open_fn=_open,
+)
+
+
+def async_setup_doors(
+    coordinator: DoorFlowCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
+) -> CALLBACK_TYPE:
+    """Add a lock entity for every door, now and as new ones appear."""
+
+    @callback
+    def add_doors(channels: list[Channel]) -> None:
+        """Add the lock entities of newly seen doors."""
+        devices = [(channel_device(coordinator, channel), channel) for channel in channels]
+        async_add_entities(
+            describe(devices, (DOOR,), lambda device, d: DoorAccessLock(coordinator, device, d))
+        )
+
+    return coordinator.async_add_channel_listener(add_doors)

@@ -1,0 +1,81 @@
+"""Sensors of DoorFlow doors and of the account (sync status), described as data."""
+
+from __future__ import annotations
+
+from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.const import EntityCategory
+from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..api.doorflow import Account, Channel, ChannelSyncStatus, SyncStatus
+from ..entity import describe
+from ..sensor import DoorAccessSensor, DoorAccessSensorEntityDescription
+from .coordinator import DoorFlowCoordinator
+from .devices import account_device, channel_device
+
+
+def _known[E: (ChannelSyncStatus, SyncStatus)](status: E) -> str | None:
+    """Return a documented status as the sensor's state; others are unknown."""
+    return None if status.value == "unrecognized" else status.value
+
+
+DOOR_SENSORS: tuple[DoorAccessSensorEntityDescription[Channel], ...] = (
+    DoorAccessSensorEntityDescription[Channel](
+        key="sync_status",
+        translation_key="door_sync_status",
+        device_class=SensorDeviceClass.ENUM,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        options=[s.value for s in ChannelSyncStatus if s is not ChannelSyncStatus.UNRECOGNIZED],
+        value_fn=lambda channel: _known(channel.sync_status),
+    ),
+    DoorAccessSensorEntityDescription[Channel](
+        key="last_sync",
+        translation_key="last_sync",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda channel: channel.last_sync_completed_at,
+    ),
+)
+
+ACCOUNT_SENSORS: tuple[DoorAccessSensorEntityDescription[Account], ...] = (
+    DoorAccessSensorEntityDescription[Account](
+        key="sync_status",
+        translation_key="account_sync_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[s.value for s in SyncStatus if s is not SyncStatus.UNRECOGNIZED],
+        value_fn=lambda account: _known(account.sync.status),
+    ),
+    DoorAccessSensorEntityDescription[Account](
+        key="last_sync",
+        translation_key="last_sync",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda account: account.sync.last_sync,
+    ),
+)
+
+
+def async_setup_sensors(
+    coordinator: DoorFlowCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
+) -> CALLBACK_TYPE:
+    """Add the account's sensors, and those of every door now and as new ones appear."""
+    account = (account_device(coordinator, coordinator.data.account), coordinator.data.account)
+    async_add_entities(
+        describe(
+            (account,), ACCOUNT_SENSORS, lambda device, d: DoorAccessSensor(coordinator, device, d)
+        )
+    )
+
+    @callback
+    def add_doors(channels: list[Channel]) -> None:
+        """Add the sensors of newly seen doors."""
+        devices = [(channel_device(coordinator, channel), channel) for channel in channels]
+        async_add_entities(
+            describe(
+                devices, DOOR_SENSORS, lambda device, d: DoorAccessSensor(coordinator, device, d)
+            )
+        )
+
+    return coordinator.async_add_channel_listener(add_doors)

@@ -1,0 +1,117 @@
+"""Form pieces and input checks shared by the config flows of every cloud."""
+
+from __future__ import annotations
+
+from ipaddress import ip_address
+import re
+from typing import Final
+
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+from yarl import URL
+
+MAX_TOKEN_LENGTH: Final = 4096
+_LOOPBACK_NAMES: Final = frozenset({"localhost"})
+# Words people paste in front of a token, copied from an Authorization header.
+_AUTH_SCHEMES: Final = frozenset({"personalkey", "bearer"})
+_HOST_LABEL: Final = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+SECRET_SELECTOR: Final = TextSelector(
+    TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="off")
+)
+URL_SELECTOR: Final = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+
+
+class InvalidInputError(Exception):
+    """A field the user typed is malformed; `error` is the translation key to show."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+def split_auth_scheme(value: object) -> tuple[str | None, str]:
+    """Split a pasted `PersonalKey <key>` / `Bearer <token>` into its scheme and the token."""
+    text = str(value or "").strip()
+    scheme, _, rest = text.partition(" ")
+    if rest and scheme.lower() in _AUTH_SCHEMES:
+        return scheme.lower(), rest.strip()
+    return None, text
+
+
+def normalize_token(value: object) -> str:
+    """Return the token without spaces around it or a scheme in front; reject non-tokens."""
+    _, token = split_auth_scheme(value)
+    if (
+        not token
+        or len(token) > MAX_TOKEN_LENGTH
+        or not (token.isascii() and token.isprintable())
+        or " " in token
+    ):
+        raise InvalidInputError("invalid_token")
+    return token
+
+
+def _is_loopback(host: str) -> bool:
+    """Return whether a host name or address is this machine."""
+    if host.lower().rstrip(".") in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _valid_host(host: str) -> bool:
+    """Tell whether a host is an IP address or a well-formed DNS name."""
+    try:
+        ip_address(host.strip("[]"))
+    except ValueError:
+        labels = host.rstrip(".").split(".")
+        return bool(labels) and all(_HOST_LABEL.match(label) for label in labels)
+    return True
+
+
+def normalize_base_url(value: object, default: str) -> str:
+    """Return the base URL without trailing slash; only HTTPS, or HTTP to this machine."""
+    text = str(value or "").strip() or default
+    if any(char.isspace() or not char.isprintable() for char in text):
+        raise InvalidInputError("invalid_base_url")
+    try:
+        url = URL(text)
+        port = url.explicit_port
+    except ValueError as err:
+        raise InvalidInputError("invalid_base_url") from err
+    if (
+        not url.absolute
+        or url.scheme not in ("http", "https")
+        or not url.raw_host
+        or not _valid_host(url.raw_host)
+        or (port is not None and not 1 <= port <= 65535)
+        or (url.scheme == "http" and not _is_loopback(url.raw_host))
+        or url.user is not None
+        or url.password is not None
+        or url.query_string
+        or url.fragment
+    ):
+        raise InvalidInputError("invalid_base_url")
+    return str(url).rstrip("/")
+
+
+def seconds_selector(minimum: int, maximum: int) -> NumberSelector:
+    """Return a number box for a duration in seconds."""
+    return NumberSelector(
+        NumberSelectorConfig(
+            min=minimum,
+            max=maximum,
+            step=1,
+            unit_of_measurement="s",
+            mode=NumberSelectorMode.BOX,
+        )
+    )

@@ -1,0 +1,49 @@
+"""Tedee: smart locks and the BleBox gates linked to a Tedee account, through the Tedee cloud."""
+
+from __future__ import annotations
+
+from homeassistant.const import CONF_TOKEN, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+
+from ..api.tedee import DEFAULT_BASE_URL, TedeeClient, TokenType
+from ..cloud import CloudWing
+from ..const import CONF_BASE_URL, CONF_TOKEN_TYPE, Cloud
+from ..models import DoorAccessConfigEntry
+from ..scheduler import RequestScheduler
+from .binary_sensor import async_setup_binary_sensors
+from .button import async_setup_buttons
+from .coordinator import TedeeCoordinator, build_scheduler
+from .diagnostics import tedee_diagnostics
+from .flow import TEDEE_FLOW
+from .lock import async_setup_locks
+from .sensor import async_setup_sensors
+
+
+def _create_coordinator(
+    hass: HomeAssistant, entry: DoorAccessConfigEntry, scheduler: RequestScheduler
+) -> TedeeCoordinator:
+    """Connect a client to the entry's Tedee account and wrap it in its coordinator."""
+    client = TedeeClient(
+        async_get_clientsession(hass),
+        entry.data[CONF_TOKEN],
+        token_type=TokenType(entry.data.get(CONF_TOKEN_TYPE, TokenType.PERSONAL_KEY)),
+        base_url=entry.data.get(CONF_BASE_URL) or DEFAULT_BASE_URL,
+    )
+    return TedeeCoordinator(hass, entry, client, scheduler)
+
+
+TEDEE = CloudWing[TedeeCoordinator](
+    cloud=Cloud.TEDEE,
+    name="Tedee",
+    build_scheduler=build_scheduler,
+    create_coordinator=_create_coordinator,
+    platforms={
+        Platform.BINARY_SENSOR: async_setup_binary_sensors,
+        Platform.BUTTON: async_setup_buttons,
+        Platform.LOCK: async_setup_locks,
+        Platform.SENSOR: async_setup_sensors,
+    },
+    flow=TEDEE_FLOW,
+    diagnostics=tedee_diagnostics,
+)

@@ -1,0 +1,75 @@
+"""Tedee devices in Home Assistant's device registry: identifiers and device info, in one place."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeassistant.helpers.device_registry import DeviceInfo
+
+from ..api.tedee import Bridge, Gate, Lock
+from ..const import DOMAIN
+from ..entity import DeviceHandle
+
+if TYPE_CHECKING:
+    from .coordinator import TedeeCoordinator
+
+LOCK_MANUFACTURER = "Tedee"
+GATE_MANUFACTURER = "BleBox"
+
+
+def tedee_identifier(device_id: int) -> str:
+    """Return the identifier (in this domain) of a Tedee lock, gate or bridge."""
+    return f"tedee-{device_id}"
+
+
+def bridge_device_info(bridge: Bridge) -> DeviceInfo:
+    """Describe a bridge: the device its locks are connected through."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, tedee_identifier(bridge.id))},
+        manufacturer=LOCK_MANUFACTURER,
+        model="Bridge",
+        name=bridge.name or f"Tedee bridge {bridge.serial_number}",
+        serial_number=bridge.serial_number or None,
+        sw_version=bridge.software_version,
+    )
+
+
+def lock_device(coordinator: TedeeCoordinator, lock: Lock) -> DeviceHandle[Lock]:
+    """Return the device of a lock, below its bridge when it has one."""
+    info = DeviceInfo(
+        identifiers={(DOMAIN, tedee_identifier(lock.id))},
+        manufacturer=LOCK_MANUFACTURER,
+        model=lock.model,
+        name=lock.name or f"Tedee lock {lock.serial_number}",
+        serial_number=lock.serial_number or None,
+        sw_version=lock.software_version,
+    )
+    if lock.bridge_id is not None and (
+        bridge_device_id := coordinator.bridge_device_ids.get(lock.bridge_id)
+    ):
+        info["via_device_id"] = bridge_device_id
+    lock_id = lock.id
+    return DeviceHandle(
+        identifier=tedee_identifier(lock_id),
+        device_id=lock_id,
+        info=info,
+        read=lambda: coordinator.data.locks.get(lock_id),
+    )
+
+
+def gate_device(coordinator: TedeeCoordinator, gate: Gate) -> DeviceHandle[Gate]:
+    """Return the device of a BleBox gate linked to the account."""
+    gate_id = gate.id
+    return DeviceHandle(
+        identifier=tedee_identifier(gate_id),
+        device_id=gate_id,
+        info=DeviceInfo(
+            identifiers={(DOMAIN, tedee_identifier(gate_id))},
+            manufacturer=GATE_MANUFACTURER,
+            model="Gate controller",
+            name=gate.name or f"Gate {gate.serial_number}",
+            serial_number=gate.serial_number or None,
+            sw_version=gate.software_version,
+        ),
+        read=lambda: coordinator.data.gates.get(gate_id),
+    )

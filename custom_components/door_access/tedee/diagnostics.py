@@ -1,0 +1,24 @@
+"""What a Tedee entry's diagnostics dump holds (redaction is done for every cloud alike)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..diagnostics_helpers import plain
+from .coordinator import TedeeCoordinator
+
+
+def tedee_diagnostics(coordinator: TedeeCoordinator) -> dict[str, Any]:
+    """Return the coordinator's state and the account's locks, gates and bridges."""
+    data = coordinator.data
+    return {
+        "coordinator": {
+            "last_update_success": coordinator.last_update_success,
+            "api_deprecation": plain(coordinator.client.deprecation),
+        },
+        "data": {
+            "locks": [plain(lock) for lock in data.locks.values()],
+            "gates": [plain(gate) for gate in data.gates.values()],
+            "bridges": [plain(bridge) for bridge in data.bridges.values()],
+        },
+    }

@@ -1,0 +1,163 @@
+"""The Tedee parts of the config and options flows: sign-in form, account check, options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from homeassistant.const import CONF_TOKEN
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+)
+import probatio
+
+from ..api.tedee import (
+    DEFAULT_BASE_URL,
+    TedeeApiVersionError,
+    TedeeAuthError,
+    TedeeBadResponseError,
+    TedeeClient,
+    TedeeConnectionError,
+    TedeeRateLimitError,
+    TokenType,
+)
+from ..cloud import Account, CloudFlow, SignInError
+from ..const import (
+    CONF_ACCOUNT_ID,
+    CONF_BASE_URL,
+    CONF_CLOUD,
+    CONF_GATE_INTERVAL,
+    CONF_POLL_INTERVAL,
+    CONF_TOKEN_TYPE,
+    CONF_UNLOCK_BEHAVIOR,
+    DEFAULT_GATE_INTERVAL,
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_UNLOCK_BEHAVIOR,
+    MAX_GATE_INTERVAL,
+    MAX_POLL_INTERVAL,
+    MIN_GATE_INTERVAL,
+    MIN_POLL_INTERVAL,
+    Cloud,
+    UnlockBehavior,
+)
+from ..flow_helpers import SECRET_SELECTOR, seconds_selector, split_auth_scheme
+
+# Selector option values are translation keys (lower case); entry data keeps TokenType values.
+_TOKEN_TYPE_OPTIONS: Final[dict[str, TokenType]] = {
+    "personal_key": TokenType.PERSONAL_KEY,
+    "bearer": TokenType.BEARER,
+}
+_TOKEN_TYPE_OPTION_OF: Final[dict[TokenType, str]] = {
+    token_type: option for option, token_type in _TOKEN_TYPE_OPTIONS.items()
+}
+# `PersonalKey <key>` or `Bearer <token>` pasted whole: the word says which kind it is.
+_SCHEME_TOKEN_TYPES: Final[dict[str, TokenType]] = {
+    "personalkey": TokenType.PERSONAL_KEY,
+    "bearer": TokenType.BEARER,
+}
+_TOKEN_TYPE_SELECTOR: Final = SelectSelector(
+    SelectSelectorConfig(
+        options=list(_TOKEN_TYPE_OPTIONS),
+        mode=SelectSelectorMode.LIST,
+        translation_key="token_type",
+    )
+)
+
+
+def _sign_in_fields() -> dict[probatio.Marker, Any]:
+    """Return the Tedee sign-in fields: the token and its kind."""
+    return {
+        probatio.Required(CONF_TOKEN): SECRET_SELECTOR,
+        probatio.Required(
+            CONF_TOKEN_TYPE, default=_TOKEN_TYPE_OPTION_OF[TokenType.PERSONAL_KEY]
+        ): _TOKEN_TYPE_SELECTOR,
+    }
+
+
+def _suggested_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the token kind to show again (as typed, or as stored in the entry)."""
+    kind = values.get(CONF_TOKEN_TYPE)
+    if kind in _TOKEN_TYPE_OPTIONS:
+        return {CONF_TOKEN_TYPE: kind}
+    if kind in _TOKEN_TYPE_OPTION_OF:
+        return {CONF_TOKEN_TYPE: _TOKEN_TYPE_OPTION_OF[TokenType(kind)]}
+    return {CONF_TOKEN_TYPE: _TOKEN_TYPE_OPTION_OF[TokenType.PERSONAL_KEY]}
+
+
+async def _async_sign_in(
+    hass: HomeAssistant, token: str, user_input: Mapping[str, Any], base_url: str
+) -> Account:
+    """Read the Tedee account the token belongs to (a pasted scheme picks the token kind)."""
+    scheme, _ = split_auth_scheme(user_input.get(CONF_TOKEN))
+    token_type = _SCHEME_TOKEN_TYPES.get(scheme or "") or _TOKEN_TYPE_OPTIONS.get(
+        str(user_input.get(CONF_TOKEN_TYPE)), TokenType.PERSONAL_KEY
+    )
+    client = TedeeClient(
+        async_get_clientsession(hass), token, token_type=token_type, base_url=base_url
+    )
+    try:
+        user = await client.get_user()
+    except TedeeAuthError as err:
+        raise SignInError("invalid_auth", CONF_TOKEN) from err
+    except (TedeeConnectionError, TedeeRateLimitError, TedeeApiVersionError) as err:
+        raise SignInError("cannot_connect") from err
+    except TedeeBadResponseError as err:
+        raise SignInError("invalid_response") from err
+    return Account(
+        unique_id=f"{Cloud.TEDEE}_{user.id}",
+        title=user.name or user.email or "Tedee",
+        data={
+            CONF_CLOUD: Cloud.TEDEE.value,
+            CONF_TOKEN: token,
+            CONF_TOKEN_TYPE: token_type.value,
+            CONF_BASE_URL: base_url,
+            CONF_ACCOUNT_ID: user.id,
+        },
+    )
+
+
+def _options_schema() -> probatio.Schema:
+    """Return the options form of a Tedee entry."""
+    return probatio.Schema(
+        {
+            probatio.Required(CONF_POLL_INTERVAL, default=DEFAULT_POLL_INTERVAL): seconds_selector(
+                MIN_POLL_INTERVAL, MAX_POLL_INTERVAL
+            ),
+            probatio.Required(CONF_GATE_INTERVAL, default=DEFAULT_GATE_INTERVAL): seconds_selector(
+                MIN_GATE_INTERVAL, MAX_GATE_INTERVAL
+            ),
+            probatio.Required(
+                CONF_UNLOCK_BEHAVIOR, default=DEFAULT_UNLOCK_BEHAVIOR.value
+            ): SelectSelector(
+                SelectSelectorConfig(
+                    options=[behavior.value for behavior in UnlockBehavior],
+                    mode=SelectSelectorMode.LIST,
+                    translation_key=CONF_UNLOCK_BEHAVIOR,
+                )
+            ),
+        }
+    )
+
+
+def _options_from_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the options to store from the options form."""
+    return {
+        CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),
+        CONF_GATE_INTERVAL: int(user_input[CONF_GATE_INTERVAL]),
+        CONF_UNLOCK_BEHAVIOR: UnlockBehavior(user_input[CONF_UNLOCK_BEHAVIOR]),
+    }
+
+
+TEDEE_FLOW = CloudFlow(
+    secret_field=CONF_TOKEN,
+    default_base_url=DEFAULT_BASE_URL,
+    sign_in_fields=_sign_in_fields,
+    suggested_values=_suggested_values,
+    async_sign_in=_async_sign_in,
+    options_schema=_options_schema,
+    options_from_input=_options_from_input,
+)

@@ -1,0 +1,87 @@
+"""The lock entity of a Tedee lock: its position and the lock / unlock / open actions."""
+
+from __future__ import annotations
+
+from homeassistant.components.lock.const import LockEntityFeature
+from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..api.tedee import Lock, LockState
+from ..entity import DeviceHandle, describe
+from ..lock import DoorAccessLock, DoorAccessLockEntityDescription, LockView
+from .coordinator import TedeeCoordinator
+from .devices import lock_device
+
+# Lock position → is_locked; positions missing here (uncalibrated, calibrating, updating,
+# Unknown, unrecognized values) leave the state unknown.
+_IS_LOCKED: dict[LockState, bool] = {
+    LockState.LOCKED: True,
+    LockState.LOCKING: False,
+    LockState.UNLOCKED: False,
+    LockState.SEMI_LOCKED: False,
+    LockState.UNLOCKING: True,
+    LockState.PULLED: False,
+    LockState.PULLING: False,
+}
+
+
+def _view(lock: Lock) -> LockView:
+    """Read the lock's position as Home Assistant shows a lock."""
+    status = lock.status
+    state = None if status is None else status.state
+    return LockView(
+        is_locked=None if state is None else _IS_LOCKED.get(state),
+        is_jammed=status is not None and status.is_jammed,
+        is_open=state is LockState.PULLED,
+        is_opening=state is LockState.PULLING,
+        is_locking=state is LockState.LOCKING,
+        is_unlocking=state is LockState.UNLOCKING,
+    )
+
+
+def _features(lock: Lock) -> LockEntityFeature:
+    """Offer open only when the lock's pull spring is enabled."""
+    return LockEntityFeature.OPEN if lock.settings.pull_spring_enabled else LockEntityFeature(0)
+
+
+async def _lock(coordinator: TedeeCoordinator, device: DeviceHandle[Lock]) -> None:
+    """Lock."""
+    await coordinator.async_lock(device.device_id)
+
+
+async def _unlock(coordinator: TedeeCoordinator, device: DeviceHandle[Lock]) -> None:
+    """Unlock as the entry's unlock behaviour says."""
+    await coordinator.async_unlock(device.device_id)
+
+
+async def _open(coordinator: TedeeCoordinator, device: DeviceHandle[Lock]) -> None:
+    """Open the latch (unlocking first when locked)."""
+    await coordinator.async_open(device.device_id)
+
+
+LOCK = DoorAccessLockEntityDescription[TedeeCoordinator, Lock](
+    key="lock",
+    view_fn=_view,
+    features_fn=_features,
+    # A lock cut off from its bridge reports no state at all.
+    available_fn=lambda lock: lock.status is not None,
+    lock_fn=_lock,
+    unlock_fn=_unlock,
+    open_fn=_open,
+)
+
+
+def async_setup_locks(
+    coordinator: TedeeCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
+) -> CALLBACK_TYPE:
+    """Add a lock entity for every lock, now and as new ones appear."""
+
+    @callback
+    def add_locks(locks: list[Lock]) -> None:
+        """Add the lock entities of newly seen locks."""
+        devices = [(lock_device(coordinator, lock), lock) for lock in locks]
+        async_add_entities(
+            describe(devices, (LOCK,), lambda device, d: DoorAccessLock(coordinator, device, d))
+        )
+
+    return coordinator.async_add_lock_listener(add_locks)

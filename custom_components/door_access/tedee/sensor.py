@@ -1,0 +1,105 @@
+"""Sensors of Tedee locks and BleBox gates, described as data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTime
+from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..api.tedee import Gate, GateStatus, Lock
+from ..entity import describe
+from ..sensor import DoorAccessSensor, DoorAccessSensorEntityDescription
+from .coordinator import TedeeCoordinator
+from .devices import gate_device, lock_device
+
+
+def _has_status(lock: Lock) -> bool:
+    """Tell whether the lock reports its state (it does not while cut off from its bridge)."""
+    return lock.status is not None
+
+
+def _last_state_change(lock: Lock) -> datetime | None:
+    """Return when the lock last changed position, as an aware time (UTC if none given)."""
+    when = None if lock.status is None else lock.status.last_state_changed
+    if when is not None and when.tzinfo is None:
+        return when.replace(tzinfo=UTC)
+    return when
+
+
+LOCK_SENSORS: tuple[DoorAccessSensorEntityDescription[Lock], ...] = (
+    DoorAccessSensorEntityDescription[Lock](
+        key="battery",
+        device_class=SensorDeviceClass.BATTERY,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda lock: None if lock.status is None else lock.status.battery_level,
+        available_fn=_has_status,
+    ),
+    DoorAccessSensorEntityDescription[Lock](
+        key="last_state_change",
+        translation_key="last_state_change",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_registry_enabled_default=False,
+        value_fn=_last_state_change,
+        available_fn=_has_status,
+    ),
+    DoorAccessSensorEntityDescription[Lock](
+        key="pull_spring_duration",
+        translation_key="pull_spring_duration",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda lock: lock.settings.pull_spring_duration,
+        supported_fn=lambda lock: lock.settings.pull_spring_duration is not None,
+    ),
+)
+
+GATE_SENSORS: tuple[DoorAccessSensorEntityDescription[Gate], ...] = (
+    DoorAccessSensorEntityDescription[Gate](
+        key="status",
+        translation_key="gate_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[status.value for status in GateStatus],
+        value_fn=lambda gate: gate.status.value,
+    ),
+)
+
+
+def async_setup_sensors(
+    coordinator: TedeeCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
+) -> CALLBACK_TYPE:
+    """Add the sensors of every lock and gate, now and as new ones appear."""
+
+    @callback
+    def add_locks(locks: list[Lock]) -> None:
+        """Add the sensors of newly seen locks."""
+        devices = [(lock_device(coordinator, lock), lock) for lock in locks]
+        async_add_entities(
+            describe(
+                devices, LOCK_SENSORS, lambda device, d: DoorAccessSensor(coordinator, device, d)
+            )
+        )
+
+    @callback
+    def add_gates(gates: list[Gate]) -> None:
+        """Add the sensors of newly seen gates."""
+        devices = [(gate_device(coordinator, gate), gate) for gate in gates]
+        async_add_entities(
+            describe(
+                devices, GATE_SENSORS, lambda device, d: DoorAccessSensor(coordinator, device, d)
+            )
+        )
+
+    stop_locks = coordinator.async_add_lock_listener(add_locks)
+    stop_gates = coordinator.async_add_gate_listener(add_gates)
+
+    @callback
+    def stop() -> None:
+        """Stop adding sensors for new devices."""
+        stop_locks()
+        stop_gates()
+
+    return stop
