@@ -1,0 +1,1 @@
+"""Offline checks of the repository, written after reading what HACS and hassfest check."""
