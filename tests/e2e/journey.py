@@ -98,6 +98,15 @@ class Journey:
                 f" ({_first_lines(str(err), 3)})"
             ) from None
 
+    def hidden(self, locator: Locator, what: str, timeout: float = UI_TIMEOUT) -> None:
+        """Wait until `locator` is hidden or gone; fail naming `what` otherwise."""
+        try:
+            expect(locator).to_be_hidden(timeout=timeout * 1000)
+        except AssertionError as err:
+            raise AssertionError(
+                f"{what}: still shown after {timeout:.0f} s ({_first_lines(str(err), 3)})"
+            ) from None
+
     def not_see(self, locator: Locator, what: str, timeout: float = UI_TIMEOUT) -> None:
         """Wait until `locator` is gone (or hidden); fail naming `what` otherwise."""
         try:
