@@ -57,6 +57,7 @@ VIEWPORT: Final = {"width": 1280, "height": 900}
 # Every wait has one of these limits (seconds); a step that takes longer fails, naming itself.
 UI_TIMEOUT: Final = 30.0
 LAUNCH_TIMEOUT: Final = 60.0
+KEPT_RUNS: Final = 5
 
 
 def find_chromium() -> str:
@@ -73,12 +74,18 @@ def find_chromium() -> str:
 
 
 def artifacts_dir() -> Path:
-    """Return a new folder for this run's screenshots and logs (DOOR_ACCESS_ARTIFACTS or temp)."""
-    base = os.environ.get("DOOR_ACCESS_ARTIFACTS") or str(
-        Path(tempfile.gettempdir()) / "door-access-e2e"
-    )
-    folder = Path(base).absolute() / time.strftime("%Y%m%d-%H%M%S")
+    """Return a new folder for this run's screenshots and logs (DOOR_ACCESS_ARTIFACTS or temp).
+
+    In the default place under the temp folder only the latest runs are kept.
+    """
+    chosen = os.environ.get("DOOR_ACCESS_ARTIFACTS")
+    base = Path(chosen or Path(tempfile.gettempdir()) / "door-access-e2e").absolute()
+    folder = base / time.strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=True)
+    if not chosen:
+        runs = sorted(path for path in base.iterdir() if path.is_dir())
+        for old in runs[:-KEPT_RUNS]:
+            shutil.rmtree(old, ignore_errors=True)
     return folder
 
 
