@@ -204,7 +204,7 @@ def chromium_page(profile: Path, artifacts: Artifacts) -> Iterator[Page]:
         )
         page.on("pageerror", lambda error: artifacts.console.append(f"pageerror: {error}"))
         # The browser's own confirm() boxes (the raw dashboard editor asks one): a person reads
-        # them and presses OK. Their texts are kept for the test to check.
+        # them and presses OK. Their texts go into the run's notes.
         page.on("dialog", lambda dialog: _accept(dialog, artifacts))
         yield page
     finally:
@@ -222,8 +222,3 @@ def _accept(dialog: Dialog, artifacts: Artifacts) -> None:
     """Record a native dialog's text and accept it."""
     artifacts.native_dialogs.append(f"{dialog.type}: {dialog.message}")
     dialog.accept()
-
-
-def visible_text(locator: Locator) -> str:
-    """Return the text a person sees in an element, its shadow DOM included."""
-    return " ".join(locator.inner_text().split())

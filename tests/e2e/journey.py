@@ -1,6 +1,4 @@
-"""What the journey's steps share: their bookkeeping, waits that name what they wait for, and the
-clicks a person makes to get around Home Assistant's UI.
-"""
+"""What the journey's steps share: bookkeeping, waits that name their goal, getting around."""
 
 from __future__ import annotations
 
@@ -55,8 +53,10 @@ class Journey:
                 f"{_first_lines(str(err))}\nScreenshot: {shot}",
                 pytrace=True,
             )
+        except KeyboardInterrupt:
+            raise
         except BaseException:
-            # pytest.xfail/skip, Ctrl-C: keep a picture of where it stopped, then let it go on.
+            # pytest.xfail/skip: keep a picture of where it stopped, then let it go on.
             self._last_screenshot(f"{slug}-STOPPED")
             raise
         self.timings[name] = time.monotonic() - started
