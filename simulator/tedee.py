@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 import math
 import random
 from typing import Any
 import uuid
 
+from simulator.tedee_activity import (
+    CHARGING_STARTED,
+    CHARGING_STOPPED,
+    JAMMED,
+    LOCKED_EVENTS,
+    PARTIALLY_OPEN_EVENTS,
+    PULLED_EVENTS,
+    UNLOCKED_EVENTS,
+    Activity,
+    ActivityLog,
+    TedeeUser,
+    event_code,
+)
 from simulator.timeutil import back_in_time, iso_ms
 
 # Lock states (Tedee `state` enum).
@@ -25,7 +38,10 @@ DOOR_NOT_PAIRED, DOOR_DISCONNECTED, DOOR_OPENED, DOOR_CLOSED, DOOR_UNCALIBRATED 
 LOCK_SCOPES_READ = frozenset({"Device.Read", "Device.ReadWrite"})
 SCOPE_OPERATE = frozenset({"Lock.Operate"})
 SCOPE_READWRITE = frozenset({"Device.ReadWrite"})
-ALL_SCOPES = ("Device.Read", "Lock.Operate", "Device.ReadWrite")
+SCOPE_ACTIVITY = frozenset({"DeviceActivity.Read"})
+ALL_SCOPES = ("Device.Read", "Lock.Operate", "Device.ReadWrite", "DeviceActivity.Read")
+# Activity logged when the control API sets a lock's state (a person turning the knob).
+MANUAL_EVENT_FOR_STATE = {LOCKED: 38, UNLOCKED: 39, PULLED: 53, SEMI_LOCKED: 47}
 
 DEFAULT_VERSIONS: dict[str, dict[str, Any]] = {
     **{f"v1.{n}": {"status": "retired", "sunset": None} for n in range(30, 36)},
@@ -36,13 +52,27 @@ GATE_SYNC_PERIOD = 24 * 3600.0
 
 
 class TedeeApiError(Exception):
-    """An error answer of the Tedee API (rendered as an envelope)."""
+    """An error answer of the Tedee API (rendered as an envelope).
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    A 429 names the ``rule`` that refused the request and, for spacing rules, the ``gap``
+    between this request's arrival and the last one the rule accepted.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        headers: dict[str, str] | None = None,
+        *,
+        rule: str | None = None,
+        gap: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers or {}
+        self.rule = rule
+        self.gap = gap
 
 
 def version_number(version: str) -> int:
@@ -72,6 +102,8 @@ class TedeeConfig:
     lock_list_window: float = 600.0
     legacy_lock_properties: bool = False
     blebox_integration: bool = True
+    operation_duration: tuple[float, float] = (1.0, 3.0)
+    max_page_size: int | None = None
     versions: dict[str, VersionInfo] = field(
         default_factory=lambda: {k: VersionInfo(**v) for k, v in DEFAULT_VERSIONS.items()}
     )
@@ -97,6 +129,8 @@ class TedeeConfig:
             "lock_list_window": self.lock_list_window,
             "legacy_lock_properties": self.legacy_lock_properties,
             "blebox_integration": self.blebox_integration,
+            "operation_duration": list(self.operation_duration),
+            "max_page_size": self.max_page_size,
             "versions": {
                 k: {"status": v.status, "sunset": v.sunset} for k, v in self.versions.items()
             },
@@ -105,11 +139,13 @@ class TedeeConfig:
 
 @dataclass
 class Step:
-    """A scheduled lock state change (monotonic time ``at``)."""
+    """A scheduled lock state change (monotonic time ``at``) and the activity it logs."""
 
     at: float
     state: int
     result: int | None = None
+    event: int | None = None
+    user: TedeeUser | None = None
 
 
 @dataclass
@@ -137,14 +173,22 @@ class Lock:
     jam_next_operation: bool = False
     steps: list[Step] = field(default_factory=list)
 
-    def advance(self, now: float, utc_now: datetime) -> None:
-        """Apply every scheduled step due at ``now``."""
+    def advance(self, now: float, utc_now: datetime) -> list[Step]:
+        """Apply every scheduled step due at ``now`` and return them."""
+        done: list[Step] = []
         while self.steps and self.steps[0].at <= now:
             step = self.steps.pop(0)
             self.state = step.state
             if step.result is not None:
                 self.state_change_result = step.result
             self.last_state_changed = back_in_time(utc_now, now, step.at)
+            done.append(step)
+        return done
+
+    @property
+    def busy(self) -> bool:
+        """Tell whether an operation (or a pull spring) is still moving the lock."""
+        return bool(self.steps)
 
     def state_json(self) -> dict[str, Any] | None:
         """Return the ``deviceState`` object, or None when the lock is off its bridge."""
@@ -301,19 +345,6 @@ class Operation:
         }
 
 
-@dataclass
-class TedeeAccount:
-    """The Tedee user owning the locks."""
-
-    id: int
-    email: str
-    name: str
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the user model."""
-        return {"id": self.id, "email": self.email, "name": self.name}
-
-
 class RateLimiter:
     """Per-account request windows: hourly budget, lock sync spacing, lock list budget."""
 
@@ -329,12 +360,17 @@ class RateLimiter:
             self.hourly.popleft()
         if len(self.hourly) >= limit:
             wait = self.hourly[0] + window - now if self.hourly else window
-            raise too_many(wait, f"Hourly limit of {limit} requests exceeded")
+            raise too_many(wait, f"Hourly limit of {limit} requests exceeded", rule="hourly")
 
-    def spaced(self, last: float | None, now: float, interval: float, what: str) -> None:
+    def spaced(self, last: float | None, now: float, interval: float, what: str, rule: str) -> None:
         """Raise 429 when ``what`` was last accepted less than ``interval`` seconds ago."""
         if last is not None and now - last < interval:
-            raise too_many(last + interval - now, f"{what} allowed once every {interval:g} s")
+            raise too_many(
+                last + interval - now,
+                f"{what} allowed once every {interval:g} s",
+                rule=rule,
+                gap=now - last,
+            )
 
     def clear(self) -> None:
         """Forget all windows."""
@@ -344,10 +380,10 @@ class RateLimiter:
         self.last_single_sync.clear()
 
 
-def too_many(wait: float, message: str) -> TedeeApiError:
+def too_many(wait: float, message: str, *, rule: str, gap: float | None = None) -> TedeeApiError:
     """Build a 429 error with an integer ``Retry-After``."""
     seconds = max(1, math.ceil(wait - 1e-9))
-    return TedeeApiError(429, message, {"Retry-After": str(seconds)})
+    return TedeeApiError(429, message, {"Retry-After": str(seconds)}, rule=rule, gap=gap)
 
 
 class TedeeState:
@@ -358,11 +394,15 @@ class TedeeState:
     ) -> None:
         self.rng = rng
         acc = data.get("account", {})
-        self.account = TedeeAccount(
+        self.account = TedeeUser(
             id=int(acc.get("id", 4242)),
             email=str(acc.get("email", "demo@example.com")),
             name=str(acc.get("name", "Demo User")),
         )
+        self.users: dict[int, TedeeUser] = {self.account.id: self.account}
+        for item in data.get("users", []):
+            self.add_user(item)
+        self.activity = ActivityLog()
         self.config = TedeeConfig()
         self.config.blebox_integration = bool(data.get("blebox_integration", True))
         self.bridges: dict[int, Bridge] = {}
@@ -376,6 +416,7 @@ class TedeeState:
         self.locks: dict[int, Lock] = {}
         for item in data.get("locks", []):
             self.add_lock(item, utc_now)
+        self._add_history(data.get("locks", []), utc_now)
         self.gates: dict[int, Gate] = {}
         for item in data.get("gates", []):
             self.add_gate(item)
@@ -384,6 +425,44 @@ class TedeeState:
         self.last_full_gate_sync = now
 
     # -- building -------------------------------------------------------------------------
+
+    def add_user(self, item: dict[str, Any]) -> TedeeUser:
+        """Add an account user from ``{id?, name, email?, organizationUserId?}``."""
+        name = str(item["name"])
+        user_id = int(item.get("id") or (max(self.users) + 1))
+        slug = name.lower().replace(" ", ".")
+        org_id = item.get("organizationUserId")
+        user = TedeeUser(
+            id=user_id,
+            name=name,
+            email=str(item.get("email", f"{slug}@example.com")),
+            organization_user_id=None if org_id is None else int(org_id),
+        )
+        self.users[user.id] = user
+        return user
+
+    def user_named(self, name: str) -> TedeeUser:
+        """Return the account user called ``name``, adding one when there is none."""
+        for user in self.users.values():
+            if user.name == name:
+                return user
+        return self.add_user({"name": name})
+
+    def _add_history(self, items: list[dict[str, Any]], utc_now: datetime) -> None:
+        """Log the scenario's past activity (``activity: [{event, user?, ago}]`` per lock)."""
+        past = [
+            (float(entry.get("ago", 0)), int(item["id"]), entry)
+            for item in items
+            if item.get("id") is not None
+            for entry in item.get("activity", [])
+        ]
+        past.sort(key=lambda p: (-p[0], p[1]))
+        for ago, lock_id, entry in past:
+            name = entry.get("user", entry.get("username"))
+            user = self.user_named(str(name)) if name else None
+            when = utc_now - timedelta(seconds=ago)
+            code = event_code(entry["event"])
+            self.activity.add(lock_id, code, when, user=user, source=entry.get("source"))
 
     def add_lock(self, item: dict[str, Any], utc_now: datetime) -> Lock:
         """Create a lock from a scenario/control description (Tedee field names)."""
@@ -451,7 +530,10 @@ class TedeeState:
         """Apply everything that became due by ``now`` (lazy time)."""
         for lock in self.locks.values():
             if lock.steps:
-                lock.advance(now, utc_now)
+                for step in lock.advance(now, utc_now):
+                    if step.event is not None:
+                        when = back_in_time(utc_now, now, step.at)
+                        self.activity.add(lock.id, step.event, when, user=step.user)
         if now - self.last_full_gate_sync >= GATE_SYNC_PERIOD:
             self.sync_gates(now)
 
@@ -481,9 +563,17 @@ class TedeeState:
         self.operations[op_id] = operation
         return operation
 
-    def operate(self, lock: Lock, op_type: int, mode: int, now: float) -> Operation:
-        """Start an operation on ``lock`` (validated by the caller) and schedule its steps."""
-        duration = self.rng.uniform(1.0, 3.0)
+    def operate(
+        self, lock: Lock, op_type: int, mode: int, now: float, user: TedeeUser | None = None
+    ) -> Operation:
+        """Start an operation on ``lock`` (validated by the caller) and schedule its steps.
+
+        The steps log the activity a real lock would: 32 LockedRemote, 33 UnlockedRemote,
+        52 PulledAuto after an unlock that pulls, 55 PulledAutoBy when an unlock only pulls,
+        51 PulledRemote for a pull, 40 Jammed when it jams.
+        """
+        low, high = self.config.operation_duration
+        duration = self.rng.uniform(low, high)
         end = now + duration
         if not lock.is_connected:
             return self._new_operation(lock, op_type, end, RESULT_DISCONNECTED)
@@ -498,29 +588,67 @@ class TedeeState:
             moving = LOCKING if op_type == OP_LOCK else UNLOCKING
             if op_type == OP_PULL:
                 moving = PULLING
-            lock.steps = [Step(now, moving), Step(end, previous, RESULT_JAMMED)]
+            lock.steps = [Step(now, moving), Step(end, previous, RESULT_JAMMED, JAMMED)]
             return self._new_operation(lock, op_type, end, RESULT_JAMMED)
         if op_type == OP_LOCK:
-            lock.steps = [Step(now, LOCKING), Step(end, LOCKED, RESULT_OK)]
+            lock.steps = [Step(now, LOCKING), Step(end, LOCKED, RESULT_OK, 32, user)]
             return self._new_operation(lock, op_type, end, RESULT_OK)
         pull = op_type == OP_PULL or mode == 4 or (mode == 0 and lock.auto_pull_spring_enabled)
         pull = pull and lock.pull_spring_enabled
         steps: list[Step] = []
         t = now
-        if previous not in (UNLOCKED, PULLED, PULLING):
+        unlocked_first = previous not in (UNLOCKED, PULLED, PULLING)
+        if unlocked_first:
             steps.append(Step(t, UNLOCKING))
             t = end if not pull else now + duration * 0.7
-            steps.append(Step(t, UNLOCKED, RESULT_OK))
+            steps.append(Step(t, UNLOCKED, RESULT_OK, 33, user))
         if pull:
             pulled_at = max(end, t + 0.5)
+            # 51 PulledRemote; 52 PulledAuto after an unlock; 55 PulledAutoBy when only pulling.
+            pull_event = 51 if op_type == OP_PULL else 52 if unlocked_first else 55
             steps.append(Step(t, PULLING))
-            steps.append(Step(pulled_at, PULLED, RESULT_OK))
+            steps.append(Step(pulled_at, PULLED, RESULT_OK, pull_event, user))
             steps.append(Step(pulled_at + max(1, lock.pull_spring_duration), UNLOCKED))
             end = pulled_at
         elif not steps:
-            steps.append(Step(end, UNLOCKED, RESULT_OK))
+            steps.append(Step(end, UNLOCKED, RESULT_OK, 33, user))
         lock.steps = steps
         return self._new_operation(lock, op_type, end, RESULT_OK)
+
+    # -- activity -------------------------------------------------------------------------
+
+    def apply_event(
+        self,
+        lock: Lock,
+        code: int,
+        now: float,
+        utc_now: datetime,
+        *,
+        user: TedeeUser | None = None,
+        source: int | None = None,
+    ) -> Activity:
+        """Log an activity on ``lock`` and make the change it stands for (if any)."""
+        state = None
+        if code in LOCKED_EVENTS:
+            state = LOCKED
+        elif code in UNLOCKED_EVENTS:
+            state = UNLOCKED
+        elif code in PULLED_EVENTS:
+            state = PULLED
+        elif code in PARTIALLY_OPEN_EVENTS:
+            state = SEMI_LOCKED
+        if state is not None:
+            lock.steps.clear()
+            lock.state = state
+            lock.state_change_result = RESULT_OK
+            lock.last_state_changed = utc_now
+            if state == PULLED:
+                lock.steps = [Step(now + max(1, lock.pull_spring_duration), UNLOCKED)]
+        elif code == JAMMED:
+            lock.state_change_result = RESULT_JAMMED
+        elif code in (CHARGING_STARTED, CHARGING_STOPPED):
+            lock.is_charging = code == CHARGING_STARTED
+        return self.activity.add(lock.id, code, utc_now, user=user, source=source)
 
     # -- limits ---------------------------------------------------------------------------
 
@@ -535,6 +663,10 @@ class TedeeState:
         """Dump the whole Tedee side for the control API."""
         return {
             "account": self.account.to_json(),
+            "users": [
+                {**u.to_json(), "organizationUserId": u.organization_user_id}
+                for u in self.users.values()
+            ],
             "config": self.config.to_json(),
             "bridges": [b.to_json() for b in self.bridges.values()],
             "locks": [
@@ -557,6 +689,10 @@ class TedeeState:
                 for gate in self.gates.values()
             ],
             "operations": [op.to_json(now) for op in self.operations.values()],
+            "activity": {
+                "total": self.activity.count(),
+                "recent": [a.to_json() for a in self.activity.recent(50)],
+            },
             "rate_limits": {
                 "requests_in_window": len(self.limiter.hourly),
                 "last_bulk_sync": self.limiter.last_bulk_sync,

@@ -213,5 +213,29 @@ def test_cli_help() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "simulator", "--help"], capture_output=True, text=True, check=True
     )
-    for option in ("--host", "--port", "--scenario", "--seed", "--no-ambient"):
+    for option in (
+        "--host",
+        "--port",
+        "--scenario",
+        "--seed",
+        "--no-ambient",
+        "--latency-ms",
+        "--request-latency-ms",
+        "--response-latency-ms",
+    ):
         assert option in result.stdout
+
+
+def test_cli_latency_options() -> None:
+    from simulator.__main__ import configure_latency, parse_args
+
+    world = World(load_scenario("home"), seed=1)
+    configure_latency(world, parse_args(["--latency-ms", "0:500"]))
+    assert world.latency.to_json() == {"request_ms": [0, 500], "response_ms": [0, 500]}
+    args = parse_args(["--latency-ms", "10:20", "--response-latency-ms", "300"])
+    configure_latency(world, args)
+    assert world.latency.to_json() == {"request_ms": [10, 20], "response_ms": [300, 300]}
+    configure_latency(world, parse_args(["--request-latency-ms", "1:2"]))
+    assert world.latency.request_ms == (1, 2)
+    with pytest.raises(SystemExit):
+        parse_args(["--latency-ms", "9:1"])
