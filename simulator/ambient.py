@@ -6,15 +6,8 @@ from datetime import datetime
 import random
 
 from simulator.doorflow import DoorFlowState
-from simulator.tedee import (
-    DOOR_CLOSED,
-    DOOR_OPENED,
-    LOCKED,
-    UNCALIBRATED,
-    UNLOCKED,
-    Lock,
-    TedeeState,
-)
+from simulator.tedee import TedeeState
+from simulator.tedee_models import DOOR_CLOSED, DOOR_OPENED, LOCKED, UNCALIBRATED, UNLOCKED, Lock
 
 # Each kind is drawn with the weight of how often it appears here.
 AMBIENT_KINDS = (

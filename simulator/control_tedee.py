@@ -18,8 +18,9 @@ from simulator.control_common import (
     reject_unknown,
     seconds_range,
 )
-from simulator.tedee import MANUAL_EVENT_FOR_STATE, Gate, Lock, TedeeConfig, VersionInfo
+from simulator.tedee import MANUAL_EVENT_FOR_STATE
 from simulator.tedee_activity import ActivityError, event_code
+from simulator.tedee_models import Gate, Lock, TedeeConfig, VersionInfo
 
 LOCK_FIELDS = {
     # control field: (attribute, bumps revision)

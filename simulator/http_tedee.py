@@ -13,7 +13,9 @@ from typing import Any
 from aiohttp import web
 
 from simulator.http_common import take_fault
-from simulator.tedee import (
+from simulator.tedee import TedeeApiError, too_many
+from simulator.tedee_activity import TedeeUser
+from simulator.tedee_models import (
     LOCK_SCOPES_READ,
     OP_LOCK,
     OP_PULL,
@@ -25,10 +27,7 @@ from simulator.tedee import (
     UNLOCK_MODES,
     Gate,
     Lock,
-    TedeeApiError,
-    too_many,
 )
-from simulator.tedee_activity import TedeeUser
 from simulator.timeutil import http_date, iso_ms, parse_iso
 from simulator.tokens import Token
 from simulator.world import World

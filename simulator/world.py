@@ -15,7 +15,8 @@ from simulator.faults import FaultStore
 from simulator.latency import Latency
 from simulator.requestlog import RequestLog
 from simulator.scenario import Scenario
-from simulator.tedee import ALL_SCOPES as TEDEE_SCOPES, TedeeState
+from simulator.tedee import TedeeState
+from simulator.tedee_models import ALL_SCOPES as TEDEE_SCOPES
 from simulator.tokens import Token, TokenStore
 
 AMBIENT_MIN_GAP = 90.0
