@@ -118,7 +118,9 @@ class DoorFlowControl(RouteGroup):
         state = self.world.doorflow
         if body.get("id") is not None and int(body["id"]) in state.channels:
             raise ControlError(409, "channel id already exists")
-        channel = state.add_channel(body, self.world.utcnow())
+        utc_now = self.world.utcnow()
+        channel = state.add_channel(body, utc_now)
+        state.add_history([{**body, "id": channel.id}], utc_now)
         return web.json_response(state.channel_json(channel), status=201)
 
     async def patch_channel(self, request: web.Request) -> web.Response:

@@ -153,7 +153,9 @@ class TedeeControl(RouteGroup):
         state = self.world.tedee
         if body.get("id") is not None and int(body["id"]) in state.locks:
             raise ControlError(409, "lock id already exists")
-        lock = state.add_lock(body, self.world.utcnow())
+        utc_now = self.world.utcnow()
+        lock = state.add_lock(body, utc_now)
+        state.add_history([{**body, "id": lock.id}], utc_now)
         return web.json_response(lock.model_json("deviceState"), status=201)
 
     async def patch_lock(self, request: web.Request) -> web.Response:

@@ -102,7 +102,7 @@ class DoorFlowState:
         self.last_sync_request: float | None = None
         self._next_admission = 1
         self._next_grant = 1
-        self._add_history(data.get("channels", []), utc_now)
+        self.add_history(data.get("channels", []), utc_now)
 
     # -- building -------------------------------------------------------------------------
 
@@ -167,7 +167,7 @@ class DoorFlowState:
         self.channels[channel.id] = channel
         return channel
 
-    def _add_history(self, items: list[dict[str, Any]], utc_now: datetime) -> None:
+    def add_history(self, items: list[dict[str, Any]], utc_now: datetime) -> None:
         """Add the scenario's past events (``events: [{kind|event_code, person?, ago}]``)."""
         past = [
             (float(entry.get("ago", 0)), int(item["id"]), entry)

@@ -150,7 +150,7 @@ class TedeeState:
         self.locks: dict[int, Lock] = {}
         for item in data.get("locks", []):
             self.add_lock(item, utc_now)
-        self._add_history(data.get("locks", []), utc_now)
+        self.add_history(data.get("locks", []), utc_now)
         self.gates: dict[int, Gate] = {}
         for item in data.get("gates", []):
             self.add_gate(item)
@@ -182,7 +182,7 @@ class TedeeState:
                 return user
         return self.add_user({"name": name})
 
-    def _add_history(self, items: list[dict[str, Any]], utc_now: datetime) -> None:
+    def add_history(self, items: list[dict[str, Any]], utc_now: datetime) -> None:
         """Log the scenario's past activity (``activity: [{event, user?, ago}]`` per lock)."""
         past = [
             (float(entry.get("ago", 0)), int(item["id"]), entry)

@@ -246,3 +246,11 @@ def test_labels() -> None:
     assert label_for(20, None) == "Rejected: card not valid"
     assert label_for(15, "Anna") == "Anna admitted by application"
     assert label_for(77, None) == "Event 77"
+
+
+async def test_added_channel_brings_its_history(sim: Sim) -> None:
+    channel = await sim.control(
+        "POST", "doorflow/channels", {"name": "Lab", "events": [{"kind": "rex", "ago": 10}]}
+    )
+    events = await _events(sim, f"channels={channel['id']}")
+    assert [(e["event_code"], e["channel_name"]) for e in events] == [(13, "Lab")]

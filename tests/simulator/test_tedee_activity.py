@@ -255,3 +255,13 @@ async def test_ambient_life_logs_activity(sim: Sim) -> None:
     codes = {a.event for a in sim.world.tedee.activity.recent(1000)}
     assert {61, 34, 62} <= codes
     assert sim.world.doorflow.events.items[-1].id > events
+
+
+async def test_added_lock_brings_its_history(sim: Sim) -> None:
+    lock = await sim.control(
+        "POST",
+        "tedee/locks",
+        {"name": "Shed", "activity": [{"event": 61, "user": "Anna", "ago": 60}, {"event": 34}]},
+    )
+    items = await _activity(sim, f"deviceId={lock['id']}")
+    assert [(i["event"], i["username"]) for i in items] == [(34, None), (61, "Anna")]
