@@ -71,6 +71,7 @@ async def send_oversized(
     response.content_length = len(head) + size + len(tail)
 
     def chunks() -> Iterator[bytes]:
+        """Yield the head, the filler megabytes and the tail."""
         yield head
         whole, rest = divmod(size, MB)
         for _ in range(whole):
@@ -101,6 +102,7 @@ async def send_gzip_bomb(
     response.content_length = len(GZIP_HEADER) + len(first) + whole * len(block) + len(last) + 8
 
     def chunks() -> Iterator[bytes]:
+        """Yield the gzip header, the repeated blocks and the trailer (CRC computed as sent)."""
         crc = zlib.crc32(head)
         yield GZIP_HEADER + first
         for _ in range(whole):
@@ -122,6 +124,7 @@ async def send_endless(
     items = ENDLESS_ITEM * max(1, chunk_kb * 1024 // len(ENDLESS_ITEM))
 
     def chunks() -> Iterator[bytes]:
+        """Yield the opening bracket, then the same items forever."""
         yield b'{"result": [' if tedee else b"["
         while True:
             yield items

@@ -54,6 +54,7 @@ class DoorFlowControl(RouteGroup):
     def routes(self) -> list[Route]:
         """Return the DoorFlow control routes."""
         return [
+            ("GET", "/_control/doorflow/config", self.get_config),
             ("POST", "/_control/doorflow/config", self.config),
             ("POST", "/_control/doorflow/sites", self.add_site),
             ("DELETE", r"/_control/doorflow/sites/{id:\d+}", self.delete_site),
@@ -68,6 +69,10 @@ class DoorFlowControl(RouteGroup):
         ]
 
     # -- config and sites -----------------------------------------------------------------
+
+    async def get_config(self, request: web.Request) -> web.Response:
+        """GET /_control/doorflow/config."""
+        return web.json_response(self.world.doorflow.config.to_json())
 
     async def config(self, request: web.Request) -> web.Response:
         """POST /_control/doorflow/config: sync interval, lifetimes, delays, paging, shape."""
@@ -107,6 +112,7 @@ class DoorFlowControl(RouteGroup):
     # -- channels -------------------------------------------------------------------------
 
     def _channel(self, request: web.Request) -> Channel:
+        """Return the channel named in the path, or 404."""
         channel = self.world.doorflow.channels.get(int(request.match_info["id"]))
         if channel is None:
             raise ControlError(404, "no such channel")
@@ -231,6 +237,7 @@ class DoorFlowControl(RouteGroup):
         return web.json_response(self._oauth_json())
 
     def _oauth_json(self) -> dict[str, Any]:
+        """Describe the OAuth switches and the live access tokens per client."""
         now = self.world.clock()
         live: dict[str, int] = {}
         for token in self.world.tokens.all():

@@ -142,6 +142,7 @@ class TedeeControl(RouteGroup):
     # -- locks ----------------------------------------------------------------------------
 
     def _lock(self, request: web.Request) -> Lock:
+        """Return the lock named in the path, or 404."""
         lock = self.world.tedee.locks.get(int(request.match_info["id"]))
         if lock is None:
             raise ControlError(404, "no such lock")
@@ -233,6 +234,7 @@ class TedeeControl(RouteGroup):
     # -- gates ----------------------------------------------------------------------------
 
     def _gate(self, request: web.Request) -> Gate:
+        """Return the gate named in the path, or 404."""
         gate = self.world.tedee.gates.get(int(request.match_info["id"]))
         if gate is None:
             raise ControlError(404, "no such gate")

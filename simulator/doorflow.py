@@ -442,6 +442,7 @@ def _sync_done(state: DoorFlowState, channel: Channel) -> Callable[[datetime], N
     """Finish a channel's sync: ok when online, fail when offline."""
 
     def run(when: datetime) -> None:
+        """Apply it at ``when``."""
         channel.sync_until = None
         if channel.status == "online":
             channel.sync_status = "ok"
@@ -457,6 +458,7 @@ def _relock(state: DoorFlowState, channel: Channel) -> Callable[[datetime], None
     """Return a door held unlocked to normal mode when its ``relock_at`` comes (event 51)."""
 
     def run(when: datetime) -> None:
+        """Apply it at ``when``."""
         channel.mode = "normal"
         channel.relock_at = None
         state.bump(channel, when)
@@ -469,6 +471,7 @@ def _door_closes(state: DoorFlowState, channel: Channel) -> Callable[[datetime],
     """Close a forced or held-open door by itself: door closed (32), back to normal (37)."""
 
     def run(when: datetime) -> None:
+        """Apply it at ``when``."""
         state.record_kind(channel, "door_closed", when)
 
     return run
@@ -478,6 +481,7 @@ def _decide(state: DoorFlowState, admission: Admission, now: float) -> Callable[
     """Decide a pending admission: admitted (15), denied under lockdown (22), or timeout."""
 
     def run(when: datetime) -> None:
+        """Apply it at ``when``."""
         channel = state.channels.get(admission.channel_id)
         timeout_at = admission.created_at + state.config.admission_timeout
         if channel is None or channel.status != "online" or channel.unresponsive:

@@ -158,6 +158,7 @@ class ControlApi:
         """Bring the world up to date first and render control errors as JSON."""
 
         async def wrapped(request: web.Request) -> web.StreamResponse:
+            """Tick, run the handler, render a ControlError."""
             self.world.tick()
             try:
                 return await handler(request)

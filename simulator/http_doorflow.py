@@ -141,6 +141,7 @@ class DoorFlowApi:
         """Wrap a handler with authentication and the scope check."""
 
         async def wrapped(request: web.Request) -> web.StreamResponse:
+            """Authenticate, check the scope, run the handler, render its error."""
             try:
                 token = self.authenticate(request)
                 request["account"] = self.world.doorflow.account.id
@@ -175,6 +176,7 @@ class DoorFlowApi:
             app.router.add_route(method, path, self.route(handler, scopes))
 
     def _channel(self, request: web.Request) -> Channel:
+        """Return the channel named in the path, or 404."""
         channel = self.world.doorflow.channels.get(int(request.match_info["id"]))
         if channel is None:
             raise DoorFlowApiError(404, "not_found", "Channel not found")

@@ -120,6 +120,7 @@ class TedeeApi:
         """Wrap a handler with version checks, auth, the hourly budget and scopes."""
 
         async def wrapped(request: web.Request) -> web.StreamResponse:
+            """Check version, auth, budget and scope, then run the handler."""
             version = request.match_info["version"]
             world = self.world
             state = world.tedee
@@ -179,12 +180,14 @@ class TedeeApi:
     # -- helpers --------------------------------------------------------------------------
 
     def _lock(self, request: web.Request) -> Lock:
+        """Return the lock named in the path, or 404."""
         lock = self.world.tedee.locks.get(int(request.match_info["id"]))
         if lock is None:
             raise TedeeApiError(404, f"Lock {request.match_info['id']} not found")
         return lock
 
     def _gate(self, request: web.Request) -> Gate:
+        """Return the gate named in the path, or 404."""
         gate = self.world.tedee.gates.get(int(request.match_info["id"]))
         if gate is None:
             raise TedeeApiError(404, f"Gate {request.match_info['id']} not found")
@@ -196,6 +199,7 @@ class TedeeApi:
         return [v for k, v in request.query.items() if k.lower() == name.lower()]
 
     def _int_query(self, request: web.Request, name: str) -> int | None:
+        """Read a positive integer query parameter (None when absent)."""
         values = self._query(request, name)
         if not values:
             return None
@@ -341,6 +345,7 @@ class TedeeApi:
     # -- operations -----------------------------------------------------------------------
 
     def _operate(self, lock: Lock, op_type: int, mode: int, call: Call) -> web.Response:
+        """Start an operation for the caller and answer 202."""
         operation = self.world.tedee.operate(lock, op_type, mode, call.now, self._user(call))
         result = {"operationId": operation.id, "lastStateChangedDate": iso_ms(call.utc_now)}
         return envelope(result, 202)
@@ -381,6 +386,7 @@ class TedeeApi:
     # -- gates ----------------------------------------------------------------------------
 
     def _require_blebox(self) -> None:
+        """Answer 412 when the account has no BleBox integration."""
         if not self.world.tedee.config.blebox_integration:
             raise TedeeApiError(412, "BleBox integration is not configured for this account")
 

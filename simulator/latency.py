@@ -52,6 +52,7 @@ class Latency:
             self.response_ms = response_ms
 
     def _draw(self, bounds: Range) -> float:
+        """Draw a delay in seconds from a range in milliseconds."""
         low, high = bounds
         if high <= 0:
             return 0.0

@@ -292,6 +292,7 @@ class TedeeState:
     def _new_operation(
         self, lock: Lock, op_type: int, complete_at: float, result: int
     ) -> Operation:
+        """Register an operation ending at ``complete_at`` with ``result``."""
         op_id = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
         operation = Operation(op_id, lock.id, op_type, complete_at, result)
         self.operations[op_id] = operation

@@ -134,6 +134,7 @@ class World:
     # -- ambient life ---------------------------------------------------------------------
 
     def _ambient(self, now: float, utc_now: datetime) -> None:
+        """Apply the ambient changes due by ``now`` (at most 20 at once)."""
         if self._next_ambient is None:
             self._next_ambient = now + self.rng.uniform(AMBIENT_MIN_GAP, AMBIENT_MAX_GAP)
             return

@@ -229,7 +229,7 @@ async def test_operation_duration_and_admission_delay(sim: Sim) -> None:
     assert done.body["status"] == "admitted"
     assert done.body["door_controller"] == {"id": 1201, "name": "Front door"}
     assert done.body["completed_at"].endswith("Z")
-    config = await sim.control("POST", "doorflow/config", {})
+    config = await sim.control("GET", "doorflow/config")
     assert config["admission_delay"] == [6, 6]
 
 
