@@ -9,9 +9,18 @@ import logging
 import random
 import sys
 
+from simulator.latency import LatencyError, Range, parse_range
 from simulator.scenario import available_scenarios, load_scenario
 from simulator.server import SimulatorServer
 from simulator.world import World
+
+
+def latency_range(text: str) -> Range:
+    """Parse ``MIN:MAX`` (or one value) milliseconds for argparse."""
+    try:
+        return parse_range(text)
+    except LatencyError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -33,8 +42,38 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="disable ambient changes (battery, doors, links going up and down)",
     )
+    parser.add_argument(
+        "--latency-ms",
+        type=latency_range,
+        default=None,
+        metavar="MIN:MAX",
+        help="random delay in ms on both the request and the response, e.g. 0:500",
+    )
+    parser.add_argument(
+        "--request-latency-ms",
+        type=latency_range,
+        default=None,
+        metavar="MIN:MAX",
+        help="random delay in ms before a request is handled (uplink)",
+    )
+    parser.add_argument(
+        "--response-latency-ms",
+        type=latency_range,
+        default=None,
+        metavar="MIN:MAX",
+        help="random delay in ms before a response is sent (downlink)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     return parser.parse_args(argv)
+
+
+def configure_latency(world: World, args: argparse.Namespace) -> None:
+    """Apply the latency options (the specific halves win over ``--latency-ms``)."""
+    both = args.latency_ms
+    world.latency.set(
+        request_ms=args.request_latency_ms or both,
+        response_ms=args.response_latency_ms or both,
+    )
 
 
 async def serve(args: argparse.Namespace) -> None:
@@ -42,6 +81,8 @@ async def serve(args: argparse.Namespace) -> None:
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
     scenario = load_scenario(args.scenario)
     world = World(scenario, seed=seed, ambient=not args.no_ambient)
+    configure_latency(world, args)
+    latency = world.latency
     async with SimulatorServer(world, host=args.host, port=args.port) as server:
         print(f"Door Access simulator: scenario {scenario.name!r}, seed {seed}")
         print(f"  base URL      {server.url}")
@@ -49,14 +90,23 @@ async def serve(args: argparse.Namespace) -> None:
         print(f"  DoorFlow      {server.url}/api/3/...  (OAuth: {server.url}/oauth/...)")
         print(f"  control API   {server.url}/_control/state")
         print(f"  ambient       {'on' if world.ambient else 'off'}")
+        up, down = _ms(latency.request_ms), _ms(latency.response_ms)
+        print(f"  latency       request {up}, response {down}")
         for token in scenario.tokens():
             scopes = ", ".join(token.get("scopes", [])) or "all scopes"
             kind = token.get("kind", "?")
-            print(f"  token {token['api']:<8} {kind:<12} {token['token']}  ({scopes})")
+            owner = f", guest {token['user']}" if token.get("guest") else ""
+            print(f"  token {token['api']:<8} {kind:<12} {token['token']}  ({scopes}{owner})")
         for client in scenario.data.get("doorflow", {}).get("clients", []):
             print(f"  oauth client  {client['client_id']} / {client['client_secret']}")
         sys.stdout.flush()
         await asyncio.Event().wait()
+
+
+def _ms(bounds: Range) -> str:
+    """Describe a latency range."""
+    low, high = bounds
+    return f"{low:g}-{high:g} ms"
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,4 +1,4 @@
-"""HTTP routes of the simulated DoorFlow API v3 (``/api/3/...``) and its OAuth server."""
+"""HTTP routes of the simulated DoorFlow API v3 (``/api/3/...``)."""
 
 # All DoorFlow handlers share one signature for the router, so some arguments go unused.
 # ruff: noqa: ARG002
@@ -8,31 +8,32 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Awaitable, Callable
-import hashlib
-import hmac
+from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from aiohttp import web
 
-from simulator.doorflow import (
+from simulator.doorflow import DoorFlowApiError
+from simulator.doorflow_events import DEFAULT_CODES, STATUS_CODES, VALID_CODES, EventQuery
+from simulator.doorflow_models import (
+    LOCKDOWN_KEYS,
     SCOPE_ADMIT,
     SCOPE_EVENTS,
     SCOPE_READ,
+    SCOPE_SITES,
     SCOPE_SYNC,
-    SCOPE_WRITE,
-    AuthCode,
     Channel,
-    DoorFlowApiError,
-    OAuthClient,
+    Person,
 )
+from simulator.http_common import arrival_of, take_fault
 from simulator.timeutil import parse_iso
 from simulator.tokens import Token
 from simulator.world import World
 
 MAX_PER_PAGE = 1000
-DEFAULT_PER_PAGE = 20
-LOCKDOWN_KEYS = ("card_lockdown", "rex_lockdown", "aux_lockdown")
+DEFAULT_PER_PAGE = 500
+DEFAULT_EVENTS = 50
+EVENTS_WINDOW = timedelta(days=90)
 
 Handler = Callable[[web.Request, Token], Awaitable[web.Response]]
 
@@ -40,6 +41,11 @@ Handler = Callable[[web.Request, Token], Awaitable[web.Response]]
 def error_response(err: DoorFlowApiError) -> web.Response:
     """Render a DoorFlow error answer."""
     return web.json_response(err.payload(), status=err.status, headers=err.headers)
+
+
+def bad_request(description: str) -> DoorFlowApiError:
+    """Return the spec's 400 ``{error: "bad_request", error_description}``."""
+    return DoorFlowApiError(400, "bad_request", description)
 
 
 async def json_body(request: web.Request) -> dict[str, Any]:
@@ -59,6 +65,38 @@ async def json_body(request: web.Request) -> dict[str, Any]:
     return data
 
 
+def _int_list(request: web.Request, *names: str) -> list[int] | None:
+    """Read a comma-separated list of integers from the first query parameter present."""
+    for name in names:
+        raw = request.query.get(name)
+        if raw is None:
+            continue
+        try:
+            return [int(part) for part in raw.split(",") if part.strip()]
+        except ValueError:
+            raise bad_request(f"{name} must be a comma-separated list of integers") from None
+    return None
+
+
+def _int_param(request: web.Request, name: str, default: int) -> int:
+    """Read an integer query parameter."""
+    try:
+        return int(request.query.get(name, str(default)))
+    except ValueError:
+        raise bad_request(f"{name} must be an integer") from None
+
+
+def _paging_headers(total: int, per_page: int, page: int) -> dict[str, str]:
+    """Return both styles of pagination headers."""
+    return {
+        "Total": str(total),
+        "Per-Page": str(per_page),
+        "X-Total-Results": str(total),
+        "X-Per-Page": str(per_page),
+        "X-Page": str(page),
+    }
+
+
 class DoorFlowApi:
     """The DoorFlow routes bound to one world."""
 
@@ -71,7 +109,7 @@ class DoorFlowApi:
         """Return the caller's credential (Basic API key or Bearer token) or raise 401."""
         header = request.headers.get("Authorization", "")
         scheme, _, value = header.strip().partition(" ")
-        now = self.world.clock()
+        now = arrival_of(request, self.world)
         tokens = self.world.tokens
         token: Token | None = None
         if scheme.lower() == "basic":
@@ -103,6 +141,7 @@ class DoorFlowApi:
         """Wrap a handler with authentication and the scope check."""
 
         async def wrapped(request: web.Request) -> web.StreamResponse:
+            """Authenticate, check the scope, run the handler, render its error."""
             try:
                 token = self.authenticate(request)
                 request["account"] = self.world.doorflow.account.id
@@ -116,31 +155,58 @@ class DoorFlowApi:
         return wrapped
 
     def add_routes(self, app: web.Application) -> None:
-        """Register every DoorFlow and OAuth route on ``app``."""
+        """Register every DoorFlow API route on ``app``."""
         routes: list[tuple[str, str, Handler, frozenset[str] | None]] = [
             ("GET", "/api/3/account", self.get_account, None),
+            ("GET", "/api/3/sites", self.get_sites, SCOPE_SITES),
             ("GET", "/api/3/channels", self.get_channels, SCOPE_READ),
             ("GET", r"/api/3/channels/{id:\d+}", self.get_channel, SCOPE_READ),
             ("POST", r"/api/3/channels/{id:\d+}/admit", self.admit, SCOPE_ADMIT),
-            ("POST", r"/api/3/channels/{id:\d+}/unlock", self.unlock, SCOPE_WRITE),
-            ("POST", r"/api/3/channels/{id:\d+}/normal", self.normal, SCOPE_WRITE),
-            ("POST", r"/api/3/channels/{id:\d+}/lockdown", self.lockdown, SCOPE_WRITE),
-            ("POST", r"/api/3/channels/{id:\d+}/unlockdown", self.unlockdown, SCOPE_WRITE),
+            ("POST", r"/api/3/channels/{id:\d+}/unlock", self.unlock, SCOPE_ADMIT),
+            ("POST", r"/api/3/channels/{id:\d+}/normal", self.normal, SCOPE_ADMIT),
+            ("POST", r"/api/3/channels/{id:\d+}/lockdown", self.lockdown, SCOPE_ADMIT),
+            ("POST", r"/api/3/channels/{id:\d+}/unlockdown", self.unlockdown, SCOPE_ADMIT),
             ("GET", r"/api/3/admission_requests/{id:\d+}", self.get_admission, SCOPE_ADMIT),
             ("POST", "/api/3/sync", self.sync, SCOPE_SYNC),
             ("GET", "/api/3/events", self.get_events, SCOPE_EVENTS),
+            ("GET", r"/api/3/events/{id:\d+}", self.get_event, SCOPE_EVENTS),
             ("GET", "/oauth/token/info", self.token_info, None),
         ]
         for method, path, handler, scopes in routes:
             app.router.add_route(method, path, self.route(handler, scopes))
-        app.router.add_get("/oauth/authorize", self.authorize)
-        app.router.add_post("/oauth/token", self.token)
 
     def _channel(self, request: web.Request) -> Channel:
+        """Return the channel named in the path, or 404."""
         channel = self.world.doorflow.channels.get(int(request.match_info["id"]))
         if channel is None:
             raise DoorFlowApiError(404, "not_found", "Channel not found")
         return channel
+
+    def _person(self, token: Token) -> Person:
+        """Return the person acting through a credential (the account owner by default)."""
+        state = self.world.doorflow
+        person = state.people.get(token.user_id) if token.user_id is not None else None
+        return person or state.owner
+
+    def _page(self, request: web.Request, items: list[Any]) -> web.Response:
+        """Answer one page of ``items`` (page, per_page, skip_pagination) with both headers.
+
+        ``per_page`` is capped at 1000 and at the server's ``max_page_size``; under the
+        ``repeat_page`` fault page 1 comes back whatever page was asked.
+        """
+        total = len(items)
+        page = max(1, _int_param(request, "page", 1))
+        per_page = min(max(1, _int_param(request, "per_page", DEFAULT_PER_PAGE)), MAX_PER_PAGE)
+        cap = self.world.doorflow.config.max_page_size
+        skip = request.query.get("skip_pagination", "").lower() in ("true", "1")
+        if skip:
+            per_page = max(total, 1)
+        if cap is not None:
+            per_page = min(per_page, cap)
+        repeat = take_fault(self.world, "repeat_page", request) is not None
+        start_page = 1 if repeat or skip else page
+        shown = items[(start_page - 1) * per_page : start_page * per_page]
+        return web.json_response(shown, headers=_paging_headers(total, per_page, page))
 
     # -- resources ------------------------------------------------------------------------
 
@@ -148,42 +214,36 @@ class DoorFlowApi:
         """GET /api/3/account."""
         return web.json_response(self.world.doorflow.account_json())
 
+    async def get_sites(self, request: web.Request, token: Token) -> web.Response:
+        """GET /api/3/sites, paged like the channels."""
+        sites = sorted(self.world.doorflow.sites.values(), key=lambda s: s.id)
+        return self._page(request, [s.to_json() for s in sites])
+
     async def get_channels(self, request: web.Request, token: Token) -> web.Response:
-        """GET /api/3/channels with page/per_page/skip_pagination and both header styles."""
-        channels = sorted(self.world.doorflow.channels.values(), key=lambda c: c.id)
-        total = len(channels)
-        try:
-            page = max(1, int(request.query.get("page", "1")))
-            per_page = int(request.query.get("per_page", str(DEFAULT_PER_PAGE)))
-        except ValueError:
-            raise DoorFlowApiError(
-                400, "invalid_request", "page/per_page must be integers"
-            ) from None
-        per_page = min(max(1, per_page), MAX_PER_PAGE)
-        if request.query.get("skip_pagination", "").lower() in ("true", "1"):
-            items, per_page = channels, max(total, 1)
-        else:
-            items = channels[(page - 1) * per_page : page * per_page]
-        headers = {
-            "Total": str(total),
-            "Per-Page": str(per_page),
-            "X-Total-Results": str(total),
-            "X-Per-Page": str(per_page),
-            "X-Page": str(page),
-        }
-        return web.json_response([c.to_json() for c in items], headers=headers)
+        """GET /api/3/channels with site_id/page/per_page/skip_pagination."""
+        state = self.world.doorflow
+        channels = sorted(state.channels.values(), key=lambda c: c.id)
+        if "site_id" in request.query:
+            site_id = _int_param(request, "site_id", 0)
+            channels = [c for c in channels if c.site_id == site_id]
+        return self._page(request, [state.channel_json(c) for c in channels])
 
     async def get_channel(self, request: web.Request, token: Token) -> web.Response:
         """GET /api/3/channels/{id}."""
-        return web.json_response(self._channel(request).to_json())
+        return web.json_response(self.world.doorflow.channel_json(self._channel(request)))
 
     async def admit(self, request: web.Request, token: Token) -> web.Response:
         """POST /api/3/channels/{id}/admit: momentary unlock (normal mode only)."""
         channel = self._channel(request)
+        state = self.world.doorflow
         if channel.mode != "normal":
-            raise DoorFlowApiError(400, "bad_request", "Not in normal mode", body=channel.to_json())
+            raise DoorFlowApiError(
+                400, "bad_request", "Not in normal mode", body=state.channel_json(channel)
+            )
         world = self.world
-        admission = world.doorflow.admit(channel, world.clock(), world.utcnow())
+        admission = state.admit(
+            channel, arrival_of(request, world), world.utcnow(), self._person(token)
+        )
         body = {"admission_request_id": admission.id, "status": admission.status}
         return web.json_response(body, status=202)
 
@@ -195,7 +255,7 @@ class DoorFlowApi:
         return web.json_response(admission.to_json())
 
     async def unlock(self, request: web.Request, token: Token) -> web.Response:
-        """POST /api/3/channels/{id}/unlock with optional ``relock_at``."""
+        """POST /api/3/channels/{id}/unlock with optional ``relock_at`` (event 50)."""
         channel = self._channel(request)
         body = await json_body(request)
         relock = body.get("relock_at")
@@ -218,64 +278,72 @@ class DoorFlowApi:
                     },
                 )
         state = self.world.doorflow
-        channel.mode = "unlock"
-        channel.relock_at = relock_at
-        state.bump(channel, utc_now)
+        state.set_mode(channel, "unlock", relock_at, utc_now, self._person(token))
         state.mark_pending(channel)
-        state.emit(36, channel, utc_now)
-        return web.json_response(channel.to_json())
+        return web.json_response(state.channel_json(channel))
 
     async def normal(self, request: web.Request, token: Token) -> web.Response:
-        """POST /api/3/channels/{id}/normal."""
+        """POST /api/3/channels/{id}/normal (event 51)."""
         channel = self._channel(request)
         state = self.world.doorflow
-        utc_now = self.world.utcnow()
-        channel.mode = "normal"
-        channel.relock_at = None
-        state.bump(channel, utc_now)
+        state.set_mode(channel, "normal", None, self.world.utcnow(), self._person(token))
         state.mark_pending(channel)
-        state.emit(37, channel, utc_now)
-        return web.json_response(channel.to_json())
+        return web.json_response(state.channel_json(channel))
 
     async def _lockdown_flags(self, request: web.Request) -> dict[str, bool]:
+        """Read ``{card_lockdown, rex_lockdown, aux_lockdown}`` (booleans; empty means all)."""
         body = await json_body(request)
         unknown = set(body) - set(LOCKDOWN_KEYS)
-        if unknown:
+        wrong = [k for k in LOCKDOWN_KEYS if k in body and not isinstance(body[k], bool)]
+        if unknown or wrong:
+            errors = {k: ["is not a known field"] for k in sorted(unknown)}
+            errors.update({k: ["must be a boolean"] for k in wrong})
             raise DoorFlowApiError(
-                422, "unprocessable_entity", f"Unknown fields: {', '.join(sorted(unknown))}"
+                422,
+                "unprocessable_entity",
+                "Validation failed",
+                body={
+                    "error": "unprocessable_entity",
+                    "error_description": "Validation failed",
+                    "errors": errors,
+                },
             )
         if not body:
             return dict.fromkeys(LOCKDOWN_KEYS, True)
-        return {k: bool(body[k]) for k in LOCKDOWN_KEYS if k in body}
+        return {k: body[k] for k in LOCKDOWN_KEYS if k in body}
 
     async def lockdown(self, request: web.Request, token: Token) -> web.Response:
-        """POST /api/3/channels/{id}/lockdown with the lockdown flags to set."""
+        """POST /api/3/channels/{id}/lockdown with the flags to set (event 52)."""
         channel = self._channel(request)
         flags = await self._lockdown_flags(request)
         current = dict(channel.lockdown or dict.fromkeys(LOCKDOWN_KEYS, False))
         current.update(flags)
-        channel.lockdown = current if any(current.values()) else None
-        self.world.doorflow.mark_pending(channel)
-        return web.json_response(channel.to_json())
+        state = self.world.doorflow
+        state.set_lockdown(channel, current, self.world.utcnow(), self._person(token))
+        state.mark_pending(channel)
+        return web.json_response(state.channel_json(channel))
 
     async def unlockdown(self, request: web.Request, token: Token) -> web.Response:
-        """POST /api/3/channels/{id}/unlockdown with the lockdown flags to lift."""
+        """POST /api/3/channels/{id}/unlockdown: lift all flags, or those named (event 53)."""
         channel = self._channel(request)
         flags = await self._lockdown_flags(request)
         current = dict(channel.lockdown or dict.fromkeys(LOCKDOWN_KEYS, False))
         for key, lift in flags.items():
             if lift:
                 current[key] = False
-        channel.lockdown = current if any(current.values()) else None
-        self.world.doorflow.mark_pending(channel)
-        return web.json_response(channel.to_json())
+        state = self.world.doorflow
+        state.set_lockdown(channel, current, self.world.utcnow(), self._person(token))
+        state.mark_pending(channel)
+        return web.json_response(state.channel_json(channel))
 
     async def sync(self, request: web.Request, token: Token) -> web.Response:
-        """POST /api/3/sync: push pending changes, at most once per 30 s."""
+        """POST /api/3/sync: push pending changes, at most once per 30 s (by arrival)."""
         state = self.world.doorflow
-        now = self.world.clock()
+        now = arrival_of(request, self.world)
         retry_in = state.sync_retry_in(now)
         if retry_in is not None:
+            last = state.last_sync_request
+            request["rate_rule"] = ("doorflow_sync", None if last is None else now - last)
             description = f"Sync rate limit exceeded, retry in {retry_in} seconds"
             raise DoorFlowApiError(
                 429,
@@ -292,21 +360,62 @@ class DoorFlowApi:
         state.start_sync(now)
         return web.json_response({"result": "ok"})
 
-    async def get_events(self, request: web.Request, token: Token) -> web.Response:
-        """GET /api/3/events?n=..: newest first."""
-        try:
-            n = int(request.query.get("n", "20"))
-        except ValueError:
-            raise DoorFlowApiError(400, "invalid_request", "n must be an integer") from None
-        n = min(max(n, 1), 1000)
-        events = list(reversed(self.world.doorflow.events))[:n]
-        return web.json_response(events)
+    def _event_query(self, request: web.Request) -> EventQuery:
+        """Parse ``event_codes, channels, since, level, sort, n, page``."""
+        codes = _int_list(request, "event_codes")
+        if codes is not None:
+            invalid = sorted({c for c in codes if c not in VALID_CODES})
+            if invalid:
+                listed = ", ".join(str(c) for c in invalid)
+                raise bad_request(
+                    f"The following event codes are not valid for this method: {listed}"
+                )
+        chosen = frozenset(codes) if codes else DEFAULT_CODES
+        if request.query.get("level") == "debug":
+            chosen |= STATUS_CODES
+        channels = _int_list(request, "channels", "door_controllers")
+        since_text = request.query.get("since")
+        if since_text is None:
+            since = self.world.utcnow() - EVENTS_WINDOW
+        else:
+            try:
+                since = parse_iso(since_text)
+            except ValueError:
+                raise bad_request("since must be an ISO 8601 date-time") from None
+        sort = request.query.get("sort", "DESC").upper()
+        if sort not in ("ASC", "DESC"):
+            raise bad_request("sort must be ASC or DESC")
+        n = min(max(1, _int_param(request, "n", DEFAULT_EVENTS)), MAX_PER_PAGE)
+        cap = self.world.doorflow.config.max_page_size
+        if cap is not None:
+            n = min(n, cap)
+        page = max(1, _int_param(request, "page", 1))
+        return EventQuery(
+            codes=chosen,
+            channels=None if channels is None else frozenset(channels),
+            since=since,
+            descending=sort == "DESC",
+            n=n,
+            page=1 if take_fault(self.world, "repeat_page", request) else page,
+        )
 
-    # -- OAuth ----------------------------------------------------------------------------
+    async def get_events(self, request: web.Request, token: Token) -> web.Response:
+        """GET /api/3/events: access events (admits and rejects) unless told otherwise."""
+        query = self._event_query(request)
+        items, total = self.world.doorflow.events.query(query)
+        headers = _paging_headers(total, query.n, max(1, _int_param(request, "page", 1)))
+        return web.json_response([e.to_json() for e in items], headers=headers)
+
+    async def get_event(self, request: web.Request, token: Token) -> web.Response:
+        """GET /api/3/events/{id}."""
+        event = self.world.doorflow.events.get(int(request.match_info["id"]))
+        if event is None:
+            raise DoorFlowApiError(404, "not_found", "Event not found")
+        return web.json_response(event.to_json())
 
     async def token_info(self, request: web.Request, token: Token) -> web.Response:
         """GET /oauth/token/info."""
-        now = self.world.clock()
+        now = arrival_of(request, self.world)
         account = self.world.doorflow.account
         return web.json_response(
             {
@@ -318,148 +427,3 @@ class DoorFlowApi:
                 "created_at": int(token.created_at.timestamp()) if token.created_at else None,
             }
         )
-
-    async def authorize(self, request: web.Request) -> web.StreamResponse:
-        """GET /oauth/authorize: auto-consent and redirect back with a code."""
-        request["account"] = self.world.doorflow.account.id
-        query = request.query
-        client = self.world.doorflow.clients.get(query.get("client_id", ""))
-        redirect_uri = query.get("redirect_uri", "")
-        if client is None:
-            return error_response(
-                DoorFlowApiError(401, "invalid_client", "Client authentication failed")
-            )
-        if not redirect_uri or (client.redirect_uris and redirect_uri not in client.redirect_uris):
-            return error_response(
-                DoorFlowApiError(400, "invalid_redirect_uri", "The redirect uri is not valid")
-            )
-        params: dict[str, str] = {}
-        if query.get("response_type") != "code":
-            params["error"] = "unsupported_response_type"
-        else:
-            requested = query.get("scope", "").split()
-            scopes = [s for s in requested if s in client.scopes] or list(client.scopes)
-            code = AuthCode(
-                code=self.world.new_secret()[:43],
-                client_id=client.client_id,
-                redirect_uri=redirect_uri,
-                scopes=scopes,
-                expires_at=self.world.clock() + self.world.doorflow.config.code_lifetime,
-                challenge=query.get("code_challenge"),
-                challenge_method=query.get("code_challenge_method", "plain"),
-            )
-            self.world.doorflow.codes[code.code] = code
-            params["code"] = code.code
-        if "state" in query:
-            params["state"] = query["state"]
-        parts = urlsplit(redirect_uri)
-        joined = "&".join(p for p in (parts.query, urlencode(params)) if p)
-        location = urlunsplit((parts.scheme, parts.netloc, parts.path, joined, parts.fragment))
-        return web.Response(status=302, headers={"Location": location})
-
-    def _client(self, request: web.Request, form: dict[str, Any]) -> tuple[OAuthClient, bool]:
-        """Return the calling client and whether it proved its secret."""
-        client_id = str(form.get("client_id", ""))
-        secret = form.get("client_secret")
-        scheme, _, value = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() == "basic":
-            try:
-                client_id, _, basic_secret = base64.b64decode(value).decode().partition(":")
-                secret = basic_secret
-            except binascii.Error, UnicodeDecodeError:
-                pass
-        client = self.world.doorflow.clients.get(client_id)
-        if client is None:
-            raise DoorFlowApiError(401, "invalid_client", "Client authentication failed")
-        if secret is None:
-            return client, False
-        if not hmac.compare_digest(str(secret), client.client_secret):
-            raise DoorFlowApiError(401, "invalid_client", "Client authentication failed")
-        return client, True
-
-    def _issue(self, client: OAuthClient, scopes: list[str]) -> dict[str, Any]:
-        world = self.world
-        lifetime = world.doorflow.config.access_token_lifetime
-        access = world.add_token(
-            {
-                "api": "doorflow",
-                "token": world.new_secret(),
-                "kind": "access",
-                "scopes": scopes,
-                "expires_in": lifetime,
-                "client_id": client.client_id,
-            }
-        )
-        refresh = world.add_token(
-            {
-                "api": "doorflow",
-                "token": world.new_secret(),
-                "kind": "refresh",
-                "scopes": scopes,
-                "client_id": client.client_id,
-            }
-        )
-        return {
-            "access_token": access.value,
-            "token_type": "Bearer",
-            "expires_in": lifetime,
-            "refresh_token": refresh.value,
-            "scope": " ".join(scopes),
-            "created_at": int(world.utcnow().timestamp()),
-        }
-
-    async def token(self, request: web.Request) -> web.StreamResponse:
-        """POST /oauth/token: authorization_code and refresh_token grants."""
-        request["account"] = self.world.doorflow.account.id
-        try:
-            form = dict(await request.post())
-            client, authenticated = self._client(request, form)
-            grant = form.get("grant_type")
-            invalid = DoorFlowApiError(
-                400,
-                "invalid_grant",
-                "The provided authorization grant is invalid, expired, revoked, does not match "
-                "the redirection URI used in the authorization request, or was issued to "
-                "another client.",
-            )
-            if grant == "authorization_code":
-                code = self.world.doorflow.codes.pop(str(form.get("code", "")), None)
-                if code is None or code.client_id != client.client_id:
-                    raise invalid
-                if code.expires_at <= self.world.clock():
-                    raise invalid
-                if code.redirect_uri != form.get("redirect_uri"):
-                    raise invalid
-                if code.challenge is not None:
-                    if not _pkce_ok(code, str(form.get("code_verifier", ""))):
-                        raise invalid
-                elif not authenticated:
-                    raise DoorFlowApiError(401, "invalid_client", "Client authentication failed")
-                body = self._issue(client, code.scopes)
-            elif grant == "refresh_token":
-                old = self.world.tokens.find(
-                    str(form.get("refresh_token", "")), "doorflow", frozenset({"refresh"})
-                )
-                if old is None or old.revoked or old.client_id != client.client_id:
-                    raise invalid
-                old.revoked = True
-                body = self._issue(client, sorted(old.scopes))
-            else:
-                raise DoorFlowApiError(
-                    400, "unsupported_grant_type", "The authorization grant type is not supported"
-                )
-        except DoorFlowApiError as err:
-            return error_response(err)
-        return web.json_response(body, headers={"Cache-Control": "no-store"})
-
-
-def _pkce_ok(code: AuthCode, verifier: str) -> bool:
-    """Check a PKCE verifier against the stored challenge (S256 or plain)."""
-    if not verifier or code.challenge is None:
-        return False
-    if code.challenge_method == "S256":
-        digest = hashlib.sha256(verifier.encode()).digest()
-        expected = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-    else:
-        expected = verifier
-    return hmac.compare_digest(expected, code.challenge)

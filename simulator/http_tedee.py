@@ -12,26 +12,29 @@ from typing import Any
 
 from aiohttp import web
 
-from simulator.tedee import (
+from simulator.http_common import take_fault
+from simulator.tedee import TedeeApiError, too_many
+from simulator.tedee_activity import TedeeUser
+from simulator.tedee_models import (
     LOCK_SCOPES_READ,
     OP_LOCK,
     OP_PULL,
     OP_UNLOCK,
+    SCOPE_ACTIVITY,
     SCOPE_OPERATE,
     SCOPE_READWRITE,
     UNKNOWN,
     UNLOCK_MODES,
     Gate,
     Lock,
-    TedeeApiError,
-    too_many,
 )
-from simulator.timeutil import http_date, iso_ms
+from simulator.timeutil import http_date, iso_ms, parse_iso
 from simulator.tokens import Token
 from simulator.world import World
 
 VERSION = r"{version:v[0-9]+(?:\.[0-9]+)?}"
 PREFIX = f"/api/{VERSION}"
+MAX_ACTIVITY_ELEMENTS = 200
 
 
 def envelope(
@@ -117,10 +120,11 @@ class TedeeApi:
         """Wrap a handler with version checks, auth, the hourly budget and scopes."""
 
         async def wrapped(request: web.Request) -> web.StreamResponse:
+            """Check version, auth, budget and scope, then run the handler."""
             version = request.match_info["version"]
             world = self.world
             state = world.tedee
-            now = world.clock()
+            now = float(request.get("arrival", world.clock()))
             counted = False
             try:
                 info = state.config.versions.get(version)
@@ -139,6 +143,8 @@ class TedeeApi:
                     raise TedeeApiError(403, f"Forbidden: the token lacks scope {needed}")
                 response = handler(request, Call(version, token, now, world.utcnow()))
             except TedeeApiError as err:
+                if err.rule is not None:
+                    request["rate_rule"] = (err.rule, err.gap)
                 response = error_envelope(err.status, err.message, err.headers)
             if counted and response.status != 429:
                 state.limiter.hourly.append(now)
@@ -161,6 +167,7 @@ class TedeeApi:
             ("POST", r"/my/lock/{id:\d+}/operation/pull", self.op_pull, operate),
             ("GET", "/my/device/operation/{operation_id}", self.get_operation, None),
             ("GET", "/my/bridge", self.get_bridges, read),
+            ("GET", "/my/deviceactivity", self.get_activity, SCOPE_ACTIVITY),
             ("POST", "/my/gate/sync", self.sync_gates, write),
             ("GET", "/my/gate", self.get_gates, read),
             ("GET", r"/my/gate/{id:\d+}", self.get_gate, read),
@@ -173,12 +180,14 @@ class TedeeApi:
     # -- helpers --------------------------------------------------------------------------
 
     def _lock(self, request: web.Request) -> Lock:
+        """Return the lock named in the path, or 404."""
         lock = self.world.tedee.locks.get(int(request.match_info["id"]))
         if lock is None:
             raise TedeeApiError(404, f"Lock {request.match_info['id']} not found")
         return lock
 
     def _gate(self, request: web.Request) -> Gate:
+        """Return the gate named in the path, or 404."""
         gate = self.world.tedee.gates.get(int(request.match_info["id"]))
         if gate is None:
             raise TedeeApiError(404, f"Gate {request.match_info['id']} not found")
@@ -190,6 +199,7 @@ class TedeeApi:
         return [v for k, v in request.query.items() if k.lower() == name.lower()]
 
     def _int_query(self, request: web.Request, name: str) -> int | None:
+        """Read a positive integer query parameter (None when absent)."""
         values = self._query(request, name)
         if not values:
             return None
@@ -202,19 +212,35 @@ class TedeeApi:
         return number
 
     def _page(self, request: web.Request, items: list[Any]) -> tuple[list[Any], int, int]:
+        """Cut one page (``Page``, ``ItemsPerPage``) under the server's page-size cap.
+
+        Without ``ItemsPerPage`` the whole list is one page, unless the cap is set. Under the
+        ``repeat_page`` fault the items of page 1 come back whatever page was asked.
+        """
         page = self._int_query(request, "Page")
         per_page = self._int_query(request, "ItemsPerPage")
-        if per_page is None:
+        cap = self.world.tedee.config.max_page_size
+        if per_page is None and cap is None:
             return items, page or 1, len(items)
         page = page or 1
-        start = (page - 1) * per_page
-        return items[start : start + per_page], page, per_page
+        size = per_page if per_page is not None else len(items) or 1
+        if cap is not None:
+            size = min(size, cap)
+        start_page = 1 if take_fault(self.world, "repeat_page", request) else page
+        start = (start_page - 1) * size
+        return items[start : start + size], page, size
+
+    def _user(self, call: Call) -> TedeeUser:
+        """Return the account user the credential belongs to."""
+        state = self.world.tedee
+        user_id = call.token.user_id
+        return state.users.get(user_id, state.account) if user_id else state.account
 
     # -- user, locks, bridges -------------------------------------------------------------
 
     def get_user(self, request: web.Request, call: Call) -> web.Response:
-        """GET /my/user: the account owning the credential."""
-        return envelope(self.world.tedee.account.to_json())
+        """GET /my/user: the user owning the credential."""
+        return envelope(self._user(call).to_json())
 
     def get_locks(self, request: web.Request, call: Call) -> web.Response:
         """GET /my/lock: every lock (optionally one page)."""
@@ -226,7 +252,9 @@ class TedeeApi:
                 window.popleft()
             if len(window) >= limit:
                 wait = window[0] + state.config.lock_list_window - call.now
-                raise too_many(wait, f"GET /my/lock allowed {limit} times per window")
+                raise too_many(
+                    wait, f"GET /my/lock allowed {limit} times per window", rule="lock_list"
+                )
             window.append(call.now)
         _, model_key = state.state_keys(call.version)
         locks = [lock.model_json(model_key) for lock in sorted(state.locks.values(), key=_by_id)]
@@ -246,19 +274,33 @@ class TedeeApi:
         except ValueError:
             raise TedeeApiError(400, "Query parameter id must be an integer") from None
         state.limiter.spaced(
-            state.limiter.last_bulk_sync, call.now, state.config.sync_interval, "Lock sync"
+            state.limiter.last_bulk_sync,
+            call.now,
+            state.config.sync_interval,
+            "Lock sync",
+            "lock_sync",
         )
         state.limiter.last_bulk_sync = call.now
         sync_key, _ = state.state_keys(call.version)
         locks = sorted(state.locks.values(), key=_by_id)
-        return envelope([lk.sync_json(sync_key) for lk in locks if not ids or lk.id in ids])
+        omit = take_fault(self.world, "omit_locks", request)
+        left_out = set(omit.lock_ids) if omit is not None else set()
+        return envelope(
+            [
+                lk.sync_json(sync_key)
+                for lk in locks
+                if (not ids or lk.id in ids) and lk.id not in left_out
+            ]
+        )
 
     def sync_lock(self, request: web.Request, call: Call) -> web.Response:
         """GET /my/lock/{id}/sync: one lock's state, once per 20 s per lock."""
         state = self.world.tedee
         lock = self._lock(request)
         last = state.limiter.last_single_sync.get(lock.id)
-        state.limiter.spaced(last, call.now, state.config.sync_interval, "Lock sync")
+        state.limiter.spaced(
+            last, call.now, state.config.sync_interval, "Lock sync", "lock_sync_single"
+        )
         state.limiter.last_single_sync[lock.id] = call.now
         sync_key, _ = state.state_keys(call.version)
         return envelope(lock.sync_json(sync_key))
@@ -267,10 +309,44 @@ class TedeeApi:
         """GET /my/bridge: the account's bridges."""
         return envelope([b.to_json() for b in self.world.tedee.bridges.values()])
 
+    def get_activity(self, request: web.Request, call: Call) -> web.Response:
+        """GET /my/deviceactivity?deviceId=&elements=&lastElemDate=: newest first.
+
+        A guest's credential sees only its user's activity and activity without an author.
+        """
+        state = self.world.tedee
+        values = self._query(request, "deviceId")
+        if not values:
+            raise TedeeApiError(400, "Query parameter deviceId is required")
+        try:
+            device_id = int(values[0])
+        except ValueError:
+            raise TedeeApiError(400, "Query parameter deviceId must be an integer") from None
+        if device_id not in state.locks and device_id not in state.gates:
+            raise TedeeApiError(404, f"Device {device_id} not found")
+        elements = self._int_query(request, "elements") or MAX_ACTIVITY_ELEMENTS
+        if elements > MAX_ACTIVITY_ELEMENTS:
+            raise TedeeApiError(
+                400, f"Query parameter elements must be at most {MAX_ACTIVITY_ELEMENTS}"
+            )
+        dates = self._query(request, "lastElemDate")
+        before = None
+        if dates:
+            try:
+                before = parse_iso(dates[0])
+            except ValueError:
+                raise TedeeApiError(400, "Query parameter lastElemDate is not a date") from None
+        only_user = self._user(call).id if call.token.guest else None
+        items = state.activity.query(
+            device_id, elements=elements, before=before, only_user=only_user
+        )
+        return envelope([item.to_json() for item in items])
+
     # -- operations -----------------------------------------------------------------------
 
     def _operate(self, lock: Lock, op_type: int, mode: int, call: Call) -> web.Response:
-        operation = self.world.tedee.operate(lock, op_type, mode, call.now)
+        """Start an operation for the caller and answer 202."""
+        operation = self.world.tedee.operate(lock, op_type, mode, call.now, self._user(call))
         result = {"operationId": operation.id, "lastStateChangedDate": iso_ms(call.utc_now)}
         return envelope(result, 202)
 
@@ -310,6 +386,7 @@ class TedeeApi:
     # -- gates ----------------------------------------------------------------------------
 
     def _require_blebox(self) -> None:
+        """Answer 412 when the account has no BleBox integration."""
         if not self.world.tedee.config.blebox_integration:
             raise TedeeApiError(412, "BleBox integration is not configured for this account")
 
@@ -323,25 +400,27 @@ class TedeeApi:
 
     def sync_gate(self, request: web.Request, call: Call) -> web.Response:
         """POST /my/gate/{id}/sync: take over BleBox-side changes for one gate."""
-        gate = self._gate(request)
         self._require_blebox()
+        gate = self._gate(request)
         gate.apply_pending()
         return envelope(gate.to_json())
 
     def get_gates(self, request: web.Request, call: Call) -> web.Response:
         """GET /my/gate: ``{page, itemsPerPage, gates}``."""
+        self._require_blebox()
         gates = [g.to_json() for g in sorted(self.world.tedee.gates.values(), key=_by_id)]
         items, page, per_page = self._page(request, gates)
         return envelope({"page": page, "itemsPerPage": per_page, "gates": items})
 
     def get_gate(self, request: web.Request, call: Call) -> web.Response:
         """GET /my/gate/{id}."""
+        self._require_blebox()
         return envelope(self._gate(request).to_json())
 
     def open_gate(self, request: web.Request, call: Call) -> web.Response:
         """POST /my/gate/{id}/operation/unlock: open for impulseLength (204) or 403/408/412/423."""
-        gate = self._gate(request)
         self._require_blebox()
+        gate = self._gate(request)
         if gate.access_level == 0:
             raise TedeeApiError(403, "You do not have access to operate this gate")
         if not gate.is_present_in_external:

@@ -12,17 +12,23 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from simulator.faults import Fault
+from simulator.bodies import send_endless, send_gzip_bomb, send_oversized
+from simulator.faults import STREAMING_KINDS, Fault
+from simulator.http_common import (
+    CLOSING_KEY,
+    WORLD_KEY,
+    endpoint_of,
+    pause,
+    template_of,
+)
 from simulator.http_control import ControlApi
 from simulator.http_doorflow import DoorFlowApi
+from simulator.http_oauth import OAuthApi
 from simulator.http_tedee import TedeeApi, error_envelope
 from simulator.requestlog import RequestRecord
 from simulator.world import World
 
 _LOGGER = logging.getLogger(__name__)
-WORLD_KEY = web.AppKey("world", World)
-CLOSING_KEY = web.AppKey("closing", asyncio.Event)
-UNMATCHED = "(unmatched)"
 HTML_PAGE = (
     "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>"
     "<body><h1>502 Bad Gateway</h1><p>The upstream server is unavailable.</p></body></html>"
@@ -51,15 +57,6 @@ def api_error(request: web.Request, status: int, message: str, **extra: Any) -> 
     return web.json_response(body, status=status, headers=headers)
 
 
-def _template(request: web.Request) -> str:
-    """Return the route template of the request (ids replaced by placeholders)."""
-    route = request.match_info.route
-    resource = route.resource if route is not None else None
-    if resource is None:
-        return UNMATCHED
-    return resource.canonical
-
-
 def _wrong_types(value: Any) -> Any:
     """Keep the JSON structure but give numbers and booleans the wrong type."""
     if isinstance(value, bool):
@@ -74,7 +71,7 @@ def _wrong_types(value: Any) -> Any:
 
 
 async def _apply_fault(request: web.Request, fault: Fault) -> web.StreamResponse:
-    """Answer a request the way the fault says (every kind but ``wrong_types``)."""
+    """Answer a request the way the fault says (answer-level kinds, not streaming ones)."""
     kind = fault.kind
     if kind == "hang":
         closing = request.app[CLOSING_KEY]
@@ -102,9 +99,43 @@ async def _apply_fault(request: web.Request, fault: Fault) -> web.StreamResponse
     return web.Response(text=body, status=status, content_type="application/json")
 
 
+async def _stream_fault(request: web.Request, fault: Fault) -> web.StreamResponse:
+    """Send a huge body: ``oversized``, ``gzip_bomb`` or ``endless``."""
+    status = fault.status or 200
+    tedee = _is_tedee(request.path)
+    if fault.kind == "oversized":
+        return await send_oversized(request, status, fault.size_mb, tedee)
+    if fault.kind == "gzip_bomb":
+        return await send_gzip_bomb(request, status, fault.size_mb, tedee)
+    return await send_endless(request, status, fault.chunk_kb, tedee)
+
+
+async def _handle(request: web.Request, handler: Handler, fault: Fault | None) -> web.Response:
+    """Run the real handler (rendering its errors) and apply a ``wrong_types`` fault."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return api_error(request, exc.status, exc.reason)
+    except Exception:
+        _LOGGER.exception("Simulator handler failed for %s %s", request.method, request.path)
+        return api_error(request, 500, "Internal server error (simulator bug)")
+    if not isinstance(response, web.Response):  # pragma: no cover - handlers return Response
+        raise TypeError("API handlers must return a complete Response")
+    if fault is not None and response.body:
+        try:
+            data = json.loads(bytes(response.body))  # type: ignore[arg-type]
+        except ValueError:
+            data = None
+        if data is not None:
+            response.text = json.dumps(_wrong_types(data))
+    return response
+
+
 @web.middleware
 async def world_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Tick the world, apply faults, translate router errors and log every API request."""
+    """Delay, stamp the arrival, tick the world, apply faults and log every API request."""
     world = request.app[WORLD_KEY]
     path = request.path
     if path.startswith("/_control"):
@@ -114,38 +145,44 @@ async def world_middleware(request: web.Request, handler: Handler) -> web.Stream
             if exc.status < 400:
                 raise
             return api_error(request, exc.status, exc.reason)
+    await pause(request, world.latency.request_delay())
     world.tick()
     now = world.clock()
-    fault = world.faults.match(path, now)
-    response: web.StreamResponse
-    if fault is not None and fault.kind != "wrong_types":
-        response = await _apply_fault(request, fault)
+    request["arrival"] = now
+    endpoint = endpoint_of(request)
+    fault = world.faults.match(path, endpoint, now)
+    streaming = fault is not None and fault.kind in STREAMING_KINDS
+    response: web.StreamResponse | None = None
+    if fault is not None and not streaming:
+        if fault.kind == "wrong_types":
+            response = await _handle(request, handler, fault)
+        else:
+            response = await _apply_fault(request, fault)
+    elif fault is None:
+        response = await _handle(request, handler, None)
+    rule = request.get("rate_rule")
+    if response is not None:
+        status = response.status
     else:
-        try:
-            response = await handler(request)
-        except web.HTTPException as exc:
-            if exc.status < 400:
-                raise
-            response = api_error(request, exc.status, exc.reason)
-        except Exception:
-            _LOGGER.exception("Simulator handler failed for %s %s", request.method, path)
-            response = api_error(request, 500, "Internal server error (simulator bug)")
-        if fault is not None and isinstance(response, web.Response) and response.body:
-            try:
-                data = json.loads(bytes(response.body))  # type: ignore[arg-type]
-            except ValueError:
-                data = None
-            if data is not None:
-                response.text = json.dumps(_wrong_types(data))
+        status = fault.status if fault is not None and fault.status else 200
     world.requests.record(
         RequestRecord(
             t=now,
             method=request.method,
-            path=_template(request),
-            status=response.status,
+            path=template_of(request),
+            status=status,
             account=request.get("account"),
+            gap=world.requests.gap_since(f"{request.method} {path}", now),
+            rule=rule[0] if rule else None,
+            rule_gap=rule[1] if rule else None,
+            fault=fault.kind if fault is not None else None,
+            retry_after=response.headers.get("Retry-After") if response is not None else None,
         )
     )
+    await pause(request, world.latency.response_delay())
+    if response is None:
+        assert fault is not None
+        return await _stream_fault(request, fault)
     return response
 
 
@@ -156,6 +193,7 @@ def build_app(world: World) -> web.Application:
     app[CLOSING_KEY] = asyncio.Event()
     TedeeApi(world).add_routes(app)
     DoorFlowApi(world).add_routes(app)
+    OAuthApi(world).add_routes(app)
     ControlApi(world).add_routes(app)
     return app
 

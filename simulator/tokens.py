@@ -22,6 +22,9 @@ class Token:
     revoked: bool = False
     client_id: str | None = None
     created_at: datetime | None = None
+    user_id: int | None = None
+    guest: bool = False
+    grant: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def is_valid(self, now: float) -> bool:
@@ -38,6 +41,8 @@ class Token:
             "revoked": self.revoked,
             "expires_in": None if self.expires_at is None else round(self.expires_at - now, 3),
             "client_id": self.client_id,
+            "user_id": self.user_id,
+            "guest": self.guest,
         }
 
 
@@ -75,6 +80,24 @@ class TokenStore:
             return False
         token.revoked = True
         return True
+
+    def revoke_client(self, client_id: str) -> int:
+        """Revoke every live credential issued to an OAuth client; return how many."""
+        count = 0
+        for token in self._tokens.values():
+            if token.client_id == client_id and not token.revoked:
+                token.revoked = True
+                count += 1
+        return count
+
+    def revoke_grant(self, grant: int) -> int:
+        """Revoke every credential of one authorization (all its rotations); return how many."""
+        count = 0
+        for token in self._tokens.values():
+            if token.grant == grant and not token.revoked:
+                token.revoked = True
+                count += 1
+        return count
 
     def all(self) -> list[Token]:
         """Return every credential."""

@@ -8,17 +8,15 @@ import random
 import time
 from typing import Any
 
-from simulator.doorflow import ALL_SCOPES as DOORFLOW_SCOPES, DoorFlowState
+from simulator.ambient import AMBIENT_KINDS, ambient_change
+from simulator.doorflow import DoorFlowState
+from simulator.doorflow_models import ALL_SCOPES as DOORFLOW_SCOPES
 from simulator.faults import FaultStore
+from simulator.latency import Latency
 from simulator.requestlog import RequestLog
 from simulator.scenario import Scenario
-from simulator.tedee import (
-    ALL_SCOPES as TEDEE_SCOPES,
-    DOOR_CLOSED,
-    DOOR_OPENED,
-    UNLOCKED,
-    TedeeState,
-)
+from simulator.tedee import TedeeState
+from simulator.tedee_models import ALL_SCOPES as TEDEE_SCOPES
 from simulator.tokens import Token, TokenStore
 
 AMBIENT_MIN_GAP = 90.0
@@ -56,6 +54,7 @@ class World:
         self.tokens = TokenStore()
         self.faults = FaultStore()
         self.requests = RequestLog()
+        self.latency = Latency(seed)
         self.rng = random.Random(seed)  # noqa: S311 - simulation, not security
         self.tedee: TedeeState
         self.doorflow: DoorFlowState
@@ -84,7 +83,7 @@ class World:
     # -- lifecycle ------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Rebuild the state from the scenario (the request log is kept)."""
+        """Rebuild the state from the scenario (the request log and latency are kept)."""
         now = self.clock()
         utc_now = self.utcnow()
         self.rng.seed(self.seed)
@@ -98,11 +97,22 @@ class World:
         self._next_ambient = None
 
     def add_token(self, spec: dict[str, Any]) -> Token:
-        """Register a credential from a scenario/control description."""
+        """Register a credential from a scenario/control description.
+
+        ``user`` names the Tedee user (or DoorFlow person) the credential belongs to (added
+        when unknown; the account owner by default); ``guest`` marks a Tedee guest's key.
+        """
         api = str(spec.get("api", "tedee"))
         default_kind = "personal_key" if api == "tedee" else "api_key"
         default_scopes = TEDEE_SCOPES if api == "tedee" else DOORFLOW_SCOPES
         expires_in = spec.get("expires_in")
+        user_id = None
+        if spec.get("user"):
+            name = str(spec["user"])
+            if api == "tedee":
+                user_id = self.tedee.user_named(name).id
+            else:
+                user_id = self.doorflow.person_named(name).id
         token = Token(
             value=str(spec["token"]),
             api=api,
@@ -112,6 +122,8 @@ class World:
             revoked=bool(spec.get("revoked", False)),
             client_id=spec.get("client_id"),
             created_at=self.utcnow(),
+            user_id=user_id,
+            guest=bool(spec.get("guest", False)),
         )
         return self.tokens.add(token)
 
@@ -122,62 +134,30 @@ class World:
     # -- ambient life ---------------------------------------------------------------------
 
     def _ambient(self, now: float, utc_now: datetime) -> None:
+        """Apply the ambient changes due by ``now`` (at most 20 at once)."""
         if self._next_ambient is None:
             self._next_ambient = now + self.rng.uniform(AMBIENT_MIN_GAP, AMBIENT_MAX_GAP)
             return
         done = 0
         while now >= self._next_ambient and done < AMBIENT_MAX_CATCH_UP:
-            self.ambient_event(utc_now)
+            self.ambient_event(utc_now, now)
             self._next_ambient += self.rng.uniform(AMBIENT_MIN_GAP, AMBIENT_MAX_GAP)
             done += 1
         if now >= self._next_ambient:
             self._next_ambient = now + self.rng.uniform(AMBIENT_MIN_GAP, AMBIENT_MAX_GAP)
 
-    def ambient_event(self, utc_now: datetime) -> str:
-        """Apply one random real-life change and return what it was."""
-        rng = self.rng
-        kinds = ["battery", "battery", "door", "door", "lock_link", "gate", "channel", "df_door"]
-        kind = rng.choice(kinds)
-        locks = list(self.tedee.locks.values())
-        gates = list(self.tedee.gates.values())
-        channels = list(self.doorflow.channels.values())
-        if kind == "battery" and locks:
-            lock = rng.choice(locks)
-            if lock.is_charging:
-                lock.battery_level = min(100, lock.battery_level + 5)
-                lock.is_charging = lock.battery_level < 100
-            else:
-                lock.battery_level = max(0, lock.battery_level - 1)
-        elif kind == "door":
-            sensed = [lk for lk in locks if lk.door_state in (DOOR_OPENED, DOOR_CLOSED)]
-            if sensed:
-                lock = rng.choice(sensed)
-                if lock.door_state == DOOR_OPENED:
-                    lock.door_state = DOOR_CLOSED
-                elif lock.state == UNLOCKED:
-                    lock.door_state = DOOR_OPENED
-        elif kind == "lock_link" and locks:
-            lock = rng.choice(locks)
-            lock.is_connected = not lock.is_connected
-        elif kind == "gate" and gates:
-            gate = rng.choice(gates)
-            roll = rng.random()
-            if (
-                not gate.is_present_in_external
-                or gate.pending.get("is_present_in_external") is False
-            ):
-                gate.pending["is_present_in_external"] = True
-            elif roll < 0.15:
-                gate.pending["is_present_in_external"] = False
-            else:
-                gate.is_connected = not gate.is_connected
-        elif kind == "channel" and channels:
-            channel = rng.choice(channels)
-            channel.status = "online" if channel.status == "offline" else "offline"
-        elif kind == "df_door" and channels:
-            channel = rng.choice(channels)
-            channel.door_open = not channel.door_open
-            self.doorflow.emit(31 if channel.door_open else 32, channel, utc_now)
+    def ambient_event(self, utc_now: datetime, now: float | None = None) -> str:
+        """Apply one random real-life change and return what kind it was."""
+        kind = self.rng.choice(AMBIENT_KINDS)
+        moment = self.clock() if now is None else now
+        ambient_change(
+            kind,
+            tedee=self.tedee,
+            doorflow=self.doorflow,
+            rng=self.rng,
+            now=moment,
+            utc_now=utc_now,
+        )
         return kind
 
     # -- dump -----------------------------------------------------------------------------
@@ -195,4 +175,5 @@ class World:
             "doorflow": self.doorflow.to_json(),
             "tokens": [t.public_json(now) for t in self.tokens.all()],
             "faults": [f.to_json(now) for f in self.faults.active(now)],
+            "latency": self.latency.to_json(),
         }

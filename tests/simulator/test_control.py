@@ -181,6 +181,29 @@ async def test_ambient_changes_are_seeded_and_gentle(clock: FakeClock) -> None:
     world = World(load_scenario("home"), clock=clock, utcnow=clock.utcnow, seed=3, ambient=True)
     kinds = {world.ambient_event(clock.utcnow()) for _ in range(200)}
     assert {"battery", "door", "lock_link", "gate", "channel", "df_door"} <= kinds
+    assert {"pin_unlock", "button_lock", "wrong_pin", "df_card", "df_rex", "df_held"} <= kinds
+
+
+def test_ambient_activity_and_events_are_seeded() -> None:
+    def run(seed: int) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+        local = FakeClock()
+        world = World(
+            load_scenario("home"), clock=local, utcnow=local.utcnow, seed=seed, ambient=True
+        )
+        world.tick()
+        for _ in range(40):
+            local.advance(600)
+            world.tick()
+        activity = [a.to_json() for a in world.tedee.activity.recent(1000)]
+        events = [e.to_json() for e in world.doorflow.events.items]
+        return activity, events
+
+    first = run(11)
+    assert first == run(11)
+    assert first != run(12)
+    activity, events = first
+    assert {a["event"] for a in activity} & {61, 34, 62}
+    assert {e["event_code"] for e in events} & {10, 13, 34}
 
 
 async def test_ambient_control(sim: Sim) -> None:
@@ -213,5 +236,29 @@ def test_cli_help() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "simulator", "--help"], capture_output=True, text=True, check=True
     )
-    for option in ("--host", "--port", "--scenario", "--seed", "--no-ambient"):
+    for option in (
+        "--host",
+        "--port",
+        "--scenario",
+        "--seed",
+        "--no-ambient",
+        "--latency-ms",
+        "--request-latency-ms",
+        "--response-latency-ms",
+    ):
         assert option in result.stdout
+
+
+def test_cli_latency_options() -> None:
+    from simulator.__main__ import configure_latency, parse_args
+
+    world = World(load_scenario("home"), seed=1)
+    configure_latency(world, parse_args(["--latency-ms", "0:500"]))
+    assert world.latency.to_json() == {"request_ms": [0, 500], "response_ms": [0, 500]}
+    args = parse_args(["--latency-ms", "10:20", "--response-latency-ms", "300"])
+    configure_latency(world, args)
+    assert world.latency.to_json() == {"request_ms": [10, 20], "response_ms": [300, 300]}
+    configure_latency(world, parse_args(["--request-latency-ms", "1:2"]))
+    assert world.latency.request_ms == (1, 2)
+    with pytest.raises(SystemExit):
+        parse_args(["--latency-ms", "9:1"])

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+from datetime import timedelta
 import hashlib
 from urllib.parse import parse_qs, urlsplit
+
+from simulator.doorflow_models import LOCKDOWN_KEYS
 
 from .conftest import Sim
 
@@ -67,8 +70,10 @@ async def test_admit_admitted(sim: Sim) -> None:
     result = await sim.doorflow("GET", f"/api/3/admission_requests/{admission_id}")
     assert result.body["status"] == "admitted"
     events = (await sim.doorflow("GET", "/api/3/events?n=5")).body
-    assert events[0]["event_code"] == 12
+    assert events[0]["event_code"] == 15
     assert events[0]["channel_id"] == 1201
+    assert events[0]["person_name"] == "Demo User"
+    assert events[0]["event_label"] == "Demo User admitted by application"
 
 
 async def test_admit_offline_denied_timeout(sim: Sim) -> None:
@@ -128,9 +133,10 @@ async def test_lockdown_and_unlockdown(sim: Sim) -> None:
     body = {"card_lockdown": True, "rex_lockdown": False}
     answer = await sim.doorflow("POST", "/api/3/channels/1202/lockdown", json=body)
     assert answer.body["lockdown"] == {
-        "card_lockdown": True,
-        "rex_lockdown": False,
-        "aux_lockdown": False,
+        "message": "Cards and PINs will be rejected",
+        "card_lockdown": {"state": True},
+        "rex_lockdown": {"state": False},
+        "aux_lockdown": {"state": False},
     }
     assert answer.body["sync"]["status"] == "pending"
     lifted = await sim.doorflow(
@@ -139,6 +145,18 @@ async def test_lockdown_and_unlockdown(sim: Sim) -> None:
     assert lifted.body["lockdown"] is None
     bad = await sim.doorflow("POST", "/api/3/channels/1202/lockdown", json={"bogus": True})
     assert bad.status == 422
+    assert "bogus" in bad.body["errors"]
+    not_bool = await sim.doorflow("POST", "/api/3/channels/1202/lockdown", json={"rex_lockdown": 1})
+    assert not_bool.status == 422
+    everything = await sim.doorflow("POST", "/api/3/channels/1202/lockdown")
+    assert all(everything.body["lockdown"][k]["state"] for k in LOCKDOWN_KEYS)
+    assert "; " in everything.body["lockdown"]["message"]
+    lifted = await sim.doorflow("POST", "/api/3/channels/1202/unlockdown")
+    assert lifted.body["lockdown"] is None
+    codes = [
+        e["event_code"] for e in (await sim.doorflow("GET", "/api/3/events?event_codes=52,53")).body
+    ]
+    assert codes == [53, 52, 53, 52]
 
 
 async def test_sync_lifecycle_and_rate_limit(sim: Sim) -> None:
@@ -171,7 +189,7 @@ async def test_sync_lifecycle_and_rate_limit(sim: Sim) -> None:
 async def test_events_from_door_control(sim: Sim) -> None:
     await sim.control("POST", "doorflow/door/1201", {"rex": True, "open": True})
     await sim.control("POST", "doorflow/door/1201", {"open": False})
-    events = (await sim.doorflow("GET", "/api/3/events?n=3")).body
+    events = (await sim.doorflow("GET", "/api/3/events?n=3&event_codes=30,31,32")).body
     assert [e["event_code"] for e in events] == [32, 31, 30]
     assert events[0]["created_at"].endswith("Z")
 
@@ -263,3 +281,111 @@ async def test_oauth_pkce_and_errors(sim: Sim) -> None:
     wrong_secret = {**form, "code": code, "client_secret": "nope"}
     del wrong_secret["code_verifier"]
     assert (await sim.call("POST", "/oauth/token", data=wrong_secret)).status == 401
+
+
+async def test_sites(sim: Sim) -> None:
+    answer = await sim.doorflow("GET", "/api/3/sites")
+    assert answer.body == [
+        {
+            "id": 1,
+            "name": "Head office",
+            "ip_address": "192.168.1.0/24",
+            "time_zone": "Europe/London",
+            "notes": None,
+            "site_ips": [{"ip_address": "192.168.1.0/24"}],
+        },
+        {
+            "id": 2,
+            "name": "Warehouse",
+            "ip_address": None,
+            "time_zone": "Europe/London",
+            "notes": None,
+            "site_ips": [],
+        },
+    ]
+    assert answer.headers["Total"] == "2"
+    assert answer.headers["Per-Page"] == "500"
+    paged = await sim.doorflow("GET", "/api/3/sites?per_page=1&page=2")
+    assert [s["id"] for s in paged.body] == [2]
+    readonly = "demo-doorflow-readonly-key"
+    assert (await sim.doorflow("GET", "/api/3/sites", key=readonly)).status == 403
+    added = await sim.control("POST", "doorflow/sites", {"name": "Lab", "notes": "upstairs"})
+    assert added["id"] == 3
+    await sim.control("DELETE", "doorflow/sites/3")
+    assert (await sim.call("DELETE", "/_control/doorflow/sites/3")).status == 404
+
+
+async def test_channel_fields_and_controllers(sim: Sim) -> None:
+    channels = (await sim.doorflow("GET", "/api/3/channels")).body
+    front, back, warehouse = channels
+    assert front["mac_address"] == back["mac_address"] != warehouse["mac_address"]
+    assert (front["unit"], back["unit"], warehouse["unit"]) == (1, 2, 1)
+    assert front["model"] == "IPBR-2"
+    assert front["model_long"] == "2 channel IP Controller"
+    assert front["serial_number"] == back["serial_number"]
+    assert (front["site_id"], warehouse["site_id"]) == (1, 2)
+    assert front["created_at"] == front["updated_at"] == "2026-11-20T12:00:00.000Z"
+    site_two = await sim.doorflow("GET", "/api/3/channels?site_id=2")
+    assert [c["id"] for c in site_two.body] == [1203]
+    sim.clock.advance(10)
+    await sim.doorflow("POST", "/api/3/channels/1201/unlock", json={})
+    changed = (await sim.doorflow("GET", "/api/3/channels/1201")).body
+    assert changed["updated_at"] == "2026-11-20T12:00:10.000Z"
+
+
+async def test_mode_changes_need_the_admit_scope(sim: Sim) -> None:
+    await sim.control(
+        "POST",
+        "tokens",
+        {"api": "doorflow", "token": "admit-only", "scopes": ["account.channel.admit"]},
+    )
+    for path in ("unlock", "normal", "lockdown", "unlockdown", "admit"):
+        answer = await sim.doorflow("POST", f"/api/3/channels/1202/{path}", key="admit-only")
+        assert answer.status in (200, 202), path
+    readonly = "demo-doorflow-readonly-key"
+    for path in ("unlock", "normal", "lockdown", "unlockdown"):
+        answer = await sim.doorflow("POST", f"/api/3/channels/1202/{path}", key=readonly)
+        assert answer.status == 403
+    assert (await sim.doorflow("GET", "/api/3/channels", key="admit-only")).status == 403
+
+
+async def test_set_mode_directly_and_hold_past_relock(sim: Sim) -> None:
+    past = (sim.clock.utcnow() - timedelta(minutes=5)).isoformat()
+    channel = await sim.control(
+        "PATCH",
+        "doorflow/channels/1201",
+        {"mode": "unlock", "relock_at": past, "hold_past_relock": True},
+    )
+    assert channel["mode"]["description"] == "unlock"
+    assert channel["mode"]["relock_at"] == "2026-11-20T11:55:00Z"
+    assert channel["sync"]["status"] == "ok"
+    sim.clock.advance(60)
+    held = (await sim.doorflow("GET", "/api/3/channels/1201")).body
+    assert held["mode"]["description"] == "unlock"
+    assert held["mode"]["relock_at"] == "2026-11-20T11:55:00Z"
+    # Without the hold, a past relock_at puts the door back to normal at once.
+    await sim.control("PATCH", "doorflow/channels/1201", {"hold_past_relock": False})
+    assert (await sim.doorflow("GET", "/api/3/channels/1201")).body["mode"][
+        "description"
+    ] == "normal"
+    # The API's own unlock clears the hold.
+    await sim.control(
+        "PATCH", "doorflow/channels/1202", {"mode": "unlock", "hold_past_relock": True}
+    )
+    await sim.doorflow("POST", "/api/3/channels/1202/normal")
+    assert sim.world.doorflow.channels[1202].hold_past_relock is False
+    for body in ({"mode": "party"}, {"relock_at": "later"}, {"lockdown": [1]}, {"status": "x"}):
+        answer = await sim.call("PATCH", "/_control/doorflow/channels/1201", json=body)
+        assert answer.status == 400, body
+
+
+async def test_legacy_lockdown_shape(sim: Sim) -> None:
+    await sim.control("POST", "doorflow/config", {"legacy_lockdown": True})
+    answer = await sim.doorflow(
+        "POST", "/api/3/channels/1202/lockdown", json={"aux_lockdown": True}
+    )
+    assert answer.body["lockdown"] == {
+        "card_lockdown": False,
+        "rex_lockdown": False,
+        "aux_lockdown": True,
+    }

@@ -1,0 +1,232 @@
+"""Tedee device activity: the account's users, the event codes and each device's activity log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+# Activity `source` (Tedee enum "Activity source").
+SOURCE_DEVICE, SOURCE_MOBILE = 0, 1
+
+# Every documented event code, by its Tedee name (enum "Event type").
+EVENT_NAMES: dict[int, str] = {
+    32: "LockedRemote",
+    33: "UnlockedRemote",
+    34: "LockedButton",
+    35: "UnlockedButton",
+    36: "LockedAuto",
+    37: "UnlockedAuto",
+    38: "LockedManual",
+    39: "UnlockedManual",
+    40: "Jammed",
+    41: "PowerOff",
+    42: "PowerOn",
+    43: "Calibration",
+    44: "Dismounted",
+    45: "Alarm",
+    46: "BatteryCharging",
+    47: "PartiallyOpenManual",
+    48: "PartiallyOpenButton",
+    49: "PartiallyOpenAuto",
+    50: "BatteryStopCharging",
+    51: "PulledRemote",
+    52: "PulledAuto",
+    53: "PulledManual",
+    54: "PartiallyOpenRemote",
+    55: "PulledAutoBy",
+    56: "PostponedLock",
+    57: "UnlockedHomeKit",
+    58: "PartiallyOpenHomeKit",
+    59: "LockedHomeKit",
+    60: "PulledHomeKit",
+    61: "UnlockByPin",
+    62: "IncorrectPin",
+    63: "PullSpringByPin",
+    64: "PartiallyOpenByPin",
+    224: "FirmwareUpdateByBridge",
+    225: "FirmwareUpdateByMobile",
+}
+# Short names accepted by the control API besides the Tedee names and the codes.
+EVENT_ALIASES: dict[str, int] = {
+    "locked_remote": 32,
+    "unlocked_remote": 33,
+    "button_lock": 34,
+    "button_unlock": 35,
+    "auto_lock": 36,
+    "auto_unlock": 37,
+    "manual_lock": 38,
+    "manual_unlock": 39,
+    "jammed": 40,
+    "power_off": 41,
+    "power_on": 42,
+    "calibration": 43,
+    "charging_started": 46,
+    "manual_partially_open": 47,
+    "charging_stopped": 50,
+    "pulled_remote": 51,
+    "auto_pull": 52,
+    "manual_pull": 53,
+    "postponed_lock": 56,
+    "homekit_unlock": 57,
+    "homekit_lock": 59,
+    "homekit_pull": 60,
+    "pin_unlock": 61,
+    "wrong_pin": 62,
+    "incorrect_pin": 62,
+    "pin_pull": 63,
+    "pin_partially_open": 64,
+    "firmware_update_bridge": 224,
+    "firmware_update_mobile": 225,
+}
+# What an event does to the lock it is logged on (codes not listed only log).
+LOCKED_EVENTS = frozenset({32, 34, 36, 38, 59})
+UNLOCKED_EVENTS = frozenset({33, 35, 37, 39, 57, 61})
+PULLED_EVENTS = frozenset({51, 52, 53, 55, 60, 63})
+PARTIALLY_OPEN_EVENTS = frozenset({47, 48, 49, 54, 58, 64})
+CHARGING_STARTED, CHARGING_STOPPED, JAMMED = 46, 50, 40
+# Events sent by an app or the API (source Mobile); everything else comes from the device.
+MOBILE_EVENTS = frozenset({32, 33, 51, 52, 54, 55, 57, 58, 59, 60, 225})
+ONE_MS = timedelta(milliseconds=1)
+
+
+class ActivityError(ValueError):
+    """An activity description the control API cannot accept."""
+
+
+def event_code(value: object) -> int:
+    """Turn a code, a Tedee event name or an alias into an event code (unknown codes pass)."""
+    if isinstance(value, bool):
+        raise ActivityError("event must be a code or a name")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            return int(text)
+        by_name = {name.lower(): code for code, name in EVENT_NAMES.items()}
+        code = EVENT_ALIASES.get(text.lower(), by_name.get(text.lower()))
+        if code is not None:
+            return code
+    raise ActivityError(f"unknown event {value!r}: give a code or one of {sorted(EVENT_ALIASES)}")
+
+
+def naive_ms(value: datetime) -> str:
+    """Format like Tedee's activity dates: naive UTC with milliseconds (``...T13:59:26.212``)."""
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}"
+
+
+def to_ms(value: datetime) -> datetime:
+    """Truncate a date to whole milliseconds (the precision the API shows)."""
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+@dataclass
+class TedeeUser:
+    """A user of the Tedee account (owner or one the locks are shared with)."""
+
+    id: int
+    name: str
+    email: str
+    organization_user_id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the ``GET /my/user`` model."""
+        return {"id": self.id, "email": self.email, "name": self.name}
+
+
+@dataclass
+class Activity:
+    """One entry of a device's activity log."""
+
+    id: int
+    device_id: int
+    event: int
+    source: int
+    date: datetime
+    user: TedeeUser | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the item as ``GET /my/deviceactivity`` shows it."""
+        user = self.user
+        return {
+            "id": self.id,
+            "deviceId": self.device_id,
+            "userId": user.id if user else None,
+            "organizationUserId": user.organization_user_id if user else None,
+            "username": user.name if user else None,
+            "event": self.event,
+            "source": self.source,
+            "date": naive_ms(self.date),
+        }
+
+
+class ActivityLog:
+    """Every device's activity, oldest first, with dates strictly increasing per device."""
+
+    def __init__(self) -> None:
+        self._by_device: dict[int, list[Activity]] = {}
+        self._next_id = 1
+
+    def add(
+        self,
+        device_id: int,
+        event: int,
+        when: datetime,
+        *,
+        user: TedeeUser | None = None,
+        source: int | None = None,
+    ) -> Activity:
+        """Log one activity; a date not after the device's last one moves 1 ms past it."""
+        items = self._by_device.setdefault(device_id, [])
+        date = to_ms(when)
+        if items and date <= items[-1].date:
+            date = items[-1].date + ONE_MS
+        if source is None:
+            source = SOURCE_MOBILE if event in MOBILE_EVENTS else SOURCE_DEVICE
+        activity = Activity(self._next_id, device_id, event, source, date, user)
+        self._next_id += 1
+        items.append(activity)
+        return activity
+
+    def of(self, device_id: int) -> list[Activity]:
+        """Return a device's activity, oldest first."""
+        return list(self._by_device.get(device_id, []))
+
+    def forget(self, device_id: int) -> None:
+        """Drop a removed device's activity."""
+        self._by_device.pop(device_id, None)
+
+    def query(
+        self,
+        device_id: int,
+        *,
+        elements: int,
+        before: datetime | None = None,
+        only_user: int | None = None,
+    ) -> list[Activity]:
+        """Newest first: at most ``elements`` items strictly older than ``before``.
+
+        ``only_user`` (a guest's user id) keeps that user's activity and author-less activity.
+        """
+        result: list[Activity] = []
+        for item in reversed(self._by_device.get(device_id, [])):
+            if before is not None and item.date >= before:
+                continue
+            if only_user is not None and item.user is not None and item.user.id != only_user:
+                continue
+            result.append(item)
+            if len(result) >= elements:
+                break
+        return result
+
+    def recent(self, limit: int) -> list[Activity]:
+        """Return the newest ``limit`` activities of all devices, newest first."""
+        everything = [item for items in self._by_device.values() for item in items]
+        everything.sort(key=lambda a: (a.date, a.id), reverse=True)
+        return everything[:limit]
+
+    def count(self) -> int:
+        """Return how many activities are logged."""
+        return sum(len(items) for items in self._by_device.values())
