@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,8 @@ LOCK_SYNC_SLOT = "lock_sync"
 SINGLE_LOCK_SYNC_SLOT = "single_lock_sync"
 # More changed revisions than this in one sync: re-read the whole (paged) list instead.
 MAX_DETAIL_FETCHES = 5
+# How long a lock operation is followed before it counts as timed out (seconds).
+OPERATION_MAX_WAIT = 20.0
 
 _OPERATION_ERROR_KEYS: Mapping[str, str] = {
     OperationFailure.JAMMED: "lock_jammed",
@@ -272,13 +275,18 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             operation_id = await self._call(start, lock_id, *args, priority=Priority.USER)
             self._show_transition(lock_id, _TRANSITIONS[action])
             try:
-                await self.client.wait_for_operation(
-                    operation_id,
-                    poll_interval=self.operation_poll_interval,
-                    fetch=lambda op_id: self._call(
-                        self.client.get_operation, op_id, priority=Priority.USER
-                    ),
-                )
+                deadline = self.hass.loop.time() + OPERATION_MAX_WAIT
+                while not (
+                    operation := await self._call(
+                        self.client.get_operation, operation_id, priority=Priority.USER
+                    )
+                ).completed:
+                    if self.hass.loop.time() + self.operation_poll_interval > deadline:
+                        raise TedeeOperationError(
+                            "the lock did not finish in time", reason=OperationFailure.TIMEOUT
+                        )
+                    await asyncio.sleep(self.operation_poll_interval)
+                operation.raise_if_failed()
             finally:
                 await self._refresh_lock(lock_id)
         except TedeeError as err:

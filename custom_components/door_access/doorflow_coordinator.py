@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -149,14 +150,19 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
 
         async def admit() -> None:
             admission = await self._call(self.client.admit, channel_id, priority=Priority.USER)
-            await self.client.wait_for_admission(
-                admission.id,
-                poll_interval=self.operation_poll_interval,
-                max_wait=self.admit_max_wait,
-                fetch=lambda admission_id: self._call(
-                    self.client.get_admission_request, admission_id, priority=Priority.USER
-                ),
-            )
+            deadline = self.hass.loop.time() + self.admit_max_wait
+            while True:
+                admission = await self._call(
+                    self.client.get_admission_request, admission.id, priority=Priority.USER
+                )
+                admission.raise_if_failed()
+                if not admission.pending:
+                    return
+                if self.hass.loop.time() + self.operation_poll_interval > deadline:
+                    raise DoorFlowOperationError(
+                        "the admit was not decided in time", reason=OperationFailure.TIMEOUT
+                    )
+                await asyncio.sleep(self.operation_poll_interval)
 
         await self._operate(channel_id, DoorTransition.OPENING, admit)
 
