@@ -83,7 +83,7 @@ async def _peak_while(call: Any) -> tuple[BaseException, int]:
     try:
         try:
             await call
-        except Exception as err:  # noqa: BLE001 - the caller checks the type
+        except Exception as err:
             error: BaseException = err
         else:
             pytest.fail("the call did not fail")

@@ -28,15 +28,6 @@ class Authorization:
         self._provider = token_provider
         self._scheme = scheme
         self._secrets = tuple(secret for secret in secrets if secret)
-        self.kind = "token_provider" if token_provider is not None else "fixed"
-
-    def __repr__(self) -> str:
-        return f"Authorization(kind={self.kind!r})"
-
-    @property
-    def secrets(self) -> tuple[str, ...]:
-        """Return the secrets of the credentials in use."""
-        return self._secrets
 
     async def header(self) -> str:
         """Return the Authorization header value; ask the provider for a token when there is one."""

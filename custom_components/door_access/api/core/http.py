@@ -135,18 +135,10 @@ class JsonHttp:
         self._max_body_bytes = max_body_bytes
         self._on_response = on_response
 
-    def __repr__(self) -> str:
-        return f"JsonHttp(base={str(self._base)!r}, auth={self._authorization.kind!r})"
-
     @property
     def base_url(self) -> URL:
         """Return the base URL every template is relative to."""
         return self._base
-
-    @property
-    def max_body_bytes(self) -> int:
-        """Return the largest decoded body accepted."""
-        return self._max_body_bytes
 
     def url(self, template: str, ids: Mapping[str, str | int] | None = None) -> URL:
         """Return the URL of a template, each `{name}` segment replaced by its quoted id."""
