@@ -235,6 +235,9 @@ async def test_doorflow_repeated_pages_and_the_cap(serve: Any) -> None:
     async def endless(number: int, size: int) -> Page[int]:
         return Page(number, (number * 2, number * 2 + 1))
 
-    capped: Pager[int] = Pager(key=lambda item: item, page_size=2, max_pages=4, what="numbers")
-    with pytest.raises(DoorFlowBadResponseError, match="numbers: more than 4 pages"):
+    capped: Pager[int] = Pager(
+        key=lambda item: item, page_size=2, max_pages=4, what="numbers", endpoint="GET numbers"
+    )
+    with pytest.raises(DoorFlowBadResponseError, match="numbers: more than 4 pages") as capped_info:
         await read_all(capped, endless, DoorFlowBadResponseError)
+    assert capped_info.value.endpoint == "GET numbers"

@@ -94,6 +94,11 @@ class Pager[T]:
         return self._what
 
     @property
+    def endpoint(self) -> str | None:
+        """Return the endpoint of the listing, as errors name it."""
+        return self._endpoint
+
+    @property
     def page_size(self) -> int:
         """Return the page size to ask the server for."""
         return self._page_size
@@ -184,5 +189,5 @@ async def read_all[T](
     while (number := pager.next_page()) is not None:
         pager.add(await fetch_page(number, pager.page_size))
     if not pager.complete:
-        raise error(f"{pager.what}: more than {pager.max_pages} pages")
+        raise error(f"{pager.what}: more than {pager.max_pages} pages", endpoint=pager.endpoint)
     return pager.items
