@@ -8,28 +8,28 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from custom_components.door_access.api.doorflow import (
+from tests.api.clients import (
     Account,
+    Activity,
+    ActivityEvent,
     AdmissionRequest,
+    Bridge,
     Channel,
     DoorEvent,
     DoorFlowBadResponseError,
-)
-from custom_components.door_access.api.doorflow.models import parse_items
-from custom_components.door_access.api.tedee import (
-    Bridge,
     Gate,
     Lock,
     LockSync,
     Operation,
+    Site,
     TedeeBadResponseError,
     User,
+    module,
 )
-from custom_components.door_access.api.tedee.models import (
-    parse_gate_page,
-    parse_list,
-    parse_operation_id,
-)
+
+tedee_models = module("tedee.models")
+tedee_activity = module("tedee.activity")
+doorflow_models = module("doorflow.models")
 
 JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
 JSON = st.recursive(
@@ -94,9 +94,11 @@ PARSERS: list[Callable[[Any], object]] = [
     Bridge.from_json,
     Operation.from_json,
     User.from_json,
-    parse_operation_id,
-    lambda data: parse_list(data, "x"),
-    parse_gate_page,
+    Activity.from_json,
+    tedee_models.parse_operation_id,
+    lambda data: tedee_models.parse_list(data, "x"),
+    tedee_models.parse_gate_page,
+    tedee_activity.parse_activities,
 ]
 
 
@@ -105,7 +107,8 @@ DOORFLOW_PARSERS: list[Callable[[Any], object]] = [
     Channel.from_json,
     AdmissionRequest.from_json,
     DoorEvent.from_json,
-    lambda data: parse_items(data, "channels"),
+    Site.from_json,
+    lambda data: doorflow_models.parse_items(data, "channels"),
 ]
 
 CHANNEL_LIKE = st.fixed_dictionaries(
@@ -124,8 +127,68 @@ CHANNEL_LIKE = st.fixed_dictionaries(
         | JSON,
         "lockdown": st.none()
         | st.fixed_dictionaries({}, optional={"card_lockdown": st.booleans() | JSON})
+        | st.fixed_dictionaries(
+            {},
+            optional={
+                "message": st.text() | JSON,
+                "card_lockdown": st.fixed_dictionaries({}, optional={"state": st.booleans() | JSON})
+                | JSON,
+                "rex_lockdown": st.fixed_dictionaries({"state": st.booleans() | JSON}),
+            },
+        )
         | JSON,
         "sync": st.fixed_dictionaries({}, optional={"status": st.text() | JSON}) | JSON,
+        "mac_address": st.text() | JSON,
+        "unit": st.integers() | JSON,
+        "model_long": st.text() | JSON,
+        "serial_number": st.text() | JSON,
+        "updated_at": st.datetimes().map(lambda d: d.isoformat()) | JSON,
+        "auto_unlock": st.booleans() | st.fixed_dictionaries({"id": st.integers()}) | JSON,
+    },
+)
+
+TIMESTAMP = st.datetimes().map(lambda d: d.isoformat()) | st.text(max_size=30) | JSON
+
+ACTIVITY_LIKE = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.integers() | JSON,
+        "deviceId": st.integers() | JSON,
+        "userId": st.integers() | st.none() | JSON,
+        "organizationUserId": st.integers() | st.none() | JSON,
+        "username": st.text() | st.none() | JSON,
+        "event": st.integers(-5, 300) | JSON,
+        "source": st.integers(-2, 3) | JSON,
+        "date": TIMESTAMP,
+    },
+)
+
+EVENT_LIKE = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.integers() | JSON,
+        "event_id": st.integers() | st.none() | JSON,
+        "event_code": st.integers(0, 300) | JSON,
+        "event_label": st.text() | JSON,
+        "door_controller_id": st.integers() | st.none() | JSON,
+        "door_controller_name": st.text() | st.none() | JSON,
+        "channel_id": st.integers() | st.none() | JSON,
+        "channel_name": st.text() | st.none() | JSON,
+        "person_id": st.integers() | st.none() | JSON,
+        "person_name": st.text() | st.none() | JSON,
+        "credentials_number": st.text() | st.none() | JSON,
+        "created_at": TIMESTAMP,
+        "updated_at": TIMESTAMP,
+    },
+)
+
+SITE_LIKE = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.integers() | JSON,
+        "name": st.text() | JSON,
+        "time_zone": st.text() | st.none() | JSON,
+        "notes": st.text() | st.none() | JSON,
     },
 )
 
@@ -176,3 +239,38 @@ def test_gate_shaped_json_never_crashes(data: dict[str, Any]) -> None:
     except TedeeBadResponseError:
         return
     assert gate.status.value in {"connected", "disconnected", "unlinked"}
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(ACTIVITY_LIKE)
+def test_activity_shaped_json_never_crashes(data: dict[str, Any]) -> None:
+    """Activity-shaped objects give an activity with an aware date and its raw code, or an error."""
+    _parse_everything(data)
+    try:
+        activity = Activity.from_json(data)
+    except TedeeBadResponseError:
+        return
+    assert activity.date.tzinfo is not None
+    assert activity.event_code == data["event"]
+    if activity.event is ActivityEvent.UNRECOGNIZED:
+        assert activity.event_code not in {member.value for member in ActivityEvent}
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(EVENT_LIKE)
+def test_event_shaped_json_never_crashes(data: dict[str, Any]) -> None:
+    """Event-shaped objects give an event (aware times) or DoorFlow's bad-response error."""
+    _parse_everything(data)
+    try:
+        event = DoorEvent.from_json(data)
+    except DoorFlowBadResponseError:
+        return
+    for when in (event.created_at, event.updated_at):
+        assert when is None or when.tzinfo is not None
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(SITE_LIKE)
+def test_site_shaped_json_never_crashes(data: dict[str, Any]) -> None:
+    """Site-shaped objects give a site or DoorFlow's bad-response error."""
+    _parse_everything(data)

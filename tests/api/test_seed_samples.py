@@ -9,7 +9,7 @@ import aiohttp
 from aiohttp import web
 import pytest
 
-from custom_components.door_access.api.tedee import (
+from tests.api.clients import (
     DoorState,
     LockState,
     LockSync,
@@ -18,11 +18,6 @@ from custom_components.door_access.api.tedee import (
 )
 
 SEEDS = Path(__file__).parent.parent / "fixtures" / "seeds"
-
-
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations() -> None:
-    """These tests need no Home Assistant."""
 
 
 @pytest.fixture

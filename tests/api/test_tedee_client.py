@@ -11,7 +11,8 @@ import aiohttp
 from aiohttp import web
 import pytest
 
-from custom_components.door_access.api.tedee import (
+from simulator import SimulatorServer, World, load_scenario
+from tests.api.clients import (
     DoorState,
     GateStatus,
     LockState,
@@ -26,19 +27,13 @@ from custom_components.door_access.api.tedee import (
     TokenType,
     UnlockMode,
 )
-from simulator import SimulatorServer, World, load_scenario
+from tests.api.servers import serve_catch_all
 from tests.clock import FakeClock
-from tests.helpers import serve_catch_all
 
 KEY = "demo-tedee-personal-key"
 BEARER = "demo-tedee-bearer-token"
 PRO, GO, OFFLINE, CHARGING = 1001, 1002, 1003, 1004
 CONNECTED_GATE, UNLINKED_GATE, DISCONNECTED_GATE = 501, 502, 503
-
-
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations() -> None:
-    """These tests need no Home Assistant."""
 
 
 @dataclass

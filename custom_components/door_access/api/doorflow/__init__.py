@@ -1,6 +1,7 @@
-"""Typed async client of the DoorFlow API v3: account, channels (doors), admits and sync."""
+"""Typed async client of the DoorFlow API v3: account, doors, admits, sync, events and sites."""
 
-from .client import DEFAULT_BASE_URL, DoorFlowClient, TokenProvider
+from ..core.auth import TokenProvider
+from .client import DEFAULT_BASE_URL, MAX_PAGE_SIZE, DoorFlowClient, DoorFlowEndpoint
 from .errors import (
     DoorFlowAuthError,
     DoorFlowBadResponseError,
@@ -8,8 +9,12 @@ from .errors import (
     DoorFlowError,
     DoorFlowOperationError,
     DoorFlowRateLimitError,
+    DoorFlowRepeatedPageError,
+    DoorFlowResponseTooLargeError,
+    DoorFlowTimeoutError,
     OperationFailure,
 )
+from .events import DoorEvent, EventSort
 from .models import (
     Account,
     AccountSync,
@@ -19,13 +24,14 @@ from .models import (
     ChannelMode,
     ChannelStatus,
     ChannelSyncStatus,
-    DoorEvent,
     Lockdown,
+    Site,
     SyncStatus,
 )
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "MAX_PAGE_SIZE",
     "Account",
     "AccountSync",
     "AdmissionRequest",
@@ -39,11 +45,17 @@ __all__ = [
     "DoorFlowBadResponseError",
     "DoorFlowClient",
     "DoorFlowConnectionError",
+    "DoorFlowEndpoint",
     "DoorFlowError",
     "DoorFlowOperationError",
     "DoorFlowRateLimitError",
+    "DoorFlowRepeatedPageError",
+    "DoorFlowResponseTooLargeError",
+    "DoorFlowTimeoutError",
+    "EventSort",
     "Lockdown",
     "OperationFailure",
+    "Site",
     "SyncStatus",
     "TokenProvider",
 ]

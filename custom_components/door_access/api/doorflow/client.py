@@ -1,101 +1,89 @@
-"""Async client of the DoorFlow API v3 (account, channels, admits, door modes, sync)."""
+"""Async client of the DoorFlow API v3 (account, channels, admits, door modes, events, sites)."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
-import json
-import math
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Final
 
 import aiohttp
 from yarl import URL
 
+from ..core.auth import Authorization, TokenProvider
+from ..core.errors import OperationFailure
+from ..core.http import (
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_REQUEST_TIMEOUT,
+    JsonHttp,
+    JsonResponse,
+    QueryParams,
+    header_int,
+)
+from ..core.paging import DEFAULT_MAX_PAGES, Page, Pager, read_all
 from .errors import (
-    DoorFlowAuthError,
+    DOORFLOW_ERRORS,
     DoorFlowBadResponseError,
-    DoorFlowConnectionError,
     DoorFlowOperationError,
-    DoorFlowRateLimitError,
-    OperationFailure,
+    DoorFlowRepeatedPageError,
 )
-from .models import (
-    Account,
-    AdmissionRequest,
-    AdmissionStatus,
-    Channel,
-    DoorEvent,
-    parse_items,
-)
+from .events import DoorEvent, EventSort
+from .models import Account, AdmissionRequest, Channel, Site, parse_items
 
 DEFAULT_BASE_URL: Final = "https://api.doorflow.com"
 DEFAULT_PAGE_SIZE: Final = 100
 MAX_PAGE_SIZE: Final = 1000
-MAX_PAGES: Final = 1000
-_MAX_DETAIL: Final = 200
+MAX_PAGES: Final = DEFAULT_MAX_PAGES
 _COMMAND_ERRORS: Final = frozenset({400, 404, 422})
-_ADMISSION_FAILURES: Final[dict[AdmissionStatus, tuple[OperationFailure, str]]] = {
-    AdmissionStatus.DENIED: (OperationFailure.DENIED, "the door controller denied the admit"),
-    AdmissionStatus.OFFLINE: (OperationFailure.OFFLINE, "the door controller is offline"),
-    AdmissionStatus.TIMEOUT: (
-        OperationFailure.TIMEOUT,
-        "the door controller did not answer the admit",
-    ),
-}
-
-type TokenProvider = Callable[[], Awaitable[str]]
 
 
-@dataclass(frozen=True, slots=True)
-class _Response:
-    """What `_request` hands back: status, decoded JSON body and headers."""
+class DoorFlowEndpoint(StrEnum):
+    """Every endpoint the client calls, as its errors name them (templates without ids)."""
 
-    status: int
-    body: object
-    headers: Mapping[str, str]
-
-
-def _number(value: object) -> float | None:
-    """Return a non-negative finite number of seconds, or None."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    return max(seconds, 0.0) if math.isfinite(seconds) else None
+    ACCOUNT = "GET account"
+    CHANNELS = "GET channels"
+    CHANNEL = "GET channels/{id}"
+    ADMIT = "POST channels/{id}/admit"
+    ADMISSION_REQUEST = "GET admission_requests/{id}"
+    UNLOCK = "POST channels/{id}/unlock"
+    NORMAL = "POST channels/{id}/normal"
+    LOCKDOWN = "POST channels/{id}/lockdown"
+    UNLOCKDOWN = "POST channels/{id}/unlockdown"
+    SYNC = "POST sync"
+    EVENTS = "GET events"
+    SITES = "GET sites"
 
 
-def _retry_after(body: object, headers: Mapping[str, str]) -> float | None:
-    """Read the wait of a 429: body `retry_in`, else a `Retry-After` header in seconds."""
-    if isinstance(body, Mapping):
-        seconds = _number(body.get("retry_in"))
-        if seconds is not None:
-            return seconds
-    return _number(headers.get("Retry-After"))
+def _utc_text(when: datetime, name: str) -> str:
+    """Format an aware time as ISO 8601 in UTC with a `Z`."""
+    if when.tzinfo is None:
+        raise ValueError(f"{name} must be timezone-aware")
+    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _total(headers: Mapping[str, str]) -> int | None:
-    """Read the total item count of a listing (`Total` or `X-Total-Results`)."""
-    for name in ("Total", "X-Total-Results"):
-        value = headers.get(name)
-        if value is not None and value.strip().isdigit():
-            return int(value)
-    return None
+def _check_size(name: str, value: int) -> None:
+    """Check a page size against DoorFlow's maximum."""
+    if not 1 <= value <= MAX_PAGE_SIZE:
+        raise ValueError(f"{name} must be between 1 and {MAX_PAGE_SIZE}")
 
 
-def _decode(text: str) -> object:
-    """Decode a JSON body; empty bodies are None; raise ValueError when it is not JSON."""
-    if not text.strip():
-        return None
-    return json.loads(text)
+def _page[T](
+    response: JsonResponse, number: int, key: str, parse: Callable[[object], T]
+) -> Page[T]:
+    """Build a page from a listing answer and its `Total` / `Per-Page` headers."""
+    items = tuple(parse(item) for item in parse_items(response.body, key))
+    return Page(
+        number,
+        items,
+        total=header_int(response.headers, "Total", "X-Total-Results"),
+        per_page=header_int(response.headers, "Per-Page", "X-Per-Page") or None,
+    )
 
 
 class DoorFlowClient:
-    """Talks to DoorFlow for one account; every request goes through `_request`."""
+    """Talks to DoorFlow for one account; every request goes through one `JsonHttp`."""
 
     def __init__(
         self,
@@ -105,226 +93,153 @@ class DoorFlowClient:
         access_token: str | None = None,
         token_provider: TokenProvider | None = None,
         base_url: str = DEFAULT_BASE_URL,
-        request_timeout: float = 20.0,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         if len([value for value in (api_key, access_token, token_provider) if value]) != 1:
             raise ValueError("give exactly one of api_key, access_token or token_provider")
-        self._session = session
-        self._token_provider = token_provider
-        self._secrets: tuple[str, ...] = ()
-        self._authorization = ""
         if api_key:
             basic = base64.b64encode(f"{api_key}:X".encode()).decode("ascii")
-            self._authorization = f"Basic {basic}"
-            self._secrets = (api_key, basic)
+            authorization = Authorization(header=f"Basic {basic}", secrets=(api_key, basic))
             self._auth_kind = "api_key"
         elif access_token:
-            self._authorization = f"Bearer {access_token}"
-            self._secrets = (access_token,)
+            authorization = Authorization(header=f"Bearer {access_token}", secrets=(access_token,))
             self._auth_kind = "access_token"
         else:
+            authorization = Authorization(token_provider=token_provider)
             self._auth_kind = "token_provider"
-        self._base = URL(base_url.rstrip("/")) / "api" / "3"
-        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
+        self._http = JsonHttp(
+            session,
+            URL(base_url.rstrip("/")) / "api" / "3",
+            authorization=authorization,
+            errors=DOORFLOW_ERRORS,
+            request_timeout=request_timeout,
+            max_body_bytes=max_body_bytes,
+        )
 
     def __repr__(self) -> str:
-        return f"DoorFlowClient(base={str(self._base)!r}, auth={self._auth_kind!r})"
+        return f"DoorFlowClient(base={str(self._http.base_url)!r}, auth={self._auth_kind!r})"
 
-    async def _authorization_header(self) -> str:
-        """Return the Authorization header; ask the token provider for a fresh token."""
-        if self._token_provider is None:
-            return self._authorization
-        token = await self._token_provider()
-        if token:
-            self._secrets = (token,)  # only the token in use can come back in an answer
-        return f"Bearer {token}"
-
-    def _scrub(self, text: str) -> str:
-        """Shorten text from the server and blank out any credential in it."""
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text[:_MAX_DETAIL]
-
-    def _detail(self, body: object) -> str:
-        """Return `: <error description>` from an error body, or nothing."""
-        if not isinstance(body, Mapping):
-            return ""
-        parts = [
-            value
-            for key in ("error", "error_description", "description")
-            if isinstance(value := body.get(key), str) and value
-        ]
-        return f": {self._scrub(' - '.join(parts))}" if parts else ""
+    # ---- transport -------------------------------------------------------------------------
 
     async def _request(
         self,
-        method: str,
-        path: str,
+        endpoint: DoorFlowEndpoint,
         *,
-        params: Iterable[tuple[str, str | int]] | None = None,
+        ids: Mapping[str, str | int] | None = None,
+        params: QueryParams | None = None,
         body: Mapping[str, object] | None = None,
-        expected_error_status: frozenset[int] = frozenset(),
-    ) -> _Response:
-        """Send one request and return its status and JSON body; map every failure."""
-        url = self._base.joinpath(*path.strip("/").split("/"))
-        headers = {
-            "Authorization": await self._authorization_header(),
-            "Accept": "application/json",
-        }
-        try:
-            async with self._session.request(
-                method,
-                url,
-                params=list(params) if params is not None else None,
-                json=body,
-                headers=headers,
-                timeout=self._timeout,
-                allow_redirects=False,
-            ) as response:
-                status = response.status
-                text = await response.text()
-                response_headers = response.headers
-        except TimeoutError as err:
-            raise DoorFlowConnectionError(f"{method} {path}: timed out") from err
-        except aiohttp.ClientResponseError as err:
-            # Not chained: its request_info holds our request headers, Authorization included.
-            raise DoorFlowConnectionError(f"{method} {path}: {type(err).__name__}") from None
-        except aiohttp.ClientError as err:
-            raise DoorFlowConnectionError(f"{method} {path}: {type(err).__name__}") from err
-        except UnicodeDecodeError as err:
-            raise DoorFlowBadResponseError(f"{method} {path}: body is not text") from err
+        expected_status: frozenset[int] = frozenset(),
+    ) -> JsonResponse:
+        """Send one request and return the answer (errors mapped by the HTTP core)."""
+        method, template = endpoint.value.split(" ", 1)
+        return await self._http.request(
+            method,
+            template,
+            ids=ids,
+            params=params,
+            json_body=body,
+            expected_status=expected_status,
+        )
 
-        try:
-            decoded = _decode(text)
-            is_json = True
-        except ValueError:
-            decoded, is_json = None, False
-
-        if status in expected_error_status:
-            return _Response(status, decoded, response_headers)
-        if status in (401, 403):
-            raise DoorFlowAuthError(
-                f"{method} {path}: credentials refused ({status}){self._detail(decoded)}",
-                status=status,
-            )
-        if status == 429:
-            raise DoorFlowRateLimitError(
-                f"{method} {path}: rate limited",
-                retry_after=_retry_after(decoded, response_headers),
-            )
-        if status >= 500:
-            raise DoorFlowConnectionError(f"{method} {path}: server error {status}")
-        if 300 <= status < 400:
-            # Redirects are not followed: the credentials go to the configured host only.
-            raise DoorFlowBadResponseError(f"{method} {path}: unexpected redirect ({status})")
-        if status >= 400:
-            raise DoorFlowBadResponseError(f"{method} {path}: HTTP {status}{self._detail(decoded)}")
-        if not is_json:
-            raise DoorFlowBadResponseError(f"{method} {path}: HTTP {status} body is not JSON")
-        return _Response(status, decoded, response_headers)
-
-    def _raise_for_command(self, response: _Response, what: str, hint: str = "") -> None:
+    def _raise_for_command(self, response: JsonResponse, what: str, hint: str = "") -> None:
         """Turn the 400/404/422 of a door command into a DoorFlowOperationError."""
         if response.status == 404:
-            raise DoorFlowOperationError(f"{what}: not found", reason=OperationFailure.NOT_FOUND)
-        if response.status in (400, 422):
-            detail = self._detail(response.body) or (f" ({hint})" if hint else "")
             raise DoorFlowOperationError(
-                f"{what}: refused ({response.status}){detail}", reason=OperationFailure.REFUSED
+                f"{what}: not found", reason=OperationFailure.NOT_FOUND, endpoint=response.endpoint
             )
+        if response.status in (400, 422):
+            detail = self._http.detail(response.body) or (f" ({hint})" if hint else "")
+            raise DoorFlowOperationError(
+                f"{what}: refused ({response.status}){detail}",
+                reason=OperationFailure.REFUSED,
+                endpoint=response.endpoint,
+            )
+
+    # ---- account and channels --------------------------------------------------------------
 
     async def get_account(self) -> Account:
         """Return the account the credentials belong to, with its sync status."""
-        return Account.from_json((await self._request("GET", "account")).body)
+        return Account.from_json((await self._request(DoorFlowEndpoint.ACCOUNT)).body)
+
+    async def get_channel_page(self, page: int, per_page: int = DEFAULT_PAGE_SIZE) -> Page[Channel]:
+        """Return one page of the account's channels (doors), with `Total` / `Per-Page`."""
+        _check_size("per_page", per_page)
+        response = await self._request(
+            DoorFlowEndpoint.CHANNELS, params=[("page", page), ("per_page", per_page)]
+        )
+        return _page(response, page, "channels", Channel.from_json)
+
+    def channel_pager(
+        self, per_page: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES
+    ) -> Pager[Channel]:
+        """Return a pager for the channel listing (channels keyed by id)."""
+        _check_size("per_page", per_page)
+        return self._pager(DoorFlowEndpoint.CHANNELS, "channels", per_page, max_pages)
 
     async def get_channels(self, per_page: int = DEFAULT_PAGE_SIZE) -> list[Channel]:
-        """Return every channel (door) of the account, reading all pages."""
-        if not 1 <= per_page <= MAX_PAGE_SIZE:
-            raise ValueError(f"per_page must be between 1 and {MAX_PAGE_SIZE}")
-        channels: list[Channel] = []
-        seen: set[int] = set()
-        for page in range(1, MAX_PAGES + 1):
-            response = await self._request(
-                "GET", "channels", params=[("page", page), ("per_page", per_page)]
-            )
-            items = [Channel.from_json(item) for item in parse_items(response.body, "channels")]
-            new = [channel for channel in items if channel.id not in seen]
-            if items and not new:
-                raise DoorFlowBadResponseError(f"channels: page {page} repeats earlier pages")
-            seen.update(channel.id for channel in new)
-            channels.extend(new)
-            total = _total(response.headers)
-            if len(items) < per_page or (total is not None and len(channels) >= total):
-                return channels
-        raise DoorFlowBadResponseError(f"channels: more than {MAX_PAGES} pages")
+        """Return every channel (door) of the account, page after page (library convenience)."""
+        pager = self.channel_pager(per_page)
+        return await read_all(pager, self.get_channel_page, DoorFlowBadResponseError)
 
     async def get_channel(self, channel_id: int) -> Channel:
         """Return one channel."""
         response = await self._request(
-            "GET", f"channels/{channel_id}", expected_error_status=frozenset({404})
+            DoorFlowEndpoint.CHANNEL, ids={"id": channel_id}, expected_status=frozenset({404})
         )
         self._raise_for_command(response, f"channel {channel_id}")
         return Channel.from_json(response.body)
 
+    # ---- door commands ---------------------------------------------------------------------
+
     async def _command(
         self,
+        endpoint: DoorFlowEndpoint,
         channel_id: int,
-        action: str,
         body: Mapping[str, object] | None = None,
         *,
         hint: str = "",
     ) -> object:
         """POST a door command and return the body of its success answer."""
         response = await self._request(
-            "POST",
-            f"channels/{channel_id}/{action}",
-            body=body,
-            expected_error_status=_COMMAND_ERRORS,
+            endpoint, ids={"id": channel_id}, body=body, expected_status=_COMMAND_ERRORS
         )
+        action = endpoint.rsplit("/", 1)[-1]
         self._raise_for_command(response, f"{action} channel {channel_id}", hint)
         return response.body
 
     async def admit(self, channel_id: int) -> AdmissionRequest:
         """Ask for a momentary unlock (normal mode only); return the admission request."""
-        body = await self._command(channel_id, "admit", hint="the door is not in normal mode")
+        body = await self._command(
+            DoorFlowEndpoint.ADMIT, channel_id, hint="the door is not in normal mode"
+        )
         return AdmissionRequest.from_json(body)
 
     async def get_admission_request(self, admission_id: int) -> AdmissionRequest:
-        """Return how an admit is going."""
+        """Return how an admit is going (`raise_if_failed` tells a failed one)."""
         response = await self._request(
-            "GET",
-            f"admission_requests/{admission_id}",
-            expected_error_status=frozenset({404}),
+            DoorFlowEndpoint.ADMISSION_REQUEST,
+            ids={"id": admission_id},
+            expected_status=frozenset({404}),
         )
         self._raise_for_command(response, f"admission request {admission_id}")
         return AdmissionRequest.from_json(response.body)
 
     async def wait_for_admission(
-        self,
-        admission_id: int,
-        *,
-        poll_interval: float = 1.0,
-        max_wait: float = 30.0,
-        fetch: Callable[[int], Awaitable[AdmissionRequest]] | None = None,
+        self, admission_id: int, *, poll_interval: float = 1.0, max_wait: float = 30.0
     ) -> AdmissionRequest:
         """Poll an admission until it is decided; raise unless the door admitted.
 
-        `fetch` replaces `get_admission_request`, so that a caller can count or pace each poll.
+        A convenience for library users: an integration that paces its requests follows the
+        admit itself with `get_admission_request` and `AdmissionRequest.raise_if_failed`.
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + max_wait
-        fetch_admission = fetch or self.get_admission_request
         while True:
-            admission = await fetch_admission(admission_id)
-            if admission.status is AdmissionStatus.ADMITTED:
-                return admission
-            if admission.status in _ADMISSION_FAILURES:
-                reason, message = _ADMISSION_FAILURES[admission.status]
-                raise DoorFlowOperationError(message, reason=reason)
+            admission = await self.get_admission_request(admission_id)
+            admission.raise_if_failed()
             if not admission.pending:
-                raise DoorFlowOperationError(
-                    "the admit ended in an unrecognized status", reason=OperationFailure.FAILED
-                )
+                return admission
             if loop.time() + poll_interval > deadline:
                 raise DoorFlowOperationError(
                     "the admit was not decided in time", reason=OperationFailure.TIMEOUT
@@ -332,39 +247,116 @@ class DoorFlowClient:
             await asyncio.sleep(poll_interval)
 
     async def unlock(self, channel_id: int, relock_at: datetime | None = None) -> Channel:
-        """Hold the door unlocked until `relock_at` (aware) or until `normal`."""
+        """Hold the door unlocked until `relock_at` (aware) or until `normal`; return it."""
         body: dict[str, object] = {}
         if relock_at is not None:
-            if relock_at.tzinfo is None:
-                raise ValueError("relock_at must be timezone-aware")
-            body["relock_at"] = relock_at.isoformat()
-        return Channel.from_json(await self._command(channel_id, "unlock", body))
+            body["relock_at"] = _utc_text(relock_at, "relock_at")
+        return Channel.from_json(await self._command(DoorFlowEndpoint.UNLOCK, channel_id, body))
 
     async def normal(self, channel_id: int) -> Channel:
-        """Return the door to normal mode (locked, card access)."""
-        return Channel.from_json(await self._command(channel_id, "normal"))
+        """Return the door to normal mode (locked, card access); return it."""
+        return Channel.from_json(await self._command(DoorFlowEndpoint.NORMAL, channel_id))
 
     async def lockdown(
         self, channel_id: int, *, card: bool = True, rex: bool = True, aux: bool = True
     ) -> Channel:
         """Lock the door down: disable card, request-to-exit and/or auxiliary inputs."""
         body = {"card_lockdown": card, "rex_lockdown": rex, "aux_lockdown": aux}
-        return Channel.from_json(await self._command(channel_id, "lockdown", body))
+        return Channel.from_json(await self._command(DoorFlowEndpoint.LOCKDOWN, channel_id, body))
 
     async def unlockdown(self, channel_id: int) -> Channel:
-        """Lift the lockdown of the door."""
-        return Channel.from_json(await self._command(channel_id, "unlockdown"))
+        """Lift the lockdown of the door; return it."""
+        return Channel.from_json(await self._command(DoorFlowEndpoint.UNLOCKDOWN, channel_id))
 
     async def sync(self) -> None:
         """Push pending changes to every door controller (rate-limited by DoorFlow)."""
-        await self._request("POST", "sync")
+        await self._request(DoorFlowEndpoint.SYNC)
 
-    async def get_events(self, n: int = 100) -> list[DoorEvent]:
-        """Return the latest access and door events (at most `n`, up to 1000)."""
-        if not 1 <= n <= MAX_PAGE_SIZE:
-            raise ValueError(f"n must be between 1 and {MAX_PAGE_SIZE}")
-        response = await self._request("GET", "events", params=[("n", n)])
-        return [DoorEvent.from_json(item) for item in parse_items(response.body, "events")]
+    # ---- events ----------------------------------------------------------------------------
+
+    async def get_event_page(
+        self,
+        page: int,
+        n: int = DEFAULT_PAGE_SIZE,
+        *,
+        since: datetime | None = None,
+        event_codes: Iterable[int] | None = None,
+        channels: Iterable[int] | None = None,
+        sort: EventSort | str = EventSort.ASC,
+    ) -> Page[DoorEvent]:
+        """Return one page of the event feed (oldest first by default), with `Total`.
+
+        `since` (aware) limits it to events created since then (DoorFlow's default: 90 days);
+        `event_codes` and `channels` filter it (DoorFlow's default codes: admits and rejects).
+        """
+        _check_size("n", n)
+        params: list[tuple[str, str | int]] = [
+            ("page", page),
+            ("n", n),
+            ("sort", EventSort(sort).value),
+        ]
+        if since is not None:
+            params.append(("since", _utc_text(since, "since")))
+        if event_codes is not None:
+            params.append(("event_codes", ",".join(str(int(code)) for code in event_codes)))
+        if channels is not None:
+            params.append(("channels", ",".join(str(int(channel)) for channel in channels)))
+        response = await self._request(DoorFlowEndpoint.EVENTS, params=params)
+        return _page(response, page, "events", DoorEvent.from_json)
+
+    def event_pager(
+        self, n: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES
+    ) -> Pager[DoorEvent]:
+        """Return a pager for the event feed (events keyed by id)."""
+        _check_size("n", n)
+        return self._pager(DoorFlowEndpoint.EVENTS, "events", n, max_pages)
+
+    async def get_events(self, n: int = DEFAULT_PAGE_SIZE) -> list[DoorEvent]:
+        """Return the latest events, newest first (one page of at most `n`, up to 1000)."""
+        page = await self.get_event_page(1, n, sort=EventSort.DESC)
+        return list(page.items)
+
+    # ---- sites -----------------------------------------------------------------------------
+
+    async def get_site_page(self, page: int, per_page: int = DEFAULT_PAGE_SIZE) -> Page[Site]:
+        """Return one page of the account's sites, with `Total` / `Per-Page`."""
+        _check_size("per_page", per_page)
+        response = await self._request(
+            DoorFlowEndpoint.SITES, params=[("page", page), ("per_page", per_page)]
+        )
+        return _page(response, page, "sites", Site.from_json)
+
+    def site_pager(
+        self, per_page: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES
+    ) -> Pager[Site]:
+        """Return a pager for the site listing (sites keyed by id)."""
+        _check_size("per_page", per_page)
+        return self._pager(DoorFlowEndpoint.SITES, "sites", per_page, max_pages)
+
+    async def get_sites(self, per_page: int = DEFAULT_PAGE_SIZE) -> list[Site]:
+        """Return every site of the account, page after page (library convenience)."""
+        pager = self.site_pager(per_page)
+        return await read_all(pager, self.get_site_page, DoorFlowBadResponseError)
+
+    def _pager[T: Channel | DoorEvent | Site](
+        self, endpoint: DoorFlowEndpoint, what: str, page_size: int, max_pages: int
+    ) -> Pager[T]:
+        """Return a pager of items keyed by their id."""
+        return Pager(
+            key=lambda item: item.id,
+            page_size=page_size,
+            max_pages=max_pages,
+            what=what,
+            endpoint=endpoint,
+            repeated_error=DoorFlowRepeatedPageError,
+        )
 
 
-__all__ = ["DEFAULT_BASE_URL", "DoorFlowClient", "TokenProvider"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+    "DoorFlowClient",
+    "DoorFlowEndpoint",
+    "TokenProvider",
+]

@@ -1,52 +1,82 @@
-"""Exceptions raised by the DoorFlow client; none of them ever carries the API key or token."""
+"""Exceptions raised by the DoorFlow client; none of them ever carries the API key or token.
+
+Each is also one of the common kinds of `..core.errors`, so `except AuthError` catches a
+`DoorFlowAuthError` as well as a Tedee one.
+"""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from ..core.errors import (
+    AuthError,
+    BadResponseError,
+    CloudConnectionError,
+    CloudTimeoutError,
+    DoorCloudError,
+    ErrorKinds,
+    OperationError,
+    OperationFailure,
+    RateLimitError,
+    RepeatedPageError,
+    ResponseTooLargeError,
+)
 
 
-class DoorFlowError(Exception):
+class DoorFlowError(DoorCloudError):
     """Base class of every error the DoorFlow client raises."""
 
 
-class DoorFlowAuthError(DoorFlowError):
-    """The key or token was refused (401) or lacks a scope (403)."""
-
-    def __init__(self, message: str, *, status: int) -> None:
-        super().__init__(message)
-        self.status = status
+class DoorFlowAuthError(DoorFlowError, AuthError):
+    """The key or token was refused (401) or lacks a scope (403: `missing_scope`)."""
 
 
-class DoorFlowRateLimitError(DoorFlowError):
+class DoorFlowRateLimitError(DoorFlowError, RateLimitError):
     """DoorFlow answered 429; `retry_after` says how many seconds to wait, when it said so."""
 
-    def __init__(self, message: str, *, retry_after: float | None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
-
-class DoorFlowConnectionError(DoorFlowError):
+class DoorFlowConnectionError(DoorFlowError, CloudConnectionError):
     """DoorFlow could not be reached: network error, timeout or a 5xx answer."""
 
 
-class DoorFlowBadResponseError(DoorFlowError):
+class DoorFlowTimeoutError(DoorFlowConnectionError, CloudTimeoutError):
+    """No complete answer within the request's deadline."""
+
+
+class DoorFlowBadResponseError(DoorFlowError, BadResponseError):
     """DoorFlow answered something the client cannot use: not JSON, or an unexpected shape."""
 
 
-class OperationFailure(StrEnum):
-    """Why a door command or an admission did not do what was asked."""
-
-    REFUSED = "refused"
-    NOT_FOUND = "not_found"
-    DENIED = "denied"
-    OFFLINE = "offline"
-    TIMEOUT = "timeout"
-    FAILED = "failed"
+class DoorFlowResponseTooLargeError(DoorFlowBadResponseError, ResponseTooLargeError):
+    """The decoded body passed the client's size limit."""
 
 
-class DoorFlowOperationError(DoorFlowError):
-    """A door command was refused (400), hit an unknown id (404), or an admission failed."""
+class DoorFlowRepeatedPageError(DoorFlowBadResponseError, RepeatedPageError):
+    """A paged listing (channels, events, sites) answered a page that brought nothing new."""
 
-    def __init__(self, message: str, *, reason: OperationFailure) -> None:
-        super().__init__(message)
-        self.reason = reason
+
+class DoorFlowOperationError(DoorFlowError, OperationError):
+    """A door command was refused (400/422), hit an unknown id (404), or an admission failed."""
+
+
+DOORFLOW_ERRORS = ErrorKinds(
+    auth=DoorFlowAuthError,
+    rate_limit=DoorFlowRateLimitError,
+    connection=DoorFlowConnectionError,
+    timeout=DoorFlowTimeoutError,
+    bad_response=DoorFlowBadResponseError,
+    too_large=DoorFlowResponseTooLargeError,
+    repeated_page=DoorFlowRepeatedPageError,
+)
+
+__all__ = [
+    "DOORFLOW_ERRORS",
+    "DoorFlowAuthError",
+    "DoorFlowBadResponseError",
+    "DoorFlowConnectionError",
+    "DoorFlowError",
+    "DoorFlowOperationError",
+    "DoorFlowRateLimitError",
+    "DoorFlowRepeatedPageError",
+    "DoorFlowResponseTooLargeError",
+    "DoorFlowTimeoutError",
+    "OperationFailure",
+]

@@ -1,66 +1,60 @@
-"""Typed, frozen models of DoorFlow's answers, and the one place that parses them."""
+"""Typed, frozen models of DoorFlow's account, doors, admits and sites, parsed in one place."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from enum import StrEnum
-from typing import Any, Self
+from datetime import datetime
 
-from .errors import DoorFlowBadResponseError
-
-_UNRECOGNIZED = "unrecognized"
-
-
-class _LenientStrEnum(StrEnum):
-    """A StrEnum whose values not in the docs map to an explicit UNRECOGNIZED member."""
-
-    @classmethod
-    def _missing_(cls, value: object) -> Self:
-        if isinstance(value, str) and value.lower() != value:
-            return cls(value.lower())
-        return cls(_UNRECOGNIZED)
+from ..core.enums import LenientStrEnum
+from ..core.errors import OperationFailure
+from ..core.fields import Fields, expect_list, parse_timestamp
+from .errors import DoorFlowBadResponseError, DoorFlowOperationError
 
 
-class SyncStatus(_LenientStrEnum):
+def fields_of(data: object, what: str) -> Fields:
+    """Return a field reader whose errors are DoorFlow bad responses."""
+    return Fields(data, what, DoorFlowBadResponseError)
+
+
+class SyncStatus(LenientStrEnum):
     """Whether the account's changes have reached every door controller (`account.sync`)."""
 
     COMPLETE = "complete"
     FAILING = "failing"
     SYNCING = "syncing"
     PENDING = "pending"
-    UNRECOGNIZED = _UNRECOGNIZED
+    UNRECOGNIZED = "unrecognized"
 
 
-class ChannelStatus(_LenientStrEnum):
+class ChannelStatus(LenientStrEnum):
     """Link state of a channel's door controller."""
 
     ONLINE = "online"
     OFFLINE = "offline"
     PENDING_ENCRYPTION = "pending_encryption"
-    UNRECOGNIZED = _UNRECOGNIZED
+    UNRECOGNIZED = "unrecognized"
 
 
-class ChannelMode(_LenientStrEnum):
+class ChannelMode(LenientStrEnum):
     """Door mode: normal (locked, card access) or held unlocked."""
 
     NORMAL = "normal"
     UNLOCK = "unlock"
-    UNRECOGNIZED = _UNRECOGNIZED
+    UNRECOGNIZED = "unrecognized"
 
 
-class ChannelSyncStatus(_LenientStrEnum):
+class ChannelSyncStatus(LenientStrEnum):
     """Whether one channel's configuration has reached its controller (`channel.sync`)."""
 
     OK = "ok"
     FAIL = "fail"
     SYNCING = "syncing"
     PENDING = "pending"
-    UNRECOGNIZED = _UNRECOGNIZED
+    UNRECOGNIZED = "unrecognized"
 
 
-class AdmissionStatus(_LenientStrEnum):
+class AdmissionStatus(LenientStrEnum):
     """Outcome of a remote admit (momentary unlock)."""
 
     PENDING = "pending"
@@ -68,81 +62,7 @@ class AdmissionStatus(_LenientStrEnum):
     DENIED = "denied"
     OFFLINE = "offline"
     TIMEOUT = "timeout"
-    UNRECOGNIZED = _UNRECOGNIZED
-
-
-class _Fields:
-    """Reads typed fields from one JSON object and says clearly what is wrong."""
-
-    def __init__(self, data: object, what: str) -> None:
-        if not isinstance(data, Mapping):
-            raise DoorFlowBadResponseError(f"{what}: expected an object, got {type(data).__name__}")
-        self._data: Mapping[str, Any] = data
-        self._what = what
-
-    def _fail(self, key: str, expected: str) -> DoorFlowBadResponseError:
-        """Build the error for a field of the wrong type."""
-        value = self._data.get(key)
-        return DoorFlowBadResponseError(
-            f"{self._what}.{key}: expected {expected}, got {type(value).__name__}"
-        )
-
-    def raw(self, key: str) -> object:
-        """Return the value as it is (None when absent)."""
-        return self._data.get(key)
-
-    def has(self, key: str) -> bool:
-        """Tell whether the key is present and not null."""
-        return self._data.get(key) is not None
-
-    def get_int(self, key: str) -> int:
-        """Return a required integer."""
-        value = self._data.get(key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self._fail(key, "an integer")
-        return value
-
-    def opt_int(self, key: str) -> int | None:
-        """Return an optional integer."""
-        return self.get_int(key) if self.has(key) else None
-
-    def opt_bool(self, key: str) -> bool | None:
-        """Return an optional boolean."""
-        value = self._data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, bool):
-            raise self._fail(key, "a boolean")
-        return value
-
-    def opt_str(self, key: str) -> str | None:
-        """Return an optional string."""
-        value = self._data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise self._fail(key, "a string")
-        return value
-
-    def get_enum[E: _LenientStrEnum](self, key: str, enum: type[E]) -> E:
-        """Return an enum member; absent or unknown values are UNRECOGNIZED."""
-        return enum(self.opt_str(key) or _UNRECOGNIZED)
-
-    def get_datetime(self, key: str) -> datetime | None:
-        """Return an optional ISO 8601 timestamp (naive ones are UTC); unparsable is absent."""
-        value = self.opt_str(key)
-        if value is None:
-            return None
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-    def get_object(self, key: str) -> _Fields | None:
-        """Return a nested object, or None when absent or null."""
-        value = self._data.get(key)
-        return None if value is None else _Fields(value, f"{self._what}.{key}")
+    UNRECOGNIZED = "unrecognized"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -154,7 +74,7 @@ class AccountSync:
     description: str | None
 
     @classmethod
-    def from_fields(cls, fields: _Fields | None) -> AccountSync:
+    def from_fields(cls, fields: Fields | None) -> AccountSync:
         """Parse `account.sync` (absent means unknown)."""
         if fields is None:
             return cls(status=SyncStatus.UNRECOGNIZED, last_sync=None, description=None)
@@ -172,15 +92,17 @@ class Account:
     id: int
     name: str
     sync: AccountSync
+    time_zone: str | None = None
 
     @classmethod
     def from_json(cls, data: object) -> Account:
         """Parse `GET /api/3/account`."""
-        fields = _Fields(data, "account")
+        fields = fields_of(data, "account")
         return cls(
             id=fields.get_int("id"),
             name=fields.opt_str("name") or "",
             sync=AccountSync.from_fields(fields.get_object("sync")),
+            time_zone=fields.opt_str("time_zone"),
         )
 
 
@@ -191,24 +113,55 @@ class Lockdown:
     card: bool
     rex: bool
     aux: bool
+    message: str | None = None
 
     @classmethod
-    def from_fields(cls, fields: _Fields) -> Lockdown:
-        """Parse `channel.lockdown` (`card_lockdown` or `card`, and so on)."""
+    def from_fields(cls, fields: Fields) -> Lockdown:
+        """Parse `channel.lockdown`: `{card_lockdown: {state}}` (v3 spec) or flat booleans."""
 
         def flag(name: str) -> bool:
-            """Read one flag under its long or short name."""
-            value = fields.opt_bool(f"{name}_lockdown")
-            if value is None:
-                value = fields.opt_bool(name)
-            return bool(value)
+            """Read one input under its long or short name, as a boolean or `{state}`."""
+            for key in (f"{name}_lockdown", name):
+                value = fields.raw(key)
+                if value is None:
+                    continue
+                if isinstance(value, bool):
+                    return value
+                if not isinstance(value, Mapping):
+                    raise fields.fail(key, "a boolean or an object")
+                nested = fields.get_object(key)
+                return nested is not None and bool(nested.opt_bool("state"))
+            return False
 
-        return cls(card=flag("card"), rex=flag("rex"), aux=flag("aux"))
+        return cls(
+            card=flag("card"), rex=flag("rex"), aux=flag("aux"), message=fields.opt_str("message")
+        )
 
     @property
     def active(self) -> bool:
         """Tell whether any input is locked down."""
         return self.card or self.rex or self.aux
+
+
+def _change_stamp(fields: Fields) -> int | None:
+    """Read `mode.change_stamp`: seconds since the epoch, or an ISO 8601 time (v3 spec)."""
+    value = fields.raw("change_stamp")
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, str):
+        when = parse_timestamp(value)
+        return None if when is None else int(when.timestamp())
+    raise fields.fail("change_stamp", "an integer or a timestamp")
+
+
+def _auto_unlock(fields: Fields) -> bool | None:
+    """Read `auto_unlock`: a boolean, or the v3 spec's shift object (configured: True)."""
+    value = fields.raw("auto_unlock")
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, Mapping):
+        return True
+    raise fields.fail("auto_unlock", "a boolean or an object")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -228,11 +181,16 @@ class Channel:
     model: str | None
     firmware: str | None
     site_id: int | None
+    mac_address: str | None = None
+    unit: int | None = None
+    model_long: str | None = None
+    serial_number: str | None = None
+    updated_at: datetime | None = None
 
     @classmethod
     def from_json(cls, data: object) -> Channel:
         """Parse a channel as `GET /api/3/channels` and the door commands return it."""
-        fields = _Fields(data, "channel")
+        fields = fields_of(data, "channel")
         mode_value = fields.raw("mode")
         if isinstance(mode_value, str):
             mode, relock_at, change_stamp = ChannelMode(mode_value), None, None
@@ -243,7 +201,7 @@ class Channel:
             else:
                 mode = mode_fields.get_enum("description", ChannelMode)
                 relock_at = mode_fields.get_datetime("relock_at")
-                change_stamp = mode_fields.opt_int("change_stamp")
+                change_stamp = _change_stamp(mode_fields)
         lockdown = fields.get_object("lockdown")
         sync = fields.get_object("sync")
         return cls(
@@ -262,10 +220,15 @@ class Channel:
             last_sync_completed_at=(
                 None if sync is None else sync.get_datetime("last_sync_completed_at")
             ),
-            auto_unlock=fields.opt_bool("auto_unlock"),
+            auto_unlock=_auto_unlock(fields),
             model=fields.opt_str("model"),
             firmware=fields.opt_str("firmware"),
             site_id=fields.opt_int("site_id"),
+            mac_address=fields.opt_str("mac_address"),
+            unit=fields.opt_int("unit"),
+            model_long=fields.opt_str("model_long"),
+            serial_number=fields.opt_str("serial_number"),
+            updated_at=fields.get_datetime("updated_at"),
         )
 
     @property
@@ -284,6 +247,20 @@ class Channel:
         return self.lockdown is not None and self.lockdown.active
 
 
+_ADMISSION_FAILURES: dict[AdmissionStatus, tuple[OperationFailure, str]] = {
+    AdmissionStatus.DENIED: (OperationFailure.DENIED, "the door controller denied the admit"),
+    AdmissionStatus.OFFLINE: (OperationFailure.OFFLINE, "the door controller is offline"),
+    AdmissionStatus.TIMEOUT: (
+        OperationFailure.TIMEOUT,
+        "the door controller did not answer the admit",
+    ),
+    AdmissionStatus.UNRECOGNIZED: (
+        OperationFailure.FAILED,
+        "the admit ended in an unrecognized status",
+    ),
+}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AdmissionRequest:
     """A remote admit (momentary unlock) and how it went."""
@@ -292,17 +269,20 @@ class AdmissionRequest:
     status: AdmissionStatus
     channel_id: int | None
     created_at: datetime | None
+    completed_at: datetime | None = None
 
     @classmethod
     def from_json(cls, data: object) -> AdmissionRequest:
         """Parse the 202 of an admit or `GET /api/3/admission_requests/{id}`."""
-        fields = _Fields(data, "admission request")
+        fields = fields_of(data, "admission request")
         key = "admission_request_id" if fields.has("admission_request_id") else "id"
+        created = "requested_at" if fields.has("requested_at") else "created_at"
         return cls(
             id=fields.get_int(key),
             status=fields.get_enum("status", AdmissionStatus),
             channel_id=fields.opt_int("channel_id"),
-            created_at=fields.get_datetime("created_at"),
+            created_at=fields.get_datetime(created),
+            completed_at=fields.get_datetime("completed_at"),
         )
 
     @property
@@ -310,27 +290,37 @@ class AdmissionRequest:
         """Tell whether the controller has not answered yet."""
         return self.status is AdmissionStatus.PENDING
 
+    @property
+    def failure(self) -> OperationFailure | None:
+        """Return why a decided admit failed, or None (admitted, or still pending)."""
+        found = _ADMISSION_FAILURES.get(self.status)
+        return None if found is None else found[0]
+
+    def raise_if_failed(self) -> None:
+        """Raise a DoorFlowOperationError when the admit was decided against (or unknown)."""
+        if (found := _ADMISSION_FAILURES.get(self.status)) is not None:
+            reason, message = found
+            raise DoorFlowOperationError(message, reason=reason)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DoorEvent:
-    """One access or door event (codes 31-37 door state and alarms, 30 REX, 90-91 tamper)."""
+class Site:
+    """A site (physical location) that groups channels, with its time zone."""
 
     id: int
-    code: int
-    label: str | None
-    channel_id: int | None
-    created_at: datetime | None
+    name: str
+    time_zone: str | None
+    notes: str | None
 
     @classmethod
-    def from_json(cls, data: object) -> DoorEvent:
-        """Parse one item of `GET /api/3/events`."""
-        fields = _Fields(data, "event")
+    def from_json(cls, data: object) -> Site:
+        """Parse one item of `GET /api/3/sites`."""
+        fields = fields_of(data, "site")
         return cls(
             id=fields.get_int("id"),
-            code=fields.get_int("event_code"),
-            label=fields.opt_str("event_label"),
-            channel_id=fields.opt_int("channel_id"),
-            created_at=fields.get_datetime("created_at"),
+            name=fields.opt_str("name") or "",
+            time_zone=fields.opt_str("time_zone"),
+            notes=fields.opt_str("notes"),
         )
 
 
@@ -338,6 +328,4 @@ def parse_items(data: object, key: str) -> list[object]:
     """Return the items of a listing: a bare list, or a list under `key` in an object."""
     if isinstance(data, Mapping):
         data = data.get(key)
-    if not isinstance(data, list):
-        raise DoorFlowBadResponseError(f"{key}: expected a list, got {type(data).__name__}")
-    return data
+    return expect_list(data, key, DoorFlowBadResponseError)

@@ -1,10 +1,13 @@
-"""Typed async client of the Tedee cloud API: locks, bridges and BleBox gates."""
+"""Typed async client of the Tedee cloud API: locks, bridges, BleBox gates and activity."""
 
+from .activity import Activity, ActivityEvent, ActivitySource
 from .client import (
     DEFAULT_API_VERSION,
     DEFAULT_BASE_URL,
+    DEFAULT_PAGE_SIZE,
     ApiDeprecation,
     TedeeClient,
+    TedeeEndpoint,
     TokenType,
 )
 from .errors import (
@@ -12,10 +15,14 @@ from .errors import (
     TedeeApiVersionError,
     TedeeAuthError,
     TedeeBadResponseError,
+    TedeeBleBoxNotLinkedError,
     TedeeConnectionError,
     TedeeError,
     TedeeOperationError,
     TedeeRateLimitError,
+    TedeeRepeatedPageError,
+    TedeeResponseTooLargeError,
+    TedeeTimeoutError,
 )
 from .models import (
     Bridge,
@@ -39,6 +46,10 @@ from .models import (
 __all__ = [
     "DEFAULT_API_VERSION",
     "DEFAULT_BASE_URL",
+    "DEFAULT_PAGE_SIZE",
+    "Activity",
+    "ActivityEvent",
+    "ActivitySource",
     "ApiDeprecation",
     "Bridge",
     "DeviceType",
@@ -58,11 +69,16 @@ __all__ = [
     "TedeeApiVersionError",
     "TedeeAuthError",
     "TedeeBadResponseError",
+    "TedeeBleBoxNotLinkedError",
     "TedeeClient",
     "TedeeConnectionError",
+    "TedeeEndpoint",
     "TedeeError",
     "TedeeOperationError",
     "TedeeRateLimitError",
+    "TedeeRepeatedPageError",
+    "TedeeResponseTooLargeError",
+    "TedeeTimeoutError",
     "TokenType",
     "UnlockMode",
     "User",

@@ -1,27 +1,36 @@
-"""Async client of the Tedee cloud API (locks, bridges, BleBox gates)."""
+"""Async client of the Tedee cloud API (locks, bridges, BleBox gates, device activity)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
-import json
-import logging
 from typing import Any, Final
 
 import aiohttp
 from yarl import URL
 
+from ..core.auth import Authorization
+from ..core.errors import OperationFailure
+from ..core.http import (
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_REQUEST_TIMEOUT,
+    JsonHttp,
+    JsonResponse,
+    QueryParams,
+)
+from ..core.paging import DEFAULT_MAX_PAGES, Page, Pager, read_all
+from .activity import MAX_ACTIVITY_ELEMENTS, Activity, last_elem_date, parse_activities
 from .errors import (
-    OperationFailure,
+    TEDEE_ERRORS,
     TedeeApiVersionError,
-    TedeeAuthError,
     TedeeBadResponseError,
-    TedeeConnectionError,
+    TedeeBleBoxNotLinkedError,
     TedeeError,
     TedeeOperationError,
-    TedeeRateLimitError,
+    TedeeRepeatedPageError,
 )
 from .models import (
     Bridge,
@@ -36,13 +45,36 @@ from .models import (
     parse_operation_id,
 )
 
-_LOGGER = logging.getLogger(__name__)
-
 DEFAULT_BASE_URL: Final = "https://api.tedee.com"
 DEFAULT_API_VERSION: Final = "v37"
 DEFAULT_PAGE_SIZE: Final = 100
-MAX_PAGES: Final = 1000
+MAX_PAGES: Final = DEFAULT_MAX_PAGES
 
+
+class TedeeEndpoint(StrEnum):
+    """Every endpoint the client calls, as its errors name them (templates without ids)."""
+
+    USER = "GET my/user"
+    LOCKS = "GET my/lock"
+    LOCK = "GET my/lock/{id}"
+    BRIDGES = "GET my/bridge"
+    LOCK_SYNC = "GET my/lock/sync"
+    LOCK_SYNC_ONE = "GET my/lock/{id}/sync"
+    OPERATION_LOCK = "POST my/lock/{id}/operation/lock"
+    OPERATION_UNLOCK = "POST my/lock/{id}/operation/unlock"
+    OPERATION_PULL = "POST my/lock/{id}/operation/pull"
+    OPERATION = "GET my/device/operation/{id}"
+    GATES = "GET my/gate"
+    GATE = "GET my/gate/{id}"
+    GATE_SYNC_ALL = "POST my/gate/sync"
+    GATE_SYNC = "POST my/gate/{id}/sync"
+    GATE_OPEN = "POST my/gate/{id}/operation/unlock"
+    DEVICE_ACTIVITY = "GET my/deviceactivity"
+
+
+_GATE_LISTINGS: Final = frozenset(
+    {TedeeEndpoint.GATES, TedeeEndpoint.GATE, TedeeEndpoint.GATE_SYNC_ALL, TedeeEndpoint.GATE_SYNC}
+)
 _GATE_ERRORS: Final[dict[int, tuple[OperationFailure, str]]] = {
     403: (OperationFailure.NO_ACCESS, "no access to this gate"),
     404: (OperationFailure.NOT_FOUND, "gate not found"),
@@ -67,20 +99,8 @@ class ApiDeprecation:
     sunset: str | None
 
 
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    """Read a Retry-After header given in seconds."""
-    value = headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    return max(seconds, 0.0)
-
-
 class TedeeClient:
-    """Talks to the Tedee cloud for one account; every request goes through `_request`."""
+    """Talks to the Tedee cloud for one account; every request goes through one `JsonHttp`."""
 
     def __init__(
         self,
@@ -90,93 +110,35 @@ class TedeeClient:
         token_type: TokenType = TokenType.PERSONAL_KEY,
         base_url: str = DEFAULT_BASE_URL,
         api_version: str = DEFAULT_API_VERSION,
-        request_timeout: float = 20.0,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
-        self._session = session
-        self._authorization = f"{token_type.value} {token}"
-        self._base = URL(base_url.rstrip("/")) / "api" / api_version
         self._api_version = api_version
-        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
+        self._http = JsonHttp(
+            session,
+            URL(base_url.rstrip("/")) / "api" / api_version,
+            authorization=Authorization(header=f"{token_type.value} {token}", secrets=(token,)),
+            errors=TEDEE_ERRORS,
+            request_timeout=request_timeout,
+            max_body_bytes=max_body_bytes,
+            on_response=self._note_response,
+        )
         self.deprecation: ApiDeprecation | None = None
         self.supported_versions: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
-        return f"TedeeClient(base={str(self._base)!r})"
+        return f"TedeeClient(base={str(self._http.base_url)!r})"
 
     @property
     def api_version(self) -> str:
         """Return the API version this client speaks."""
         return self._api_version
 
-    async def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Iterable[tuple[str, str | int]] | None = None,
-        expected_error_status: frozenset[int] = frozenset(),
-    ) -> tuple[int, Any]:
-        """Send one request and return (status, envelope result); map every failure."""
-        url = self._base.joinpath(*path.strip("/").split("/"))
-        try:
-            async with self._session.request(
-                method,
-                url,
-                params=list(params) if params is not None else None,
-                headers={"Authorization": self._authorization, "Accept": "application/json"},
-                timeout=self._timeout,
-                allow_redirects=False,
-            ) as response:
-                self._note_version_headers(response.headers)
-                status = response.status
-                text = await response.text()
-                headers = response.headers
-        except TimeoutError as err:
-            raise TedeeConnectionError(f"{method} {path}: timed out") from err
-        except aiohttp.ClientError as err:
-            # `from None`: some aiohttp errors carry the request headers, token included.
-            raise TedeeConnectionError(f"{method} {path}: {type(err).__name__}") from None
+    # ---- transport -------------------------------------------------------------------------
 
-        if status in expected_error_status:
-            return status, None
-        if status in (401, 403):
-            raise TedeeAuthError(f"{method} {path}: token refused ({status})", status=status)
-        if status == 429:
-            raise TedeeRateLimitError(
-                f"{method} {path}: rate limited", retry_after=_retry_after(headers)
-            )
-        if status == 410:
-            raise TedeeApiVersionError(f"API version {self._api_version} is retired")
-        if 300 <= status < 400:
-            # Redirects are not followed: the token goes to the configured host only.
-            raise TedeeBadResponseError(f"{method} {path}: unexpected redirect ({status})")
-        if status >= 500:
-            raise TedeeConnectionError(f"{method} {path}: server error {status}")
-        body = self._decode(text, method, path, status)
-        if status >= 400:
-            raise TedeeBadResponseError(f"{method} {path}: HTTP {status}")
-        if isinstance(body, dict):
-            if body.get("success") is False:
-                raise TedeeBadResponseError(f"{method} {path}: the cloud reported failure")
-            return status, body.get("result")
-        if body is None:
-            return status, None
-        raise TedeeBadResponseError(f"{method} {path}: the answer is not an object")
-
-    @staticmethod
-    def _decode(text: str, method: str, path: str, status: int) -> object:
-        """Decode a JSON body; empty bodies are None, anything else malformed is an error."""
-        if not text.strip():
-            return None
-        try:
-            return json.loads(text)
-        except ValueError as err:
-            raise TedeeBadResponseError(
-                f"{method} {path}: HTTP {status} with a body that is not JSON"
-            ) from err
-
-    def _note_version_headers(self, headers: Mapping[str, str]) -> None:
-        """Remember what the cloud says about API versions."""
+    def _note_response(self, response: JsonResponse) -> None:
+        """Remember what the cloud says about API versions; a retired version (410) is fatal."""
+        headers = response.headers
         supported = headers.get("API-Supported-Versions")
         if supported:
             self.supported_versions = tuple(
@@ -184,101 +146,158 @@ class TedeeClient:
             )
         if headers.get("Deprecation", "").strip().lower() not in ("", "false"):
             self.deprecation = ApiDeprecation(self._api_version, headers.get("Sunset"))
+        if response.status == 410:
+            raise TedeeApiVersionError(
+                f"API version {self._api_version} is retired", endpoint=response.endpoint
+            )
 
-    async def _get_result(self, path: str, **kwargs: Any) -> Any:
-        """GET a path and return its result."""
-        _, result = await self._request("GET", path, **kwargs)
+    async def _request(
+        self,
+        endpoint: TedeeEndpoint,
+        *,
+        ids: Mapping[str, str | int] | None = None,
+        params: QueryParams | None = None,
+        expected_status: frozenset[int] = frozenset(),
+    ) -> tuple[int, Any]:
+        """Send one request and return (status, the envelope's result)."""
+        method, template = endpoint.value.split(" ", 1)
+        if endpoint in _GATE_LISTINGS:
+            expected_status |= {412}
+        response = await self._http.request(
+            method, template, ids=ids, params=params, expected_status=expected_status
+        )
+        if response.status == 412 and endpoint in _GATE_LISTINGS:
+            raise TedeeBleBoxNotLinkedError(
+                f"{endpoint}: the account has no BleBox integration (412)", endpoint=endpoint
+            )
+        if response.status in expected_status or response.body is None:
+            return response.status, None
+        body = response.body
+        if not isinstance(body, dict):
+            raise TedeeBadResponseError(
+                f"{endpoint}: the answer is not an object", endpoint=endpoint
+            )
+        if body.get("success") is False:
+            raise TedeeBadResponseError(
+                f"{endpoint}: the cloud reported failure{self._http.detail(body)}",
+                endpoint=endpoint,
+            )
+        return response.status, body.get("result")
+
+    async def _result(self, endpoint: TedeeEndpoint, **kwargs: Any) -> Any:
+        """Send one request and return the envelope's result."""
+        _, result = await self._request(endpoint, **kwargs)
         return result
+
+    # ---- account and locks -----------------------------------------------------------------
 
     async def get_user(self) -> User:
         """Return the account that owns the token (used as the account's identity)."""
-        return User.from_json(await self._get_result("my/user"))
+        return User.from_json(await self._result(TedeeEndpoint.USER))
+
+    async def get_lock_page(self, page: int, size: int = DEFAULT_PAGE_SIZE) -> Page[Lock]:
+        """Return one page of the account's locks (`Page`, `ItemsPerPage`; from page 1)."""
+        result = await self._result(
+            TedeeEndpoint.LOCKS, params=[("Page", page), ("ItemsPerPage", size)]
+        )
+        items = parse_list(result, "locks")
+        return Page(page, tuple(Lock.from_json(item) for item in items))
+
+    def lock_pager(
+        self, page_size: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES
+    ) -> Pager[Lock]:
+        """Return a pager for the lock listing (locks keyed by id)."""
+        return Pager(
+            key=lambda lock: lock.id,
+            page_size=page_size,
+            max_pages=max_pages,
+            what="locks",
+            endpoint=TedeeEndpoint.LOCKS,
+            repeated_error=TedeeRepeatedPageError,
+        )
 
     async def get_locks(self, page_size: int = DEFAULT_PAGE_SIZE) -> list[Lock]:
-        """Return every lock of the account, reading all pages."""
-        items = await self._read_pages("my/lock", page_size, lambda result: result)
-        return [Lock.from_json(item) for item in items]
+        """Return every lock of the account, reading page after page (library convenience)."""
+        return await read_all(self.lock_pager(page_size), self.get_lock_page, TedeeBadResponseError)
 
     async def get_lock(self, lock_id: int) -> Lock:
         """Return one lock with its details."""
-        return Lock.from_json(await self._get_result(f"my/lock/{lock_id}"))
+        return Lock.from_json(await self._result(TedeeEndpoint.LOCK, ids={"id": lock_id}))
 
     async def get_bridges(self) -> list[Bridge]:
         """Return the bridges of the account."""
-        result = await self._get_result("my/bridge")
+        result = await self._result(TedeeEndpoint.BRIDGES)
         return [Bridge.from_json(item) for item in parse_list(result, "bridges")]
 
     async def sync_locks(self, lock_ids: Iterable[int] | None = None) -> list[LockSync]:
         """Return the live state of all locks, or of the given ones (bulk lock sync)."""
         params = [("id", lock_id) for lock_id in lock_ids] if lock_ids is not None else None
-        result = await self._get_result("my/lock/sync", params=params)
+        result = await self._result(TedeeEndpoint.LOCK_SYNC, params=params)
         return [LockSync.from_json(item) for item in parse_list(result, "lock sync")]
 
     async def sync_lock(self, lock_id: int) -> LockSync:
         """Return the live state of one lock (single-lock sync)."""
-        return LockSync.from_json(await self._get_result(f"my/lock/{lock_id}/sync"))
+        return LockSync.from_json(
+            await self._result(TedeeEndpoint.LOCK_SYNC_ONE, ids={"id": lock_id})
+        )
+
+    # ---- lock operations -------------------------------------------------------------------
 
     async def _operate(
-        self, lock_id: int, action: str, params: list[tuple[str, str | int]] | None = None
+        self, lock_id: int, endpoint: TedeeEndpoint, params: QueryParams | None = None
     ) -> str:
         """Start a lock operation and return its id."""
         status, result = await self._request(
-            "POST",
-            f"my/lock/{lock_id}/operation/{action}",
+            endpoint,
+            ids={"id": lock_id},
             params=params,
-            expected_error_status=frozenset({400, 404}),
+            expected_status=frozenset({400, 404}),
         )
         if status == 404:
             raise TedeeOperationError(
-                f"lock {lock_id} not found", reason=OperationFailure.NOT_FOUND
+                f"lock {lock_id} not found", reason=OperationFailure.NOT_FOUND, endpoint=endpoint
             )
         if status == 400:
+            action = endpoint.rsplit("/", 1)[-1]
             raise TedeeOperationError(
-                f"lock {lock_id} refused to {action}", reason=OperationFailure.REFUSED
+                f"lock {lock_id} refused to {action}",
+                reason=OperationFailure.REFUSED,
+                endpoint=endpoint,
             )
         return parse_operation_id(result)
 
     async def lock(self, lock_id: int) -> str:
         """Lock; returns the operation id."""
-        return await self._operate(lock_id, "lock")
+        return await self._operate(lock_id, TedeeEndpoint.OPERATION_LOCK)
 
     async def unlock(self, lock_id: int, mode: UnlockMode = UnlockMode.NORMAL) -> str:
         """Unlock in the given mode; returns the operation id."""
-        return await self._operate(lock_id, "unlock", [("mode", int(mode))])
+        return await self._operate(lock_id, TedeeEndpoint.OPERATION_UNLOCK, [("mode", int(mode))])
 
     async def pull(self, lock_id: int) -> str:
         """Pull the spring (open the latch); returns the operation id."""
-        return await self._operate(lock_id, "pull")
+        return await self._operate(lock_id, TedeeEndpoint.OPERATION_PULL)
 
     async def get_operation(self, operation_id: str) -> Operation:
-        """Return the progress of an operation."""
-        return Operation.from_json(await self._get_result(f"my/device/operation/{operation_id}"))
+        """Return the progress of an operation (`raise_if_failed` tells a failed one)."""
+        return Operation.from_json(
+            await self._result(TedeeEndpoint.OPERATION, ids={"id": operation_id})
+        )
 
     async def wait_for_operation(
-        self,
-        operation_id: str,
-        *,
-        poll_interval: float = 1.0,
-        max_wait: float = 20.0,
-        fetch: Callable[[str], Awaitable[Operation]] | None = None,
+        self, operation_id: str, *, poll_interval: float = 1.0, max_wait: float = 20.0
     ) -> Operation:
         """Poll an operation until it completes; raise if it failed or took too long.
 
-        `fetch` replaces `get_operation`, so that a caller can count or pace each poll.
+        A convenience for library users: an integration that paces its requests follows the
+        operation itself with `get_operation` and `Operation.raise_if_failed`.
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + max_wait
-        fetch_operation = fetch or self.get_operation
         while True:
-            operation = await fetch_operation(operation_id)
+            operation = await self.get_operation(operation_id)
             if operation.completed:
-                if operation.result == 1:
-                    raise TedeeOperationError("the lock jammed", reason=OperationFailure.JAMMED)
-                if operation.result > 0:
-                    raise TedeeOperationError(
-                        f"the operation failed (result {operation.result})",
-                        reason=OperationFailure.FAILED,
-                    )
+                operation.raise_if_failed()
                 return operation
             if loop.time() + poll_interval > deadline:
                 raise TedeeOperationError(
@@ -286,47 +305,87 @@ class TedeeClient:
                 )
             await asyncio.sleep(poll_interval)
 
+    # ---- gates -----------------------------------------------------------------------------
+
     async def sync_gates(self) -> None:
         """Ask Tedee to refresh every gate from BleBox (one-way)."""
-        await self._request("POST", "my/gate/sync")
+        await self._request(TedeeEndpoint.GATE_SYNC_ALL)
 
     async def sync_gate(self, gate_id: int) -> Gate:
         """Refresh one gate from BleBox and return it."""
-        _, result = await self._request("POST", f"my/gate/{gate_id}/sync")
-        return Gate.from_json(result)
+        return Gate.from_json(await self._result(TedeeEndpoint.GATE_SYNC, ids={"id": gate_id}))
+
+    async def get_gate_page(self, page: int, size: int = DEFAULT_PAGE_SIZE) -> Page[Gate]:
+        """Return one page of the account's gates, with the page size the cloud states."""
+        result = await self._result(
+            TedeeEndpoint.GATES, params=[("Page", page), ("ItemsPerPage", size)]
+        )
+        items, per_page = parse_gate_page(result)
+        return Page(page, tuple(Gate.from_json(item) for item in items), per_page=per_page)
+
+    def gate_pager(
+        self, page_size: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES
+    ) -> Pager[Gate]:
+        """Return a pager for the gate listing (gates keyed by id)."""
+        return Pager(
+            key=lambda gate: gate.id,
+            page_size=page_size,
+            max_pages=max_pages,
+            what="gates",
+            endpoint=TedeeEndpoint.GATES,
+            repeated_error=TedeeRepeatedPageError,
+        )
 
     async def get_gates(self, page_size: int = DEFAULT_PAGE_SIZE) -> list[Gate]:
-        """Return every gate of the account, reading all pages."""
-        items = await self._read_pages("my/gate", page_size, parse_gate_page)
-        return [Gate.from_json(item) for item in items]
+        """Return every gate of the account, reading page after page (library convenience)."""
+        return await read_all(self.gate_pager(page_size), self.get_gate_page, TedeeBadResponseError)
 
     async def get_gate(self, gate_id: int) -> Gate:
         """Return one gate."""
-        return Gate.from_json(await self._get_result(f"my/gate/{gate_id}"))
+        return Gate.from_json(await self._result(TedeeEndpoint.GATE, ids={"id": gate_id}))
 
     async def open_gate(self, gate_id: int) -> None:
         """Open a gate for its impulse length; raise a TedeeOperationError when refused."""
         status, _ = await self._request(
-            "POST",
-            f"my/gate/{gate_id}/operation/unlock",
-            expected_error_status=frozenset(_GATE_ERRORS),
+            TedeeEndpoint.GATE_OPEN,
+            ids={"id": gate_id},
+            expected_status=frozenset(_GATE_ERRORS),
         )
         if status in _GATE_ERRORS:
             reason, message = _GATE_ERRORS[status]
-            raise TedeeOperationError(message, reason=reason)
+            raise TedeeOperationError(message, reason=reason, endpoint=TedeeEndpoint.GATE_OPEN)
 
-    async def _read_pages(self, path: str, page_size: int, items_of: Any) -> list[object]:
-        """Read a paged listing until a short page; guard against endless paging."""
-        items: list[object] = []
-        for page in range(1, MAX_PAGES + 1):
-            result = await self._get_result(
-                path, params=[("Page", page), ("ItemsPerPage", page_size)]
-            )
-            page_items = parse_list(items_of(result), path)
-            items.extend(page_items)
-            if len(page_items) < page_size:
-                return items
-        raise TedeeBadResponseError(f"{path}: more than {MAX_PAGES} pages")
+    # ---- activity --------------------------------------------------------------------------
+
+    async def get_device_activity(
+        self,
+        device_id: int,
+        *,
+        elements: int = MAX_ACTIVITY_ELEMENTS,
+        older_than: datetime | None = None,
+    ) -> list[Activity]:
+        """Return a device's latest activities, newest first (at most 200 per call).
+
+        `older_than` (aware) asks only for activities strictly older than it: pass the date of
+        the oldest item received to read further back. A token without the
+        `DeviceActivity.Read` scope gets a TedeeAuthError with `missing_scope` (403).
+        """
+        if not 1 <= elements <= MAX_ACTIVITY_ELEMENTS:
+            raise ValueError(f"elements must be between 1 and {MAX_ACTIVITY_ELEMENTS}")
+        params: list[tuple[str, str | int]] = [("deviceId", device_id), ("elements", elements)]
+        if older_than is not None:
+            params.append(("lastElemDate", last_elem_date(older_than)))
+        return parse_activities(await self._result(TedeeEndpoint.DEVICE_ACTIVITY, params=params))
 
 
-__all__ = ["DEFAULT_API_VERSION", "DEFAULT_BASE_URL", "TedeeClient", "TedeeError", "TokenType"]
+__all__ = [
+    "DEFAULT_API_VERSION",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGES",
+    "ApiDeprecation",
+    "TedeeClient",
+    "TedeeEndpoint",
+    "TedeeError",
+    "TokenType",
+]

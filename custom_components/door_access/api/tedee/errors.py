@@ -1,59 +1,92 @@
-"""Exceptions raised by the Tedee cloud client; none of them ever carries the access token."""
+"""Exceptions raised by the Tedee cloud client; none of them ever carries the access token.
+
+Each is also one of the common kinds of `..core.errors`, so `except AuthError` catches a
+`TedeeAuthError` as well as a DoorFlow one.
+"""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from ..core.errors import (
+    AuthError,
+    BadResponseError,
+    CloudConnectionError,
+    CloudTimeoutError,
+    DoorCloudError,
+    ErrorKinds,
+    OperationError,
+    OperationFailure,
+    RateLimitError,
+    RepeatedPageError,
+    ResponseTooLargeError,
+)
 
 
-class TedeeError(Exception):
+class TedeeError(DoorCloudError):
     """Base class of every error the Tedee client raises."""
 
 
-class TedeeAuthError(TedeeError):
-    """The token was refused (401) or lacks a scope (403)."""
-
-    def __init__(self, message: str, *, status: int) -> None:
-        super().__init__(message)
-        self.status = status
+class TedeeAuthError(TedeeError, AuthError):
+    """The token was refused (401) or lacks a scope (403: `missing_scope`)."""
 
 
-class TedeeRateLimitError(TedeeError):
+class TedeeRateLimitError(TedeeError, RateLimitError):
     """The cloud answered 429; `retry_after` says how many seconds to wait, when it said so."""
 
-    def __init__(self, message: str, *, retry_after: float | None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
-
-class TedeeConnectionError(TedeeError):
+class TedeeConnectionError(TedeeError, CloudConnectionError):
     """The cloud could not be reached: network error, timeout or a 5xx answer."""
 
 
-class TedeeBadResponseError(TedeeError):
+class TedeeTimeoutError(TedeeConnectionError, CloudTimeoutError):
+    """No complete answer within the request's deadline."""
+
+
+class TedeeBadResponseError(TedeeError, BadResponseError):
     """The cloud answered something the client cannot use: malformed body or `success: false`."""
 
 
+class TedeeResponseTooLargeError(TedeeBadResponseError, ResponseTooLargeError):
+    """The decoded body passed the client's size limit."""
+
+
+class TedeeRepeatedPageError(TedeeBadResponseError, RepeatedPageError):
+    """A paged listing (locks, gates) answered a page that brought nothing new."""
+
+
+class TedeeBleBoxNotLinkedError(TedeeBadResponseError):
+    """A gate endpoint answered 412: the account has no BleBox integration (no gates)."""
+
+
 class TedeeApiVersionError(TedeeError):
-    """The configured API version is retired or unknown to the cloud."""
+    """The configured API version is retired or unknown to the cloud (410)."""
 
 
-class OperationFailure(StrEnum):
-    """Why a lock or gate operation did not do what was asked."""
-
-    FAILED = "failed"
-    JAMMED = "jammed"
-    TIMEOUT = "timeout"
-    REFUSED = "refused"
-    NO_ACCESS = "no_access"
-    NOT_FOUND = "not_found"
-    GATE_TIMEOUT = "gate_timeout"
-    NO_BLEBOX_INTEGRATION = "no_blebox_integration"
-    GATE_DISCONNECTED = "gate_disconnected"
-
-
-class TedeeOperationError(TedeeError):
+class TedeeOperationError(TedeeError, OperationError):
     """A lock or gate operation was refused, failed (result > 0) or did not finish in time."""
 
-    def __init__(self, message: str, *, reason: OperationFailure) -> None:
-        super().__init__(message)
-        self.reason = reason
+
+TEDEE_ERRORS = ErrorKinds(
+    auth=TedeeAuthError,
+    rate_limit=TedeeRateLimitError,
+    connection=TedeeConnectionError,
+    timeout=TedeeTimeoutError,
+    bad_response=TedeeBadResponseError,
+    too_large=TedeeResponseTooLargeError,
+    repeated_page=TedeeRepeatedPageError,
+)
+
+__all__ = [
+    "TEDEE_ERRORS",
+    "OperationFailure",
+    "TedeeApiVersionError",
+    "TedeeAuthError",
+    "TedeeBadResponseError",
+    "TedeeBleBoxNotLinkedError",
+    "TedeeConnectionError",
+    "TedeeError",
+    "TedeeOperationError",
+    "TedeeRateLimitError",
+    "TedeeRepeatedPageError",
+    "TedeeResponseTooLargeError",
+    "TedeeTimeoutError",
+]

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import IntEnum, StrEnum
-from typing import Any, Self
 
-from .errors import TedeeBadResponseError
-
-
-class _LenientIntEnum(IntEnum):
-    """An IntEnum whose values not in the docs map to an explicit UNRECOGNIZED member."""
-
-    @classmethod
-    def _missing_(cls, value: object) -> Self:  # noqa: ARG003
-        return cls(-1)
+from ..core.enums import LenientIntEnum, LenientStrEnum
+from ..core.errors import OperationFailure
+from ..core.fields import Fields, expect_list
+from .errors import TedeeBadResponseError, TedeeOperationError
 
 
-class LockState(_LenientIntEnum):
+def fields_of(data: object, what: str) -> Fields:
+    """Return a field reader whose errors are Tedee bad responses."""
+    return Fields(data, what, TedeeBadResponseError)
+
+
+class LockState(LenientIntEnum):
     """Position of a lock (`deviceState.state`)."""
 
     UNRECOGNIZED = -1
@@ -36,7 +34,7 @@ class LockState(_LenientIntEnum):
     UPDATING = 18
 
 
-class DoorState(_LenientIntEnum):
+class DoorState(LenientIntEnum):
     """What the paired door sensor reports (`deviceState.doorState`)."""
 
     UNRECOGNIZED = -1
@@ -47,7 +45,7 @@ class DoorState(_LenientIntEnum):
     UNCALIBRATED = 4
 
 
-class DeviceType(_LenientIntEnum):
+class DeviceType(LenientIntEnum):
     """Kind of Tedee device."""
 
     UNRECOGNIZED = -1
@@ -61,7 +59,7 @@ class DeviceType(_LenientIntEnum):
     KEYPAD_PRO = 10
 
 
-class GateIcon(_LenientIntEnum):
+class GateIcon(LenientIntEnum):
     """Icon the user chose for a gate."""
 
     UNRECOGNIZED = -1
@@ -72,7 +70,7 @@ class GateIcon(_LenientIntEnum):
     PARKING_GATE = 5
 
 
-class OperationType(_LenientIntEnum):
+class OperationType(LenientIntEnum):
     """Kind of lock operation."""
 
     UNRECOGNIZED = -1
@@ -90,7 +88,7 @@ class UnlockMode(IntEnum):
     UNLOCK_OR_PULL = 4
 
 
-class OperationStatus(StrEnum):
+class OperationStatus(LenientStrEnum):
     """Progress of an operation."""
 
     PENDING = "PENDING"
@@ -118,98 +116,10 @@ DEVICE_MODELS: dict[DeviceType, str] = {
 }
 
 
-class _Fields:
-    """Reads typed fields from one JSON object and says clearly what is wrong."""
-
-    def __init__(self, data: object, what: str) -> None:
-        if not isinstance(data, Mapping):
-            raise TedeeBadResponseError(f"{what}: expected an object, got {type(data).__name__}")
-        self._data: Mapping[str, Any] = data
-        self._what = what
-
-    def _fail(self, key: str, expected: str) -> TedeeBadResponseError:
-        value = self._data.get(key)
-        return TedeeBadResponseError(
-            f"{self._what}.{key}: expected {expected}, got {type(value).__name__}"
-        )
-
-    def has(self, key: str) -> bool:
-        """Tell whether the key is present and not null."""
-        return self._data.get(key) is not None
-
-    def get_int(self, key: str) -> int:
-        """Return a required integer."""
-        value = self._data.get(key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self._fail(key, "an integer")
-        return value
-
-    def opt_int(self, key: str) -> int | None:
-        """Return an optional integer."""
-        return self.get_int(key) if self.has(key) else None
-
-    def get_bool(self, key: str, default: bool | None = None) -> bool:
-        """Return a boolean, or the default when it is absent."""
-        value = self._data.get(key)
-        if value is None and default is not None:
-            return default
-        if not isinstance(value, bool):
-            raise self._fail(key, "a boolean")
-        return value
-
-    def get_str(self, key: str, default: str | None = None) -> str:
-        """Return a string, or the default when it is absent."""
-        value = self._data.get(key)
-        if value is None and default is not None:
-            return default
-        if not isinstance(value, str):
-            raise self._fail(key, "a string")
-        return value
-
-    def opt_str(self, key: str) -> str | None:
-        """Return an optional string."""
-        return self.get_str(key) if self.has(key) else None
-
-    def id_str(self, key: str) -> str:
-        """Return an identifier that may be sent as a string or a number."""
-        value = self._data.get(key)
-        if isinstance(value, str) and value:
-            return value
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-        raise self._fail(key, "an identifier")
-
-    def get_datetime(self, key: str) -> datetime | None:
-        """Return an optional ISO 8601 timestamp; unparsable text counts as absent."""
-        value = self._data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise self._fail(key, "a timestamp")
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return None
-
-    def get_object(self, key: str) -> _Fields | None:
-        """Return a nested object, or None when absent or null."""
-        value = self._data.get(key)
-        return None if value is None else _Fields(value, f"{self._what}.{key}")
-
-    def get_list(self, key: str) -> list[object]:
-        """Return a list (empty when absent)."""
-        value = self._data.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self._fail(key, "a list")
-        return value
-
-
-def _software_version(fields: _Fields) -> str | None:
+def _software_version(fields: Fields) -> str | None:
     """Return the first firmware version listed in `softwareVersions`."""
     for item in fields.get_list("softwareVersions"):
-        version = _Fields(item, "softwareVersions[]").opt_str("version")
+        version = fields_of(item, "softwareVersions[]").opt_str("version")
         if version:
             return version
     return None
@@ -227,7 +137,7 @@ class LockStatus:
     last_state_changed: datetime | None
 
     @classmethod
-    def from_fields(cls, fields: _Fields) -> LockStatus:
+    def from_fields(cls, fields: Fields) -> LockStatus:
         """Parse a `deviceState` / `lockProperties` object."""
         door = fields.opt_int("doorState")
         battery = fields.opt_int("batteryLevel")
@@ -246,7 +156,7 @@ class LockStatus:
         return self.state_change_result > 0
 
 
-def _parse_status(fields: _Fields) -> LockStatus | None:
+def _parse_status(fields: Fields) -> LockStatus | None:
     """Read the lock state from `deviceState` or the older `lockProperties`."""
     nested = fields.get_object("deviceState") or fields.get_object("lockProperties")
     return None if nested is None else LockStatus.from_fields(nested)
@@ -264,7 +174,7 @@ class LockSync:
     @classmethod
     def from_json(cls, data: object) -> LockSync:
         """Parse one lock sync item."""
-        fields = _Fields(data, "lock sync")
+        fields = fields_of(data, "lock sync")
         return cls(
             id=fields.get_int("id"),
             is_connected=fields.get_bool("isConnected", default=False),
@@ -283,7 +193,7 @@ class LockSettings:
     auto_lock_enabled: bool
 
     @classmethod
-    def from_fields(cls, fields: _Fields | None) -> LockSettings:
+    def from_fields(cls, fields: Fields | None) -> LockSettings:
         """Parse `deviceSettings` (absent means all off)."""
         if fields is None:
             return cls(
@@ -318,7 +228,7 @@ class Lock:
     @classmethod
     def from_json(cls, data: object) -> Lock:
         """Parse a lock as `GET /my/lock` returns it."""
-        fields = _Fields(data, "lock")
+        fields = fields_of(data, "lock")
         return cls(
             id=fields.get_int("id"),
             name=fields.get_str("name", default=""),
@@ -356,7 +266,7 @@ class Bridge:
     @classmethod
     def from_json(cls, data: object) -> Bridge:
         """Parse a bridge as `GET /my/bridge` returns it."""
-        fields = _Fields(data, "bridge")
+        fields = fields_of(data, "bridge")
         return cls(
             id=fields.get_int("id"),
             name=fields.get_str("name", default=""),
@@ -384,7 +294,7 @@ class Gate:
     @classmethod
     def from_json(cls, data: object) -> Gate:
         """Parse a gate as `GET /my/gate` returns it."""
-        fields = _Fields(data, "gate")
+        fields = fields_of(data, "gate")
         return cls(
             id=fields.get_int("id"),
             name=fields.get_str("name", default=""),
@@ -422,17 +332,12 @@ class Operation:
     @classmethod
     def from_json(cls, data: object) -> Operation:
         """Parse `GET /my/device/operation/{id}`."""
-        fields = _Fields(data, "operation")
-        status = fields.get_str("status", default="")
+        fields = fields_of(data, "operation")
         return cls(
             operation_id=fields.id_str("operationId"),
             device_id=fields.opt_int("deviceId"),
             type=OperationType(fields.get_int("type") if fields.has("type") else -1),
-            status=(
-                OperationStatus(status)
-                if status in OperationStatus.__members__
-                else OperationStatus.UNRECOGNIZED
-            ),
+            status=fields.get_enum("status", OperationStatus),
             result=fields.opt_int("result") or 0,
         )
 
@@ -440,6 +345,23 @@ class Operation:
     def completed(self) -> bool:
         """Tell whether the lock has finished the operation."""
         return self.status is OperationStatus.COMPLETED
+
+    @property
+    def failure(self) -> OperationFailure | None:
+        """Return why a completed operation failed (result 1: jammed, other > 0), else None."""
+        if not self.completed or self.result <= 0:
+            return None
+        return OperationFailure.JAMMED if self.result == 1 else OperationFailure.FAILED
+
+    def raise_if_failed(self) -> None:
+        """Raise a TedeeOperationError when the operation completed with an error."""
+        failure = self.failure
+        if failure is OperationFailure.JAMMED:
+            raise TedeeOperationError("the lock jammed", reason=failure)
+        if failure is not None:
+            raise TedeeOperationError(
+                f"the operation failed (result {self.result})", reason=failure
+            )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -453,7 +375,7 @@ class User:
     @classmethod
     def from_json(cls, data: object) -> User:
         """Parse `GET /my/user`."""
-        fields = _Fields(data, "user")
+        fields = fields_of(data, "user")
         return cls(
             id=fields.get_int("id"), email=fields.opt_str("email"), name=fields.opt_str("name")
         )
@@ -461,18 +383,18 @@ class User:
 
 def parse_operation_id(data: object) -> str:
     """Read the operation id from a 202 answer of a lock operation."""
-    return _Fields(data, "operation started").id_str("operationId")
+    return fields_of(data, "operation started").id_str("operationId")
 
 
 def parse_list(data: object, what: str) -> list[object]:
     """Check that a result is a list."""
-    if not isinstance(data, list):
-        raise TedeeBadResponseError(f"{what}: expected a list, got {type(data).__name__}")
-    return data
+    return expect_list(data, what, TedeeBadResponseError)
 
 
-def parse_gate_page(data: object) -> list[object]:
-    """Read the gates of one page of `GET /my/gate` (a paged object, or a bare list)."""
+def parse_gate_page(data: object) -> tuple[list[object], int | None]:
+    """Read one page of `GET /my/gate`: its gates and its `itemsPerPage` (a bare list has none)."""
     if isinstance(data, list):
-        return data
-    return _Fields(data, "gate page").get_list("gates")
+        return data, None
+    fields = fields_of(data, "gate page")
+    per_page = fields.opt_int("itemsPerPage")
+    return fields.get_list("gates"), per_page if per_page is not None and per_page > 0 else None

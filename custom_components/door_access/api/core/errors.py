@@ -1,0 +1,135 @@
+"""The exception kinds every cloud client raises; none of them ever carries a credential.
+
+Each cloud subclasses these kinds together with its own base class (for example
+`class TedeeAuthError(TedeeError, AuthError)`), so a caller can catch `AuthError` for any
+cloud, or `TedeeError` for everything one cloud raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class DoorCloudError(Exception):
+    """Base class of every error the clients raise.
+
+    `endpoint` names the request it came from as a template without ids, e.g.
+    `"GET my/lock/sync"` or `"POST my/lock/{id}/operation/unlock"`; None when no request
+    was involved (a parse of data handed in by the caller).
+    """
+
+    def __init__(self, message: str, *, endpoint: str | None = None) -> None:
+        super().__init__(message)
+        self.endpoint = endpoint
+
+
+class AuthError(DoorCloudError):
+    """The credentials were refused (401) or lack a permission or scope (403)."""
+
+    def __init__(self, message: str, *, status: int, endpoint: str | None = None) -> None:
+        super().__init__(message, endpoint=endpoint)
+        self.status = status
+
+    @property
+    def missing_scope(self) -> bool:
+        """Tell whether the credentials are valid but not allowed this endpoint (403)."""
+        return self.status == 403
+
+
+class RateLimitError(DoorCloudError):
+    """The cloud answered 429; `retry_after` is how many seconds to wait, when it said so."""
+
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, endpoint: str | None = None
+    ) -> None:
+        super().__init__(message, endpoint=endpoint)
+        self.retry_after = retry_after
+
+
+class CloudConnectionError(DoorCloudError):
+    """The cloud could not be reached or failed: network error, timeout, or a 5xx answer."""
+
+
+class CloudTimeoutError(CloudConnectionError):
+    """The request, including reading the whole body, did not finish within its deadline."""
+
+
+class BadResponseError(DoorCloudError):
+    """The cloud answered something the client cannot use.
+
+    A redirect, an unexpected 4xx, a body that is not JSON, or JSON of the wrong shape.
+    `status` is the HTTP status when the status itself was the problem.
+    """
+
+    def __init__(
+        self, message: str, *, status: int | None = None, endpoint: str | None = None
+    ) -> None:
+        super().__init__(message, endpoint=endpoint)
+        self.status = status
+
+
+class ResponseTooLargeError(BadResponseError):
+    """The decoded body grew past the client's limit; nothing of it was used."""
+
+    def __init__(self, message: str, *, limit: int, endpoint: str | None = None) -> None:
+        super().__init__(message, endpoint=endpoint)
+        self.limit = limit
+
+
+class RepeatedPageError(BadResponseError):
+    """A paged listing answered a page that brought nothing new (the same page again)."""
+
+    def __init__(self, message: str, *, page: int, endpoint: str | None = None) -> None:
+        super().__init__(message, endpoint=endpoint)
+        self.page = page
+
+
+class OperationFailure(StrEnum):
+    """Why an operation (lock, gate, door command, admit) did not do what was asked."""
+
+    FAILED = "failed"
+    JAMMED = "jammed"
+    TIMEOUT = "timeout"
+    REFUSED = "refused"
+    NOT_FOUND = "not_found"
+    NO_ACCESS = "no_access"
+    GATE_TIMEOUT = "gate_timeout"
+    NO_BLEBOX_INTEGRATION = "no_blebox_integration"
+    GATE_DISCONNECTED = "gate_disconnected"
+    DENIED = "denied"
+    OFFLINE = "offline"
+
+
+class OperationError(DoorCloudError):
+    """An operation was refused, failed, or did not finish in time; `reason` says which."""
+
+    def __init__(
+        self, message: str, *, reason: OperationFailure, endpoint: str | None = None
+    ) -> None:
+        super().__init__(message, endpoint=endpoint)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ErrorKinds:
+    """The classes one cloud raises for each kind; the HTTP core builds errors through it."""
+
+    auth: type[AuthError]
+    rate_limit: type[RateLimitError]
+    connection: type[CloudConnectionError]
+    timeout: type[CloudTimeoutError]
+    bad_response: type[BadResponseError]
+    too_large: type[ResponseTooLargeError]
+    repeated_page: type[RepeatedPageError]
+
+
+COMMON_ERRORS = ErrorKinds(
+    auth=AuthError,
+    rate_limit=RateLimitError,
+    connection=CloudConnectionError,
+    timeout=CloudTimeoutError,
+    bad_response=BadResponseError,
+    too_large=ResponseTooLargeError,
+    repeated_page=RepeatedPageError,
+)

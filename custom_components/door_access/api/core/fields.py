@@ -1,0 +1,127 @@
+"""One typed reader of JSON objects for every model: wrong types become the cloud's error."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from .enums import LenientStrEnum
+from .errors import BadResponseError
+
+
+def parse_timestamp(value: str) -> datetime | None:
+    """Parse an ISO 8601 timestamp as an aware datetime (naive ones are UTC); None if invalid."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def expect_list(data: object, what: str, error: type[BadResponseError]) -> list[object]:
+    """Return `data` when it is a list, else raise the cloud's bad-response error."""
+    if not isinstance(data, list):
+        raise error(f"{what}: expected a list, got {type(data).__name__}")
+    return data
+
+
+class Fields:
+    """Reads typed fields from one JSON object and says clearly what is wrong.
+
+    Messages name the object and the field and the type found, never the value, so that no
+    data from the cloud (or a credential echoed by it) ends up in an exception.
+    """
+
+    def __init__(self, data: object, what: str, error: type[BadResponseError]) -> None:
+        if not isinstance(data, Mapping):
+            raise error(f"{what}: expected an object, got {type(data).__name__}")
+        self._data: Mapping[str, Any] = data
+        self._what = what
+        self._error = error
+
+    def fail(self, key: str, expected: str) -> BadResponseError:
+        """Build the error for a field of the wrong type."""
+        value = self._data.get(key)
+        return self._error(f"{self._what}.{key}: expected {expected}, got {type(value).__name__}")
+
+    def raw(self, key: str) -> object:
+        """Return the value as it is (None when absent)."""
+        return self._data.get(key)
+
+    def has(self, key: str) -> bool:
+        """Tell whether the key is present and not null."""
+        return self._data.get(key) is not None
+
+    def get_int(self, key: str) -> int:
+        """Return a required integer."""
+        value = self._data.get(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(key, "an integer")
+        return value
+
+    def opt_int(self, key: str) -> int | None:
+        """Return an optional integer."""
+        return self.get_int(key) if self.has(key) else None
+
+    def get_bool(self, key: str, default: bool | None = None) -> bool:
+        """Return a boolean, or the default when it is absent (required without a default)."""
+        value = self._data.get(key)
+        if value is None and default is not None:
+            return default
+        if not isinstance(value, bool):
+            raise self.fail(key, "a boolean")
+        return value
+
+    def opt_bool(self, key: str) -> bool | None:
+        """Return an optional boolean."""
+        return self.get_bool(key) if self.has(key) else None
+
+    def get_str(self, key: str, default: str | None = None) -> str:
+        """Return a string, or the default when it is absent (required without a default)."""
+        value = self._data.get(key)
+        if value is None and default is not None:
+            return default
+        if not isinstance(value, str):
+            raise self.fail(key, "a string")
+        return value
+
+    def opt_str(self, key: str) -> str | None:
+        """Return an optional string."""
+        return self.get_str(key) if self.has(key) else None
+
+    def id_str(self, key: str) -> str:
+        """Return an identifier that may be sent as a non-empty string or a number."""
+        value = self._data.get(key)
+        if isinstance(value, str) and value:
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        raise self.fail(key, "an identifier")
+
+    def get_enum[E: LenientStrEnum](self, key: str, enum: type[E]) -> E:
+        """Return a member of a lenient string enum; absent or unknown values are UNRECOGNIZED."""
+        value = self.opt_str(key)
+        return enum["UNRECOGNIZED"] if value is None else enum(value)
+
+    def get_datetime(self, key: str) -> datetime | None:
+        """Return an optional ISO 8601 timestamp, aware (naive is UTC); unparsable is absent."""
+        value = self.opt_str(key)
+        return None if value is None else parse_timestamp(value)
+
+    def req_datetime(self, key: str) -> datetime:
+        """Return a required ISO 8601 timestamp, aware (naive is UTC)."""
+        value = self.get_datetime(key)
+        if value is None:
+            raise self.fail(key, "a timestamp")
+        return value
+
+    def get_object(self, key: str) -> Fields | None:
+        """Return a nested object, or None when absent or null."""
+        value = self._data.get(key)
+        return None if value is None else Fields(value, f"{self._what}.{key}", self._error)
+
+    def get_list(self, key: str) -> list[object]:
+        """Return a list (empty when absent or null)."""
+        value = self._data.get(key)
+        return [] if value is None else expect_list(value, f"{self._what}.{key}", self._error)

@@ -1,0 +1,193 @@
+"""Paged listings the caller drives page by page: a typed page, and a pager that cannot run away.
+
+The clients never loop over pages behind the caller's back (except in their convenience
+methods for library users). The caller asks a `Pager` which page is due, fetches it with its
+own pacing, and hands it back:
+
+    pager = client.lock_pager()
+    while (number := pager.next_page()) is not None:
+        pager.add(await paced(client.get_lock_page(number, pager.page_size)))
+    if pager.complete: ...  # pager.items is the whole listing
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from .errors import BadResponseError, RepeatedPageError
+
+DEFAULT_MAX_PAGES: Final = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Page[T]:
+    """One page of a listing as the server answered it.
+
+    `total` is the server's count of every item of the listing and `per_page` its page size,
+    each only when the server says it (headers or fields); None otherwise.
+    """
+
+    number: int
+    items: tuple[T, ...]
+    total: int | None = None
+    per_page: int | None = None
+
+
+class PagerStop(StrEnum):
+    """Why a pager stopped asking for pages."""
+
+    EMPTY_PAGE = "empty_page"
+    TOTAL_REACHED = "total_reached"
+    SHORT_PAGE = "short_page"
+    PAGE_CAP = "page_cap"
+
+
+class Pager[T]:
+    """Decides which page of a listing is due and when the listing is complete; no I/O.
+
+    The listing ends on an empty page, when the server's total is reached, or on a page
+    shorter than the server's page size (the size the server states, else the largest page
+    seen, so a server that silently caps pages below the size asked is still read to the
+    end). After `max_pages` pages it stops with `complete` False. A page that brings nothing
+    new (the same page again) raises `repeated_error`; items are de-duplicated by `key`.
+    """
+
+    def __init__(
+        self,
+        *,
+        key: Callable[[T], Hashable],
+        page_size: int,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        what: str = "listing",
+        endpoint: str | None = None,
+        repeated_error: type[RepeatedPageError] = RepeatedPageError,
+    ) -> None:
+        if page_size < 1:
+            raise ValueError("page_size must be at least 1")
+        if max_pages < 1:
+            raise ValueError("max_pages must be at least 1")
+        self._key = key
+        self._page_size = page_size
+        self._max_pages = max_pages
+        self._what = what
+        self._endpoint = endpoint
+        self._repeated_error = repeated_error
+        self._items: list[T] = []
+        self._seen: set[Hashable] = set()
+        self._last_keys: tuple[Hashable, ...] | None = None
+        self._largest = 0
+        self._pages_read = 0
+        self._stopped_by: PagerStop | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"Pager({self._what!r}, pages_read={self._pages_read}, items={len(self._items)}, "
+            f"stopped_by={self._stopped_by})"
+        )
+
+    @property
+    def what(self) -> str:
+        """Return what the listing is, as error messages name it."""
+        return self._what
+
+    @property
+    def endpoint(self) -> str | None:
+        """Return the endpoint of the listing, as errors name it."""
+        return self._endpoint
+
+    @property
+    def page_size(self) -> int:
+        """Return the page size to ask the server for."""
+        return self._page_size
+
+    @property
+    def max_pages(self) -> int:
+        """Return the most pages this pager reads."""
+        return self._max_pages
+
+    @property
+    def pages_read(self) -> int:
+        """Return how many pages were added."""
+        return self._pages_read
+
+    @property
+    def items(self) -> list[T]:
+        """Return the distinct items read so far, in the server's order."""
+        return list(self._items)
+
+    @property
+    def done(self) -> bool:
+        """Tell whether no further page is due."""
+        return self._stopped_by is not None
+
+    @property
+    def complete(self) -> bool:
+        """Tell whether the listing was read to its end (not stopped by the page cap)."""
+        return self._stopped_by is not None and self._stopped_by is not PagerStop.PAGE_CAP
+
+    @property
+    def stopped_by(self) -> PagerStop | None:
+        """Return why the pager stopped, or None while pages are still due."""
+        return self._stopped_by
+
+    def next_page(self) -> int | None:
+        """Return the number of the page to fetch next (from 1), or None when done."""
+        return None if self.done else self._pages_read + 1
+
+    def add(self, page: Page[T]) -> None:
+        """Take the page that `next_page` asked for and decide whether the listing goes on."""
+        expected = self.next_page()
+        if expected is None:
+            raise ValueError(f"{self._what}: the listing is already finished")
+        if page.number != expected:
+            raise ValueError(f"{self._what}: got page {page.number}, expected page {expected}")
+        self._pages_read += 1
+        keys = tuple(self._key(item) for item in page.items)
+        if not keys:
+            self._stopped_by = PagerStop.EMPTY_PAGE
+            return
+        if keys == self._last_keys:
+            raise self._repeated(page.number, f"repeats page {page.number - 1}")
+        new = 0
+        for item, key in zip(page.items, keys, strict=True):
+            if key not in self._seen:
+                self._seen.add(key)
+                self._items.append(item)
+                new += 1
+        if not new:
+            raise self._repeated(page.number, "brings no item that earlier pages did not")
+        self._last_keys = keys
+        self._largest = max(self._largest, len(keys))
+        effective_size = page.per_page if page.per_page else self._largest
+        if page.total is not None and len(self._items) >= page.total:
+            self._stopped_by = PagerStop.TOTAL_REACHED
+        elif len(keys) < effective_size:
+            self._stopped_by = PagerStop.SHORT_PAGE
+        elif self._pages_read >= self._max_pages:
+            self._stopped_by = PagerStop.PAGE_CAP
+
+    def _repeated(self, number: int, problem: str) -> RepeatedPageError:
+        """Build the error for a page that brought nothing new."""
+        return self._repeated_error(
+            f"{self._what}: page {number} {problem}", page=number, endpoint=self._endpoint
+        )
+
+
+async def read_all[T](
+    pager: Pager[T],
+    fetch_page: Callable[[int, int], Awaitable[Page[T]]],
+    error: type[BadResponseError],
+) -> list[T]:
+    """Read every page with `fetch_page(number, size)`; a listing cut by the cap is an error.
+
+    For library users' convenience methods only: an integration drives the pager itself, so
+    that each page goes through its own pacing.
+    """
+    while (number := pager.next_page()) is not None:
+        pager.add(await fetch_page(number, pager.page_size))
+    if not pager.complete:
+        raise error(f"{pager.what}: more than {pager.max_pages} pages", endpoint=pager.endpoint)
+    return pager.items

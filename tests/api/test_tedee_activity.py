@@ -1,0 +1,204 @@
+"""Tedee device activity: the request, the model, every documented code, and a missing scope."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+import pytest
+
+from tests.api.clients import (
+    Activity,
+    ActivityEvent,
+    ActivitySource,
+    AuthError,
+    TedeeAuthError,
+    TedeeBadResponseError,
+    TedeeClient,
+    TedeeEndpoint,
+)
+from tests.api.servers import serve_catch_all
+
+# Every code of the Tedee docs ("Device activity"), by the name the docs give it.
+DOCUMENTED_CODES = {
+    32: "LockedRemote",
+    33: "UnlockedRemote",
+    34: "LockedButton",
+    35: "UnlockedButton",
+    36: "LockedAuto",
+    37: "UnlockedAuto",
+    38: "LockedManual",
+    39: "UnlockedManual",
+    40: "Jammed",
+    41: "PowerOff",
+    42: "PowerOn",
+    43: "Calibration",
+    44: "Dismounted",
+    45: "Alarm",
+    46: "BatteryCharging",
+    47: "PartiallyOpenManual",
+    48: "PartiallyOpenButton",
+    49: "PartiallyOpenAuto",
+    50: "BatteryStopCharging",
+    51: "PulledRemote",
+    52: "PulledAuto",
+    53: "PulledManual",
+    54: "PartiallyOpenRemote",
+    55: "PulledAutoBy",
+    56: "PostponedLock",
+    57: "UnlockedHomeKit",
+    58: "PartiallyOpenHomeKit",
+    59: "LockedHomeKit",
+    60: "PulledHomeKit",
+    61: "UnlockByPin",
+    62: "IncorrectPin",
+    63: "PullSpringByPin",
+    64: "PartiallyOpenByPin",
+    224: "FirmwareUpdateByBridge",
+    225: "FirmwareUpdateByMobile",
+}
+
+
+def item(number: int, event: int = 33, date: str = "2026-11-20T13:59:26.212") -> dict[str, Any]:
+    """Return one activity as the cloud lists it."""
+    return {
+        "id": number,
+        "deviceId": 1001,
+        "userId": 7,
+        "organizationUserId": 70,
+        "username": "Anna",
+        "event": event,
+        "source": 1,
+        "date": date,
+    }
+
+
+@pytest.fixture
+async def cloud(socket_enabled: None) -> AsyncIterator[tuple[TedeeClient, list[web.Request]]]:
+    """Serve activity (or a 403 for the device id 403); give a client and the requests seen."""
+    seen: list[web.Request] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        seen.append(request)
+        if request.query.get("deviceId") == "403":
+            return web.json_response(
+                {"result": None, "success": False, "errorMessages": ["Forbidden"]}, status=403
+            )
+        if request.query.get("deviceId") == "0":
+            return web.json_response({"result": [], "success": True})
+        items = [item(3, 62), item(2, 61, "2026-11-20T13:00:00"), item(1, 999)]
+        return web.json_response({"result": items, "success": True})
+
+    async with serve_catch_all(handler) as url, aiohttp.ClientSession() as session:
+        yield TedeeClient(session, "activity-key", base_url=url), seen
+
+
+async def test_the_request_and_the_parsed_activities(
+    cloud: tuple[TedeeClient, list[web.Request]],
+) -> None:
+    client, seen = cloud
+    activities = await client.get_device_activity(1001)
+    assert seen[0].path == "/api/v37/my/deviceactivity"
+    assert dict(seen[0].query) == {"deviceId": "1001", "elements": "200"}
+    assert [activity.id for activity in activities] == [3, 2, 1]  # newest first, as sent
+    newest = activities[0]
+    assert newest == Activity(
+        id=3,
+        device_id=1001,
+        event=ActivityEvent.INCORRECT_PIN,
+        event_code=62,
+        source=ActivitySource.MOBILE,
+        date=datetime(2026, 11, 20, 13, 59, 26, 212000, tzinfo=UTC),
+        user_id=7,
+        organization_user_id=70,
+        username="Anna",
+    )
+    unknown = activities[2]
+    assert unknown.event is ActivityEvent.UNRECOGNIZED
+    assert unknown.event_code == 999
+
+
+async def test_older_than_is_sent_as_naive_utc(
+    cloud: tuple[TedeeClient, list[web.Request]],
+) -> None:
+    client, seen = cloud
+    cest = timezone(timedelta(hours=2))
+    await client.get_device_activity(
+        1001, elements=5, older_than=datetime(2026, 11, 20, 15, 59, 26, 212000, tzinfo=cest)
+    )
+    await client.get_device_activity(
+        1001, older_than=datetime(2026, 11, 20, 13, 59, 26, 212345, tzinfo=UTC)
+    )
+    assert seen[0].query["lastElemDate"] == "2026-11-20T13:59:26.212"
+    assert seen[0].query["elements"] == "5"
+    assert seen[1].query["lastElemDate"] == "2026-11-20T13:59:26.212345"
+    with pytest.raises(ValueError, match="timezone-aware"):
+        await client.get_device_activity(1001, older_than=datetime(2026, 11, 20))
+    for elements in (0, 201):
+        with pytest.raises(ValueError, match="elements"):
+            await client.get_device_activity(1001, elements=elements)
+
+
+async def test_an_empty_answer_is_no_activity(
+    cloud: tuple[TedeeClient, list[web.Request]],
+) -> None:
+    """A guest sees only their own activity: often nothing at all."""
+    client, _ = cloud
+    assert await client.get_device_activity(0) == []
+
+
+async def test_a_token_without_the_activity_scope(
+    cloud: tuple[TedeeClient, list[web.Request]],
+) -> None:
+    client, _ = cloud
+    with pytest.raises(TedeeAuthError) as info:
+        await client.get_device_activity(403)
+    error = info.value
+    assert isinstance(error, AuthError)
+    assert error.status == 403
+    assert error.missing_scope
+    assert error.endpoint == TedeeEndpoint.DEVICE_ACTIVITY == "GET my/deviceactivity"
+    assert "Forbidden" in str(error)
+    assert "activity-key" not in str(error)
+
+
+@pytest.mark.parametrize(("code", "name"), sorted(DOCUMENTED_CODES.items()))
+def test_every_documented_code_has_its_member(code: int, name: str) -> None:
+    event = Activity.from_json(item(1, code)).event
+    assert event.value == code
+    assert event.name.replace("_", "") == name.upper()
+
+
+def test_every_member_is_documented() -> None:
+    members = {member.value for member in ActivityEvent} - {-1}
+    assert members == set(DOCUMENTED_CODES)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"date": None}, "activity.date"),
+        ({"date": "yesterday"}, "activity.date"),
+        ({"event": "33"}, "activity.event"),
+        ({"deviceId": None}, "activity.deviceId"),
+        ({"username": 5}, "activity.username"),
+    ],
+)
+def test_malformed_activities_are_bad_responses(change: dict[str, Any], field: str) -> None:
+    with pytest.raises(TedeeBadResponseError, match=field.replace(".", r"\.")):
+        Activity.from_json({**item(1), **change})
+
+
+def test_optional_fields_and_sources() -> None:
+    bare = Activity.from_json(
+        {"id": 1, "deviceId": 2, "event": 40, "date": "2026-11-20T10:00:00Z", "username": ""}
+    )
+    assert bare.source is ActivitySource.UNRECOGNIZED
+    assert bare.user_id is None
+    assert bare.organization_user_id is None
+    assert bare.username is None
+    assert Activity.from_json({**item(1), "source": 0}).source is ActivitySource.DEVICE
+    assert Activity.from_json({**item(1), "source": 9}).source is ActivitySource.UNRECOGNIZED
