@@ -93,8 +93,6 @@ async def simulator(scenario_name: str, socket_enabled: None) -> AsyncIterator[S
     # No clock given: the simulator reads time.monotonic() and datetime.now() at each request,
     # so the `freezer` fixture moves the simulated clouds together with Home Assistant.
     world = World(load_scenario(scenario_name), seed=1, ambient=False)
-    # Flat lockdown flags until the integration parses the spec's `{"state": bool}` objects.
-    world.doorflow.config.legacy_lockdown = True
     async with (
         SimulatorServer(world, host="127.0.0.1", port=0) as server,
         aiohttp.ClientSession() as session,

@@ -207,14 +207,6 @@ def test_english_strings_follow_hassfest_rules() -> None:
     assert problems == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "translations/en.json has URLs hassfest rejects: config.step.{tedee,reconfigure,"
-        "doorflow,reconfigure_doorflow}.sections.advanced.data_description.base_url and "
-        "config.error.invalid_base_url; pass the addresses through description_placeholders"
-    ),
-)
 def test_english_strings_contain_no_urls() -> None:
     """hassfest: 'the string should not contain URLs, please use description placeholders'."""
     assert [p for p in _english_problems() if "contains a URL" in p] == []
@@ -294,14 +286,6 @@ def test_icons_follow_hassfest_rules() -> None:
     assert icon_file_problems(_json(INTEGRATION / "icons.json")) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "icons.json repeats the default icon as a state icon: binary_sensor.lockdown.on, "
-        "binary_sensor.sync_pending.off, sensor.gate_status.connected, "
-        "sensor.door_sync_status.syncing, sensor.account_sync_status.syncing; remove them"
-    ),
-)
 def test_no_state_icon_repeats_its_default() -> None:
     """hassfest's icon rule: a state icon equal to the default one can be removed."""
     assert redundant_state_icons(_json(INTEGRATION / "icons.json")) == []
@@ -402,10 +386,6 @@ def test_quality_scale_statuses_are_well_formed() -> None:
             assert str(value.get("comment", "")).strip(), f"{rule}: say why it is exempt"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="quality_scale.yaml still says brands: todo although brand/ now has every image",
-)
 def test_quality_scale_brands_rule_matches_the_brand_folder() -> None:
     """`brands` is done exactly when the integration ships its brand images."""
     status = _quality_scale()["brands"]

@@ -66,7 +66,7 @@ class DoorAccessConfigFlow(ConfigFlow, domain=DOMAIN):
     @override
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Let the user choose the cloud."""
-        return self.async_show_menu(step_id="user", menu_options=[str(c) for c in CLOUDS])
+        return self.async_show_menu(step_id="user", menu_options=[cloud.value for cloud in Cloud])
 
     async def async_step_reauth(
         self,
@@ -188,7 +188,7 @@ def _sign_in_step(cloud: Cloud) -> _Step:
     return step
 
 
-for _cloud in CLOUDS:
+for _cloud in Cloud:
     setattr(DoorAccessConfigFlow, f"async_step_{_cloud}", _sign_in_step(_cloud))
 
 

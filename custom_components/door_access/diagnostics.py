@@ -23,6 +23,7 @@ TO_REDACT = frozenset(
         "title",
         "serial_number",
         "serialNumber",
+        "mac_address",
     }
 )
 

@@ -84,8 +84,6 @@ async def sim(socket_enabled: None) -> AsyncIterator[Sim]:
     """Run the simulator (scenario `home`) on 127.0.0.1 with a fake clock."""
     clock = FakeClock(START)
     world = World(load_scenario("home"), clock=clock.monotonic, utcnow=clock.utcnow, seed=1)
-    # Flat lockdown flags until the client parses the spec's `{"state": bool}` objects.
-    world.doorflow.config.legacy_lockdown = True
     async with (
         SimulatorServer(world, host="127.0.0.1", port=0) as server,
         aiohttp.ClientSession() as session,
@@ -629,10 +627,13 @@ async def test_unlock_rejects_bad_relock_times(client: DoorFlowClient) -> None:
 
 async def test_lockdown_and_unlockdown(client: DoorFlowClient) -> None:
     channel = await client.lockdown(FRONT)
-    assert channel.lockdown == Lockdown(card=True, rex=True, aux=True)
+    assert channel.lockdown is not None
+    assert (channel.lockdown.card, channel.lockdown.rex, channel.lockdown.aux) == (True, True, True)
     assert channel.is_locked_down
     channel = await client.lockdown(BACK, card=True, rex=False, aux=False)
-    assert channel.lockdown == Lockdown(card=True, rex=False, aux=False)
+    assert channel.lockdown == Lockdown(
+        card=True, rex=False, aux=False, message="Cards and PINs will be rejected"
+    )
     channel = await client.unlockdown(FRONT)
     assert channel.lockdown is None
     assert not channel.is_locked_down

@@ -77,19 +77,7 @@ DOORFLOW_NAMES = [
 ]
 RENAMED = {"DEFAULT_BASE_URL", "DEFAULT_API_VERSION", "MAX_PAGE_SIZE", "DEFAULT_PAGE_SIZE"}
 
-# TODO(lead): the integration still imports from the cloud subpackages (`from .api.tedee
-# import ...`); switch these modules to `from .api import ...` and empty this list.
-IMPORT_SKIP_LIST = {
-    "__init__.py",
-    "binary_sensor.py",
-    "button.py",
-    "config_flow.py",
-    "coordinator.py",
-    "doorflow_coordinator.py",
-    "entity.py",
-    "lock.py",
-    "sensor.py",
-}
+IMPORT_SKIP_LIST: set[str] = set()
 
 
 def api_exports() -> set[str]:

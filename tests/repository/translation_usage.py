@@ -32,7 +32,8 @@ another module of the package (`from .const import X`), an enum member (`Cloud.T
 site of the function counts, and its default), `self.x` / a class attribute (every class of the
 package assigning `x`), `mapping[k]` / `mapping.get(k, default)` (every value of the mapping),
 `err.attr` of an `except SomeError as err` (the arguments given to `SomeError(...)` for the
-`__init__` parameter stored in `attr`). Lists of options: literals, `list(DICT)` (its keys),
+`__init__` parameter stored in `attr`), the target of a module-level `for x in SomeEnum:` (every
+member's value). Lists of options: literals, `list(DICT)` (its keys),
 `[m.value for m in Enum]` with `if m is not Enum.X` filters. Anything else is reported as
 unresolved, so a new pattern is noticed instead of silently skipped.
 """
@@ -273,8 +274,21 @@ class Package:
             function = module.enclosing(function, (ast.FunctionDef, ast.AsyncFunctionDef))
         values = self.module_assignments(module, name)
         if not values:
-            return None
+            return self._loop_over_enum(module, name)
         return _union(*(self.strings(m, v, depth) for m, v in values))
+
+    def _loop_over_enum(self, module: Module, name: str) -> set[str] | None:
+        """Resolve a module-level `for NAME in SomeEnum:` target to every member's value."""
+        for node in module.tree.body:
+            if (
+                isinstance(node, ast.For)
+                and isinstance(node.target, ast.Name)
+                and node.target.id == name
+                and isinstance(node.iter, ast.Name)
+                and (members := self.enum_values(module, node.iter.id)) is not None
+            ):
+                return set(members.values())
+        return None
 
     def _parameter_strings(
         self, module: Module, function: Function, name: str, index: int, depth: int

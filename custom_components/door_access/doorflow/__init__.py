@@ -6,7 +6,7 @@ from homeassistant.const import CONF_API_KEY, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from ..api.doorflow import DEFAULT_BASE_URL, DoorFlowClient
+from ..api import DOORFLOW_DEFAULT_BASE_URL, DoorFlowClient
 from ..cloud import CloudWing
 from ..const import CONF_BASE_URL, Cloud
 from ..models import DoorAccessConfigEntry
@@ -27,7 +27,7 @@ def _create_coordinator(
     client = DoorFlowClient(
         async_get_clientsession(hass),
         api_key=entry.data[CONF_API_KEY],
-        base_url=entry.data.get(CONF_BASE_URL) or DEFAULT_BASE_URL,
+        base_url=entry.data.get(CONF_BASE_URL) or DOORFLOW_DEFAULT_BASE_URL,
     )
     return DoorFlowCoordinator(hass, entry, client, scheduler)
 

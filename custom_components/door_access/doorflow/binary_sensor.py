@@ -7,7 +7,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..api.doorflow import Channel, ChannelSyncStatus
+from ..api import Channel, ChannelSyncStatus
 from ..binary_sensor import DoorAccessBinarySensor, DoorAccessBinarySensorEntityDescription
 from ..entity import describe
 from .coordinator import DoorFlowCoordinator

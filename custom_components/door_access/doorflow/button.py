@@ -6,7 +6,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import CALLBACK_TYPE
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..api.doorflow import Account
+from ..api import Account
 from ..button import DoorAccessButton, DoorAccessButtonEntityDescription
 from ..entity import DeviceHandle, describe
 from .coordinator import DoorFlowCoordinator

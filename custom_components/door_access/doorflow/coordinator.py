@@ -10,7 +10,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
 from ..actions import FollowPlan, Transition
-from ..api.doorflow import (
+from ..api import (
     Account,
     AdmissionRequest,
     AdmissionStatus,

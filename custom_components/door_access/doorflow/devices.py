@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from homeassistant.helpers.device_registry import DeviceInfo
 
-from ..api.doorflow import Account, Channel
+from ..api import Account, Channel
 from ..const import DOMAIN
 from ..entity import DeviceHandle
 

@@ -10,8 +10,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import probatio
 
-from ..api.doorflow import (
-    DEFAULT_BASE_URL,
+from ..api import (
+    DOORFLOW_DEFAULT_BASE_URL,
     DoorFlowAuthError,
     DoorFlowBadResponseError,
     DoorFlowClient,
@@ -88,7 +88,7 @@ def _options_from_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
 
 DOORFLOW_FLOW = CloudFlow(
     secret_field=CONF_API_KEY,
-    default_base_url=DEFAULT_BASE_URL,
+    default_base_url=DOORFLOW_DEFAULT_BASE_URL,
     sign_in_fields=_sign_in_fields,
     suggested_values=_suggested_values,
     async_sign_in=_async_sign_in,

@@ -6,7 +6,7 @@ from homeassistant.components.lock.const import LockEntityFeature
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..api.doorflow import Channel, ChannelMode
+from ..api import Channel, ChannelMode
 from ..entity import DeviceHandle, describe
 from ..lock import DoorAccessLock, DoorAccessLockEntityDescription, LockView
 from .coordinator import DoorFlowCoordinator

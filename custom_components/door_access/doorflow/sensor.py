@@ -7,7 +7,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..api.doorflow import Account, Channel, ChannelSyncStatus, SyncStatus
+from ..api import Account, Channel, ChannelSyncStatus, SyncStatus
 from ..entity import describe
 from ..sensor import DoorAccessSensor, DoorAccessSensorEntityDescription
 from .coordinator import DoorFlowCoordinator

@@ -6,7 +6,7 @@ from homeassistant.const import CONF_TOKEN, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from ..api.tedee import DEFAULT_BASE_URL, TedeeClient, TokenType
+from ..api import TEDEE_DEFAULT_BASE_URL, TedeeClient, TokenType
 from ..cloud import CloudWing
 from ..const import CONF_BASE_URL, CONF_TOKEN_TYPE, Cloud
 from ..models import DoorAccessConfigEntry
@@ -28,7 +28,7 @@ def _create_coordinator(
         async_get_clientsession(hass),
         entry.data[CONF_TOKEN],
         token_type=TokenType(entry.data.get(CONF_TOKEN_TYPE, TokenType.PERSONAL_KEY)),
-        base_url=entry.data.get(CONF_BASE_URL) or DEFAULT_BASE_URL,
+        base_url=entry.data.get(CONF_BASE_URL) or TEDEE_DEFAULT_BASE_URL,
     )
     return TedeeCoordinator(hass, entry, client, scheduler)
 

@@ -9,7 +9,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..api.tedee import DoorState, Gate, GateStatus, Lock, LockState
+from ..api import DoorState, Gate, GateStatus, Lock, LockState
 from ..binary_sensor import DoorAccessBinarySensor, DoorAccessBinarySensorEntityDescription
 from ..entity import describe
 from .coordinator import TedeeCoordinator

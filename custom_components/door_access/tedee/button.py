@@ -5,7 +5,7 @@ from __future__ import annotations
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..api.tedee import Gate
+from ..api import Gate
 from ..button import DoorAccessButton, DoorAccessButtonEntityDescription
 from ..entity import DeviceHandle, describe
 from .coordinator import TedeeCoordinator

@@ -12,7 +12,7 @@ from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.event import async_call_later
 
 from ..actions import FollowPlan, Transition
-from ..api.tedee import (
+from ..api import (
     Bridge,
     Gate,
     GateStatus,

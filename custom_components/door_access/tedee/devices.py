@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from homeassistant.helpers.device_registry import DeviceInfo
 
-from ..api.tedee import Bridge, Gate, Lock
+from ..api import Bridge, Gate, Lock
 from ..const import DOMAIN
 from ..entity import DeviceHandle
 

@@ -15,8 +15,8 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from ..api.tedee import (
-    DEFAULT_BASE_URL,
+from ..api import (
+    TEDEE_DEFAULT_BASE_URL,
     TedeeApiVersionError,
     TedeeAuthError,
     TedeeBadResponseError,
@@ -154,7 +154,7 @@ def _options_from_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
 
 TEDEE_FLOW = CloudFlow(
     secret_field=CONF_TOKEN,
-    default_base_url=DEFAULT_BASE_URL,
+    default_base_url=TEDEE_DEFAULT_BASE_URL,
     sign_in_fields=_sign_in_fields,
     suggested_values=_suggested_values,
     async_sign_in=_async_sign_in,

@@ -6,7 +6,7 @@ from homeassistant.components.lock.const import LockEntityFeature
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..api.tedee import Lock, LockState
+from ..api import Lock, LockState
 from ..entity import DeviceHandle, describe
 from ..lock import DoorAccessLock, DoorAccessLockEntityDescription, LockView
 from .coordinator import TedeeCoordinator

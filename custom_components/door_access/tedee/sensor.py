@@ -9,7 +9,7 @@ from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTime
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..api.tedee import Gate, GateStatus, Lock
+from ..api import Gate, GateStatus, Lock
 from ..entity import describe
 from ..sensor import DoorAccessSensor, DoorAccessSensorEntityDescription
 from .coordinator import TedeeCoordinator
