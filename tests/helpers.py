@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 REDACTED = "**REDACTED**"
+# Seconds from one Tedee poll to the next: the 20 s sync rule, the scheduler's safety margin,
+# and the second Home Assistant's timers may fire early.
+TEDEE_POLL = 22
 
 
 async def advance(
@@ -53,7 +56,7 @@ async def set_tedee_lock(
 ) -> None:
     """Change a lock in the simulated Tedee cloud, then let the coordinator poll it."""
     await simulator.control("PATCH", f"tedee/locks/{lock_id}", fields)
-    await advance(hass, freezer, 21)
+    await advance(hass, freezer, TEDEE_POLL)
 
 
 async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> bool:

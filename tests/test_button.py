@@ -55,7 +55,7 @@ async def test_press_opens_the_gate(
         (DRIVEWAY, 501, {"accessLevel": 0}, "gate_no_access"),  # 403
         (DRIVEWAY, 501, {"timeout_next_open": True}, "gate_timeout"),  # 408
         (GARAGE, 503, {}, "gate_disconnected"),  # 423, disconnected
-        (GARDEN, 502, {}, "gate_disconnected"),  # 423, unlinked
+        (GARDEN, 502, {}, "gate_unlinked"),  # 423 for a gate BleBox no longer has
     ],
 )
 async def test_press_errors_are_translated(  # noqa: PLR0917

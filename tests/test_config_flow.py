@@ -294,7 +294,7 @@ async def test_tedee_personal_key(
     result = await _submit(hass, result, _tedee_input(f"  {TEDEE_KEY}\n", cloud))
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Alex Home"
+    assert result["title"] == "Tedee — Alex Home's account"
     assert result["data"] == {
         CONF_CLOUD: "tedee",
         CONF_TOKEN: TEDEE_KEY,
@@ -323,14 +323,14 @@ async def test_tedee_bearer_token(hass: HomeAssistant, cloud: FakeCloud) -> None
 @pytest.mark.parametrize(
     ("token", "title", "unique_id"),
     [
-        (OTHER_TEDEE_KEY, "sam@example.com", "tedee_2002"),
-        (NAMELESS_TEDEE_KEY, "Tedee", "tedee_3003"),
+        (OTHER_TEDEE_KEY, "Tedee — sam@example.com's account", "tedee_2002"),
+        (NAMELESS_TEDEE_KEY, "Tedee — 3003's account", "tedee_3003"),
     ],
 )
 async def test_tedee_title_fallback(
     hass: HomeAssistant, cloud: FakeCloud, token: str, title: str, unique_id: str
 ) -> None:
-    """Without a name the title is the e-mail address, without both it is "Tedee"."""
+    """The title names the cloud and the account: its user's name, e-mail, else its id."""
     result = await _start(hass, "tedee")
     result = await _submit(hass, result, _tedee_input(token, cloud))
 
@@ -681,7 +681,7 @@ async def test_doorflow_personal_api_key(hass: HomeAssistant, cloud: FakeCloud) 
 
     result = await _submit(hass, result, _doorflow_input(f" {DOORFLOW_KEY} ", f"{cloud.url}/"))
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Acme Offices"
+    assert result["title"] == "DoorFlow — Acme Offices"
     assert result["data"] == {
         CONF_CLOUD: "doorflow",
         CONF_API_KEY: DOORFLOW_KEY,
@@ -695,11 +695,11 @@ async def test_doorflow_personal_api_key(hass: HomeAssistant, cloud: FakeCloud) 
 
 
 async def test_doorflow_title_fallback(hass: HomeAssistant, cloud: FakeCloud) -> None:
-    """An account without a name is called "DoorFlow"."""
+    """An account without a name is named by its id."""
     result = await _start(hass, "doorflow")
     result = await _submit(hass, result, _doorflow_input(UNNAMED_DOORFLOW_KEY, cloud.url))
 
-    assert result["title"] == "DoorFlow"
+    assert result["title"] == "DoorFlow — 99"
     assert result["data"][CONF_ACCOUNT_ID] == 99
     assert result["result"].unique_id == "doorflow_99"
 
@@ -918,7 +918,7 @@ async def test_simulator_tedee_sign_in(hass: HomeAssistant, sim: Simulator) -> N
     """The demo personal key signs in; the bearer token of the same account is a duplicate."""
     result = await _start_sim_tedee(hass, sim, "demo-tedee-personal-key")
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Demo User"
+    assert result["title"] == "Tedee — Demo User's account"
     assert result["result"].unique_id == "tedee_4242"
     assert result["data"][CONF_ACCOUNT_ID] == 4242
 
@@ -994,7 +994,7 @@ async def test_simulator_doorflow(hass: HomeAssistant, sim: Simulator) -> None:
 
     result = await _submit(hass, result, _doorflow_input("demo-doorflow-api-key", sim.url))
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Demo Office"
+    assert result["title"] == "DoorFlow — Demo Office"
     assert result["result"].unique_id == "doorflow_7001"
     assert result["data"][CONF_ACCOUNT_ID] == 7001
 

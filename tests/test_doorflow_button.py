@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-from datetime import timedelta
-
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from .conftest import DOORFLOW_KEY, Simulator
 from .helpers import advance, flow_sources, press_button, state_of
@@ -53,30 +47,33 @@ async def test_press_pushes_pending_changes(
     assert state_of(hass, "sensor.front_door_sync_status") == "ok"
 
 
-async def test_second_press_waits_for_the_slot(
+ACCOUNT_SYNC = "sensor.demo_office_sync_status"
+
+
+async def test_presses_within_the_slot_merge_into_one_follow_up(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     init_doorflow: MockConfigEntry,
     simulator: Simulator,
 ) -> None:
-    """A press within 30 s of the last sync waits for the slot instead of causing a 429."""
+    """Presses within 30 s return at once and merge into one sync, sent once when allowed."""
     await press_button(hass, SYNC)
     assert await simulator.count(SYNC_ENDPOINT) == 1
     await advance(hass, freezer, 10)
-    press = hass.async_create_task(press_button(hass, SYNC))
-    waited = 0
-    while not press.done() and waited < 40:
-        for _ in range(20):
-            await asyncio.sleep(0)
-        if press.done():
-            break
-        freezer.tick(timedelta(seconds=1))
-        async_fire_time_changed(hass)
-        waited += 1
-        if waited < 19:
-            assert await simulator.count(SYNC_ENDPOINT) == 1
-    await press
-    assert 19 <= waited <= 22
+    for _ in range(10):
+        await press_button(hass, SYNC)  # each returns at once: no waiting in the service call
+    assert await simulator.count(SYNC_ENDPOINT) == 1
+    state = hass.states.get(ACCOUNT_SYNC)
+    assert state is not None
+    assert state.state == "waiting"
+    assert 19 <= state.attributes["seconds_left"] <= 21
+    assert state.attributes["sync_due"]
+    await advance(hass, freezer, 15)
+    assert await simulator.count(SYNC_ENDPOINT) == 1
+    await advance(hass, freezer, 6)
+    assert await simulator.count(SYNC_ENDPOINT) == 2
+    assert state_of(hass, ACCOUNT_SYNC) != "waiting"
+    await advance(hass, freezer, 60)
     assert await simulator.count(SYNC_ENDPOINT) == 2
     log = await simulator.requests()
     assert log["by_status"].get("429", 0) == 0
@@ -97,33 +94,40 @@ async def test_forced_429_is_reported_with_its_wait(
     assert err.value.translation_domain == "door_access"
     assert err.value.translation_key == "rate_limited"
     assert err.value.translation_placeholders is not None
-    assert err.value.translation_placeholders["seconds"] == "59"
-    assert "59 seconds" in str(err.value)
+    # DoorFlow's retry_in (59 s) plus the scheduler's safety margin.
+    assert 59 <= int(err.value.translation_placeholders["seconds"]) <= 62
     assert "DoorFlow" in str(err.value)
 
-    # Nothing more is sent until retry_in passed; entities keep their state.
+    # A press now waits for the end of DoorFlow's window: nothing is sent inside it.
     total = (await simulator.requests())["total"]
-    await advance(hass, freezer, 30)
-    assert (await simulator.requests())["total"] == total
-    assert state_of(hass, "lock.front_door") == "locked"
-    await advance(hass, freezer, 30)
     await press_button(hass, SYNC)
+    assert state_of(hass, ACCOUNT_SYNC) == "waiting"
+    await advance(hass, freezer, 30)
+    requests = await simulator.requests()
+    assert requests["by_endpoint"].get(SYNC_ENDPOINT, 0) == 2
+    assert state_of(hass, "lock.front_door") == "locked"
+    await advance(hass, freezer, 35)
     assert await simulator.count(SYNC_ENDPOINT) == 3
+    assert total < (await simulator.requests())["total"]
 
 
-async def test_press_while_cooling_down(
-    hass: HomeAssistant, init_doorflow: MockConfigEntry, simulator: Simulator
+async def test_press_while_cooling_down_waits_for_the_window(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
 ) -> None:
-    """A press while the account waits for a Retry-After is refused at once, with the wait."""
+    """After DoorFlow refused a sync, a press is sent once its Retry-After has passed."""
     await simulator.control("POST", "faults", {"kind": "rate_limit", "retry_after": 45, "count": 1})
     with pytest.raises(HomeAssistantError) as err:
         await press_button(hass, SYNC)
     assert err.value.translation_key == "rate_limited"
-    total = (await simulator.requests())["total"]
-    with pytest.raises(HomeAssistantError) as err:
-        await press_button(hass, SYNC)
-    assert err.value.translation_key == "rate_limited"
-    assert (await simulator.requests())["total"] == total
+    await press_button(hass, SYNC)
+    await press_button(hass, SYNC)
+    assert await simulator.count(SYNC_ENDPOINT) == 1
+    assert state_of(hass, ACCOUNT_SYNC) == "waiting"
+    await advance(hass, freezer, 50)
+    assert await simulator.count(SYNC_ENDPOINT) == 2
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ async def test_entities_of_a_door_and_the_account(
     assert account_last.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     assert "doorflow-account-7001-sync_status" in unique_ids
     assert "doorflow-account-7001-sync" in unique_ids
-    assert len(unique_ids) == 3 * 6 + 3
+    assert len(unique_ids) == 3 * 6 + 4  # per door, and the account (with its budget)
 
     assert state_of(hass, ONLINE) == "on"
     assert state_of(hass, "binary_sensor.warehouse_connectivity") == "off"

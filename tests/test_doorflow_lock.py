@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.lock.const import LockEntityFeature
@@ -258,10 +259,14 @@ async def test_action_rate_limited(
     init_doorflow: MockConfigEntry,
     simulator: Simulator,
 ) -> None:
-    """A 429 on an action says how long to wait; the next action waits without sending."""
+    """A 429 on unlock says how long to wait and blocks unlock only, not the other commands."""
     await simulator.control("POST", "faults", {"kind": "rate_limit", "retry_after": 60, "count": 1})
     err = await _expect_error(hass, freezer, "unlock", "rate_limited")
-    assert "60 seconds" in str(err)
+    assert re.search(r"Try again in 6[0-3] seconds", str(err))
     total = (await simulator.requests())["total"]
-    err = await _expect_error(hass, freezer, "lock", "rate_limited")
+    # The same command again is refused without being sent (DoorFlow's window still runs).
+    await _expect_error(hass, freezer, "unlock", "rate_limited")
     assert (await simulator.requests())["total"] == total
+    # Another command was not refused by DoorFlow: it goes out.
+    await run_action(hass, freezer, lock_call(hass, "lock", FRONT), max_seconds=200)
+    assert await simulator.count("POST /api/3/channels/{id}/normal") == 1

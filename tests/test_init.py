@@ -24,7 +24,7 @@ from custom_components.door_access.tedee.coordinator import (
 )
 
 from .conftest import Simulator
-from .helpers import advance, coordinator_of, lock_entity_ids, setup_entry
+from .helpers import TEDEE_POLL, advance, coordinator_of, lock_entity_ids, setup_entry
 
 SYNC = "GET /api/{version}/my/lock/sync"
 
@@ -105,7 +105,7 @@ async def test_revoked_token_while_running_asks_for_reauth(
 ) -> None:
     """A token refused mid-run starts the reauth flow."""
     await simulator.control("POST", "tokens/revoke", {"token": "demo-tedee-personal-key"})
-    await advance(hass, freezer, 21)
+    await advance(hass, freezer, TEDEE_POLL)
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
 
@@ -118,10 +118,10 @@ async def test_one_bulk_sync_per_interval(
 ) -> None:
     """Each poll is one bulk lock sync; there are never two within 20 s."""
     assert await _sync_count(simulator) == 0  # startup reads the full list instead
-    await advance(hass, freezer, 20)
+    await advance(hass, freezer, TEDEE_POLL)
     assert await _sync_count(simulator) == 1
     for _ in range(5):
-        await advance(hass, freezer, 20)
+        await advance(hass, freezer, TEDEE_POLL)
     assert await _sync_count(simulator) == 6
     log = await simulator.requests()
     assert log["by_status"].get("429", 0) == 0
@@ -135,7 +135,7 @@ async def test_manual_refresh_is_coalesced_into_the_next_slot(
 ) -> None:
     """update_entity right after a poll waits for the 20 s slot instead of an extra call."""
     assert await async_setup_component(hass, "homeassistant", {})
-    await advance(hass, freezer, 20)
+    await advance(hass, freezer, TEDEE_POLL)
     assert await _sync_count(simulator) == 1
     entity_ids = lock_entity_ids(hass, init_integration)
     # Plain tasks: the refreshes wait for the slot, and waiting for them here would never end.
@@ -170,16 +170,16 @@ async def test_rate_limit_keeps_entities_and_waits_retry_after(
     await simulator.control(
         "POST", "faults", {"kind": "rate_limit", "retry_after": 120, "count": 1}
     )
-    await advance(hass, freezer, 20)
+    await advance(hass, freezer, TEDEE_POLL)
     total_after_429 = (await simulator.requests())["total"]
     state = hass.states.get(entity_id)
     assert state is not None
     assert state.state == before.state
 
     for _ in range(5):  # 100 s: still inside Retry-After
-        await advance(hass, freezer, 20)
+        await advance(hass, freezer, TEDEE_POLL)
     assert (await simulator.requests())["total"] == total_after_429
-    assert caplog.text.count("rate limit reached") == 1
+    assert caplog.text.count("answered 429") == 1
 
     await advance(hass, freezer, 30)
     assert (await simulator.requests())["total"] > total_after_429
@@ -197,7 +197,7 @@ async def test_outage_makes_entities_unavailable_and_they_come_back(
     caplog.set_level(logging.INFO)
     entity_id = lock_entity_ids(hass, init_integration)[0]
     await simulator.control("POST", "faults", {"kind": "status", "status": 502})
-    await advance(hass, freezer, 20)
+    await advance(hass, freezer, TEDEE_POLL)
     state = hass.states.get(entity_id)
     assert state is not None
     assert state.state == STATE_UNAVAILABLE
@@ -224,7 +224,7 @@ async def test_backoff_grows_between_failed_polls(
     await simulator.control("POST", "faults", {"kind": "status", "status": 503})
     await simulator.control("DELETE", "requests")
     for _ in range(30):  # 10 minutes
-        await advance(hass, freezer, 20)
+        await advance(hass, freezer, TEDEE_POLL)
     failed = (await simulator.requests())["total"]
     assert 2 <= failed <= 8  # 30 polls would have been sent without back-off
 
@@ -239,7 +239,7 @@ async def test_new_lock_appears_without_reload_and_removed_lock_goes(
     entry = init_integration
     count = len(lock_entity_ids(hass, entry))
     added = await simulator.control("POST", "tedee/locks", {"name": "Shed"})
-    await advance(hass, freezer, 20)
+    await advance(hass, freezer, TEDEE_POLL)
     assert len(lock_entity_ids(hass, entry)) == count + 1
     registry = dr.async_get(hass)
     device = registry.async_get_device_by_identifier(
@@ -249,11 +249,15 @@ async def test_new_lock_appears_without_reload_and_removed_lock_goes(
     assert device.name == "Shed"
 
     await simulator.control("DELETE", f"tedee/locks/{added['id']}")
-    await advance(hass, freezer, 20)
-    assert (
-        registry.async_get_device_by_identifier((DOMAIN, f"tedee-{added['id']}"), entry.entry_id)
-        is None
-    )
+    await advance(hass, freezer, TEDEE_POLL)
+    # One sync answer without the lock: unavailable, the device stays until a full listing.
+    identifier = (DOMAIN, f"tedee-{added['id']}")
+    assert registry.async_get_device_by_identifier(identifier, entry.entry_id) is not None
+    shed = next(e for e in lock_entity_ids(hass, entry) if "shed" in e)
+    assert hass.states.get(shed).state == STATE_UNAVAILABLE
+    # The next poll reads the whole (complete) list: the lock is gone, so is its device.
+    await advance(hass, freezer, TEDEE_POLL)
+    assert registry.async_get_device_by_identifier(identifier, entry.entry_id) is None
 
 
 async def test_revision_change_refetches_details(
@@ -266,7 +270,7 @@ async def test_revision_change_refetches_details(
     coordinator = coordinator_of(init_integration, TedeeCoordinator)
     lock_id = next(iter(coordinator.data.locks))
     await simulator.control("PATCH", f"tedee/locks/{lock_id}", {"name": "Renamed"})
-    await advance(hass, freezer, 20)
+    await advance(hass, freezer, TEDEE_POLL)
     assert coordinator.data.locks[lock_id].name == "Renamed"
     log = await simulator.requests()
     assert log["by_endpoint"].get("GET /api/{version}/my/lock/{id}", 0) == 1
@@ -308,7 +312,7 @@ async def test_gate_refresh_runs_on_its_own_throttle(
     await simulator.control("DELETE", "requests")
     seconds = 0.0
     while seconds < coordinator.gate_interval * 2:
-        await advance(hass, freezer, 20)
+        await advance(hass, freezer, TEDEE_POLL)
         seconds += 20
     log = await simulator.requests()
     assert log["by_endpoint"].get("POST /api/{version}/my/gate/sync", 0) == 2
@@ -326,7 +330,7 @@ async def test_deprecated_api_version_raises_repair_issue(
         "tedee/config",
         {"versions": {"deprecated": {"v37": "2027-06-01"}}},
     )
-    await advance(hass, freezer, 20)
+    await advance(hass, freezer, TEDEE_POLL)
     issue = ir.async_get(hass).async_get_issue(
         DOMAIN, f"api_deprecated_{init_integration.entry_id}"
     )

@@ -21,6 +21,7 @@ from custom_components.door_access.const import CONF_UNLOCK_BEHAVIOR, UnlockBeha
 
 from .conftest import Simulator
 from .helpers import (
+    TEDEE_POLL,
     advance,
     lock_call,
     record_states,
@@ -113,7 +114,7 @@ async def test_removed_lock_is_unavailable_or_gone(
 ) -> None:
     """A lock removed from the account no longer shows a state."""
     await simulator.control("DELETE", "tedee/locks/1004")
-    await advance(hass, freezer, 21)
+    await advance(hass, freezer, TEDEE_POLL)
     state = hass.states.get(OFFICE)
     assert state is None or state.state == STATE_UNAVAILABLE
 

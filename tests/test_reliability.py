@@ -23,9 +23,9 @@ from custom_components.door_access.diagnostics import async_get_config_entry_dia
 from custom_components.door_access.tedee.coordinator import TedeeCoordinator
 
 from .conftest import TEDEE_KEY, Simulator
-from .helpers import advance
+from .helpers import TEDEE_POLL, advance
 
-POLL = 20
+POLL = TEDEE_POLL
 
 
 class RequestMeter:

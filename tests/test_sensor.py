@@ -22,7 +22,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.door_access.const import DOMAIN
 
 from .conftest import Simulator
-from .helpers import advance, enable_entity, set_tedee_lock, setup_entry, state_of
+from .helpers import TEDEE_POLL, advance, enable_entity, set_tedee_lock, setup_entry, state_of
 
 
 async def test_battery(
@@ -155,7 +155,7 @@ async def test_new_lock_gets_its_sensors(
     added = await simulator.control(
         "POST", "tedee/locks", {"name": "Shed", "state": 6, "batteryLevel": 33}
     )
-    await advance(hass, freezer, 21)
+    await advance(hass, freezer, TEDEE_POLL)
     registry = er.async_get(hass)
     entity_id = registry.async_get_entity_id("sensor", DOMAIN, f"tedee-{added['id']}-battery")
     assert entity_id is not None

@@ -41,6 +41,10 @@ TEDEE_HOURLY_LIMIT: Final = 700
 # Requests per hour kept free for user actions: polling never eats into them.
 TEDEE_ACTION_RESERVE: Final = 140
 
+# While a cloud holds requests back (429, outage back-off), entities keep their last known
+# state for at least this long (or five poll intervals), then go unavailable.
+STALE_AFTER: Final = 600.0
+
 DEFAULT_POLL_INTERVAL: Final = 20
 MIN_POLL_INTERVAL: Final = 20
 MAX_POLL_INTERVAL: Final = 3600

@@ -14,7 +14,17 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .actions import ActionPipeline, OperationTimeoutError
-from .const import DOMAIN, LOGGER
+from .api import (
+    AuthError,
+    BadResponseError,
+    CloudConnectionError,
+    DoorCloudError,
+    OperationError,
+    Page,
+    Pager,
+    RateLimitError,
+)
+from .const import DOMAIN, LOGGER, STALE_AFTER
 from .scheduler import Priority, RequestDeferredError, RequestScheduler
 
 if TYPE_CHECKING:
@@ -30,12 +40,12 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
     config_entry: DoorAccessConfigEntry
     # Shown in logs and translated messages ({cloud}).
     cloud_name: ClassVar[str]
-    # The client's error classes: credentials refused, 429, cloud unreachable or garbled.
-    auth_errors: ClassVar[tuple[type[Exception], ...]]
-    rate_limit_errors: ClassVar[tuple[type[Exception], ...]]
-    outage_errors: ClassVar[tuple[type[Exception], ...]]
-    # An action's refusal or failure: its `reason` (a StrEnum) picks the translation key.
-    operation_errors: ClassVar[tuple[type[Exception], ...]]
+    # The client errors that mean "the cloud is unreachable or garbled" (an outage).
+    outage_errors: ClassVar[tuple[type[Exception], ...]] = (
+        CloudConnectionError,
+        BadResponseError,
+    )
+    # An action's refusal or failure: its `reason` (OperationFailure) picks the translation key.
     operation_error_keys: ClassVar[Mapping[str, str]]
 
     def __init__(
@@ -54,6 +64,7 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
             update_interval=timedelta(seconds=poll_interval),
         )
         self.scheduler = scheduler
+        self.poll_interval = poll_interval
         self._clock = hass.loop.time
         self._rate_limited = False
         self._device_listeners: dict[str, list[Callable[[list[Any]], None]]] = {}
@@ -61,6 +72,9 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         self._forward_timer: CALLBACK_TYPE | None = None
         entry.async_on_unload(self._cancel_forward_timer)
         self._last_fetch_at = float("-inf")
+        self._last_success_at = float("-inf")
+        # Data older than this is not shown any more while the cloud holds requests back.
+        self.stale_after = max(STALE_AFTER, 5 * poll_interval)
         self.actions = ActionPipeline(
             on_change=self.async_update_listeners, bring_poll_forward=self.bring_poll_forward
         )
@@ -75,30 +89,60 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         self,
         send: Callable[..., Awaitable[T]],
         *args: Any,
+        endpoint: str,
+        key: Hashable | None = None,
         priority: Priority = Priority.BACKGROUND,
-        slot: Hashable | None = None,
     ) -> T:
-        """Send one request through the account's scheduler; a 429 stops every request."""
+        """Send one request through the account's scheduler; say once what a 429 blocked."""
         try:
-            return await self.scheduler.run(lambda: send(*args), priority=priority, slot=slot)
-        except self.rate_limit_errors as err:
-            wait = self.scheduler.note_rate_limited(getattr(err, "retry_after", None))
-            if not self._rate_limited:
+            return await self.scheduler.run(
+                lambda: send(*args), endpoint=endpoint, key=key, priority=priority
+            )
+        except RateLimitError:
+            note = self.scheduler.last_rate_limit
+            if note is not None and note.first:
                 self._rate_limited = True
                 LOGGER.warning(
-                    "%s rate limit reached for %s; no request for %.0f s",
+                    "%s answered 429 (too many requests) to %s for %s, %s; "
+                    "nothing more goes to it for %.0f s",
                     self.cloud_name,
+                    note.endpoint,
                     self.config_entry.title,
-                    wait,
+                    "the first request to it"
+                    if note.gap is None
+                    else f"{note.gap:.1f} s after the previous one",
+                    note.retry_after,
                 )
             raise
+
+    async def _read_listing[T](
+        self,
+        pager: Pager[T],
+        fetch_page: Callable[[int, int], Awaitable[Page[T]]],
+        *,
+        endpoint: str,
+    ) -> Pager[T]:
+        """Read a paged listing, every page through the scheduler; say when it was cut short."""
+        while (number := pager.next_page()) is not None:
+            pager.add(await self._call(fetch_page, number, pager.page_size, endpoint=endpoint))
+        if not pager.complete:
+            LOGGER.warning(
+                "%s listing %s for %s stopped after %d pages; devices missing from it are kept",
+                self.cloud_name,
+                endpoint,
+                self.config_entry.title,
+                pager.pages_read,
+            )
+        return pager
 
     async def _async_update_data(self) -> DataT:
         """Fetch fresh data; a rate limit keeps the last data, an outage backs off."""
         self._last_fetch_at = self._clock()
+        # The next poll fires only once the cloud's rule allows it (HA rounds timers down).
+        self.update_interval = timedelta(seconds=self._next_poll_in())
         try:
             data = await self._fetch()
-        except self.auth_errors as err:
+        except AuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN,
                 translation_key="auth_failed",
@@ -106,8 +150,8 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
             ) from err
         except RequestDeferredError as err:
             return self._keep_data(err, err.retry_in)
-        except self.rate_limit_errors as err:
-            return self._keep_data(err, self.scheduler.cooling_down_for())
+        except RateLimitError as err:
+            return self._keep_data(err, self.scheduler.cooling_down_for(err.endpoint))
         except self.outage_errors as err:
             delay = self.scheduler.note_outage()
             raise UpdateFailed(
@@ -116,7 +160,9 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
                 translation_placeholders=self.placeholders(error=str(err)),
                 retry_after=delay,
             ) from err
-        self.scheduler.note_success()
+        if self._healthy(data):
+            self.scheduler.note_success()
+            self._last_success_at = self._clock()
         if self._rate_limited:
             self._rate_limited = False
             LOGGER.info("%s requests for %s resumed", self.cloud_name, self.config_entry.title)
@@ -124,8 +170,18 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         return data
 
     def _keep_data(self, err: Exception, retry_in: float) -> DataT:
-        """Keep the last data while rate limited; fail when there is none to keep."""
+        """Keep the last data while the cloud holds requests back, unless it is too old.
+
+        Entities stay available with their last known state; they go unavailable once the
+        data is older than `STALE_AFTER` (or when there is none to keep).
+        """
         if self.data is None or not self.last_update_success:
+            too_old = True
+        else:
+            # Data already shown as unreadable (a failed part) stays so without a new error.
+            shown = self._healthy(self.data)
+            too_old = shown and self._clock() - self._last_success_at > self.stale_after
+        if too_old:
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="rate_limited",
@@ -133,6 +189,10 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
                 retry_after=max(retry_in, 1.0),
             ) from err
         return self.data
+
+    def _healthy(self, data: DataT) -> bool:  # noqa: ARG002
+        """Tell whether a poll that returned data read everything (no part failed)."""
+        return True
 
     @abstractmethod
     async def _fetch(self) -> DataT:
@@ -144,6 +204,14 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
     def _poll_allowed_in(self) -> float:
         """Return the seconds until a poll may go out (the cloud's slot for it)."""
         return 0.0
+
+    def _next_poll_in(self) -> float:
+        """Return the seconds between polls: the user's interval, or the cloud's rule if longer.
+
+        Home Assistant fires a coordinator's timer up to a second early (it rounds the clock
+        down), so a rule of N seconds needs N + margin + 1 for the poll never to wait.
+        """
+        return float(self.poll_interval)
 
     @callback
     def bring_poll_forward(self) -> None:
@@ -178,25 +246,24 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
 
     def action_error(self, err: Exception) -> HomeAssistantError:
         """Translate an error raised by a user action (refused token: start reauth)."""
-        seconds = self.scheduler.cooling_down_for()
-        if isinstance(err, self.auth_errors):
+        seconds = 0.0
+        if isinstance(err, AuthError):
             self.config_entry.async_start_reauth(self.hass)
             key = "auth_failed"
-        elif isinstance(err, self.operation_errors):
-            reason = str(getattr(err, "reason", ""))
-            key = self.operation_error_keys.get(reason, "operation_failed")
+        elif isinstance(err, OperationError):
+            key = self.operation_error_keys.get(err.reason, "operation_failed")
         elif isinstance(err, OperationTimeoutError):
             key = "operation_timeout"
         elif isinstance(err, RequestDeferredError):
             key, seconds = "rate_limited", err.retry_in
-        elif isinstance(err, self.rate_limit_errors):
-            key = "rate_limited"
+        elif isinstance(err, RateLimitError):
+            key, seconds = "rate_limited", self.scheduler.cooling_down_for(err.endpoint)
         else:
             key = "action_cannot_connect"
         return HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key=key,
-            translation_placeholders=self.placeholders(seconds=str(round(seconds))),
+            translation_placeholders=self.placeholders(seconds=str(max(1, round(seconds)))),
         )
 
     # ---- new and removed devices -----------------------------------------------------------
@@ -247,10 +314,7 @@ def user_action[C: DoorAccessCoordinator[Any], **P](
 
     async def run(self: C, /, *args: P.args, **kwargs: P.kwargs) -> None:
         translated: tuple[type[Exception], ...] = (
-            *self.auth_errors,
-            *self.operation_errors,
-            *self.rate_limit_errors,
-            *self.outage_errors,
+            DoorCloudError,
             OperationTimeoutError,
             RequestDeferredError,
         )

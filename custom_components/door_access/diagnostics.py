@@ -45,6 +45,8 @@ async def async_get_config_entry_diagnostics(
                 "options": dict(entry.options),
             },
             **runtime.wing.diagnostics(runtime.coordinator),
+            # Requests per endpoint in the last hour, 429s, the safety margin and cooldowns.
+            "requests": runtime.coordinator.scheduler.report(),
         },
         TO_REDACT,
     )

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
@@ -65,6 +66,23 @@ class DoorAccessEntity[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
         self.device = device
         self._attr_unique_id = f"{device.identifier}-{description.key}"
         self._attr_device_info = device.info
+        self._written: tuple[object, ...] | None = None
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Write the state only when what it shows changed (most polls change nothing)."""
+        shown = (
+            self.available,
+            self.state,
+            self.state_attributes,
+            self.extra_state_attributes,
+            self.capability_attributes,
+            self.supported_features,
+        )
+        if shown == self._written:
+            return
+        self._written = shown
+        self.async_write_ha_state()
 
     @property
     def device_data(self) -> ModelT | None:

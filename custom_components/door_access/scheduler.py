@@ -1,19 +1,39 @@
 """The one scheduling point for every request to one cloud account.
 
-Polling, user actions and manual refreshes all pass through `RequestScheduler.run`, which
-keeps the cloud's limits: a minimum interval per slot (Tedee: one lock sync per 20 s), a
-rolling hourly budget with a reserve that only user actions may use, the cloud's
-`Retry-After` after a 429, and an exponential back-off with jitter after outages.
+Polling, pages of listings, user actions and manual refreshes all pass through
+`RequestScheduler.run`, which keeps the cloud's documented limits:
+
+- a minimum interval per endpoint (and per device where the rule is per device: Tedee's lock
+  sync every 20 s), measured from when the previous response *arrived*, plus a safety margin
+  that grows with the latency seen and after any 429;
+- a count per time window (Tedee: the lock list 10 times per 10 minutes);
+- a rolling hourly budget, with a reserve that only user actions may use;
+- a 429's `Retry-After`, for the group of endpoints the cloud refused (a 429 on the lock sync
+  does not stop a lock operation), so no request of ours ever lands inside that window;
+- an exponential back-off with jitter after outages, for polling only (a person's action is
+  never held back by our own back-off).
+
 It has no Home Assistant imports; the clock is injected (the event loop's monotonic time).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import deque
-from collections.abc import Awaitable, Callable, Hashable
+from collections import Counter, deque
+from collections.abc import Awaitable, Callable, Hashable, Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 import random
+from typing import Any
+
+from .api import RateLimitError
+
+HOUR = 3600.0
+BASE_MARGIN = 0.5
+MAX_MARGIN = 5.0
+# Share of the slowest recent round trip added to the margin.
+LATENCY_SHARE = 0.5
+RECENT_ROUND_TRIPS = 20
 
 
 class Priority(Enum):
@@ -24,7 +44,7 @@ class Priority(Enum):
 
 
 class RequestDeferredError(Exception):
-    """The request was not sent: the account is cooling down or the budget is spent."""
+    """The request was not sent: its endpoint is cooling down or the budget is spent."""
 
     def __init__(self, reason: str, retry_in: float) -> None:
         super().__init__(f"request deferred ({reason}), retry in {retry_in:.0f} s")
@@ -32,8 +52,44 @@ class RequestDeferredError(Exception):
         self.retry_in = retry_in
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Limit:
+    """A cloud's documented limit on one endpoint."""
+
+    # What a 429 on this endpoint blocks: every endpoint of the same group.
+    group: str
+    # Seconds between two requests (per key when the caller gives one, e.g. per lock).
+    min_interval: float = 0.0
+    # At most `window_count` requests per `window` seconds.
+    window_count: int | None = None
+    window: float = 0.0
+
+
+@dataclass(slots=True)
+class RateLimitNote:
+    """What the scheduler learnt from a 429."""
+
+    endpoint: str
+    retry_after: float
+    # Seconds between our previous request to this endpoint's rule and this one (None: first).
+    gap: float | None
+    # Whether our own pacing explains it (a gap below the documented interval, budget spent).
+    self_caused: bool
+    # Whether this starts a new episode (the first 429 since requests last went through).
+    first: bool
+
+
+@dataclass(slots=True)
+class _Slot:
+    """When one endpoint (for one key) was last used."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    sent_at: float | None = None
+    arrived_at: float | None = None
+
+
 class RequestScheduler:
-    """Owns the request slots and the hourly budget of one cloud account."""
+    """Owns the limits, slots, cooldowns and the hourly budget of one cloud account."""
 
     def __init__(
         self,
@@ -41,7 +97,7 @@ class RequestScheduler:
         *,
         hourly_limit: int,
         action_reserve: int,
-        slot_intervals: dict[Hashable, float] | None = None,
+        limits: Mapping[str, Limit] | None = None,
         backoff_base: float = 30.0,
         backoff_cap: float = 900.0,
         default_retry_after: float = 60.0,
@@ -50,108 +106,238 @@ class RequestScheduler:
         self._clock = clock
         self.hourly_limit = hourly_limit
         self.action_reserve = action_reserve
-        self._slot_intervals = dict(slot_intervals or {})
-        self._slot_last_used: dict[Hashable, float] = {}
-        self._sent: deque[float] = deque()
-        self._blocked_until = 0.0
-        self._failures = 0
+        self._limits = dict(limits or {})
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
         self._default_retry_after = default_retry_after
         self._rng = rng or random.Random()  # noqa: S311 (jitter, not cryptography)
-        self._slot_locks: dict[Hashable, asyncio.Lock] = {}
+        self._sent: deque[tuple[float, str]] = deque()
+        self._windows: dict[str, deque[float]] = {}
+        self._slots: dict[Hashable, _Slot] = {}
+        self._group_blocked_until: dict[str, float] = {}
+        self._backoff_until = 0.0
+        self._failures = 0
+        self._round_trips: deque[float] = deque(maxlen=RECENT_ROUND_TRIPS)
+        self._margin_boost = 0.0
+        self._in_episode: set[str] = set()
         self.total_sent = 0
+        self.rate_limited: Counter[str] = Counter()
+        self.self_caused_429 = 0
+        self.other_429 = 0
+        self.last_rate_limit: RateLimitNote | None = None
 
-    def _prune(self, now: float) -> None:
-        """Forget requests older than one hour."""
-        while self._sent and self._sent[0] <= now - 3600.0:
-            self._sent.popleft()
+    # ---- what callers may ask ----------------------------------------------------------------
+
+    def limit_of(self, endpoint: str) -> Limit:
+        """Return an endpoint's limit (unknown endpoints are their own 429 group)."""
+        return self._limits.get(endpoint) or Limit(group=endpoint)
+
+    @property
+    def margin(self) -> float:
+        """Return the safety margin kept on top of every documented interval (seconds)."""
+        latency = max(self._round_trips, default=0.0) * LATENCY_SHARE
+        return min(MAX_MARGIN, BASE_MARGIN + latency + self._margin_boost)
 
     def used_last_hour(self) -> int:
         """Return how many requests were sent in the rolling hour."""
         self._prune(self._clock())
         return len(self._sent)
 
-    def cooling_down_for(self) -> float:
-        """Return seconds left before any request may go out (429 or back-off)."""
-        return max(0.0, self._blocked_until - self._clock())
-
-    def slot_free_in(self, slot: Hashable) -> float:
-        """Return seconds until the slot may be used again."""
-        interval = self._interval(slot)
-        last = self._slot_last_used.get(slot)
-        if interval is None or last is None:
-            return 0.0
-        return max(0.0, last + interval - self._clock())
-
-    def _interval(self, slot: Hashable) -> float | None:
-        """Return the minimum interval of a slot (by its name or its first element)."""
-        if slot in self._slot_intervals:
-            return self._slot_intervals[slot]
-        if isinstance(slot, tuple) and slot and slot[0] in self._slot_intervals:
-            return self._slot_intervals[slot[0]]
-        return None
-
-    def _budget_for(self, priority: Priority) -> int:
-        """Return how many requests per hour this priority may use."""
-        if priority is Priority.USER:
-            return self.hourly_limit
-        return self.hourly_limit - self.action_reserve
-
-    def _check_allowed(self, priority: Priority) -> None:
-        """Raise when no request may go out now."""
+    def cooling_down_for(self, endpoint: str | None = None) -> float:
+        """Return the seconds an endpoint (or, without one, any endpoint) must still wait."""
         now = self._clock()
-        if now < self._blocked_until:
-            raise RequestDeferredError("cooling down", self._blocked_until - now)
-        self._prune(now)
-        if len(self._sent) >= self._budget_for(priority):
-            retry_in = self._sent[0] + 3600.0 - now if self._sent else 0.0
-            raise RequestDeferredError("hourly budget used", max(retry_in, 1.0))
+        if endpoint is None:
+            until = max(self._group_blocked_until.values(), default=0.0)
+        else:
+            until = self._group_blocked_until.get(self.limit_of(endpoint).group, 0.0)
+        return max(0.0, until - now)
+
+    def backing_off_for(self) -> float:
+        """Return the seconds polling still waits after an outage."""
+        return max(0.0, self._backoff_until - self._clock())
+
+    def slot_free_in(self, endpoint: str, key: Hashable | None = None) -> float:
+        """Return the seconds until the endpoint (for the key) may be used again."""
+        interval = self.limit_of(endpoint).min_interval
+        slot = self._slots.get((endpoint, key))
+        if not interval or slot is None:
+            return 0.0
+        since = slot.arrived_at if slot.arrived_at is not None else slot.sent_at
+        if since is None:
+            return 0.0
+        return max(0.0, since + interval + self.margin - self._clock())
+
+    # ---- sending -------------------------------------------------------------------------------
 
     async def run[T](
         self,
         send: Callable[[], Awaitable[T]],
         *,
+        endpoint: str,
+        key: Hashable | None = None,
         priority: Priority = Priority.BACKGROUND,
-        slot: Hashable | None = None,
     ) -> T:
-        """Send one request when allowed: wait for its slot, keep the budget, count it."""
-        if slot is None:
-            self._check_allowed(priority)
-            return await self._send(send)
-        lock = self._slot_locks.setdefault(slot, asyncio.Lock())
-        async with lock:
-            if wait := self.slot_free_in(slot):
+        """Send one request when its limits allow; count it; learn from its answer."""
+        limit = self.limit_of(endpoint)
+        if not limit.min_interval:
+            await self._wait_for_window(endpoint, limit, priority)
+            return await self._send(send, endpoint, limit, None, priority)
+        slot = self._slots.setdefault((endpoint, key), _Slot())
+        async with slot.lock:
+            if wait := self.slot_free_in(endpoint, key):
                 await asyncio.sleep(wait)
-            self._check_allowed(priority)
-            self._slot_last_used[slot] = self._clock()
-            return await self._send(send)
+            await self._wait_for_window(endpoint, limit, priority)
+            return await self._send(send, endpoint, limit, slot, priority)
 
-    async def _send[T](self, send: Callable[[], Awaitable[T]]) -> T:
-        """Record and send one request."""
-        self._sent.append(self._clock())
+    async def _wait_for_window(self, endpoint: str, limit: Limit, priority: Priority) -> None:
+        """Wait for a place in the endpoint's count window (polling defers instead)."""
+        if limit.window_count is None:
+            return
+        window = self._windows.setdefault(endpoint, deque())
+        now = self._clock()
+        while window and window[0] <= now - limit.window:
+            window.popleft()
+        if len(window) < limit.window_count:
+            return
+        wait = window[0] + limit.window + self.margin - now
+        if priority is Priority.BACKGROUND:
+            raise RequestDeferredError("endpoint window full", wait)
+        await asyncio.sleep(wait)
+
+    def _check_allowed(self, endpoint: str, limit: Limit, priority: Priority) -> None:
+        """Raise when the cloud or our budget says no request of this kind may go out now."""
+        now = self._clock()
+        blocked_until = self._group_blocked_until.get(limit.group, 0.0)
+        if now < blocked_until:
+            raise RequestDeferredError(f"{endpoint} cooling down", blocked_until - now)
+        if priority is Priority.BACKGROUND and now < self._backoff_until:
+            raise RequestDeferredError("backing off after an outage", self._backoff_until - now)
+        self._prune(now)
+        budget = (
+            self.hourly_limit
+            if priority is Priority.USER
+            else self.hourly_limit - self.action_reserve
+        )
+        if len(self._sent) >= budget:
+            retry_in = self._sent[0][0] + HOUR - now if self._sent else 0.0
+            raise RequestDeferredError("hourly budget used", max(retry_in, 1.0))
+
+    async def _send[T](
+        self,
+        send: Callable[[], Awaitable[T]],
+        endpoint: str,
+        limit: Limit,
+        slot: _Slot | None,
+        priority: Priority,
+    ) -> T:
+        """Record and send one request; note when its answer arrived."""
+        self._check_allowed(endpoint, limit, priority)
+        sent_at = self._clock()
+        previous = None if slot is None else (slot.arrived_at or slot.sent_at)
+        self._sent.append((sent_at, endpoint))
         self.total_sent += 1
-        return await send()
+        if limit.window_count is not None:
+            self._windows.setdefault(endpoint, deque()).append(sent_at)
+        if slot is not None:
+            slot.sent_at = sent_at
+        try:
+            result = await send()
+        except RateLimitError as err:
+            self._arrived(slot, sent_at)
+            self._note_rate_limited(endpoint, limit, err.retry_after, sent_at, previous)
+            raise
+        except BaseException:
+            self._arrived(slot, sent_at)
+            raise
+        self._arrived(slot, sent_at)
+        self._in_episode.discard(limit.group)
+        return result
 
-    def note_rate_limited(self, retry_after: float | None) -> float:
-        """Stop every request until the cloud's Retry-After has passed; return the wait."""
+    def _arrived(self, slot: _Slot | None, sent_at: float) -> None:
+        """Note that an answer (of any kind) arrived now."""
+        now = self._clock()
+        self._round_trips.append(max(0.0, now - sent_at))
+        if slot is not None:
+            slot.arrived_at = now
+
+    def _note_rate_limited(
+        self,
+        endpoint: str,
+        limit: Limit,
+        retry_after: float | None,
+        sent_at: float,
+        previous: float | None,
+    ) -> None:
+        """Block the refused group for the cloud's Retry-After; widen the margin."""
+        now = self._clock()
         wait = retry_after if retry_after is not None else self._default_retry_after
-        self._blocked_until = max(self._blocked_until, self._clock() + wait)
-        return wait
+        group = limit.group
+        self._margin_boost = min(MAX_MARGIN, max(1.0, self._margin_boost * 2))
+        self._group_blocked_until[group] = max(
+            self._group_blocked_until.get(group, 0.0), now + wait + self.margin
+        )
+        gap = None if previous is None else sent_at - previous
+        self_caused = (gap is not None and gap < limit.min_interval) or (
+            len(self._sent) > self.hourly_limit
+        )
+        if self_caused:
+            self.self_caused_429 += 1
+        else:
+            self.other_429 += 1
+        self.rate_limited[endpoint] += 1
+        first = group not in self._in_episode
+        self._in_episode.add(group)
+        self.last_rate_limit = RateLimitNote(
+            endpoint=endpoint, retry_after=wait, gap=gap, self_caused=self_caused, first=first
+        )
+
+    # ---- outages -------------------------------------------------------------------------------
 
     def note_outage(self) -> float:
-        """Back off exponentially, with jitter, after a failed request; return the wait."""
+        """Back polling off exponentially, with jitter, after a failed poll; return the wait."""
         self._failures += 1
         delay: float = min(self._backoff_cap, self._backoff_base * 2.0 ** (self._failures - 1))
         delay *= self._rng.uniform(0.8, 1.2)
-        self._blocked_until = max(self._blocked_until, self._clock() + delay)
+        self._backoff_until = max(self._backoff_until, self._clock() + delay)
         return delay
 
     def note_success(self) -> None:
         """Forget past failures once the cloud answers again."""
         self._failures = 0
+        self._backoff_until = 0.0
 
     @property
     def consecutive_failures(self) -> int:
         """Return how many outages in a row were noted."""
         return self._failures
+
+    # ---- what diagnostics show -----------------------------------------------------------------
+
+    def _prune(self, now: float) -> None:
+        """Forget requests older than one hour."""
+        while self._sent and self._sent[0][0] <= now - HOUR:
+            self._sent.popleft()
+
+    def report(self) -> dict[str, Any]:
+        """Return the budget, margin, cooldowns and 429s, for diagnostics."""
+        now = self._clock()
+        self._prune(now)
+        return {
+            "hourly_limit": self.hourly_limit,
+            "action_reserve": self.action_reserve,
+            "used_last_hour": len(self._sent),
+            "requests_last_hour": dict(Counter(endpoint for _, endpoint in self._sent)),
+            "total_sent": self.total_sent,
+            "margin_seconds": round(self.margin, 3),
+            "cooldowns_seconds": {
+                group: round(until - now, 1)
+                for group, until in self._group_blocked_until.items()
+                if until > now
+            },
+            "backoff_seconds": round(max(0.0, self._backoff_until - now), 1),
+            "rate_limited": {
+                "self_caused": self.self_caused_429,
+                "other": self.other_429,
+                "by_endpoint": dict(self.rate_limited),
+            },
+        }

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from homeassistant.components.sensor import SensorEntity, SensorEntityDescription
-from homeassistant.const import Platform
+from homeassistant.components.sensor import (
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import PERCENTAGE, EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
@@ -16,6 +20,7 @@ from homeassistant.helpers.typing import StateType
 from .coordinator import DoorAccessCoordinator
 from .entity import DoorAccessEntity, DoorAccessEntityDescription
 from .models import DoorAccessConfigEntry
+from .scheduler import RequestScheduler
 
 # Read-only entities of a coordinator: nothing to limit.
 PARALLEL_UPDATES = 0
@@ -28,6 +33,24 @@ class DoorAccessSensorEntityDescription[ModelT](
     """Describes a sensor by how it reads its device's data."""
 
     value_fn: Callable[[ModelT], StateType | datetime]
+    attributes_fn: Callable[[ModelT], Mapping[str, Any]] | None = None
+
+
+def _budget_used(scheduler: RequestScheduler) -> float:
+    """Return the share of the account's hourly request budget used in the last hour."""
+    return round(100 * scheduler.used_last_hour() / scheduler.hourly_limit, 1)
+
+
+# Every account's share of its cloud's hourly request limit (on the account's device).
+REQUEST_BUDGET_SENSOR = DoorAccessSensorEntityDescription[RequestScheduler](
+    key="requests_last_hour",
+    translation_key="requests_last_hour",
+    native_unit_of_measurement=PERCENTAGE,
+    state_class=SensorStateClass.MEASUREMENT,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    entity_registry_enabled_default=False,
+    value_fn=_budget_used,
+)
 
 
 class DoorAccessSensor[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], ModelT], SensorEntity):
@@ -40,6 +63,13 @@ class DoorAccessSensor[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], Mode
         """Return the sensor's reading."""
         data = self.device_data
         return None if data is None else self.entity_description.value_fn(data)
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """Return the attributes the description adds (if any)."""
+        attributes_fn = self.entity_description.attributes_fn
+        data = self.device_data
+        return None if attributes_fn is None or data is None else attributes_fn(data)
 
 
 async def async_setup_entry(

@@ -57,10 +57,16 @@ STALE_DEVICE = "delete a stale device"
 BRAND = "see the brand icon"
 
 
+def _tedee_title(world: dict[str, Any]) -> str:
+    """Return the entry title a Tedee account gets (also its own device's name)."""
+    return f"Tedee — {world['tedee']['account']['name']}'s account"
+
+
 def _tedee_device_names(world: dict[str, Any]) -> list[str]:
-    """Return the names of every Tedee device the account has (bridges, locks, gates)."""
+    """Return the names of every Tedee device: the account, bridges, locks and gates."""
     tedee = world["tedee"]
-    return [item["name"] for kind in ("bridges", "locks", "gates") for item in tedee[kind]]
+    devices = [item["name"] for kind in ("bridges", "locks", "gates") for item in tedee[kind]]
+    return [_tedee_title(world), *devices]
 
 
 def _doorflow_device_names(world: dict[str, Any]) -> list[str]:
@@ -146,7 +152,7 @@ def test_02_add_tedee_entry(journey: Journey, page: Page) -> None:
             cloud="Tedee",
             secret_field=re.compile(r"^Token"),
             secret=demo.TEDEE_TOKEN,
-            account=world["tedee"]["account"]["name"],
+            account=_tedee_title(world),
             devices=_tedee_device_names(world),
             gallery="add-integration-tedee",
         )
@@ -162,7 +168,7 @@ def test_03_add_doorflow_entry(journey: Journey, page: Page) -> None:
             cloud="DoorFlow",
             secret_field=re.compile("API key", re.IGNORECASE),
             secret=demo.DOORFLOW_API_KEY,
-            account=world["doorflow"]["account"]["name"],
+            account=f"DoorFlow — {world['doorflow']['account']['name']}",
             devices=_doorflow_device_names(world),
             gallery="add-integration-doorflow",
         )

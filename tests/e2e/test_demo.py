@@ -67,8 +67,8 @@ def test_demo_check(tmp_path: Path, socket_enabled: None) -> None:
     assert f"simulator: up at http://127.0.0.1:{sim_port} (scenario 'home')" in output
     assert "onboarding: created the user 'demo'" in output
     assert "onboarding: done" in output
-    assert "config entry Tedee: created (Demo User)" in output
-    assert "config entry DoorFlow: created (Demo Office)" in output
+    assert "config entry Tedee: created (Tedee — Demo User's account)" in output
+    assert "config entry DoorFlow: created (DoorFlow — Demo Office)" in output
     # 4 Tedee locks and 3 DoorFlow doors; 3 gate buttons and the DoorFlow sync button.
     assert "check: 7 locks: " in output
     assert "lock.front_door" in output
@@ -77,8 +77,8 @@ def test_demo_check(tmp_path: Path, socket_enabled: None) -> None:
     assert "check: service descriptions build (the frontend can load)" in output
     assert "button.demo_office_sync_door_controllers" in output
     assert "check: lock.unlock lock." in output
-    assert "'Demo User': 'loaded'" in output
-    assert "'Demo Office': 'loaded'" in output
+    assert "\"Tedee — Demo User's account\": 'loaded'" in output
+    assert "'DoorFlow — Demo Office': 'loaded'" in output
     assert "demo check passed" in output
     assert "Home Assistant exited with code 0" in output
 

@@ -6,20 +6,21 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import CALLBACK_TYPE
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..api import Account
 from ..button import DoorAccessButton, DoorAccessButtonEntityDescription
 from ..entity import DeviceHandle, describe
-from .coordinator import DoorFlowCoordinator
+from .coordinator import DoorFlowCoordinator, DoorFlowData
 from .devices import account_device
 
 
-async def _sync(coordinator: DoorFlowCoordinator, device: DeviceHandle[Account]) -> None:  # noqa: ARG001
+async def _sync(coordinator: DoorFlowCoordinator, device: DeviceHandle[DoorFlowData]) -> None:  # noqa: ARG001
     """Push pending changes to every door controller."""
     await coordinator.async_sync()
 
 
-ACCOUNT_BUTTONS: tuple[DoorAccessButtonEntityDescription[DoorFlowCoordinator, Account], ...] = (
-    DoorAccessButtonEntityDescription[DoorFlowCoordinator, Account](
+ACCOUNT_BUTTONS: tuple[
+    DoorAccessButtonEntityDescription[DoorFlowCoordinator, DoorFlowData], ...
+] = (
+    DoorAccessButtonEntityDescription[DoorFlowCoordinator, DoorFlowData](
         key="sync",
         translation_key="sync_door_controllers",
         entity_category=EntityCategory.CONFIG,
@@ -32,7 +33,7 @@ def async_setup_buttons(
     coordinator: DoorFlowCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> CALLBACK_TYPE:
     """Add the account's buttons."""
-    account = (account_device(coordinator, coordinator.data.account), coordinator.data.account)
+    account = (account_device(coordinator, coordinator.data.account), coordinator.data)
     async_add_entities(
         describe(
             (account,), ACCOUNT_BUTTONS, lambda device, d: DoorAccessButton(coordinator, device, d)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Final
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.event import async_call_later
+from homeassistant.util import dt as dt_util
 
 from ..actions import FollowPlan, Transition
 from ..api import (
@@ -15,12 +18,9 @@ from ..api import (
     AdmissionRequest,
     AdmissionStatus,
     Channel,
-    DoorFlowAuthError,
-    DoorFlowBadResponseError,
     DoorFlowClient,
-    DoorFlowConnectionError,
+    DoorFlowEndpoint,
     DoorFlowOperationError,
-    DoorFlowRateLimitError,
     OperationFailure,
 )
 from ..const import (
@@ -33,13 +33,11 @@ from ..const import (
     DOORFLOW_SYNC_MIN_INTERVAL,
 )
 from ..coordinator import DoorAccessCoordinator, user_action
-from ..scheduler import Priority, RequestScheduler
+from ..scheduler import Limit, Priority, RequestScheduler
 from .devices import account_device_info, channel_identifier
 
 if TYPE_CHECKING:
     from ..models import DoorAccessConfigEntry
-
-SYNC_SLOT = "sync"
 
 _OPERATION_ERROR_KEYS: Mapping[str, str] = {
     OperationFailure.DENIED: "door_denied",
@@ -59,6 +57,11 @@ _ADMISSION_FAILURES: Mapping[AdmissionStatus, OperationFailure] = {
 # A door controller answers an admit in about 1-3 s: read its decision first after 1.5 s.
 ADMISSION_FOLLOW = FollowPlan(first_delay=1.5, interval=0.75, max_wait=DOORFLOW_ADMIT_MAX_WAIT)
 
+# DoorFlow's documented limits, per endpoint: one sync per 30 s (longer for large accounts).
+DOORFLOW_LIMITS: Final[Mapping[str, Limit]] = {
+    DoorFlowEndpoint.SYNC: Limit(group="sync", min_interval=DOORFLOW_SYNC_MIN_INTERVAL),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class DoorFlowData:
@@ -66,16 +69,24 @@ class DoorFlowData:
 
     account: Account
     channels: Mapping[int, Channel]
+    # When a requested sync will be sent (it waits for DoorFlow's sync slot); None otherwise.
+    sync_due: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SyncRequest:
+    """What became of a request to sync the door controllers."""
+
+    # True when the sync went out now; False when it waits (merged into one follow-up).
+    sent: bool
+    # Seconds until the follow-up goes out (0 when sent).
+    due_in: float
 
 
 class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
     """Polls one DoorFlow account (account and channels) and runs the user's door actions."""
 
     cloud_name = "DoorFlow"
-    auth_errors = (DoorFlowAuthError,)
-    rate_limit_errors = (DoorFlowRateLimitError,)
-    outage_errors = (DoorFlowConnectionError, DoorFlowBadResponseError)
-    operation_errors = (DoorFlowOperationError,)
     operation_error_keys = _OPERATION_ERROR_KEYS
 
     def __init__(
@@ -93,14 +104,25 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         self.client = client
         self.follow_plan = ADMISSION_FOLLOW
         self.account_device_id: str | None = None
+        self._sync_timer: CALLBACK_TYPE | None = None
+        entry.async_on_unload(self._cancel_sync_timer)
 
     # ---- polling ---------------------------------------------------------------------------
 
     async def _fetch(self) -> DoorFlowData:
-        """Read the account (its sync status) and every channel."""
-        account = await self._call(self.client.get_account)
-        channels = await self._call(self.client.get_channels)
-        return DoorFlowData(account=account, channels={c.id: c for c in channels})
+        """Read the account (its sync status) and every channel (paged)."""
+        account = await self._call(self.client.get_account, endpoint=DoorFlowEndpoint.ACCOUNT)
+        pager = await self._read_listing(
+            self.client.channel_pager(),
+            self.client.get_channel_page,
+            endpoint=DoorFlowEndpoint.CHANNELS,
+        )
+        channels = {channel.id: channel for channel in pager.items}
+        if not pager.complete and self.data is not None:
+            # Not the whole listing: keep the doors it did not reach.
+            channels = {**self.data.channels, **channels}
+        sync_due = self.data.sync_due if self.data is not None else None
+        return DoorFlowData(account=account, channels=channels, sync_due=sync_due)
 
     def _after_update(self, data: DoorFlowData) -> None:
         """Register the account device, announce new doors, remove the devices of gone ones."""
@@ -132,11 +154,19 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         """Admit once (momentary unlock) and wait until the door controller decides."""
 
         async def admit() -> None:
-            admission = await self._call(self.client.admit, channel_id, priority=Priority.USER)
+            admission = await self._call(
+                self.client.admit,
+                channel_id,
+                endpoint=DoorFlowEndpoint.ADMIT,
+                priority=Priority.USER,
+            )
             if admission.pending:
                 admission = await self.actions.follow(
                     lambda: self._call(
-                        self.client.get_admission_request, admission.id, priority=Priority.USER
+                        self.client.get_admission_request,
+                        admission.id,
+                        endpoint=DoorFlowEndpoint.ADMISSION_REQUEST,
+                        priority=Priority.USER,
                     ),
                     lambda progress: not progress.pending,
                     self.follow_plan,
@@ -150,7 +180,14 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         """Hold the door unlocked until it is locked again."""
 
         async def unlock() -> None:
-            self._settle(await self._call(self.client.unlock, channel_id, priority=Priority.USER))
+            self._settle(
+                await self._call(
+                    self.client.unlock,
+                    channel_id,
+                    endpoint=DoorFlowEndpoint.UNLOCK,
+                    priority=Priority.USER,
+                )
+            )
 
         await self.actions.run(channel_identifier(channel_id), Transition.UNLOCKING, unlock)
 
@@ -159,7 +196,14 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         """Return the door to normal mode (locked, card access)."""
 
         async def normal() -> None:
-            self._settle(await self._call(self.client.normal, channel_id, priority=Priority.USER))
+            self._settle(
+                await self._call(
+                    self.client.normal,
+                    channel_id,
+                    endpoint=DoorFlowEndpoint.NORMAL,
+                    priority=Priority.USER,
+                )
+            )
 
         await self.actions.run(channel_identifier(channel_id), Transition.LOCKING, normal)
 
@@ -173,11 +217,76 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         self.data = replace(self.data, channels=channels)
         self.async_update_listeners()
 
+    # ---- sync ------------------------------------------------------------------------------
+
+    async def async_request_sync(self) -> SyncRequest:
+        """Push pending changes to every door controller, now or as soon as allowed.
+
+        Requests made while a sync waits for DoorFlow's slot merge into that one follow-up,
+        which is sent exactly once; nobody waits for it.
+        """
+        if self._sync_timer is not None:
+            return SyncRequest(sent=False, due_in=self._sync_due_in())
+        wait = max(
+            self.scheduler.slot_free_in(DoorFlowEndpoint.SYNC),
+            self.scheduler.cooling_down_for(DoorFlowEndpoint.SYNC),
+        )
+        if wait > 0:
+            self._schedule_sync(wait)
+            return SyncRequest(sent=False, due_in=wait)
+        await self._send_sync()
+        return SyncRequest(sent=True, due_in=0.0)
+
     @user_action
     async def async_sync(self) -> None:
-        """Push pending changes to every door controller (at most once per 30 s slot)."""
-        await self._call(self.client.sync, priority=Priority.USER, slot=SYNC_SLOT)
+        """Press of the sync button: sync now, or join the follow-up that waits for its slot."""
+        await self.async_request_sync()
+
+    async def _send_sync(self) -> None:
+        """Send one sync request and read the account again soon."""
+        await self._call(self.client.sync, endpoint=DoorFlowEndpoint.SYNC, priority=Priority.USER)
         self.bring_poll_forward()
+
+    def _sync_due_in(self) -> float:
+        """Return the seconds until the waiting follow-up sync goes out."""
+        due = self.data.sync_due
+        return 0.0 if due is None else max(0.0, (due - dt_util.utcnow()).total_seconds())
+
+    def _schedule_sync(self, wait: float) -> None:
+        """Send one follow-up sync when its slot is free; show it as waiting until then."""
+
+        @callback
+        def send(_now: object) -> None:
+            self._sync_timer = None
+            self._set_sync_due(None)
+            self.config_entry.async_create_background_task(
+                self.hass, self._send_follow_up(), f"{self.name} follow-up sync"
+            )
+
+        self._sync_timer = async_call_later(self.hass, wait, send)
+        self._set_sync_due(dt_util.utcnow() + timedelta(seconds=wait))
+
+    async def _send_follow_up(self) -> None:
+        """Send the follow-up sync; if it is still not allowed, wait again (never twice)."""
+        try:
+            await self.async_request_sync()
+        except Exception as err:
+            self.logger.warning(
+                "The sync requested for %s could not be sent: %s", self.config_entry.title, err
+            )
+
+    def _set_sync_due(self, due: datetime | None) -> None:
+        """Show when the waiting sync goes out (or that none waits)."""
+        if self.data is not None:
+            self.data = replace(self.data, sync_due=due)
+            self.async_update_listeners()
+
+    @callback
+    def _cancel_sync_timer(self) -> None:
+        """Drop a waiting follow-up sync (the entry unloads)."""
+        if self._sync_timer is not None:
+            self._sync_timer()
+            self._sync_timer = None
 
 
 def _raise_unless_admitted(admission: AdmissionRequest) -> None:
@@ -194,5 +303,5 @@ def build_doorflow_scheduler(hass: HomeAssistant) -> RequestScheduler:
         hass.loop.time,
         hourly_limit=DOORFLOW_HOURLY_LIMIT,
         action_reserve=DOORFLOW_ACTION_RESERVE,
-        slot_intervals={SYNC_SLOT: DOORFLOW_SYNC_MIN_INTERVAL},
+        limits=DOORFLOW_LIMITS,
     )

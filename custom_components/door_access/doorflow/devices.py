@@ -9,9 +9,10 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from ..api import Account, Channel
 from ..const import DOMAIN
 from ..entity import DeviceHandle
+from ..scheduler import RequestScheduler
 
 if TYPE_CHECKING:
-    from .coordinator import DoorFlowCoordinator
+    from .coordinator import DoorFlowCoordinator, DoorFlowData
 
 MANUFACTURER = "DoorFlow"
 
@@ -36,13 +37,27 @@ def account_device_info(account: Account) -> DeviceInfo:
     )
 
 
-def account_device(coordinator: DoorFlowCoordinator, account: Account) -> DeviceHandle[Account]:
-    """Return the account's device (its sync status, the sync button)."""
+def account_device(
+    coordinator: DoorFlowCoordinator, account: Account
+) -> DeviceHandle[DoorFlowData]:
+    """Return the account's device, read as the account's data (sync status, waiting sync)."""
     return DeviceHandle(
         identifier=account_identifier(account.id),
         device_id=account.id,
         info=account_device_info(account),
-        read=lambda: coordinator.data.account,
+        read=lambda: coordinator.data,
+    )
+
+
+def account_budget_device(
+    coordinator: DoorFlowCoordinator, account: Account
+) -> DeviceHandle[RequestScheduler]:
+    """Return the account's device, read as its request budget."""
+    return DeviceHandle(
+        identifier=account_identifier(account.id),
+        device_id=account.id,
+        info=account_device_info(account),
+        read=lambda: coordinator.scheduler,
     )
 
 

@@ -60,7 +60,7 @@ async def _async_sign_in(
         raise SignInError("invalid_response") from err
     return Account(
         unique_id=f"{Cloud.DOORFLOW}_{account.id}",
-        title=account.name or "DoorFlow",
+        title=f"DoorFlow — {account.name or account.id}",
         data={
             CONF_CLOUD: Cloud.DOORFLOW.value,
             CONF_API_KEY: api_key,

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any, Final
+
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.const import EntityCategory
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
 
-from ..api import Account, Channel, ChannelSyncStatus, SyncStatus
+from ..api import Channel, ChannelSyncStatus, SyncStatus
 from ..entity import describe
-from ..sensor import DoorAccessSensor, DoorAccessSensorEntityDescription
-from .coordinator import DoorFlowCoordinator
-from .devices import account_device, channel_device
+from ..sensor import REQUEST_BUDGET_SENSOR, DoorAccessSensor, DoorAccessSensorEntityDescription
+from .coordinator import DoorFlowCoordinator, DoorFlowData
+from .devices import account_budget_device, account_device, channel_device
 
 
 def _known[E: (ChannelSyncStatus, SyncStatus)](status: E) -> str | None:
@@ -38,21 +41,42 @@ DOOR_SENSORS: tuple[DoorAccessSensorEntityDescription[Channel], ...] = (
     ),
 )
 
-ACCOUNT_SENSORS: tuple[DoorAccessSensorEntityDescription[Account], ...] = (
-    DoorAccessSensorEntityDescription[Account](
+# The account's sync status, plus "waiting" while a requested sync waits for its slot.
+WAITING: Final = "waiting"
+
+
+def _account_sync_status(data: DoorFlowData) -> str | None:
+    """Return the account's sync status, or waiting while a requested sync waits."""
+    return WAITING if data.sync_due is not None else _known(data.account.sync.status)
+
+
+def _waiting_sync(data: DoorFlowData) -> dict[str, Any]:
+    """Return when a waiting sync goes out, and in how many seconds."""
+    if data.sync_due is None:
+        return {}
+    seconds = max(0, round((data.sync_due - dt_util.utcnow()).total_seconds()))
+    return {"sync_due": data.sync_due.isoformat(), "seconds_left": seconds}
+
+
+ACCOUNT_SENSORS: tuple[DoorAccessSensorEntityDescription[DoorFlowData], ...] = (
+    DoorAccessSensorEntityDescription[DoorFlowData](
         key="sync_status",
         translation_key="account_sync_status",
         device_class=SensorDeviceClass.ENUM,
-        options=[s.value for s in SyncStatus if s is not SyncStatus.UNRECOGNIZED],
-        value_fn=lambda account: _known(account.sync.status),
+        options=[
+            *(s.value for s in SyncStatus if s is not SyncStatus.UNRECOGNIZED),
+            WAITING,
+        ],
+        value_fn=_account_sync_status,
+        attributes_fn=_waiting_sync,
     ),
-    DoorAccessSensorEntityDescription[Account](
+    DoorAccessSensorEntityDescription[DoorFlowData](
         key="last_sync",
         translation_key="last_sync",
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        value_fn=lambda account: account.sync.last_sync,
+        value_fn=lambda data: data.account.sync.last_sync,
     ),
 )
 
@@ -61,11 +85,20 @@ def async_setup_sensors(
     coordinator: DoorFlowCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> CALLBACK_TYPE:
     """Add the account's sensors, and those of every door now and as new ones appear."""
-    account = (account_device(coordinator, coordinator.data.account), coordinator.data.account)
+    account = coordinator.data.account
     async_add_entities(
-        describe(
-            (account,), ACCOUNT_SENSORS, lambda device, d: DoorAccessSensor(coordinator, device, d)
-        )
+        [
+            *describe(
+                [(account_device(coordinator, account), coordinator.data)],
+                ACCOUNT_SENSORS,
+                lambda device, d: DoorAccessSensor(coordinator, device, d),
+            ),
+            *describe(
+                [(account_budget_device(coordinator, account), coordinator.scheduler)],
+                (REQUEST_BUDGET_SENSOR,),
+                lambda device, d: DoorAccessSensor(coordinator, device, d),
+            ),
+        ]
     )
 
     @callback

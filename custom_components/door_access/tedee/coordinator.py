@@ -1,18 +1,26 @@
-"""The Tedee account coordinator: owns the client and every call to the Tedee cloud."""
+"""The Tedee account coordinator: owns the client and every call to the Tedee cloud.
+
+Every poll sends one bulk lock sync (the 20 s rule lives in `build_scheduler`); lock details are
+re-read when a lock's revision changes and hourly. Gates are read on their own slower interval,
+and kept apart: a gate failure never takes the locks down, nor a lock failure the gates. A
+device is removed only when a complete listing no longer has it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.event import async_call_later
 
 from ..actions import FollowPlan, Transition
 from ..api import (
+    AuthError,
     Bridge,
     Gate,
     GateStatus,
@@ -22,13 +30,12 @@ from ..api import (
     LockSync,
     Operation,
     OperationFailure,
+    RateLimitError,
     TedeeApiVersionError,
-    TedeeAuthError,
-    TedeeBadResponseError,
+    TedeeBleBoxNotLinkedError,
     TedeeClient,
-    TedeeConnectionError,
+    TedeeEndpoint,
     TedeeOperationError,
-    TedeeRateLimitError,
     UnlockMode,
 )
 from ..const import (
@@ -40,6 +47,7 @@ from ..const import (
     DEFAULT_UNLOCK_BEHAVIOR,
     DETAILS_REFRESH_INTERVAL,
     DOMAIN,
+    LOGGER,
     MIN_POLL_INTERVAL,
     TEDEE_ACTION_RESERVE,
     TEDEE_HOURLY_LIMIT,
@@ -47,15 +55,18 @@ from ..const import (
     UnlockBehavior,
 )
 from ..coordinator import DoorAccessCoordinator, user_action
-from ..scheduler import Priority, RequestScheduler
+from ..scheduler import Limit, Priority, RequestDeferredError, RequestScheduler
 from .devices import bridge_device_info, tedee_identifier
 
 if TYPE_CHECKING:
     from ..models import DoorAccessConfigEntry
 
-LOCK_SYNC_SLOT = "lock_sync"
 # More changed revisions than this in one sync: re-read the whole (paged) list instead.
-MAX_DETAIL_FETCHES = 5
+MAX_DETAIL_FETCHES: Final = 5
+# Without gates (none linked, or no BleBox integration) they are looked for at most hourly.
+GATE_DISCOVERY_INTERVAL: Final = 3600.0
+# An operation's result when the lock could not finish moving.
+JAMMED_RESULT: Final = 1
 
 _OPERATION_ERROR_KEYS: Mapping[str, str] = {
     OperationFailure.JAMMED: "lock_jammed",
@@ -74,11 +85,18 @@ UNLOCK_MODES: Mapping[str, UnlockMode] = {
     UnlockBehavior.UNLOCK_AND_PULL: UnlockMode.UNLOCK_OR_PULL,
 }
 
-# An operation's result when the lock could not finish moving.
-JAMMED_RESULT = 1
-
 # A Tedee lock takes about 1-3 s to move: read the operation's progress first after 2 s.
 OPERATION_FOLLOW = FollowPlan(first_delay=2.0, interval=0.75, max_wait=30.0)
+
+# Tedee's documented limits, per endpoint.
+TEDEE_LIMITS: Final[Mapping[str, Limit]] = {
+    TedeeEndpoint.LOCK_SYNC: Limit(group="lock_sync", min_interval=TEDEE_LOCK_SYNC_MIN_INTERVAL),
+    TedeeEndpoint.LOCK_SYNC_ONE: Limit(
+        group="lock_sync_one", min_interval=TEDEE_LOCK_SYNC_MIN_INTERVAL
+    ),
+    # Limited to 10 requests per 10 minutes for personal-key callers.
+    TedeeEndpoint.LOCKS: Limit(group="lock_list", window_count=10, window=600.0),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +106,13 @@ class TedeeData:
     locks: Mapping[int, Lock]
     gates: Mapping[int, Gate]
     bridges: Mapping[int, Bridge]
+    # Locks the last bulk sync left out: kept (unavailable) until a full listing decides.
+    missing_locks: frozenset[int] = frozenset()
+    # Whether the last read of locks / gates worked (each part fails on its own).
+    locks_ok: bool = True
+    gates_ok: bool = True
+    # False when the account has no BleBox integration (Tedee answers 412 for gates).
+    blebox_linked: bool = True
 
 
 def unlinked_gate_issue_id(entry_id: str, gate_id: int) -> str:
@@ -95,14 +120,16 @@ def unlinked_gate_issue_id(entry_id: str, gate_id: int) -> str:
     return f"gate_unlinked_{entry_id}_{gate_id}"
 
 
+def blebox_issue_id(entry_id: str) -> str:
+    """Return the repair issue id for an account without a BleBox integration."""
+    return f"blebox_not_linked_{entry_id}"
+
+
 class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     """Polls one Tedee account within its limits and runs the user's actions."""
 
     cloud_name = "Tedee"
-    auth_errors = (TedeeAuthError,)
-    rate_limit_errors = (TedeeRateLimitError,)
-    outage_errors = (TedeeConnectionError, TedeeBadResponseError, TedeeApiVersionError)
-    operation_errors = (TedeeOperationError,)
+    outage_errors = (*DoorAccessCoordinator.outage_errors, TedeeApiVersionError)
     operation_error_keys = _OPERATION_ERROR_KEYS
 
     def __init__(
@@ -121,60 +148,95 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         self.follow_plan = OPERATION_FOLLOW
         self._details_due = 0.0
         self._gates_due = 0.0
+        self._listing_due = False
         self.bridge_device_ids: dict[int, str] = {}
         # Lock id → when an action last settled its state (a poll sent earlier is older).
         self._settled_at: dict[int, float] = {}
+        self._failing_part: set[str] = set()
 
     # ---- polling ---------------------------------------------------------------------------
 
     def _poll_allowed_in(self) -> float:
         """Return the seconds until the next bulk lock sync may go out."""
-        return self.scheduler.slot_free_in(LOCK_SYNC_SLOT)
+        return self.scheduler.slot_free_in(TedeeEndpoint.LOCK_SYNC)
 
-    def _after_update(self, data: TedeeData) -> None:
-        """Track new and removed devices, then raise or clear repair issues."""
-        self._track_devices(data)
-        self._update_issues(data)
+    def _next_poll_in(self) -> float:
+        """Return the poll interval, never below the 20 s rule plus the margin and a second."""
+        rule = TEDEE_LOCK_SYNC_MIN_INTERVAL + self.scheduler.margin + 1.0
+        return max(float(self.poll_interval), rule)
 
     async def _fetch(self) -> TedeeData:
-        """Read what is due: full details hourly, else one bulk sync; gates on their throttle."""
-        now = self._clock()
+        """Read what is due: locks (sync, details when due) and, on their interval, gates."""
         previous = self.data
-        bridges: Mapping[int, Bridge]
-        if previous is None or now >= self._details_due:
-            bridges = await self._fetch_bridges()
-            locks = {lock.id: lock for lock in await self._call(self.client.get_locks)}
-            self._details_due = now + DETAILS_REFRESH_INTERVAL
+        first = previous is None
+        try:
+            locks_part = await self._fetch_locks(previous)
+        except AuthError, RateLimitError, RequestDeferredError:
+            raise
+        except self.outage_errors as err:
+            if previous is None:
+                raise
+            # The locks are unreadable now; the gates part may still work.
+            self._part_failed("locks", err)
+            self.scheduler.note_outage()
+            locks_part = replace(previous, locks_ok=False)
         else:
-            bridges = previous.bridges
-            sent_at = self._clock()
-            syncs = await self._call(self.client.sync_locks, slot=LOCK_SYNC_SLOT)
-            locks = await self._merge_syncs(previous.locks, syncs, sent_at)
-        if previous is None or now >= self._gates_due:
-            await self._call(self.client.sync_gates)
-            gates = {gate.id: gate for gate in await self._call(self.client.get_gates)}
-            self._gates_due = now + self.gate_interval
-        else:
-            gates = dict(previous.gates)
-        return TedeeData(locks=locks, gates=gates, bridges=bridges)
+            self._part_recovered("locks")
+        gates_part = await self._fetch_gates(previous, first=first)
+        return replace(
+            locks_part,
+            gates=gates_part.gates,
+            gates_ok=gates_part.gates_ok,
+            blebox_linked=gates_part.blebox_linked,
+        )
 
-    async def _fetch_bridges(self) -> dict[int, Bridge]:
+    async def _fetch_locks(self, previous: TedeeData | None) -> TedeeData:
+        """Read the locks: a full listing when due, else one bulk sync."""
+        now = self._clock()
+        if previous is None or now >= self._details_due or self._listing_due:
+            return await self._read_full_listing(previous)
+        sent_at = self._clock()
+        syncs = await self._call(self.client.sync_locks, endpoint=TedeeEndpoint.LOCK_SYNC)
+        return await self._merge_syncs(previous, syncs, sent_at)
+
+    async def _read_full_listing(self, previous: TedeeData | None) -> TedeeData:
+        """Read bridges and every lock (paged); remove locks only if the listing is complete."""
+        bridges = await self._fetch_bridges(previous)
+        pager = await self._read_listing(
+            self.client.lock_pager(),
+            self.client.get_lock_page,
+            endpoint=TedeeEndpoint.LOCKS,
+        )
+        self._details_due = self._clock() + DETAILS_REFRESH_INTERVAL
+        self._listing_due = False
+        locks = {lock.id: lock for lock in pager.items}
+        known = previous.locks if previous is not None else {}
+        if not pager.complete:
+            # Not the whole listing: keep the locks it did not reach.
+            locks = {**known, **locks}
+        base = previous or TedeeData(locks={}, gates={}, bridges={})
+        return replace(base, locks=locks, bridges=bridges, missing_locks=frozenset(), locks_ok=True)
+
+    async def _fetch_bridges(self, previous: TedeeData | None) -> Mapping[int, Bridge]:
         """Read the bridges; an account or API without them is not an error."""
         try:
-            return {bridge.id: bridge for bridge in await self._call(self.client.get_bridges)}
-        except TedeeBadResponseError:
-            return {}
+            bridges = await self._call(self.client.get_bridges, endpoint=TedeeEndpoint.BRIDGES)
+        except self.outage_errors:
+            return previous.bridges if previous is not None else {}
+        return {bridge.id: bridge for bridge in bridges}
 
     async def _merge_syncs(
-        self, known: Mapping[int, Lock], syncs: list[LockSync], sent_at: float
-    ) -> dict[int, Lock]:
-        """Apply a bulk sync; refetch details of locks that are new or changed revision."""
+        self, previous: TedeeData, syncs: list[LockSync], sent_at: float
+    ) -> TedeeData:
+        """Apply a bulk sync; re-read details of locks that are new or changed revision."""
+        known = previous.locks
         stale = [s.id for s in syncs if s.id not in known or known[s.id].revision != s.revision]
         if len(stale) > MAX_DETAIL_FETCHES:
-            fresh = {lock.id: lock for lock in await self._call(self.client.get_locks)}
-            self._details_due = self._clock() + DETAILS_REFRESH_INTERVAL
-        else:
-            fresh = {lock_id: await self._call(self.client.get_lock, lock_id) for lock_id in stale}
+            return await self._read_full_listing(previous)
+        fresh = {
+            lock_id: await self._call(self.client.get_lock, lock_id, endpoint=TedeeEndpoint.LOCK)
+            for lock_id in stale
+        }
         current = self.data.locks if self.data is not None else known
         locks: dict[int, Lock] = {}
         for sync in syncs:
@@ -186,9 +248,95 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
                 locks[sync.id] = replace(base.with_sync(sync), status=current[sync.id].status)
             else:
                 locks[sync.id] = base.with_sync(sync)
-        return locks
+        # One answer that leaves a lock out does not remove it: a full listing decides.
+        missing = frozenset(known) - frozenset(locks)
+        for lock_id in missing:
+            locks[lock_id] = known[lock_id]
+        if missing:
+            self._listing_due = True
+        return replace(previous, locks=locks, missing_locks=missing, locks_ok=True)
+
+    async def _fetch_gates(self, previous: TedeeData | None, *, first: bool) -> TedeeData:
+        """Read the gates when due (a gate sync, then the paged list); failures stay here."""
+        base = previous or TedeeData(locks={}, gates={}, bridges={})
+        if not first and self._clock() < self._gates_due:
+            return base
+        try:
+            await self._call(self.client.sync_gates, endpoint=TedeeEndpoint.GATE_SYNC_ALL)
+            pager = await self._read_listing(
+                self.client.gate_pager(),
+                self.client.get_gate_page,
+                endpoint=TedeeEndpoint.GATES,
+            )
+        except TedeeBleBoxNotLinkedError:
+            self._gates_due = self._clock() + GATE_DISCOVERY_INTERVAL
+            self._part_recovered("gates")
+            return replace(base, gates={}, gates_ok=True, blebox_linked=False)
+        except AuthError:
+            raise
+        except RateLimitError, RequestDeferredError:
+            return base  # keep the last gates; they are read again when allowed
+        except self.outage_errors as err:
+            if first:
+                self._gates_due = self._clock() + self.gate_interval
+                return replace(base, gates={}, gates_ok=False)
+            self._part_failed("gates", err)
+            self._gates_due = self._clock() + min(self.gate_interval, 60.0)
+            return replace(base, gates_ok=False)
+        self._part_recovered("gates")
+        gates = {gate.id: gate for gate in pager.items}
+        if not pager.complete:
+            gates = {**base.gates, **gates}
+        interval = self.gate_interval if gates else max(self.gate_interval, GATE_DISCOVERY_INTERVAL)
+        self._gates_due = self._clock() + interval
+        return replace(base, gates=gates, gates_ok=True, blebox_linked=True)
+
+    def _healthy(self, data: TedeeData) -> bool:
+        """Tell whether the poll read the locks (else polling keeps backing off)."""
+        return data.locks_ok
+
+    def _part_failed(self, part: str, err: Exception) -> None:
+        """Log once per outage that the account (its locks or its gates) cannot be read.
+
+        Each part fails on its own: its entities go unavailable, the others keep working.
+        """
+        if not self._failing_part:
+            LOGGER.warning(
+                "Error fetching Tedee account %s: could not read its %s: %s",
+                self.config_entry.title,
+                part,
+                err,
+            )
+        else:
+            LOGGER.debug(
+                "Tedee account %s: could not read its %s either", self.config_entry.title, part
+            )
+        self._failing_part.add(part)
+
+    def _part_recovered(self, part: str) -> None:
+        """Log once, when every part reads again, that the account recovered."""
+        if part in self._failing_part:
+            self._failing_part.discard(part)
+            if not self._failing_part:
+                LOGGER.info("Fetching Tedee account %s recovered", self.config_entry.title)
 
     # ---- devices and repairs ---------------------------------------------------------------
+
+    def readable_lock(self, lock_id: int) -> Lock | None:
+        """Return a lock as its entities may show it (None while it cannot be read)."""
+        data = self.data
+        if not data.locks_ok or lock_id in data.missing_locks:
+            return None
+        return data.locks.get(lock_id)
+
+    def readable_gate(self, gate_id: int) -> Gate | None:
+        """Return a gate as its entities may show it (None while gates cannot be read)."""
+        return self.data.gates.get(gate_id) if self.data.gates_ok else None
+
+    def _after_update(self, data: TedeeData) -> None:
+        """Track new and removed devices, then raise or clear repair issues."""
+        self._track_devices(data)
+        self._update_issues(data)
 
     @callback
     def async_add_lock_listener(self, listener: Callable[[list[Lock]], None]) -> CALLBACK_TYPE:
@@ -203,7 +351,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         return self._add_listener("gate", listener, current)
 
     def _track_devices(self, data: TedeeData) -> None:
-        """Announce new locks and gates; remove the devices of those that disappeared."""
+        """Announce new locks and gates; remove the devices a complete listing no longer has."""
         new_locks, gone_locks = self._diff("lock", data.locks)
         new_gates, gone_gates = self._diff("gate", data.gates)
         if gone := gone_locks | gone_gates:
@@ -230,7 +378,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             )
 
     def _update_issues(self, data: TedeeData) -> None:
-        """Raise or clear repair issues: unlinked gates, deprecated API version."""
+        """Raise or clear repair issues: unlinked gates, no BleBox link, deprecated API."""
         entry_id = self.config_entry.entry_id
         for gate in data.gates.values():
             issue_id = unlinked_gate_issue_id(entry_id, gate.id)
@@ -246,6 +394,18 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
                 )
             else:
                 ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+        if data.blebox_linked:
+            ir.async_delete_issue(self.hass, DOMAIN, blebox_issue_id(entry_id))
+        else:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                blebox_issue_id(entry_id),
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="blebox_not_linked",
+                translation_placeholders={"account": self.config_entry.title},
+            )
         deprecation = self.client.deprecation
         issue_id = f"api_deprecated_{entry_id}"
         if deprecation is not None:
@@ -269,7 +429,13 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     @user_action
     async def async_lock(self, lock_id: int) -> None:
         """Lock and wait until the lock reports the result."""
-        await self._operate(lock_id, Transition.LOCKING, self.client.lock, LockState.LOCKED)
+        await self._operate(
+            lock_id,
+            Transition.LOCKING,
+            self.client.lock,
+            TedeeEndpoint.OPERATION_LOCK,
+            LockState.LOCKED,
+        )
 
     @user_action
     async def async_unlock(self, lock_id: int) -> None:
@@ -282,6 +448,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             lock_id,
             Transition.UNLOCKING,
             partial(self.client.unlock, mode=mode),
+            TedeeEndpoint.OPERATION_UNLOCK,
             LockState.PULLED if pulls else LockState.UNLOCKED,
         )
 
@@ -289,24 +456,36 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     async def async_open(self, lock_id: int) -> None:
         """Open the latch; a locked lock unlocks and pulls in one operation."""
         lock = self.data.locks.get(lock_id)
-        start: Callable[[int], Awaitable[str]] = self.client.pull
         if lock is not None and lock.status is not None and lock.status.state in _CLOSED:
-            start = partial(self.client.unlock, mode=UnlockMode.UNLOCK_OR_PULL)
-        await self._operate(lock_id, Transition.OPENING, start, LockState.PULLED)
+            start: Callable[[int], Awaitable[str]] = partial(
+                self.client.unlock, mode=UnlockMode.UNLOCK_OR_PULL
+            )
+            endpoint = TedeeEndpoint.OPERATION_UNLOCK
+        else:
+            start, endpoint = self.client.pull, TedeeEndpoint.OPERATION_PULL
+        await self._operate(lock_id, Transition.OPENING, start, endpoint, LockState.PULLED)
 
     async def _operate(
         self,
         lock_id: int,
         transition: Transition,
         start: Callable[[int], Awaitable[str]],
+        endpoint: TedeeEndpoint,
         settles_as: LockState,
     ) -> None:
         """Run one lock operation through the action pipeline."""
 
         async def operate() -> None:
-            operation_id = await self._call(start, lock_id, priority=Priority.USER)
+            operation_id = await self._call(
+                start, lock_id, endpoint=endpoint, priority=Priority.USER
+            )
             operation = await self.actions.follow(
-                lambda: self._call(self.client.get_operation, operation_id, priority=Priority.USER),
+                lambda: self._call(
+                    self.client.get_operation,
+                    operation_id,
+                    endpoint=TedeeEndpoint.OPERATION,
+                    priority=Priority.USER,
+                ),
                 lambda progress: progress.completed,
                 self.follow_plan,
             )
@@ -349,7 +528,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         self._replace_status(lock_id, replace(lock.status, state_change_result=JAMMED_RESULT))
 
     def _set_state(self, lock_id: int, state: LockState) -> None:
-        """Replace one lock's position in the data and tell the entities."""
+        """Show a new position of one lock."""
         lock = self.data.locks.get(lock_id)
         if lock is None or lock.status is None:
             return
@@ -367,7 +546,26 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     @user_action
     async def async_open_gate(self, gate_id: int) -> None:
         """Open a gate for its impulse length."""
-        await self._call(self.client.open_gate, gate_id, priority=Priority.USER)
+        try:
+            await self._call(
+                self.client.open_gate,
+                gate_id,
+                endpoint=TedeeEndpoint.GATE_OPEN,
+                priority=Priority.USER,
+            )
+        except TedeeOperationError as err:
+            gate = self.data.gates.get(gate_id)
+            if (
+                err.reason is OperationFailure.GATE_DISCONNECTED
+                and gate is not None
+                and gate.status is GateStatus.UNLINKED
+            ):
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN,
+                    translation_key="gate_unlinked",
+                    translation_placeholders={"gate": gate.name or str(gate.id)},
+                ) from err
+            raise
 
 
 _CLOSED = frozenset({LockState.LOCKED, LockState.SEMI_LOCKED, LockState.LOCKING})
@@ -399,5 +597,5 @@ def build_scheduler(hass: HomeAssistant) -> RequestScheduler:
         hass.loop.time,
         hourly_limit=TEDEE_HOURLY_LIMIT,
         action_reserve=TEDEE_ACTION_RESERVE,
-        slot_intervals={LOCK_SYNC_SLOT: TEDEE_LOCK_SYNC_MIN_INTERVAL},
+        limits=TEDEE_LIMITS,
     )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 
 from ..api import Bridge, Gate, Lock
-from ..const import DOMAIN
+from ..const import CONF_ACCOUNT_ID, DOMAIN
 from ..entity import DeviceHandle
+from ..scheduler import RequestScheduler
 
 if TYPE_CHECKING:
     from .coordinator import TedeeCoordinator
@@ -20,6 +21,29 @@ GATE_MANUFACTURER = "BleBox"
 def tedee_identifier(device_id: int) -> str:
     """Return the identifier (in this domain) of a Tedee lock, gate or bridge."""
     return f"tedee-{device_id}"
+
+
+def account_identifier(account_id: int) -> str:
+    """Return the identifier (in this domain) of the Tedee account itself."""
+    return f"tedee-account-{account_id}"
+
+
+def account_budget_device(coordinator: TedeeCoordinator) -> DeviceHandle[RequestScheduler]:
+    """Return the account's own device, read as its request budget (a cloud service)."""
+    entry = coordinator.config_entry
+    account_id = int(entry.data[CONF_ACCOUNT_ID])
+    return DeviceHandle(
+        identifier=account_identifier(account_id),
+        device_id=account_id,
+        info=DeviceInfo(
+            identifiers={(DOMAIN, account_identifier(account_id))},
+            entry_type=DeviceEntryType.SERVICE,
+            manufacturer=LOCK_MANUFACTURER,
+            model="Cloud account",
+            name=entry.title,
+        ),
+        read=lambda: coordinator.scheduler,
+    )
 
 
 def bridge_device_info(bridge: Bridge) -> DeviceInfo:
@@ -53,7 +77,7 @@ def lock_device(coordinator: TedeeCoordinator, lock: Lock) -> DeviceHandle[Lock]
         identifier=tedee_identifier(lock_id),
         device_id=lock_id,
         info=info,
-        read=lambda: coordinator.data.locks.get(lock_id),
+        read=lambda: coordinator.readable_lock(lock_id),
     )
 
 
@@ -71,5 +95,5 @@ def gate_device(coordinator: TedeeCoordinator, gate: Gate) -> DeviceHandle[Gate]
             serial_number=gate.serial_number or None,
             sw_version=gate.software_version,
         ),
-        read=lambda: coordinator.data.gates.get(gate_id),
+        read=lambda: coordinator.readable_gate(gate_id),
     )

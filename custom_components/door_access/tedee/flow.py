@@ -109,7 +109,7 @@ async def _async_sign_in(
         raise SignInError("invalid_response") from err
     return Account(
         unique_id=f"{Cloud.TEDEE}_{user.id}",
-        title=user.name or user.email or "Tedee",
+        title=f"Tedee — {user.name or user.email or user.id}'s account",
         data={
             CONF_CLOUD: Cloud.TEDEE.value,
             CONF_TOKEN: token,

@@ -11,9 +11,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api import Gate, GateStatus, Lock
 from ..entity import describe
-from ..sensor import DoorAccessSensor, DoorAccessSensorEntityDescription
+from ..sensor import REQUEST_BUDGET_SENSOR, DoorAccessSensor, DoorAccessSensorEntityDescription
 from .coordinator import TedeeCoordinator
-from .devices import gate_device, lock_device
+from .devices import account_budget_device, gate_device, lock_device
 
 
 def _has_status(lock: Lock) -> bool:
@@ -71,7 +71,15 @@ GATE_SENSORS: tuple[DoorAccessSensorEntityDescription[Gate], ...] = (
 def async_setup_sensors(
     coordinator: TedeeCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> CALLBACK_TYPE:
-    """Add the sensors of every lock and gate, now and as new ones appear."""
+    """Add the account's and every lock's and gate's sensors, now and as new ones appear."""
+    budget = account_budget_device(coordinator)
+    async_add_entities(
+        describe(
+            [(budget, coordinator.scheduler)],
+            (REQUEST_BUDGET_SENSOR,),
+            lambda device, d: DoorAccessSensor(coordinator, device, d),
+        )
+    )
 
     @callback
     def add_locks(locks: list[Lock]) -> None:
