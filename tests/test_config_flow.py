@@ -25,6 +25,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.door_access.config_flow import SECTION_ADVANCED
 from custom_components.door_access.const import (
     CONF_ACCOUNT_ID,
+    CONF_ACTIVITY_INTERVAL,
     CONF_BASE_URL,
     CONF_CLOUD,
     CONF_GATE_INTERVAL,
@@ -827,7 +828,7 @@ async def test_doorflow_reconfigure(hass: HomeAssistant, cloud: FakeCloud) -> No
 async def test_tedee_options(
     hass: HomeAssistant, cloud: FakeCloud, mock_setup_entry: AsyncMock
 ) -> None:
-    """Tedee entries tune polling, gate refresh and the unlock action; saving reloads."""
+    """Tedee entries tune polling, gates, unlock and activity catch-up; saving reloads."""
     entry = _tedee_entry(cloud)
     entry.add_to_hass(hass)
     result = _check(await hass.config_entries.options.async_init(entry.entry_id), "options")
@@ -838,19 +839,27 @@ async def test_tedee_options(
         CONF_POLL_INTERVAL,
         CONF_GATE_INTERVAL,
         CONF_UNLOCK_BEHAVIOR,
+        CONF_ACTIVITY_INTERVAL,
     ]
     defaults = {str(key): key.default() for key in schema}
     assert defaults == {
         CONF_POLL_INTERVAL: 20,
         CONF_GATE_INTERVAL: 300,
         CONF_UNLOCK_BEHAVIOR: "unlock",
+        CONF_ACTIVITY_INTERVAL: 15,
     }
+    activity = next(value for key, value in schema.items() if str(key) == CONF_ACTIVITY_INTERVAL)
+    assert (activity.config["min"], activity.config["max"]) == (0, 1440)
     poll = next(value for key, value in schema.items() if str(key) == CONF_POLL_INTERVAL)
     assert (poll.config["min"], poll.config["mode"]) == (20, "box")
 
     with pytest.raises(InvalidData):
         await hass.config_entries.options.async_configure(
             result["flow_id"], {CONF_POLL_INTERVAL: 5}
+        )
+    with pytest.raises(InvalidData):
+        await hass.config_entries.options.async_configure(
+            result["flow_id"], {CONF_ACTIVITY_INTERVAL: 1441}
         )
 
     result = await hass.config_entries.options.async_configure(
@@ -859,6 +868,7 @@ async def test_tedee_options(
             CONF_POLL_INTERVAL: 45.0,
             CONF_GATE_INTERVAL: 600,
             CONF_UNLOCK_BEHAVIOR: "unlock_and_pull",
+            CONF_ACTIVITY_INTERVAL: 0,
         },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -866,6 +876,7 @@ async def test_tedee_options(
         CONF_POLL_INTERVAL: 45,
         CONF_GATE_INTERVAL: 600,
         CONF_UNLOCK_BEHAVIOR: "unlock_and_pull",
+        CONF_ACTIVITY_INTERVAL: 0,
     }
     assert isinstance(entry.options[CONF_POLL_INTERVAL], int)
     await hass.async_block_till_done()
@@ -874,6 +885,7 @@ async def test_tedee_options(
     result = _check(await hass.config_entries.options.async_init(entry.entry_id), "options")
     assert _suggested(result, CONF_POLL_INTERVAL) == 45
     assert _suggested(result, CONF_UNLOCK_BEHAVIOR) == "unlock_and_pull"
+    assert _suggested(result, CONF_ACTIVITY_INTERVAL) == 0
 
 
 async def test_doorflow_options(hass: HomeAssistant, cloud: FakeCloud) -> None:

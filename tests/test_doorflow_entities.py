@@ -30,14 +30,23 @@ async def test_entities_of_a_door_and_the_account(
         e.unique_id: e for e in er.async_entries_for_config_entry(registry, init_doorflow.entry_id)
     }
     for channel_id in (1201, 1202, 1203):
-        for key in ("lock", "online", "lockdown", "sync_pending", "sync_status", "last_sync"):
+        for key in (
+            "lock",
+            "online",
+            "lockdown",
+            "sync_pending",
+            "sync_status",
+            "last_sync",
+            "access_events",
+            "door_alarm",
+        ):
             assert f"doorflow-{channel_id}-{key}" in unique_ids
     assert unique_ids["doorflow-1201-last_sync"].disabled_by is er.RegistryEntryDisabler.INTEGRATION
     account_last = unique_ids["doorflow-account-7001-last_sync"]
     assert account_last.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     assert "doorflow-account-7001-sync_status" in unique_ids
     assert "doorflow-account-7001-sync" in unique_ids
-    assert len(unique_ids) == 3 * 6 + 4  # per door, and the account (with its budget)
+    assert len(unique_ids) == 3 * 8 + 4  # per door, and the account (with its budget)
 
     assert state_of(hass, ONLINE) == "on"
     assert state_of(hass, "binary_sensor.warehouse_connectivity") == "off"

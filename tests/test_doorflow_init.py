@@ -46,9 +46,13 @@ async def test_setup_and_unload(
     assert door.sw_version == "4.12.0"
     assert door.via_device_id == account.id
     assert len(lock_entity_ids(hass, entry)) == 3
-    # Startup reads the account and the channels, nothing else.
+    # Startup reads the account, the channels, and one event (may the key read the feed?).
     log = await simulator.requests()
-    assert log["by_endpoint"] == {"GET /api/3/account": 1, "GET /api/3/channels": 1}
+    assert log["by_endpoint"] == {
+        "GET /api/3/account": 1,
+        "GET /api/3/channels": 1,
+        "GET /api/3/events": 1,
+    }
 
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
@@ -61,17 +65,25 @@ async def test_polls_account_and_channels_every_interval(
     init_doorflow: MockConfigEntry,
     simulator: Simulator,
 ) -> None:
-    """Each poll reads the account and the channels; never more often than every 30 s."""
+    """Each poll reads the account, the channels and the event feed; at most every 30 s."""
     await simulator.control("DELETE", "requests")
     await advance(hass, freezer, 20)
     assert (await simulator.requests())["total"] == 0
     await advance(hass, freezer, 10)
     log = await simulator.requests()
-    assert log["by_endpoint"] == {"GET /api/3/account": 1, "GET /api/3/channels": 1}
+    assert log["by_endpoint"] == {
+        "GET /api/3/account": 1,
+        "GET /api/3/channels": 1,
+        "GET /api/3/events": 1,
+    }
     for _ in range(4):
         await advance(hass, freezer, 30)
     log = await simulator.requests()
-    assert log["by_endpoint"] == {"GET /api/3/account": 5, "GET /api/3/channels": 5}
+    assert log["by_endpoint"] == {
+        "GET /api/3/account": 5,
+        "GET /api/3/channels": 5,
+        "GET /api/3/events": 5,
+    }
 
 
 async def test_poll_interval_option_is_at_least_30_s(

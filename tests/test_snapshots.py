@@ -27,8 +27,14 @@ from .helpers import setup_entry
 
 FROZEN_AT = "2026-11-20T12:00:00+00:00"
 
-TEDEE_PLATFORMS = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.LOCK, Platform.SENSOR]
-DOORFLOW_PLATFORMS = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.LOCK, Platform.SENSOR]
+TEDEE_PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.EVENT,
+    Platform.LOCK,
+    Platform.SENSOR,
+]
+DOORFLOW_PLATFORMS = TEDEE_PLATFORMS
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,12 @@ from .clouds import wing_of
 from .const import DOMAIN
 from .models import DoorAccessConfigEntry, DoorAccessData
 from .scheduler import RequestScheduler
+from .storage import feed_store
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
+    Platform.EVENT,
     Platform.LOCK,
     Platform.SENSOR,
 ]
@@ -43,5 +45,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: DoorAccessConfigEntry) 
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DoorAccessConfigEntry) -> None:
-    """Forget the account's scheduler when its entry is deleted."""
+    """Forget the account's scheduler and its activity cursors when its entry is deleted."""
     hass.data.get(SCHEDULERS, {}).pop(entry.entry_id, None)
+    await feed_store(hass, entry.entry_id).async_remove()

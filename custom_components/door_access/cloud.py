@@ -80,3 +80,20 @@ class CloudWing[CoordinatorT: DoorAccessCoordinator[Any]]:
     platforms: Mapping[Platform, PlatformSetup[CoordinatorT]]
     flow: CloudFlow
     diagnostics: Callable[[CoordinatorT], dict[str, Any]]
+
+
+def chain[CoordinatorT](*setups: PlatformSetup[CoordinatorT]) -> PlatformSetup[CoordinatorT]:
+    """Run several setups of one platform as one (stopping it stops them all)."""
+
+    def setup(
+        coordinator: CoordinatorT, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> CALLBACK_TYPE:
+        stops = [each(coordinator, async_add_entities) for each in setups]
+
+        def stop() -> None:
+            for each in stops:
+                each()
+
+        return stop
+
+    return setup

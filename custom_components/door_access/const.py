@@ -19,6 +19,7 @@ CONF_ACCOUNT_ID: Final = "account_id"
 CONF_POLL_INTERVAL: Final = "poll_interval"
 CONF_GATE_INTERVAL: Final = "gate_interval"
 CONF_UNLOCK_BEHAVIOR: Final = "unlock_behavior"
+CONF_ACTIVITY_INTERVAL: Final = "activity_interval"
 
 
 class Cloud(StrEnum):
@@ -53,6 +54,10 @@ MIN_GATE_INTERVAL: Final = 60
 MAX_GATE_INTERVAL: Final = 86400
 DETAILS_REFRESH_INTERVAL: Final = 3600.0
 DEFAULT_UNLOCK_BEHAVIOR: Final = UnlockBehavior.UNLOCK
+# Minutes between catch-up reads of a lock's activity (0 = only when its state moves).
+DEFAULT_ACTIVITY_INTERVAL: Final = 15
+MIN_ACTIVITY_INTERVAL: Final = 0
+MAX_ACTIVITY_INTERVAL: Final = 1440
 
 DOORFLOW_DEFAULT_BASE_URL: Final = "https://api.doorflow.com"
 # DoorFlow publishes no numeric limit; polling more often than every 30 s gains nothing.

@@ -7,7 +7,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ..api import DOORFLOW_DEFAULT_BASE_URL, DoorFlowClient
-from ..cloud import CloudWing
+from ..cloud import CloudWing, chain
 from ..const import CONF_BASE_URL, Cloud
 from ..models import DoorAccessConfigEntry
 from ..scheduler import RequestScheduler
@@ -15,6 +15,7 @@ from .binary_sensor import async_setup_binary_sensors
 from .button import async_setup_buttons
 from .coordinator import DoorFlowCoordinator, build_doorflow_scheduler
 from .diagnostics import doorflow_diagnostics
+from .event import async_setup_door_alarms, async_setup_door_events
 from .flow import DOORFLOW_FLOW
 from .lock import async_setup_doors
 from .sensor import async_setup_sensors
@@ -38,8 +39,9 @@ DOORFLOW = CloudWing[DoorFlowCoordinator](
     build_scheduler=build_doorflow_scheduler,
     create_coordinator=_create_coordinator,
     platforms={
-        Platform.BINARY_SENSOR: async_setup_binary_sensors,
+        Platform.BINARY_SENSOR: chain(async_setup_binary_sensors, async_setup_door_alarms),
         Platform.BUTTON: async_setup_buttons,
+        Platform.EVENT: async_setup_door_events,
         Platform.LOCK: async_setup_doors,
         Platform.SENSOR: async_setup_sensors,
     },

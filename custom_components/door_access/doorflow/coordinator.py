@@ -35,6 +35,7 @@ from ..const import (
 from ..coordinator import DoorAccessCoordinator, user_action
 from ..scheduler import Limit, Priority, RequestScheduler
 from .devices import account_device_info, channel_identifier
+from .events import EventFeedReader
 
 if TYPE_CHECKING:
     from ..models import DoorAccessConfigEntry
@@ -106,6 +107,13 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         self.account_device_id: str | None = None
         self._sync_timer: CALLBACK_TYPE | None = None
         entry.async_on_unload(self._cancel_sync_timer)
+        self.events = EventFeedReader(
+            hass,
+            entry.entry_id,
+            client,
+            lambda pager, fetch: self._read_listing(pager, fetch, endpoint=DoorFlowEndpoint.EVENTS),
+            account_name=entry.title,
+        )
 
     # ---- polling ---------------------------------------------------------------------------
 
@@ -122,7 +130,15 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
             # Not the whole listing: keep the doors it did not reach.
             channels = {**self.data.channels, **channels}
         sync_due = self.data.sync_due if self.data is not None else None
+        await self._follow_events()
         return DoorFlowData(account=account, channels=channels, sync_due=sync_due)
+
+    async def _follow_events(self) -> None:
+        """Read the event feed once (the first poll only starts the reader)."""
+        if not self.events.started:
+            await self.events.async_start()
+        else:
+            await self.events.async_read()
 
     def _after_update(self, data: DoorFlowData) -> None:
         """Register the account device, announce new doors, remove the devices of gone ones."""

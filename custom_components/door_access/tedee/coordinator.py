@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Final
 
@@ -20,6 +21,7 @@ from homeassistant.helpers.event import async_call_later
 
 from ..actions import FollowPlan, Transition
 from ..api import (
+    Activity,
     AuthError,
     Bridge,
     Gate,
@@ -39,9 +41,11 @@ from ..api import (
     UnlockMode,
 )
 from ..const import (
+    CONF_ACTIVITY_INTERVAL,
     CONF_GATE_INTERVAL,
     CONF_POLL_INTERVAL,
     CONF_UNLOCK_BEHAVIOR,
+    DEFAULT_ACTIVITY_INTERVAL,
     DEFAULT_GATE_INTERVAL,
     DEFAULT_POLL_INTERVAL,
     DEFAULT_UNLOCK_BEHAVIOR,
@@ -56,6 +60,8 @@ from ..const import (
 )
 from ..coordinator import DoorAccessCoordinator, user_action
 from ..scheduler import Limit, Priority, RequestDeferredError, RequestScheduler
+from ..scope_issue import clear_missing_scope, report_missing_scope
+from .activity import ACTIVITY_ENTITY_KEYS, ACTIVITY_LIMIT, ACTIVITY_SCOPE, ActivityReader
 from .devices import bridge_device_info, tedee_identifier
 
 if TYPE_CHECKING:
@@ -96,6 +102,8 @@ TEDEE_LIMITS: Final[Mapping[str, Limit]] = {
     ),
     # Limited to 10 requests per 10 minutes for personal-key callers.
     TedeeEndpoint.LOCKS: Limit(group="lock_list", window_count=10, window=600.0),
+    # Not a Tedee rule: our own cap, so that activity never crowds out lock polling.
+    TedeeEndpoint.DEVICE_ACTIVITY: ACTIVITY_LIMIT,
 }
 
 
@@ -153,6 +161,14 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         # Lock id → when an action last settled its state (a poll sent earlier is older).
         self._settled_at: dict[int, float] = {}
         self._failing_part: set[str] = set()
+        activity_minutes = entry.options.get(CONF_ACTIVITY_INTERVAL, DEFAULT_ACTIVITY_INTERVAL)
+        self.activity = ActivityReader(
+            hass,
+            entry.entry_id,
+            self._read_activity,
+            catch_up_interval=60.0 * float(activity_minutes),
+            clock=self._clock,
+        )
 
     # ---- polling ---------------------------------------------------------------------------
 
@@ -182,12 +198,31 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             locks_part = replace(previous, locks_ok=False)
         else:
             self._part_recovered("locks")
+            await self._follow_activity(locks_part.locks, first=first)
         gates_part = await self._fetch_gates(previous, first=first)
         return replace(
             locks_part,
             gates=gates_part.gates,
             gates_ok=gates_part.gates_ok,
             blebox_linked=gates_part.blebox_linked,
+        )
+
+    async def _follow_activity(self, locks: Mapping[int, Lock], *, first: bool) -> None:
+        """Note which locks moved; read the activity that is due (not in the first poll)."""
+        if first:
+            await self.activity.async_start(locks)
+            return
+        self.activity.note_locks(locks)
+        await self.activity.async_read_due()
+
+    async def _read_activity(
+        self, lock_id: int, elements: int, older_than: datetime | None
+    ) -> list[Activity]:
+        """Read one page of a lock's activity through the scheduler (as polling)."""
+        return await self._call(
+            partial(self.client.get_device_activity, elements=elements, older_than=older_than),
+            lock_id,
+            endpoint=TedeeEndpoint.DEVICE_ACTIVITY,
         )
 
     async def _fetch_locks(self, previous: TedeeData | None) -> TedeeData:
@@ -377,9 +412,25 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
                 self.hass, DOMAIN, unlinked_gate_issue_id(self.config_entry.entry_id, device_id)
             )
 
+    def _update_activity_scope(self) -> None:
+        """Say when the token may not read activity, and take the activity entities away."""
+        entry_id = self.config_entry.entry_id
+        if self.activity.enabled:
+            clear_missing_scope(self.hass, entry_id)
+        else:
+            report_missing_scope(
+                self.hass,
+                entry_id=entry_id,
+                account=self.config_entry.title,
+                cloud=self.cloud_name,
+                scope=ACTIVITY_SCOPE,
+                entity_keys=ACTIVITY_ENTITY_KEYS,
+            )
+
     def _update_issues(self, data: TedeeData) -> None:
         """Raise or clear repair issues: unlinked gates, no BleBox link, deprecated API."""
         entry_id = self.config_entry.entry_id
+        self._update_activity_scope()
         for gate in data.gates.values():
             issue_id = unlinked_gate_issue_id(entry_id, gate.id)
             if gate.status is GateStatus.UNLINKED:
@@ -494,7 +545,11 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             _raise_for_result(operation)
             self._settle(lock_id, settles_as)
 
-        await self.actions.run(tedee_identifier(lock_id), transition, operate)
+        try:
+            await self.actions.run(tedee_identifier(lock_id), transition, operate)
+        finally:
+            # Whatever came of it (done, jammed), the lock logged it: read it next poll.
+            self.activity.mark(lock_id)
         self.bring_poll_forward()
 
     def _settle(self, lock_id: int, state: LockState) -> None:
