@@ -65,5 +65,9 @@ class FeedCursor:
 
 
 def starting_now() -> FeedCursor:
-    """Return the cursor of a feed read for the first time: nothing before now is news."""
-    return FeedCursor(dt_util.utcnow())
+    """Return the cursor of a feed read for the first time: nothing before now is news.
+
+    Clouds date items to the millisecond: an item of this very millisecond counts as new.
+    """
+    now = dt_util.utcnow()
+    return FeedCursor(now.replace(microsecond=now.microsecond // 1000 * 1000))
