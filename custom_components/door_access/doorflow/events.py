@@ -11,7 +11,7 @@ that fails (429, outage, budget) delivers nothing; the next one picks up from th
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final
 
@@ -145,7 +145,7 @@ class EventFeedReader:
         if cursor is None or not self.enabled:
             return
         try:
-            pager = await self._read_feed(cursor.date)
+            pager = await self._read_feed(cursor)
         except AuthError as err:
             if not err.missing_scope:
                 raise
@@ -168,14 +168,20 @@ class EventFeedReader:
             self._deliver(event)
         await self._async_save()
 
-    async def _read_feed(self, since: datetime) -> Pager[DoorEvent]:
-        """Read the pages of the feed since a date (oldest first, the codes we show)."""
-        self.reads += 1
+    async def _read_feed(self, cursor: FeedCursor) -> Pager[DoorEvent]:
+        """Read the pages of the feed since the cursor (oldest first, the codes we show).
 
-        def page(number: int, size: int) -> Awaitable[Page[DoorEvent]]:
-            return self._client.get_event_page(
-                number, size, since=since, event_codes=FEED_CODES, sort=EventSort.ASC
+        Events at the cursor's date were delivered and come first: whole pages of them are
+        skipped, so that even more than a page of events sharing one date moves on.
+        """
+        self.reads += 1
+        skip = len(cursor.ids) // PAGE_SIZE
+
+        async def page(number: int, size: int) -> Page[DoorEvent]:
+            answer = await self._client.get_event_page(
+                number + skip, size, since=cursor.date, event_codes=FEED_CODES, sort=EventSort.ASC
             )
+            return replace(answer, number=number)
 
         return await self._read_listing(
             self._client.event_pager(PAGE_SIZE, max_pages=MAX_PAGES), page
