@@ -43,10 +43,10 @@ ACTIVITY_ENTITY_KEYS: Final = ("activity", "last_operated_by")
 FIRST_PAGE: Final = 20
 PAGE: Final = 200
 MAX_PAGES: Final = 5
-# Catch-up reads are spread out: at most one every 90 s (40 per hour), whatever the locks.
-CATCH_UP_SPACING: Final = 90.0
-# Every activity read together: at most 70 per rolling hour (10 % of Tedee's 700).
-ACTIVITY_LIMIT: Final = Limit(group="device_activity", window_count=70, window=3600.0)
+# Catch-up reads are spread out: at most one every 120 s (30 per hour), whatever the locks.
+CATCH_UP_SPACING: Final = 120.0
+# Every activity read together: at most 60 per rolling hour (under 9 % of Tedee's 700).
+ACTIVITY_LIMIT: Final = Limit(group="device_activity", window_count=60, window=3600.0)
 
 # Read one page: (lock id, elements, older than) -> activities, newest first.
 type ReadActivity = Callable[[int, int, datetime | None], Awaitable[list[Activity]]]
@@ -222,10 +222,8 @@ class ActivityReader:
         now = self._clock()
         spacing = max(self.catch_up_interval / len(candidates), CATCH_UP_SPACING)
         self._next_catch_up = now + spacing
-        lock_id = min(candidates, key=lambda c: self._last_read.get(c, float("-inf")))
-        if now - self._last_read.get(lock_id, float("-inf")) < self.catch_up_interval:
-            return None
-        return lock_id
+        # The lock read least recently (a state-triggered read counts) is next.
+        return min(candidates, key=lambda c: self._last_read.get(c, float("-inf")))
 
     async def _probe(self, lock_id: int) -> None:
         """Ask for one item of a lock's activity, to learn whether the token has the scope."""
