@@ -9,6 +9,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.door_access.const import DOMAIN
@@ -308,3 +309,25 @@ async def test_feed_outage_at_setup_and_after(
     assert fired.types(FRONT) == []
     await advance(hass, freezer, POLL)
     assert fired.types(FRONT) == ["tamper"]
+
+
+@pytest.mark.parametrize("at_setup", [True, False])
+async def test_refused_key_on_the_feed_starts_reauth(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    doorflow_config_entry: MockConfigEntry,
+    at_setup: bool,
+) -> None:
+    """A 401 on the feed is a refused key (not a missing scope): reauthentication."""
+    fault = {"kind": "unauthorized", "count": 1, "path_prefix": EVENTS_PATH}
+    if at_setup:
+        await simulator.control("POST", "faults", fault)
+    doorflow_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(doorflow_config_entry.entry_id)
+    await hass.async_block_till_done()
+    if not at_setup:
+        await simulator.control("POST", "faults", fault)
+        await advance(hass, freezer, POLL)
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]

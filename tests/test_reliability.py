@@ -128,6 +128,7 @@ ACTIVITY = "GET /api/{version}/my/deviceactivity"
 @pytest.mark.parametrize("busy", [False, True], ids=["ambient", "busy"])
 async def test_steady_polling_with_activity_stays_within_40_percent(
     hass: HomeAssistant,
+    *,
     freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     simulator: Simulator,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_TOKEN
@@ -443,3 +444,100 @@ async def test_catch_up_can_be_turned_off(
     await inject(simulator, 1001, "pin_unlock", username="Ben")
     await advance(hass, freezer, TEDEE_POLL)
     assert fired.types(FRONT) == ["incorrect_pin", "unlocked"]
+
+
+async def test_more_than_the_page_cap_between_reads(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """More activity than a read takes: the newest are delivered in order, the gap is logged."""
+    fired = FiredEvents(hass)
+    await inject(simulator, 1001, "wrong_pin", count=300)
+    await inject(simulator, 1001, "pin_unlock", username="Anna")
+    with patch("custom_components.door_access.tedee.activity.MAX_PAGES", 2):
+        await advance(hass, freezer, TEDEE_POLL)
+    assert fired.types(FRONT) == ["incorrect_pin"] * 219 + ["unlocked"]
+    assert "older ones are skipped" in caplog.text
+
+
+async def test_probe_failing_at_setup_then_reads(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """The scope check at setup fails (503): the entities come anyway, activity follows."""
+    await simulator.control(
+        "POST",
+        "faults",
+        {"kind": "status", "status": 503, "count": 1, "path_prefix": ACTIVITY_PATH},
+    )
+    fired = FiredEvents(hass)
+    assert await setup_entry(hass, mock_config_entry)
+    reader = coordinator_of(mock_config_entry, TedeeCoordinator).activity
+    assert reader.scope_missing is None
+    assert hass.states.get(FRONT) is not None
+    await advance(hass, freezer, 1)
+    await inject(simulator, 1001, "pin_unlock", username="Anna")
+    await advance(hass, freezer, TEDEE_POLL)
+    assert fired.types(FRONT) == ["unlocked"]
+    assert reader.scope_missing is False
+
+
+@pytest.mark.parametrize("at_setup", [True, False])
+async def test_refused_token_on_activity_starts_reauth(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    at_setup: bool,
+) -> None:
+    """A 401 on activity is a refused token (not a missing scope): reauthentication."""
+    fault = {"kind": "unauthorized", "count": 1, "path_prefix": ACTIVITY_PATH}
+    if at_setup:
+        await simulator.control("POST", "faults", fault)
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    if not at_setup:
+        await simulator.control("POST", "faults", fault)
+        await advance(hass, freezer, 1)
+        await inject(simulator, 1001, "pin_unlock", username="Anna")
+        await advance(hass, freezer, TEDEE_POLL)
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_removed_lock_is_forgotten(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A lock removed from the account leaves the stored cursors with its device."""
+    await simulator.control("DELETE", "tedee/locks/1004")
+    for _ in range(4):
+        await advance(hass, freezer, TEDEE_POLL)
+    stored = hass_storage[f"{DOMAIN}.feeds.{init_integration.entry_id}"]["data"]["locks"]
+    assert "1004" not in stored
+    assert "1001" in stored
+
+
+async def test_no_catch_up_while_every_lock_is_off_its_bridge(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Locks cut off from their bridge report no state: nothing to catch up on."""
+    for lock_id in (1001, 1002, 1004):
+        await simulator.control("PATCH", f"tedee/locks/{lock_id}", {"isConnected": False})
+    await advance(hass, freezer, TEDEE_POLL)
+    before = await activity_requests(simulator)
+    for _ in range(60):
+        await advance(hass, freezer, TEDEE_POLL)
+    assert await activity_requests(simulator) == before

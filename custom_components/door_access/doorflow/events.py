@@ -206,12 +206,11 @@ class EventFeedReader:
 
     def _scope_refused(self) -> None:
         """Stop reading the feed, say which scope the key lacks, remove the entities."""
-        if self.scope_missing is not True:
-            LOGGER.warning(
-                "The DoorFlow key may not read the event feed (scope %s missing); "
-                "door event entities are not shown",
-                EVENTS_SCOPE,
-            )
+        LOGGER.warning(
+            "The DoorFlow key may not read the event feed (scope %s missing); "
+            "door event entities are not shown",
+            EVENTS_SCOPE,
+        )
         self.scope_missing = True
         report_missing_scope(
             self._hass,

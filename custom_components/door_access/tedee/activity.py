@@ -131,7 +131,6 @@ class ActivityReader:
         self._last_read: dict[int, float] = {}
         self._next_catch_up = clock() + CATCH_UP_SPACING
         self._listeners: dict[int, list[Callable[[Activity], None]]] = {}
-        self._loaded = False
         self._dirty = False
         # None until a read tells; True once Tedee refused the scope (403).
         self.scope_missing: bool | None = None
@@ -309,12 +308,11 @@ class ActivityReader:
 
     def _scope_refused(self) -> None:
         """Stop reading activity: the token lacks the scope."""
-        if self.scope_missing is not True:
-            LOGGER.warning(
-                "The Tedee token may not read device activity (scope %s missing); "
-                "activity entities are not shown",
-                ACTIVITY_SCOPE,
-            )
+        LOGGER.warning(
+            "The Tedee token may not read device activity (scope %s missing); "
+            "activity entities are not shown",
+            ACTIVITY_SCOPE,
+        )
         self.scope_missing = True
         self._pending.clear()
 
@@ -330,10 +328,7 @@ class ActivityReader:
     # ---- storage ---------------------------------------------------------------------------
 
     async def _async_load(self) -> None:
-        """Read the stored cursors and last operations (once)."""
-        if self._loaded:
-            return
-        self._loaded = True
+        """Read the stored cursors and last operations."""
         stored = await self._store.async_load() or {}
         locks = stored.get("locks")
         if not isinstance(locks, Mapping):
