@@ -8,7 +8,11 @@ from homeassistant.core import HomeAssistant
 
 from custom_components.door_access.cursor import FeedCursor
 from custom_components.door_access.logbook import describe_activity
-from custom_components.door_access.tedee.activity import LastOperation
+from custom_components.door_access.tedee.activity import (
+    ACTIVITY_LIMIT,
+    LastOperation,
+    activity_reads_per_hour,
+)
 
 T0 = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
@@ -68,3 +72,14 @@ async def test_logbook_without_loaded_strings(hass: HomeAssistant) -> None:
     )
     assert entry["message"] == "jammed"
     assert entry["name"] == "Front door"
+
+
+def test_activity_reads_per_hour() -> None:
+    """The budget of activity: catch-up reads plus moves, never above the cap."""
+    assert activity_reads_per_hour(locks=3, catch_up_minutes=15) == 12
+    assert activity_reads_per_hour(locks=500, catch_up_minutes=15) == 30
+    assert activity_reads_per_hour(locks=3, catch_up_minutes=0, moves_per_hour=5) == 5
+    assert activity_reads_per_hour(locks=0, catch_up_minutes=15) == 0
+    assert activity_reads_per_hour(locks=500, catch_up_minutes=15, moves_per_hour=100) == (
+        ACTIVITY_LIMIT.window_count
+    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+import math
 from typing import Any, Final
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant
@@ -51,6 +52,34 @@ ACTIVITY_LIMIT: Final = Limit(group="device_activity", window_count=60, window=3
 # Read one page: (lock id, elements, older than) -> activities, newest first.
 type ReadActivity = Callable[[int, int, datetime | None], Awaitable[list[Activity]]]
 type Fingerprint = tuple[object, ...]
+
+
+def catch_up_spacing(interval: float, locks: int) -> float:
+    """Return the seconds between two catch-up reads, each of `locks` read every `interval`."""
+    return max(interval / max(locks, 1), CATCH_UP_SPACING)
+
+
+def activity_reads_per_hour(
+    *,
+    locks: int,
+    catch_up_minutes: float,
+    moves_per_hour: float = 0.0,
+    poll_interval: float = 0.0,
+) -> float:
+    """Return the activity reads per hour in steady state (what the budget pays for them).
+
+    `locks` are the locks that report a state, `moves_per_hour` how often one of them moves
+    (each move costs one read when a page holds what is new). Reads happen in polls: with a
+    `poll_interval`, a catch-up waits for the first poll after its time. Never above
+    `ACTIVITY_LIMIT`.
+    """
+    catch_up = 0.0
+    if catch_up_minutes and locks:
+        spacing = catch_up_spacing(60.0 * catch_up_minutes, locks)
+        if poll_interval:
+            spacing = math.ceil(spacing / poll_interval) * poll_interval
+        catch_up = 3600.0 / spacing
+    return min(float(ACTIVITY_LIMIT.window_count or 0), catch_up + moves_per_hour)
 
 
 def _order(activity: Activity) -> tuple[datetime, int]:
@@ -219,8 +248,7 @@ class ActivityReader:
         if not candidates:
             return None
         now = self._clock()
-        spacing = max(self.catch_up_interval / len(candidates), CATCH_UP_SPACING)
-        self._next_catch_up = now + spacing
+        self._next_catch_up = now + catch_up_spacing(self.catch_up_interval, len(candidates))
         # The lock read least recently (a state-triggered read counts) is next.
         return min(candidates, key=lambda c: self._last_read.get(c, float("-inf")))
 
