@@ -59,6 +59,8 @@ class CloudFlow:
     options_schema: Callable[[], probatio.Schema]
     # Turn the options form's input into the options to store (validated and typed).
     options_from_input: Callable[[Mapping[str, Any]], dict[str, Any]]
+    # The allowed range of each number option, checked with a translated error.
+    options_ranges: Mapping[str, tuple[int, int]]
 
 
 type PlatformSetup[CoordinatorT] = Callable[
@@ -80,6 +82,9 @@ class CloudWing[CoordinatorT: DoorAccessCoordinator[Any]]:
     platforms: Mapping[Platform, PlatformSetup[CoordinatorT]]
     flow: CloudFlow
     diagnostics: Callable[[CoordinatorT], dict[str, Any]]
+    # The identifiers (in this domain) of every device the account has now: a device not
+    # among them is stale, and the user may delete it.
+    current_identifiers: Callable[[CoordinatorT], set[str]]
 
 
 def chain[CoordinatorT](*setups: PlatformSetup[CoordinatorT]) -> PlatformSetup[CoordinatorT]:

@@ -14,6 +14,7 @@ from ..scheduler import RequestScheduler
 from .binary_sensor import async_setup_binary_sensors
 from .button import async_setup_buttons
 from .coordinator import DoorFlowCoordinator, build_doorflow_scheduler
+from .devices import account_identifier, channel_identifier
 from .diagnostics import doorflow_diagnostics
 from .event import async_setup_door_alarms, async_setup_door_events
 from .flow import DOORFLOW_FLOW
@@ -33,6 +34,15 @@ def _create_coordinator(
     return DoorFlowCoordinator(hass, entry, client, scheduler)
 
 
+def _current_identifiers(coordinator: DoorFlowCoordinator) -> set[str]:
+    """Return the identifiers of the account and every door it has now."""
+    data = coordinator.data
+    return {
+        account_identifier(data.account.id),
+        *(channel_identifier(channel_id) for channel_id in data.channels),
+    }
+
+
 DOORFLOW = CloudWing[DoorFlowCoordinator](
     cloud=Cloud.DOORFLOW,
     name="DoorFlow",
@@ -47,4 +57,5 @@ DOORFLOW = CloudWing[DoorFlowCoordinator](
     },
     flow=DOORFLOW_FLOW,
     diagnostics=doorflow_diagnostics,
+    current_identifiers=_current_identifiers,
 )

@@ -66,14 +66,9 @@ _SCHEME_TOKEN_TYPES: Final[dict[str, TokenType]] = {
     "personalkey": TokenType.PERSONAL_KEY,
     "bearer": TokenType.BEARER,
 }
+# Minutes (its range is checked by the flow, like the seconds boxes).
 _MINUTES_SELECTOR: Final = NumberSelector(
-    NumberSelectorConfig(
-        min=MIN_ACTIVITY_INTERVAL,
-        max=MAX_ACTIVITY_INTERVAL,
-        step=1,
-        unit_of_measurement="min",
-        mode=NumberSelectorMode.BOX,
-    )
+    NumberSelectorConfig(step=1, unit_of_measurement="min", mode=NumberSelectorMode.BOX)
 )
 _TOKEN_TYPE_SELECTOR: Final = SelectSelector(
     SelectSelectorConfig(
@@ -140,12 +135,12 @@ def _options_schema() -> probatio.Schema:
     """Return the options form of a Tedee entry."""
     return probatio.Schema(
         {
-            probatio.Required(CONF_POLL_INTERVAL, default=DEFAULT_POLL_INTERVAL): seconds_selector(
-                MIN_POLL_INTERVAL, MAX_POLL_INTERVAL
-            ),
-            probatio.Required(CONF_GATE_INTERVAL, default=DEFAULT_GATE_INTERVAL): seconds_selector(
-                MIN_GATE_INTERVAL, MAX_GATE_INTERVAL
-            ),
+            probatio.Required(
+                CONF_POLL_INTERVAL, default=DEFAULT_POLL_INTERVAL
+            ): seconds_selector(),
+            probatio.Required(
+                CONF_GATE_INTERVAL, default=DEFAULT_GATE_INTERVAL
+            ): seconds_selector(),
             probatio.Required(
                 CONF_UNLOCK_BEHAVIOR, default=DEFAULT_UNLOCK_BEHAVIOR.value
             ): SelectSelector(
@@ -182,4 +177,9 @@ TEDEE_FLOW = CloudFlow(
     async_sign_in=_async_sign_in,
     options_schema=_options_schema,
     options_from_input=_options_from_input,
+    options_ranges={
+        CONF_POLL_INTERVAL: (MIN_POLL_INTERVAL, MAX_POLL_INTERVAL),
+        CONF_GATE_INTERVAL: (MIN_GATE_INTERVAL, MAX_GATE_INTERVAL),
+        CONF_ACTIVITY_INTERVAL: (MIN_ACTIVITY_INTERVAL, MAX_ACTIVITY_INTERVAL),
+    },
 )
