@@ -541,3 +541,16 @@ async def test_no_catch_up_while_every_lock_is_off_its_bridge(
     for _ in range(60):
         await advance(hass, freezer, TEDEE_POLL)
     assert await activity_requests(simulator) == before
+
+
+async def test_deleting_the_entry_deletes_its_cursors(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The stored cursors go with the entry."""
+    key = f"{DOMAIN}.feeds.{init_integration.entry_id}"
+    assert key in hass_storage
+    assert await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
