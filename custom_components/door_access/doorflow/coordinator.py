@@ -111,7 +111,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
             hass,
             entry.entry_id,
             client,
-            lambda pager, fetch: self._read_listing(pager, fetch, endpoint=DoorFlowEndpoint.EVENTS),
+            lambda send: self._call(send, endpoint=DoorFlowEndpoint.EVENTS),
             account_name=entry.title,
         )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import Any, Final
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant
@@ -42,11 +43,8 @@ EVENT_ENTITY_KEYS: Final = ("access_events", "door_alarm")
 PAGE_SIZE: Final = 200
 MAX_PAGES: Final = 5
 
-# Read a paged listing through the scheduler (the coordinator's `_read_listing`).
-type ReadListing = Callable[
-    [Pager[DoorEvent], Callable[[int, int], Awaitable[Page[DoorEvent]]]],
-    Awaitable[Pager[DoorEvent]],
-]
+# Send one request for a page of the feed through the account's scheduler.
+type CallFeed = Callable[[Callable[[], Awaitable[Page[DoorEvent]]]], Awaitable[Page[DoorEvent]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +67,7 @@ class EventFeedReader:
         hass: HomeAssistant,
         entry_id: str,
         client: DoorFlowClient,
-        read_listing: ReadListing,
+        call: CallFeed,
         *,
         account_name: str,
     ) -> None:
@@ -77,13 +75,12 @@ class EventFeedReader:
         self._entry_id = entry_id
         self._store = feed_store(hass, entry_id)
         self._client = client
-        self._read_listing = read_listing
+        self._call = call
         self._account_name = account_name
         self.cursor: FeedCursor | None = None
         self._alarms: dict[int, int] = {}
         self._listeners: dict[int, list[Callable[[DoorEvent], None]]] = {}
         self.scope_missing: bool | None = None
-        self.reads = 0
 
     @property
     def started(self) -> bool:
@@ -124,12 +121,7 @@ class EventFeedReader:
     async def _probe(self) -> None:
         """Read one event (delivered later, not now) to learn whether the key has the scope."""
         try:
-            await self._read_listing(
-                self._client.event_pager(1, max_pages=1),
-                lambda number, size: self._client.get_event_page(
-                    number, size, event_codes=FEED_CODES
-                ),
-            )
+            await self._call(lambda: self._client.get_event_page(1, 1, event_codes=FEED_CODES))
         except AuthError as err:
             if not err.missing_scope:
                 raise
@@ -174,18 +166,23 @@ class EventFeedReader:
         Events at the cursor's date were delivered and come first: whole pages of them are
         skipped, so that even more than a page of events sharing one date moves on.
         """
-        self.reads += 1
         skip = len(cursor.ids) // PAGE_SIZE
-
-        async def page(number: int, size: int) -> Page[DoorEvent]:
-            answer = await self._client.get_event_page(
-                number + skip, size, since=cursor.date, event_codes=FEED_CODES, sort=EventSort.ASC
+        pager = self._client.event_pager(PAGE_SIZE, max_pages=MAX_PAGES)
+        while (number := pager.next_page()) is not None:
+            answer = await self._call(
+                partial(
+                    self._client.get_event_page,
+                    number + skip,
+                    pager.page_size,
+                    since=cursor.date,
+                    event_codes=FEED_CODES,
+                    sort=EventSort.ASC,
+                )
             )
-            return replace(answer, number=number)
-
-        return await self._read_listing(
-            self._client.event_pager(PAGE_SIZE, max_pages=MAX_PAGES), page
-        )
+            pager.add(replace(answer, number=number))
+        if not pager.complete:
+            LOGGER.debug("More DoorFlow events than %d pages: the rest comes next poll", MAX_PAGES)
+        return pager
 
     def _order(self, event: DoorEvent) -> tuple[datetime, int]:
         """Return the order events are delivered in: by creation date, then id."""

@@ -163,7 +163,6 @@ class ActivityReader:
         self._dirty = False
         # None until a read tells; True once Tedee refused the scope (403).
         self.scope_missing: bool | None = None
-        self.reads = 0
 
     # ---- what the coordinator asks ---------------------------------------------------------
 
@@ -299,7 +298,6 @@ class ActivityReader:
         size = FIRST_PAGE
         for _ in range(MAX_PAGES):
             page = await self._read(lock_id, size, older_than)
-            self.reads += 1
             items.extend(page)
             if len(page) < size or any(not cursor.is_new(*_order(a)) for a in page):
                 break
