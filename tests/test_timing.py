@@ -18,7 +18,11 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.door_access.const import DOMAIN
-from custom_components.door_access.tedee.coordinator import TedeeCoordinator, blebox_issue_id
+from custom_components.door_access.tedee.coordinator import (
+    TedeeCoordinator,
+    blebox_issue_id,
+    gate_scope_issue_id,
+)
 
 from .conftest import Simulator
 from .helpers import (
@@ -262,3 +266,32 @@ async def test_sync_button_and_budget_sensor_in_diagnostics(
     report = init_doorflow.runtime_data.coordinator.scheduler.report()
     assert report["requests_last_hour"]["POST sync"] == 1
     assert report["rate_limited"]["self_caused"] == 0
+
+
+async def test_a_token_without_the_gate_scope_still_runs_the_locks(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """The scenario's guest key lacks Device.ReadWrite: 403 on gates, no reauth, a repair."""
+    guest = MockConfigEntry(
+        domain=DOMAIN,
+        title=mock_config_entry.title,
+        unique_id=mock_config_entry.unique_id,
+        data={**mock_config_entry.data, "token": "demo-tedee-guest-key"},
+    )
+    mock_config_entry = guest
+    assert await setup_entry(hass, mock_config_entry)
+    assert state_of(hass, FRONT) == "locked"
+    assert hass.states.get(DRIVEWAY_OPEN) is None
+    assert not hass.config_entries.flow.async_progress()  # no reauth
+    issue_id = gate_scope_issue_id(mock_config_entry.entry_id)
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "account": mock_config_entry.title,
+        "scope": "Device.ReadWrite",
+    }
+    await advance(hass, freezer, TEDEE_POLL)
+    assert state_of(hass, FRONT) == "locked"

@@ -121,11 +121,18 @@ class TedeeData:
     gates_ok: bool = True
     # False when the account has no BleBox integration (Tedee answers 412 for gates).
     blebox_linked: bool = True
+    # False when the token lacks the scope for gates (Tedee answers 403 for them).
+    gates_allowed: bool = True
 
 
 def unlinked_gate_issue_id(entry_id: str, gate_id: int) -> str:
     """Return the repair issue id for an unlinked gate."""
     return f"gate_unlinked_{entry_id}_{gate_id}"
+
+
+def gate_scope_issue_id(entry_id: str) -> str:
+    """Return the repair issue id for a token that may not read or open gates."""
+    return f"gate_scope_missing_{entry_id}"
 
 
 def blebox_issue_id(entry_id: str) -> str:
@@ -205,6 +212,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             gates=gates_part.gates,
             gates_ok=gates_part.gates_ok,
             blebox_linked=gates_part.blebox_linked,
+            gates_allowed=gates_part.gates_allowed,
         )
 
     async def _follow_activity(self, locks: Mapping[int, Lock], *, first: bool) -> None:
@@ -306,9 +314,13 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         except TedeeBleBoxNotLinkedError:
             self._gates_due = self._clock() + GATE_DISCOVERY_INTERVAL
             self._part_recovered("gates")
-            return replace(base, gates={}, gates_ok=True, blebox_linked=False)
-        except AuthError:
-            raise
+            return replace(base, gates={}, gates_ok=True, blebox_linked=False, gates_allowed=True)
+        except AuthError as err:
+            if not err.missing_scope:
+                raise
+            # A token without Device.ReadWrite: no gates (a repair issue says so), locks work.
+            self._gates_due = self._clock() + GATE_DISCOVERY_INTERVAL
+            return replace(base, gates={}, gates_ok=True, gates_allowed=False)
         except RateLimitError, RequestDeferredError:
             return base  # keep the last gates; they are read again when allowed
         except self.outage_errors as err:
@@ -324,7 +336,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             gates = {**base.gates, **gates}
         interval = self.gate_interval if gates else max(self.gate_interval, GATE_DISCOVERY_INTERVAL)
         self._gates_due = self._clock() + interval
-        return replace(base, gates=gates, gates_ok=True, blebox_linked=True)
+        return replace(base, gates=gates, gates_ok=True, blebox_linked=True, gates_allowed=True)
 
     def _healthy(self, data: TedeeData) -> bool:
         """Tell whether the poll read the locks (else polling keeps backing off)."""
@@ -446,6 +458,21 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
                 )
             else:
                 ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+        if data.gates_allowed:
+            ir.async_delete_issue(self.hass, DOMAIN, gate_scope_issue_id(entry_id))
+        else:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                gate_scope_issue_id(entry_id),
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="gate_scope_missing",
+                translation_placeholders={
+                    "account": self.config_entry.title,
+                    "scope": "Device.ReadWrite",
+                },
+            )
         if data.blebox_linked:
             ir.async_delete_issue(self.hass, DOMAIN, blebox_issue_id(entry_id))
         else:
