@@ -7,8 +7,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ..api import DOORFLOW_DEFAULT_BASE_URL, DoorFlowClient
-from ..cloud import CloudWing
-from ..const import CONF_BASE_URL, Cloud
+from ..cloud import CloudWing, DoorActions
+from ..const import CONF_AUTH_IMPLEMENTATION, CONF_BASE_URL, Cloud
 from ..models import DoorAccessConfigEntry
 from ..scheduler import RequestScheduler
 from .binary_sensor import async_setup_binary_sensors
@@ -17,20 +17,36 @@ from .coordinator import DoorFlowCoordinator, build_doorflow_scheduler
 from .diagnostics import doorflow_diagnostics
 from .flow import DOORFLOW_FLOW
 from .lock import async_setup_doors
+from .oauth import entry_tokens
 from .sensor import async_setup_sensors
+from .switch import async_setup_switches
 
 
 def _create_coordinator(
     hass: HomeAssistant, entry: DoorAccessConfigEntry, scheduler: RequestScheduler
 ) -> DoorFlowCoordinator:
-    """Connect a client to the entry's DoorFlow account and wrap it in its coordinator."""
-    client = DoorFlowClient(
-        async_get_clientsession(hass),
-        api_key=entry.data[CONF_API_KEY],
-        base_url=entry.data.get(CONF_BASE_URL) or DOORFLOW_DEFAULT_BASE_URL,
-    )
+    """Connect a client to the entry's DoorFlow account and wrap it in its coordinator.
+
+    An entry signed in through OAuth asks its token keeper for a fresh access token before
+    each request; an entry with a personal API key sends the key.
+    """
+    session = async_get_clientsession(hass)
+    base_url = entry.data.get(CONF_BASE_URL) or DOORFLOW_DEFAULT_BASE_URL
+    if CONF_AUTH_IMPLEMENTATION in entry.data:
+        client = DoorFlowClient(
+            session, token_provider=entry_tokens(hass, entry).access_token, base_url=base_url
+        )
+    else:
+        client = DoorFlowClient(session, api_key=entry.data[CONF_API_KEY], base_url=base_url)
     return DoorFlowCoordinator(hass, entry, client, scheduler)
 
+
+DOORFLOW_ACTIONS = DoorActions[DoorFlowCoordinator](
+    lockdown=DoorFlowCoordinator.async_lockdown,
+    end_lockdown=DoorFlowCoordinator.async_end_lockdown,
+    unlock_until=DoorFlowCoordinator.async_unlock_until,
+    sync_controllers=DoorFlowCoordinator.async_sync_controllers,
+)
 
 DOORFLOW = CloudWing[DoorFlowCoordinator](
     cloud=Cloud.DOORFLOW,
@@ -42,7 +58,9 @@ DOORFLOW = CloudWing[DoorFlowCoordinator](
         Platform.BUTTON: async_setup_buttons,
         Platform.LOCK: async_setup_doors,
         Platform.SENSOR: async_setup_sensors,
+        Platform.SWITCH: async_setup_switches,
     },
     flow=DOORFLOW_FLOW,
     diagnostics=doorflow_diagnostics,
+    door_actions=DOORFLOW_ACTIONS,
 )
