@@ -46,7 +46,9 @@ async def test_entities_of_a_door_and_the_account(
     assert state_of(hass, "binary_sensor.warehouse_warehouse_connectivity") == "off"
     assert state_of(hass, LOCKDOWN) == "off"
     assert state_of(hass, SYNC_PENDING) == "off"
-    assert state_of(hass, "binary_sensor.warehouse_warehouse_changes_not_synced") == "on"  # sync fail
+    assert (
+        state_of(hass, "binary_sensor.warehouse_warehouse_changes_not_synced") == "on"
+    )  # sync fail
     assert state_of(hass, DOOR_SYNC) == "ok"
     assert state_of(hass, "sensor.warehouse_warehouse_sync_status") == "fail"
     assert state_of(hass, ACCOUNT_SYNC) == "failing"

@@ -72,10 +72,13 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     VERSION = 1
     MINOR_VERSION = 1
 
-    # The cloud chosen (or of the entry being changed), and how it is signed in to.
-    _wing: CloudWing[Any] | None = None
+    # How the cloud is signed in to, once chosen (None: not yet).
     _method: str | None = None
-    # The chosen cloud's own step (its sign-in form), and the base URL of an OAuth sign-in.
+    # Set before any step that needs them (Home Assistant accepts only the menu's choices):
+    # the cloud chosen (or of the entry being changed), its own step (the sign-in form), and
+    # the base URL of an OAuth sign-in.
+    _wing: CloudWing[Any]
+    _cloud_oauth: CloudOAuth
     _cloud_step: str
     _base_url: str
 
@@ -109,11 +112,11 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Ask for new credentials of the same account (through OAuth again if it used it)."""
         entry = self._get_reauth_entry()
-        if CONF_AUTH_IMPLEMENTATION in entry.data:
+        wing = wing_of(entry.data)
+        if CONF_AUTH_IMPLEMENTATION in entry.data and (oauth := wing.flow.oauth) is not None:
+            self._cloud_oauth = oauth
             return await self.async_step_reauth_oauth()
-        return await self._async_sign_in(
-            wing_of(entry.data), STEP_REAUTH, user_input, with_base_url=False
-        )
+        return await self._async_sign_in(wing, STEP_REAUTH, user_input, with_base_url=False)
 
     async def async_step_reauth_oauth(
         self, user_input: dict[str, Any] | None = None
@@ -136,8 +139,9 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         """Change the credentials or the base URL of an entry, keeping the same account."""
         entry = self._get_reconfigure_entry()
         wing = self._wing = wing_of(entry.data)
-        if wing.flow.oauth is not None and self._method is None and user_input is None:
-            return self._show_sign_in_methods(wing)
+        if (oauth := wing.flow.oauth) is not None and self._method is None and user_input is None:
+            self._cloud_oauth = oauth
+            return await self.async_step_sign_in_method()
         return await self._async_sign_in(wing, STEP_RECONFIGURE, user_input, with_base_url=True)
 
     # ---- a cloud with more than one way to sign in -----------------------------------------
@@ -148,26 +152,21 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         """Offer the cloud's ways to sign in when it has more than one, else its form."""
         self._wing = wing
         self._cloud_step = step_id
-        if wing.flow.oauth is not None and self._method is None and user_input is None:
-            return self._show_sign_in_methods(wing)
+        if (oauth := wing.flow.oauth) is not None and self._method is None and user_input is None:
+            self._cloud_oauth = oauth
+            return await self.async_step_sign_in_method()
         return await self._async_sign_in(wing, step_id, user_input, with_base_url=True)
-
-    def _show_sign_in_methods(self, wing: CloudWing[Any]) -> ConfigFlowResult:
-        """Show the ways to sign in: OAuth first, the personal key second."""
-        return self.async_show_menu(
-            step_id=STEP_SIGN_IN_METHOD,
-            menu_options=[STEP_OAUTH, STEP_PERSONAL_KEY],
-            description_placeholders={"cloud": wing.name},
-        )
 
     async def async_step_sign_in_method(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Offer the ways to sign in to the chosen cloud again."""
-        del user_input  # A menu: its choices are steps of their own.
-        if self._wing is None:
-            return await self.async_step_user()
-        return self._show_sign_in_methods(self._wing)
+        """Offer the chosen cloud's ways to sign in: OAuth first, the personal key second."""
+        del user_input  # A menu: each choice is a step of its own.
+        return self.async_show_menu(
+            step_id=STEP_SIGN_IN_METHOD,
+            menu_options=[STEP_OAUTH, STEP_PERSONAL_KEY],
+            description_placeholders={"cloud": self._wing.name},
+        )
 
     async def async_step_personal_key(
         self, user_input: dict[str, Any] | None = None
@@ -177,15 +176,11 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         self._method = STEP_PERSONAL_KEY
         if self.source == SOURCE_RECONFIGURE:
             return await self.async_step_reconfigure()
-        if self._wing is None:
-            return await self.async_step_user()
         return await self._async_sign_in(self._wing, self._cloud_step, None, with_base_url=True)
 
     async def async_step_oauth(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Sign in on the cloud's own page: first the (rarely needed) base URL."""
         wing = self._wing
-        if wing is None:
-            return await self.async_step_user()
         self._method = STEP_OAUTH
         entry = self._existing_entry()
         default = wing.flow.default_base_url
@@ -217,24 +212,17 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             return None
         return {"implementation": entry.data[CONF_AUTH_IMPLEMENTATION]}
 
-    def _oauth(self) -> CloudOAuth:
-        """Return how the chosen cloud signs in through OAuth."""
-        oauth = self._wing.flow.oauth if self._wing is not None else None
-        if oauth is None:
-            raise RuntimeError("no OAuth sign-in was chosen")
-        return oauth
-
     @override
     async def async_generate_authorize_url(self) -> str:
         """Send the user to the authorize page of the chosen base URL."""
-        self.flow_impl = self._oauth().implementation_at(self.flow_impl, self._base_url)
+        self.flow_impl = self._cloud_oauth.implementation_at(self.flow_impl, self._base_url)
         return await super().async_generate_authorize_url()
 
     @override
     async def async_oauth_create_entry(self, data: dict[str, Any]) -> ConfigFlowResult:
         """Read the account the token reached; create or update its entry."""
         try:
-            account = await self._oauth().async_sign_in(self.hass, data, self._base_url)
+            account = await self._cloud_oauth.async_sign_in(self.hass, data, self._base_url)
         except SignInError as err:
             return self.async_abort(reason=err.error)
         return await self._async_finish(account.unique_id, account.title, account.data)

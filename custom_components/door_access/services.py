@@ -19,12 +19,11 @@ from homeassistant.const import ATTR_DEVICE_ID, Platform
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr, service
-from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.typing import VolDictType
 from homeassistant.util import dt as dt_util
 import probatio
 
-from .cloud import DoorActions, LockdownInputs
+from .cloud import CloudWing, DoorActions, LockdownInputs
 from .const import DOMAIN
 from .lock import DoorAccessLock
 from .models import DoorAccessConfigEntry
@@ -65,14 +64,15 @@ def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
     )
 
 
-def _door_actions(entity: Entity) -> tuple[DoorActions[Any], DoorAccessLock[Any, Any]]:
+type Door = DoorAccessLock[Any, Any]
+
+
+def _door_actions(lock: Door) -> DoorActions[Any]:
     """Return the door actions of a lock's cloud, refusing a lock of a cloud without them."""
-    if not isinstance(entity, DoorAccessLock):
-        raise _invalid("action_not_supported", target=entity.entity_id, cloud=DOMAIN)
-    wing = entity.coordinator.config_entry.runtime_data.wing
+    wing: CloudWing[Any] = lock.coordinator.config_entry.runtime_data.wing
     if wing.door_actions is None:
-        raise _invalid("action_not_supported", target=entity.entity_id, cloud=wing.name)
-    return wing.door_actions, entity
+        raise _invalid("action_not_supported", target=lock.entity_id, cloud=wing.name)
+    return wing.door_actions
 
 
 def _lockdown_inputs(data: Mapping[str, Any]) -> LockdownInputs:
@@ -106,23 +106,26 @@ def relock_time(data: Mapping[str, Any], now: datetime) -> datetime:
     return dt_util.as_utc(until)
 
 
-async def _lockdown(entity: Entity, call: ServiceCall) -> None:
+# The entity actions run on the integration's lock entities (the lock platform of its domain).
+
+
+async def _lockdown(lock: Door, call: ServiceCall) -> None:
     """Lock a door down: the inputs chosen are disabled."""
-    actions, lock = _door_actions(entity)
+    actions = _door_actions(lock)
     inputs = _lockdown_inputs(call.data)
     await actions.lockdown(lock.coordinator, lock.device.device_id, inputs)
 
 
-async def _end_lockdown(entity: Entity, call: ServiceCall) -> None:
+async def _end_lockdown(lock: Door, call: ServiceCall) -> None:
     """End a door's lockdown of the inputs chosen."""
-    actions, lock = _door_actions(entity)
+    actions = _door_actions(lock)
     inputs = _lockdown_inputs(call.data)
     await actions.end_lockdown(lock.coordinator, lock.device.device_id, inputs)
 
 
-async def _unlock_until(entity: Entity, call: ServiceCall) -> None:
+async def _unlock_until(lock: Door, call: ServiceCall) -> None:
     """Hold a door unlocked until a time, or for a while."""
-    actions, lock = _door_actions(entity)
+    actions = _door_actions(lock)
     relock_at = relock_time(call.data, dt_util.utcnow())
     await actions.unlock_until(lock.coordinator, lock.device.device_id, relock_at)
 

@@ -50,6 +50,7 @@ from .devices import (
     controller_device_info,
     controller_identifier,
     controller_of,
+    site_name,
 )
 
 if TYPE_CHECKING:
@@ -196,7 +197,9 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
                 continue
             device = registry.async_get_or_create(
                 config_entry_id=self.config_entry.entry_id,
-                **controller_device_info(mac, channel, self.account_device_id),
+                **controller_device_info(
+                    mac, channel, self.account_device_id, site_name(self, channel)
+                ),
             )
             found[mac] = device.id
         gone = self.controller_device_ids.keys() - found.keys()

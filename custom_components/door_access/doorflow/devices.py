@@ -37,7 +37,9 @@ def controller_identifier(mac: str) -> str:
     return f"doorflow-controller-{mac.replace(':', '')}"
 
 
-def controller_device_info(mac: str, channel: Channel, via_device_id: str | None) -> DeviceInfo:
+def controller_device_info(
+    mac: str, channel: Channel, via_device_id: str | None, area: str | None
+) -> DeviceInfo:
     """Describe a door controller (from one of its doors): the device its doors hang below."""
     info = DeviceInfo(
         identifiers={(DOMAIN, controller_identifier(mac))},
@@ -51,7 +53,15 @@ def controller_device_info(mac: str, channel: Channel, via_device_id: str | None
     )
     if via_device_id is not None:
         info["via_device_id"] = via_device_id
+    if area:
+        info["suggested_area"] = area
     return info
+
+
+def site_name(coordinator: DoorFlowCoordinator, channel: Channel) -> str | None:
+    """Return the name of the site a door belongs to, when the account has it."""
+    site = coordinator.sites.get(channel.site_id) if channel.site_id is not None else None
+    return site.name if site is not None and site.name else None
 
 
 def account_device_info(account: Account) -> DeviceInfo:
@@ -101,10 +111,9 @@ def channel_device(coordinator: DoorFlowCoordinator, channel: Channel) -> Device
     via = coordinator.controller_device_ids.get(controller) if controller else None
     if (via := via or coordinator.account_device_id) is not None:
         info["via_device_id"] = via
-    site = coordinator.sites.get(channel.site_id) if channel.site_id is not None else None
-    if site is not None and site.name:
+    if area := site_name(coordinator, channel):
         # Applied when the device is created; the user's own choice of area wins after that.
-        info["suggested_area"] = site.name
+        info["suggested_area"] = area
     channel_id = channel.id
     return DeviceHandle(
         identifier=channel_identifier(channel_id),

@@ -3,9 +3,10 @@
 DoorFlow rotates the refresh token on every use: the answer to a refresh carries the only
 refresh token that works from then on. `DoorFlowTokens` therefore refreshes one entry's token
 one refresh at a time (every caller waits for the same one, across reloads too) and carries
-each refresh to its end in a task of its own: a caller that is cancelled (a reload, an unload,
-Home Assistant stopping) never abandons a refresh that DoorFlow may already have carried out.
-Home Assistant's OAuth2 session stores the new token in the entry as soon as DoorFlow answers.
+each refresh to its end in a task of its own: a caller that is cancelled (a reload, an unload)
+never abandons a refresh that DoorFlow may already have carried out, and Home Assistant, when
+it stops, waits for it (a shutdown job, up to its 20 s stage) before its final write. Home
+Assistant's OAuth2 session stores the new token in the entry as soon as DoorFlow answers.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, override
 
 from aiohttp import ClientError
 from homeassistant.components.application_credentials import ClientCredential
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HassJob, HomeAssistant
 from homeassistant.exceptions import (
     ImplementationUnavailableError,
     OAuth2TokenRequestBaseError,
@@ -128,6 +129,11 @@ async def async_entry_implementation(
     return implementation_at(implementation, base_url)
 
 
+async def _finished(task: asyncio.Task[None]) -> None:
+    """Wait until a refresh has ended, whatever its outcome."""
+    await asyncio.wait((task,))
+
+
 def _retrieve(task: asyncio.Task[None]) -> None:
     """Note how a refresh ended that no caller waited for any more."""
     if not task.cancelled() and (err := task.exception()) is not None:
@@ -193,7 +199,15 @@ class DoorFlowTokens:
             task = self._entry.async_create_task(
                 self._hass, self._refresh_token(), "DoorFlow token refresh"
             )
-            task.add_done_callback(_retrieve)
+            # Home Assistant stopping waits for it (its shutdown jobs), then writes the entry.
+            forget = self._hass.async_add_shutdown_job(HassJob(_finished), task)
+
+            def ended(done: asyncio.Task[None]) -> None:
+                """Drop the shutdown job and note how the refresh ended."""
+                forget()
+                _retrieve(done)
+
+            task.add_done_callback(ended)
             self._refresh = task
         # A cancelled caller stops waiting; the refresh itself goes on and stores its token.
         await asyncio.shield(task)
