@@ -98,6 +98,14 @@ def _add_entry(
             page, "choose-cloud", gallery="add-integration-menu", element=_dialog_box(flow)
         )
     choice.click()
+    if cloud == "DoorFlow":
+        # DoorFlow offers OAuth first (it needs application credentials) and its key second.
+        key = journey.see(
+            flow.get_by_text(re.compile("personal API key", re.IGNORECASE)),
+            "the DoorFlow sign-in choices (OAuth, personal API key)",
+        )
+        journey.artifacts.screenshot(page, "doorflow-sign-in-method")
+        key.click()
     journey.see(flow.get_by_role("textbox", name=secret_field), f"the {cloud} form").fill(secret)
     flow.get_by_text("Advanced settings").click()
     base_url = journey.see(
