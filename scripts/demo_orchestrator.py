@@ -74,6 +74,7 @@ class Options:
     host: str
     port: int
     sim_port: int
+    latency_ms: str
     check: bool
     host_root: str
 
@@ -118,6 +119,12 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="simulator port (default 8765)",
     )
     parser.add_argument(
+        "--latency-ms",
+        default=env.get("DOOR_ACCESS_LATENCY_MS", "20:150"),
+        help="random delay of the simulated clouds on each request and answer, MIN:MAX in ms "
+        "(default 20:150, like a real internet connection; 0 for none)",
+    )
+    parser.add_argument(
         "--check",
         action="store_true",
         help="verify the demo through the REST API, stop everything and exit 0 or 1",
@@ -130,6 +137,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         host=args.host,
         port=args.port,
         sim_port=args.sim_port,
+        latency_ms=args.latency_ms,
         check=args.check,
         host_root=args.host_root,
     )
@@ -635,6 +643,8 @@ class Demo:
                 str(self.options.sim_port),
                 "--scenario",
                 SCENARIO,
+                "--latency-ms",
+                self.options.latency_ms,
             ],
             log,
         )
@@ -644,7 +654,10 @@ class Demo:
             SIM_START_TIMEOUT,
             children=(self.simulator,),
         )
-        say(f"simulator: up at {self.sim_url} (scenario {SCENARIO!r})")
+        say(
+            f"simulator: up at {self.sim_url} (scenario {SCENARIO!r}, "
+            f"latency {self.options.latency_ms} ms each way)"
+        )
 
     def start_hass(self) -> HomeAssistantApi:
         """Start Home Assistant and wait until its HTTP API answers."""

@@ -15,7 +15,7 @@ from aiohttp import encode_basic_auth, web
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_API_KEY, CONF_TOKEN
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResult, FlowResultType, InvalidData, section
+from homeassistant.data_entry_flow import FlowResult, FlowResultType, section
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.translation import async_get_translations
 import probatio
@@ -868,12 +868,31 @@ async def test_tedee_options(
         CONF_UNLOCK_BEHAVIOR: "unlock",
     }
     poll = next(value for key, value in schema.items() if str(key) == CONF_POLL_INTERVAL)
-    assert (poll.config["min"], poll.config["mode"]) == (20, "box")
+    assert poll.config["mode"] == "box"
+    assert result["description_placeholders"] == {
+        "poll_interval_min": "20",
+        "poll_interval_max": "3600",
+        "gate_interval_min": "60",
+        "gate_interval_max": "86400",
+    }
 
-    with pytest.raises(InvalidData):
+    # Out of range: a translated error on the field that names the allowed range.
+    result = _check(
         await hass.config_entries.options.async_configure(
-            result["flow_id"], {CONF_POLL_INTERVAL: 5}
-        )
+            result["flow_id"],
+            {CONF_POLL_INTERVAL: 5, CONF_GATE_INTERVAL: 100000, CONF_UNLOCK_BEHAVIOR: "unlock"},
+        ),
+        "options",
+    )
+    assert result["errors"] == {
+        CONF_POLL_INTERVAL: "poll_interval_range",
+        CONF_GATE_INTERVAL: "gate_interval_range",
+    }
+    assert _suggested(result, CONF_POLL_INTERVAL) == 5
+    message = STRINGS["options"]["error"]["poll_interval_range"].format(
+        **result["description_placeholders"]
+    )
+    assert message == "Enter a whole number of seconds from 20 to 3600."
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
@@ -907,10 +926,11 @@ async def test_doorflow_options(hass: HomeAssistant, cloud: FakeCloud) -> None:
     assert [str(key) for key in schema] == [CONF_POLL_INTERVAL]
     assert next(iter(schema)).default() == 30
 
-    with pytest.raises(InvalidData):
-        await hass.config_entries.options.async_configure(
-            result["flow_id"], {CONF_POLL_INTERVAL: 20}
-        )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_POLL_INTERVAL: 20}
+    )
+    assert result["errors"] == {CONF_POLL_INTERVAL: "poll_interval_range"}
+    assert result["description_placeholders"]["poll_interval_min"] == "30"
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_POLL_INTERVAL: 120}

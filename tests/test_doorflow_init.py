@@ -123,7 +123,7 @@ async def test_rate_limited_at_start_retries(
     await setup_entry(hass, doorflow_config_entry)
     assert doorflow_config_entry.state is ConfigEntryState.SETUP_RETRY
     # DoorFlow's Retry-After (40 s) plus the scheduler's safety margin.
-    assert re.search(r"Try again in 4[0-3] seconds", doorflow_config_entry.reason or "")
+    assert re.search(r"Wait 4[0-3] s before trying again", doorflow_config_entry.reason or "")
 
 
 async def test_revoked_key_at_start_asks_for_reauth(

@@ -262,7 +262,7 @@ async def test_action_rate_limited(
     """A 429 on unlock says how long to wait and blocks unlock only, not the other commands."""
     await simulator.control("POST", "faults", {"kind": "rate_limit", "retry_after": 60, "count": 1})
     err = await _expect_error(hass, freezer, "unlock", "rate_limited")
-    assert re.search(r"Try again in 6[0-3] seconds", str(err))
+    assert re.search(r"Wait 6[0-3] s before trying again", str(err))
     total = (await simulator.requests())["total"]
     # The same command again is refused without being sent (DoorFlow's window still runs).
     await _expect_error(hass, freezer, "unlock", "rate_limited")

@@ -104,7 +104,7 @@ async def test_sync_by_entry_and_by_device_under_the_buttons_rules(
     assert err.value.translation_key == "sync_scheduled"
     assert err.value.translation_placeholders is not None
     assert 19 <= int(err.value.translation_placeholders["seconds"]) <= 22
-    assert "it will be sent in" in str(err.value)
+    assert "it goes out in" in str(err.value)
     controller = _device_id(hass, "doorflow-controller-001bc50a1201")
     with pytest.raises(HomeAssistantError):
         await _sync(hass, device_id=controller)  # merges into the same follow-up

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
 
@@ -52,6 +53,21 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorAccessConfigEntry) -
 async def async_unload_entry(hass: HomeAssistant, entry: DoorAccessConfigEntry) -> bool:
     """Unload the platforms of an entry."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant,  # noqa: ARG001
+    entry: DoorAccessConfigEntry,
+    device: dr.DeviceEntry,
+) -> bool:
+    """Let the user delete a device only when the cloud no longer lists it."""
+    if entry.state is not ConfigEntryState.LOADED:
+        return False  # what the account has is not known: keep the device
+    runtime = entry.runtime_data
+    current = runtime.wing.current_identifiers(runtime.coordinator)
+    return not any(
+        domain == DOMAIN and identifier in current for domain, identifier in device.identifiers
+    )
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DoorAccessConfigEntry) -> None:

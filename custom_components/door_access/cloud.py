@@ -80,6 +80,8 @@ class CloudFlow:
     options_schema: Callable[[], probatio.Schema]
     # Turn the options form's input into the options to store (validated and typed).
     options_from_input: Callable[[Mapping[str, Any]], dict[str, Any]]
+    # The allowed range of each number option, checked with a translated error.
+    options_ranges: Mapping[str, tuple[int, int]]
     # Signing in through OAuth, offered first beside the secret (None: the secret only).
     oauth: CloudOAuth | None = None
 
@@ -128,5 +130,8 @@ class CloudWing[CoordinatorT: DoorAccessCoordinator[Any]]:
     platforms: Mapping[Platform, PlatformSetup[CoordinatorT]]
     flow: CloudFlow
     diagnostics: Callable[[CoordinatorT], dict[str, Any]]
+    # The identifiers (in this domain) of every device the account has now: a device not
+    # among them is stale, and the user may delete it.
+    current_identifiers: Callable[[CoordinatorT], set[str]]
     # The integration's door actions this cloud offers (None: none of them).
     door_actions: DoorActions[CoordinatorT] | None = None

@@ -35,6 +35,8 @@ from .flow_helpers import (
     InvalidInputError,
     normalize_base_url,
     normalize_token,
+    out_of_range,
+    range_placeholders,
 )
 from .models import DoorAccessConfigEntry
 
@@ -333,11 +335,16 @@ class DoorAccessOptionsFlow(OptionsFlowWithReload):
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show the options of the entry's cloud and store them."""
         flow = wing_of(self.config_entry.data).flow
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_create_entry(data=flow.options_from_input(user_input))
+            errors = out_of_range(user_input, flow.options_ranges)
+            if not errors:
+                return self.async_create_entry(data=flow.options_from_input(user_input))
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                flow.options_schema(), self.config_entry.options
+                flow.options_schema(), user_input or self.config_entry.options
             ),
+            errors=errors,
+            description_placeholders=range_placeholders(flow.options_ranges),
         )

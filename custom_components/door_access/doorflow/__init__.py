@@ -14,6 +14,7 @@ from ..scheduler import RequestScheduler
 from .binary_sensor import async_setup_binary_sensors
 from .button import async_setup_buttons
 from .coordinator import DoorFlowCoordinator, build_doorflow_scheduler
+from .devices import account_identifier, channel_identifier, controller_identifier
 from .diagnostics import doorflow_diagnostics
 from .flow import DOORFLOW_FLOW
 from .lock import async_setup_doors
@@ -41,6 +42,16 @@ def _create_coordinator(
     return DoorFlowCoordinator(hass, entry, client, scheduler)
 
 
+def _current_identifiers(coordinator: DoorFlowCoordinator) -> set[str]:
+    """Return the identifiers of the account, its door controllers and every door it has now."""
+    data = coordinator.data
+    return {
+        account_identifier(data.account.id),
+        *(controller_identifier(mac) for mac in coordinator.controller_device_ids),
+        *(channel_identifier(channel_id) for channel_id in data.channels),
+    }
+
+
 DOORFLOW_ACTIONS = DoorActions[DoorFlowCoordinator](
     lockdown=DoorFlowCoordinator.async_lockdown,
     end_lockdown=DoorFlowCoordinator.async_end_lockdown,
@@ -62,5 +73,6 @@ DOORFLOW = CloudWing[DoorFlowCoordinator](
     },
     flow=DOORFLOW_FLOW,
     diagnostics=doorflow_diagnostics,
+    current_identifiers=_current_identifiers,
     door_actions=DOORFLOW_ACTIONS,
 )

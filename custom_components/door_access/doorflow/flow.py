@@ -122,7 +122,7 @@ def _options_schema() -> probatio.Schema:
         {
             probatio.Required(
                 CONF_POLL_INTERVAL, default=DOORFLOW_DEFAULT_POLL_INTERVAL
-            ): seconds_selector(DOORFLOW_MIN_POLL_INTERVAL, MAX_POLL_INTERVAL),
+            ): seconds_selector(),
         }
     )
 
@@ -140,5 +140,6 @@ DOORFLOW_FLOW = CloudFlow(
     async_sign_in=_async_sign_in,
     options_schema=_options_schema,
     options_from_input=_options_from_input,
+    options_ranges={CONF_POLL_INTERVAL: (DOORFLOW_MIN_POLL_INTERVAL, MAX_POLL_INTERVAL)},
     oauth=DOORFLOW_OAUTH,
 )

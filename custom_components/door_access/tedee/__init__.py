@@ -8,12 +8,13 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ..api import TEDEE_DEFAULT_BASE_URL, TedeeClient, TokenType
 from ..cloud import CloudWing
-from ..const import CONF_BASE_URL, CONF_TOKEN_TYPE, Cloud
+from ..const import CONF_ACCOUNT_ID, CONF_BASE_URL, CONF_TOKEN_TYPE, Cloud
 from ..models import DoorAccessConfigEntry
 from ..scheduler import RequestScheduler
 from .binary_sensor import async_setup_binary_sensors
 from .button import async_setup_buttons
 from .coordinator import TedeeCoordinator, build_scheduler
+from .devices import account_identifier, tedee_identifier
 from .diagnostics import tedee_diagnostics
 from .flow import TEDEE_FLOW
 from .lock import async_setup_locks
@@ -33,6 +34,14 @@ def _create_coordinator(
     return TedeeCoordinator(hass, entry, client, scheduler)
 
 
+def _current_identifiers(coordinator: TedeeCoordinator) -> set[str]:
+    """Return the identifiers of the account and every lock, gate and bridge it has now."""
+    data = coordinator.data
+    account_id = int(coordinator.config_entry.data[CONF_ACCOUNT_ID])
+    device_ids = [*data.locks, *data.gates, *data.bridges]
+    return {account_identifier(account_id), *(tedee_identifier(d) for d in device_ids)}
+
+
 TEDEE = CloudWing[TedeeCoordinator](
     cloud=Cloud.TEDEE,
     name="Tedee",
@@ -46,4 +55,5 @@ TEDEE = CloudWing[TedeeCoordinator](
     },
     flow=TEDEE_FLOW,
     diagnostics=tedee_diagnostics,
+    current_identifiers=_current_identifiers,
 )

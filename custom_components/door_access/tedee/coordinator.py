@@ -354,7 +354,8 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         """Announce new locks and gates; remove the devices a complete listing no longer has."""
         new_locks, gone_locks = self._diff("lock", data.locks)
         new_gates, gone_gates = self._diff("gate", data.gates)
-        if gone := gone_locks | gone_gates:
+        _, gone_bridges = self._diff("bridge", data.bridges)
+        if gone := gone_locks | gone_gates | gone_bridges:
             self._remove_tedee_devices(gone)
         self._register_bridges(data.bridges.values())
         self._notify("lock", new_locks)

@@ -124,12 +124,12 @@ def _options_schema() -> probatio.Schema:
     """Return the options form of a Tedee entry."""
     return probatio.Schema(
         {
-            probatio.Required(CONF_POLL_INTERVAL, default=DEFAULT_POLL_INTERVAL): seconds_selector(
-                MIN_POLL_INTERVAL, MAX_POLL_INTERVAL
-            ),
-            probatio.Required(CONF_GATE_INTERVAL, default=DEFAULT_GATE_INTERVAL): seconds_selector(
-                MIN_GATE_INTERVAL, MAX_GATE_INTERVAL
-            ),
+            probatio.Required(
+                CONF_POLL_INTERVAL, default=DEFAULT_POLL_INTERVAL
+            ): seconds_selector(),
+            probatio.Required(
+                CONF_GATE_INTERVAL, default=DEFAULT_GATE_INTERVAL
+            ): seconds_selector(),
             probatio.Required(
                 CONF_UNLOCK_BEHAVIOR, default=DEFAULT_UNLOCK_BEHAVIOR.value
             ): SelectSelector(
@@ -160,4 +160,8 @@ TEDEE_FLOW = CloudFlow(
     async_sign_in=_async_sign_in,
     options_schema=_options_schema,
     options_from_input=_options_from_input,
+    options_ranges={
+        CONF_POLL_INTERVAL: (MIN_POLL_INTERVAL, MAX_POLL_INTERVAL),
+        CONF_GATE_INTERVAL: (MIN_GATE_INTERVAL, MAX_GATE_INTERVAL),
+    },
 )
