@@ -10,6 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar, device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.door_access.const import DOMAIN
 
@@ -184,3 +185,22 @@ async def test_a_revoked_key_on_the_site_listing_asks_for_reauth(
     await advance(hass, freezer, 3600)
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_a_listed_controller_cannot_be_deleted(
+    hass: HomeAssistant,
+    init_doorflow: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """A door controller the account still has is no stale device: deleting it is refused."""
+    controller = _device(hass, init_doorflow, FRONT_CONTROLLER)
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": init_doorflow.entry_id,
+            "device_id": controller.id,
+        }
+    )
+    assert not (await client.receive_json())["success"]
+    assert _device(hass, init_doorflow, FRONT_CONTROLLER) is not None
