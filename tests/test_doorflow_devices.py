@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar, device_registry as dr
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
+from custom_components.door_access import SCHEDULERS
 from custom_components.door_access.const import DOMAIN
 
 from .conftest import Simulator
@@ -187,20 +189,52 @@ async def test_a_revoked_key_on_the_site_listing_asks_for_reauth(
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
 
 
-async def test_a_listed_controller_cannot_be_deleted(
-    hass: HomeAssistant,
-    init_doorflow: MockConfigEntry,
-    hass_ws_client: WebSocketGenerator,
-) -> None:
-    """A door controller the account still has is no stale device: deleting it is refused."""
-    controller = _device(hass, init_doorflow, FRONT_CONTROLLER)
-    client = await hass_ws_client(hass)
+async def _remove(client: Any, entry: MockConfigEntry, device: dr.DeviceEntry) -> bool:
+    """Ask Home Assistant to delete a device of an entry; return whether it did."""
     await client.send_json_auto_id(
         {
             "type": "config/device_registry/remove_config_entry",
-            "config_entry_id": init_doorflow.entry_id,
-            "device_id": controller.id,
+            "config_entry_id": entry.entry_id,
+            "device_id": device.id,
         }
     )
-    assert not (await client.receive_json())["success"]
-    assert _device(hass, init_doorflow, FRONT_CONTROLLER) is not None
+    return bool((await client.receive_json())["success"])
+
+
+async def test_only_a_controller_no_longer_listed_can_be_deleted(
+    hass: HomeAssistant,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """A listed controller is no stale device; one gone while stopped may be deleted."""
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_ws_client(hass)
+    front = _device(hass, init_doorflow, FRONT_CONTROLLER)
+    assert not await _remove(client, init_doorflow, front)
+    warehouse = _device(hass, init_doorflow, WAREHOUSE_CONTROLLER)
+
+    assert await hass.config_entries.async_unload(init_doorflow.entry_id)
+    assert not await _remove(client, init_doorflow, warehouse)  # not loaded: not known
+    await simulator.control("DELETE", "doorflow/channels/1203")
+    assert await hass.config_entries.async_setup(init_doorflow.entry_id)
+    await hass.async_block_till_done()
+    assert not await _remove(client, init_doorflow, front)
+    assert await _remove(client, init_doorflow, warehouse)
+    registry = dr.async_get(hass)
+    gone = registry.async_get_device_by_identifier(
+        (DOMAIN, WAREHOUSE_CONTROLLER), init_doorflow.entry_id
+    )
+    assert gone is None
+
+
+async def test_removing_the_entry_forgets_its_scheduler(
+    hass: HomeAssistant, init_doorflow: MockConfigEntry
+) -> None:
+    """Deleting the entry drops the account's scheduler (kept across reloads otherwise)."""
+    schedulers = hass.data[SCHEDULERS]
+    assert init_doorflow.entry_id in schedulers
+    assert await hass.config_entries.async_reload(init_doorflow.entry_id)
+    assert init_doorflow.entry_id in schedulers
+    assert await hass.config_entries.async_remove(init_doorflow.entry_id)
+    assert init_doorflow.entry_id not in schedulers
