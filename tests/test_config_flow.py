@@ -271,6 +271,16 @@ async def _start(hass: HomeAssistant, cloud_name: str) -> FlowResult:
             result["flow_id"], {"next_step_id": cloud_name}
         )
     )
+    if cloud_name == "doorflow":
+        # DoorFlow offers OAuth first and its personal API key second.
+        assert result["type"] is FlowResultType.MENU
+        assert result["step_id"] == "sign_in_method"
+        assert result["menu_options"] == ["oauth", "personal_key"]
+        result = _check(
+            await hass.config_entries.flow.async_configure(
+                result["flow_id"], {"next_step_id": "personal_key"}
+            )
+        )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == cloud_name
     assert result["errors"] == {}
@@ -799,11 +809,23 @@ async def test_doorflow_reauth_wrong_account(hass: HomeAssistant, cloud: FakeClo
     assert entry.data[CONF_API_KEY] == "revoked-doorflow-key"
 
 
+async def _reconfigure_with_key(hass: HomeAssistant, entry: MockConfigEntry) -> FlowResult:
+    """Start reconfiguring a DoorFlow entry and choose its personal API key (not OAuth)."""
+    result = _check(await entry.start_reconfigure_flow(hass))
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["oauth", "personal_key"]
+    return _check(
+        await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"next_step_id": "personal_key"}
+        )
+    )
+
+
 async def test_doorflow_reconfigure(hass: HomeAssistant, cloud: FakeCloud) -> None:
     """DoorFlow reconfigure changes key and base URL; another account is refused."""
     entry = _doorflow_entry(cloud)
     entry.add_to_hass(hass)
-    result = _check(await entry.start_reconfigure_flow(hass))
+    result = await _reconfigure_with_key(hass, entry)
     assert result["step_id"] == "reconfigure"
     assert _suggested(result, CONF_BASE_URL, SECTION_ADVANCED) == cloud.url
 
@@ -816,7 +838,7 @@ async def test_doorflow_reconfigure(hass: HomeAssistant, cloud: FakeCloud) -> No
     assert entry.data[CONF_API_KEY] == DOORFLOW_KEY
     assert entry.data[CONF_BASE_URL] == f"{cloud.url}/df"
 
-    result = _check(await entry.start_reconfigure_flow(hass))
+    result = await _reconfigure_with_key(hass, entry)
     result = await _submit(hass, result, _doorflow_input(OTHER_DOORFLOW_KEY, cloud.url))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_account"

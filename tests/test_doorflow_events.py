@@ -22,9 +22,9 @@ from .conftest import Simulator
 from .helpers import advance, coordinator_of, setup_entry, state_of
 
 POLL = 30
-FRONT = "event.front_door_access_events"
-BACK = "event.back_office_access_events"
-FRONT_ALARM = "binary_sensor.front_door_forced_or_held_open"
+FRONT = "event.head_office_front_door_access_events"
+BACK = "event.head_office_back_office_access_events"
+FRONT_ALARM = "binary_sensor.head_office_front_door_forced_or_held_open"
 EVENTS_PATH = "/api/3/events"
 
 # Every happening the simulator can inject on a door, with what the entity fires for it.
@@ -130,7 +130,7 @@ async def test_forced_or_held_open_until_back_to_normal(
     await inject(simulator, 1201, kind="forced")
     await advance(hass, freezer, POLL)
     assert state_of(hass, FRONT_ALARM) == "on"
-    assert state_of(hass, "binary_sensor.back_office_forced_or_held_open") == "off"
+    assert state_of(hass, "binary_sensor.head_office_back_office_forced_or_held_open") == "off"
 
     # It stays on across a reload (kept on disk), and clears when the door closes.
     await hass.config_entries.async_reload(init_doorflow.entry_id)

@@ -20,7 +20,7 @@ from custom_components.door_access.doorflow.coordinator import DoorFlowCoordinat
 from .conftest import DOORFLOW_ACCOUNT_ID, DOORFLOW_KEY, Simulator
 from .helpers import advance, coordinator_of, flow_sources, lock_entity_ids, setup_entry, state_of
 
-FRONT = "lock.front_door"  # 1201: online, normal
+FRONT = "lock.head_office_front_door"  # 1201: online, normal
 
 
 async def test_setup_and_unload(
@@ -44,12 +44,16 @@ async def test_setup_and_unload(
     assert door.manufacturer == "DoorFlow"
     assert door.model == "IPBR-2"
     assert door.sw_version == "4.12.0"
-    assert door.via_device_id == account.id
+    controller = registry.async_get(door.via_device_id or "")
+    assert controller is not None  # the door hangs below its controller, below the account
+    assert controller.via_device_id == account.id
     assert len(lock_entity_ids(hass, entry)) == 3
-    # Startup reads the account, the channels, and one event (may the key read the feed?).
+    # Startup reads the account, its sites (for the doors' areas), the channels, and one
+    # event (may the key read the feed?).
     log = await simulator.requests()
     assert log["by_endpoint"] == {
         "GET /api/3/account": 1,
+        "GET /api/3/sites": 1,
         "GET /api/3/channels": 1,
         "GET /api/3/events": 1,
     }
@@ -216,7 +220,7 @@ async def test_new_door_appears_and_removed_door_goes(
 ) -> None:
     """A door added to the account becomes a device; a removed one loses its device."""
     entry = init_doorflow
-    added = await simulator.control("POST", "doorflow/channels", {"name": "Lab"})
+    added = await simulator.control("POST", "doorflow/channels", {"name": "Lab", "site_id": None})
     await advance(hass, freezer, 30)
     assert len(lock_entity_ids(hass, entry)) == 4
     registry = dr.async_get(hass)

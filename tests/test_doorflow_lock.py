@@ -28,9 +28,9 @@ from .helpers import (
     state_of,
 )
 
-FRONT = "lock.front_door"  # 1201: online, normal
-BACK = "lock.back_office"  # 1202: online, normal
-WAREHOUSE = "lock.warehouse"  # 1203: offline
+FRONT = "lock.head_office_front_door"  # 1201: online, normal
+BACK = "lock.head_office_back_office"  # 1202: online, normal
+WAREHOUSE = "lock.warehouse_warehouse"  # 1203: offline
 
 
 async def test_entities_and_features(hass: HomeAssistant, init_doorflow: MockConfigEntry) -> None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
 
 from .clouds import wing_of
 from .const import DOMAIN
 from .models import DoorAccessConfigEntry, DoorAccessData
 from .scheduler import RequestScheduler
+from .services import async_setup_services
 from .storage import feed_store
 
 PLATFORMS: list[Platform] = [
@@ -20,11 +22,20 @@ PLATFORMS: list[Platform] = [
     Platform.EVENT,
     Platform.LOCK,
     Platform.SENSOR,
+    Platform.SWITCH,
 ]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 # One scheduler per account, kept across setup retries and reloads so that the cloud's
 # limits (20 s between lock syncs, Retry-After, the hourly budget) survive them.
 SCHEDULERS: HassKey[dict[str, RequestScheduler]] = HassKey(f"{DOMAIN}_schedulers")
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001
+    """Register the integration's actions (once, whatever entries exist)."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: DoorAccessConfigEntry) -> bool:

@@ -14,6 +14,10 @@ CONF_CLOUD: Final = "cloud"
 CONF_TOKEN_TYPE: Final = "token_type"  # noqa: S105
 CONF_BASE_URL: Final = "base_url"
 CONF_ACCOUNT_ID: Final = "account_id"
+# Entries signed in through OAuth 2.0 (Home Assistant's names for them, see
+# homeassistant.helpers.config_entry_oauth2_flow): the application credential and the token.
+CONF_AUTH_IMPLEMENTATION: Final = "auth_implementation"
+CONF_OAUTH_TOKEN: Final = "token"  # noqa: S105
 
 # Options
 CONF_POLL_INTERVAL: Final = "poll_interval"
@@ -70,3 +74,7 @@ DOORFLOW_HOURLY_LIMIT: Final = 3600
 DOORFLOW_ACTION_RESERVE: Final = 600
 # How long an admit (momentary unlock) is followed before it counts as timed out.
 DOORFLOW_ADMIT_MAX_WAIT: Final = 30.0
+# DoorFlow's sites (for the doors' areas) change rarely: read at startup, then hourly.
+DOORFLOW_SITES_INTERVAL: Final = 3600.0
+# Seconds after a door's relock time before the door is read again (DoorFlow relocks it).
+DOORFLOW_RELOCK_MARGIN: Final = 2.0

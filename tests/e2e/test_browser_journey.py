@@ -69,9 +69,17 @@ def _tedee_device_names(world: dict[str, Any]) -> list[str]:
 
 
 def _doorflow_device_names(world: dict[str, Any]) -> list[str]:
-    """Return the names of every DoorFlow device (the account and its doors)."""
+    """Return the names of every DoorFlow device: the account, its door controllers, its doors."""
     doorflow = world["doorflow"]
-    return [doorflow["account"]["name"], *(channel["name"] for channel in doorflow["channels"])]
+    controllers = {
+        channel["mac_address"]: f"Door controller {channel['serial_number']}"
+        for channel in doorflow["channels"]
+    }
+    return [
+        doorflow["account"]["name"],
+        *controllers.values(),
+        *(channel["name"] for channel in doorflow["channels"]),
+    ]
 
 
 def _add_entry(
@@ -97,6 +105,14 @@ def _add_entry(
             page, "choose-cloud", gallery="add-integration-menu", element=_dialog_box(flow)
         )
     choice.click()
+    if cloud == "DoorFlow":
+        # DoorFlow offers OAuth first (it needs application credentials) and its key second.
+        key = journey.see(
+            flow.get_by_text(re.compile(r"^Enter a personal API key")),
+            "the DoorFlow sign-in choices (OAuth, personal API key)",
+        )
+        journey.artifacts.screenshot(page, "doorflow-sign-in-method")
+        key.click()
     journey.see(flow.get_by_role("textbox", name=secret_field), f"the {cloud} form").fill(secret)
     flow.get_by_text("Advanced settings").click()
     base_url = journey.see(
