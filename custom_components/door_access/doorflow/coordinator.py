@@ -147,7 +147,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         account = await self._call(self.client.get_account, endpoint=DoorFlowEndpoint.ACCOUNT)
         await self._read_sites()
         pager = await self._read_listing(
-            self.client.channel_pager(),
+            self.client.channel_pager,
             self.client.get_channel_page,
             endpoint=DoorFlowEndpoint.CHANNELS,
         )
@@ -176,7 +176,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
             return
         try:
             pager = await self._read_listing(
-                self.client.site_pager(),
+                self.client.site_pager,
                 self.client.get_site_page,
                 endpoint=DoorFlowEndpoint.SITES,
             )

@@ -59,7 +59,7 @@ from ..const import (
     UnlockBehavior,
 )
 from ..coordinator import DoorAccessCoordinator, user_action
-from ..scheduler import Limit, Priority, RequestDeferredError, RequestScheduler
+from ..scheduler import Limit, Priority, RequestDeferredError, RequestScheduler, WindowFullError
 from ..scope_issue import clear_missing_scope, report_missing_scope
 from .activity import ACTIVITY_ENTITY_KEYS, ACTIVITY_LIMIT, ACTIVITY_SCOPE, ActivityReader
 from .devices import bridge_device_info, tedee_identifier
@@ -237,7 +237,12 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         """Read the locks: a full listing when due, else one bulk sync."""
         now = self._clock()
         if previous is None or now >= self._details_due or self._listing_due:
-            return await self._read_full_listing(previous)
+            try:
+                return await self._read_full_listing(previous)
+            except WindowFullError:
+                # The listing outgrew the window: it goes on later, states stay fresh meanwhile.
+                if previous is None:
+                    raise
         sent_at = self._clock()
         syncs = await self._call(self.client.sync_locks, endpoint=TedeeEndpoint.LOCK_SYNC)
         return await self._merge_syncs(previous, syncs, sent_at)
@@ -246,7 +251,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         """Read bridges and every lock (paged); remove locks only if the listing is complete."""
         bridges = await self._fetch_bridges(previous)
         pager = await self._read_listing(
-            self.client.lock_pager(),
+            self.client.lock_pager,
             self.client.get_lock_page,
             endpoint=TedeeEndpoint.LOCKS,
         )
@@ -274,12 +279,20 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         """Apply a bulk sync; re-read details of locks that are new or changed revision."""
         known = previous.locks
         stale = [s.id for s in syncs if s.id not in known or known[s.id].revision != s.revision]
+        fresh: dict[int, Lock] = {}
         if len(stale) > MAX_DETAIL_FETCHES:
-            return await self._read_full_listing(previous)
-        fresh = {
-            lock_id: await self._call(self.client.get_lock, lock_id, endpoint=TedeeEndpoint.LOCK)
-            for lock_id in stale
-        }
+            try:
+                return await self._read_full_listing(previous)
+            except WindowFullError:
+                # The listing goes on later; until then new locks wait, known ones are synced.
+                self._listing_due = True
+        else:
+            fresh = {
+                lock_id: await self._call(
+                    self.client.get_lock, lock_id, endpoint=TedeeEndpoint.LOCK
+                )
+                for lock_id in stale
+            }
         current = self.data.locks if self.data is not None else known
         locks: dict[int, Lock] = {}
         for sync in syncs:
@@ -307,7 +320,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         try:
             await self._call(self.client.sync_gates, endpoint=TedeeEndpoint.GATE_SYNC_ALL)
             pager = await self._read_listing(
-                self.client.gate_pager(),
+                self.client.gate_pager,
                 self.client.get_gate_page,
                 endpoint=TedeeEndpoint.GATES,
             )
