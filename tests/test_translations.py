@@ -17,13 +17,24 @@ import pytest
 from custom_components.door_access.const import DOMAIN
 
 from .repository.entity_states import described_entities
-from .repository.translation_sync import compare, language_files, language_problems
+from .repository.translation_sync import (
+    compare,
+    copied_from_english,
+    language_files,
+    language_problems,
+)
 from .repository.translation_usage import KeyUse, scan_package
 
 ROOT = Path(__file__).resolve().parents[1]
 INTEGRATION = ROOT / "custom_components" / DOMAIN
 TRANSLATIONS = INTEGRATION / "translations"
 PACKAGE = f"custom_components.{DOMAIN}"
+# The languages Door Access ships besides English (issue 12: Polish and German).
+SHIPPED_LANGUAGES = {"de", "pl"}
+# Names no language translates: they may stay as in English.
+PRODUCT_NAMES = {"HomeKit", "Apple Wallet", "Google Wallet"}
+# Words a language writes exactly as English does (German "Person" is German too).
+SAME_IN_LANGUAGE = {"de": {"Person"}}
 
 
 def _english() -> dict[str, object]:
@@ -57,6 +68,20 @@ def test_every_language_file_matches_english() -> None:
     """Each translations/*.json besides en.json has English's keys and placeholders, no more."""
     assert (TRANSLATIONS / "en.json").is_file()
     assert language_problems(TRANSLATIONS) == []
+
+
+def test_polish_and_german_are_shipped() -> None:
+    """The languages the integration promises are there (and checked by the test above)."""
+    assert {path.stem for path in language_files(TRANSLATIONS)} >= SHIPPED_LANGUAGES
+
+
+def test_no_language_file_keeps_english_text() -> None:
+    """Every string with words is translated; only product names may stay as in English."""
+    english = _english()
+    for path in language_files(TRANSLATIONS):
+        strings = json.loads(path.read_text(encoding="utf-8"))
+        keep = PRODUCT_NAMES | SAME_IN_LANGUAGE.get(path.stem, set())
+        assert copied_from_english(english, strings, keep) == [], path.name
 
 
 def test_code_uses_only_translation_keys_that_exist() -> None:
@@ -177,6 +202,15 @@ def test_sync_finds_empty_strings_broken_braces_and_bad_json(tmp_path: Path) -> 
     assert "pl.json: config.error.busy has malformed placeholder braces" in problems
     assert "pl.json: entity.sensor.status.name must be a non-empty string" in problems
     assert any(p.startswith("xx.json: invalid JSON") for p in problems)
+
+
+def test_copied_english_is_found_unless_kept_or_only_placeholders() -> None:
+    """A string left in English is reported; a kept name and a bare placeholder pair are not."""
+    english = {"a": {"name": "Status", "state": "Open"}, "b": "{action} {method}", "c": "HomeKit"}
+    german = {"a": {"name": "Status", "state": "Offen"}, "b": "{action} {method}", "c": "HomeKit"}
+    assert copied_from_english(english, german) == ["a.name", "c"]
+    assert copied_from_english(english, german, keep={"Status", "HomeKit"}) == []
+    assert copied_from_english(english, {"a": {"name": "Stan"}}) == []
 
 
 def test_compare_with_a_string_where_english_has_an_object() -> None:
