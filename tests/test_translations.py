@@ -8,10 +8,13 @@ would fail here too.
 from __future__ import annotations
 
 import ast
+import inspect
 import json
 from pathlib import Path
+import re
 import textwrap
 
+from homeassistant.helpers import config_entry_oauth2_flow
 import pytest
 
 from custom_components.door_access.const import DOMAIN
@@ -416,3 +419,15 @@ def test_scanner_reports_keys_missing_from_english(fake_integration: Path) -> No
         "issues.from_issue.title",
         "selector.pick.options.two",
     ]
+
+
+def test_every_abort_of_home_assistants_oauth_flow_has_a_text() -> None:
+    """The OAuth2 steps Home Assistant runs for DoorFlow can abort: each reason is explained.
+
+    The reasons are read from Home Assistant's own flow helper, so a new one fails this test.
+    """
+    source = inspect.getsource(config_entry_oauth2_flow)
+    reasons = set(re.findall(r'reason="(\w+)"', source))
+    assert "user_rejected_authorize" in reasons  # the scan finds them
+    aborts = _english()["config"]["abort"]  # type: ignore[index]  # JSON of known shape
+    assert reasons <= set(aborts), reasons - set(aborts)  # type: ignore[arg-type]
