@@ -64,10 +64,12 @@ class ActionPipeline:
         on_change: Callable[[], None],
         bring_poll_forward: Callable[[], None],
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self._on_change = on_change
         self._bring_poll_forward = bring_poll_forward
         self._sleep = sleep
+        self._clock = clock
         self._transitions: dict[str, Transition] = {}
         self._device_locks: dict[str, asyncio.Lock] = {}
 
@@ -94,15 +96,31 @@ class ActionPipeline:
                 if self._transitions.pop(key, None) is not None:
                     self._on_change()
 
+    def now(self) -> float:
+        """Return the pipeline's clock (the event loop's unless one was given)."""
+        return self._clock() if self._clock is not None else asyncio.get_running_loop().time()
+
     async def follow[S](
         self,
         read: Callable[[], Awaitable[S]],
         done: Callable[[S], bool],
         plan: FollowPlan,
+        *,
+        started_at: float | None = None,
     ) -> S:
-        """Read an operation's progress on the plan's schedule until it is done."""
+        """Read an operation's progress on the plan's schedule until it is done.
+
+        The schedule is kept from when requests were *sent*: the first read `first_delay`
+        after the command left (`started_at`; the operation began when the cloud received
+        it, before its answer came back), each next one its wait after the previous read
+        left. A read whose answer comes later than its successor is due goes out at once.
+        """
+        due = self.now() if started_at is None else started_at
         for wait in plan.delays():
-            await self._sleep(wait)
+            due += wait
+            if (pause := due - self.now()) > 0:
+                await self._sleep(pause)
+            due = self.now()
             progress = await read()
             if done(progress):
                 return progress

@@ -78,7 +78,9 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         # Data older than this is not shown any more while the cloud holds requests back.
         self.stale_after = max(STALE_AFTER, 5 * poll_interval)
         self.actions = ActionPipeline(
-            on_change=self.async_update_listeners, bring_poll_forward=self.bring_poll_forward
+            on_change=self.async_update_listeners,
+            bring_poll_forward=self.bring_poll_forward,
+            clock=hass.loop.time,
         )
 
     # ---- requests --------------------------------------------------------------------------

@@ -284,6 +284,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         self._refuse_in_lockdown(channel_id)
 
         async def admit() -> None:
+            sent_at = self.actions.now()
             admission = await self._call(
                 self.client.admit,
                 channel_id,
@@ -300,6 +301,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
                     ),
                     lambda progress: not progress.pending,
                     self.follow_plan,
+                    started_at=sent_at,
                 )
             _raise_unless_admitted(admission)
 

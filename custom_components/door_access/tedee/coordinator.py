@@ -568,6 +568,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         """Run one lock operation through the action pipeline."""
 
         async def operate() -> None:
+            sent_at = self.actions.now()
             operation_id = await self._call(
                 start, lock_id, endpoint=endpoint, priority=Priority.USER
             )
@@ -580,6 +581,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
                 ),
                 lambda progress: progress.completed,
                 self.follow_plan,
+                started_at=sent_at,
             )
             if operation.result == JAMMED_RESULT:
                 self._set_jammed(lock_id)
