@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Any
 
 from homeassistant.components.lock.const import LockState
 
+from custom_components.door_access.coordinator import DoorAccessCoordinator
 from simulator.tedee_models import LOCKED, UNLOCKED
 
 from .bench import Bench
@@ -22,8 +24,9 @@ from .stats import Summary
 STATE_LOCKED = LockState.LOCKED
 STATE_UNLOCKED = LockState.UNLOCKED
 
-# Seconds between one change being shown and the next change (drawn uniformly).
-GAP = (3.0, 40.0)
+# Seconds between one change being shown and the next change: at least this, plus a uniform
+# draw over one poll interval, so that changes fall at every phase of the poll cycle alike.
+MIN_GAP = 3.0
 # A change not shown after this long counts as missed.
 GIVE_UP = 300.0
 
@@ -71,11 +74,18 @@ def _door_candidates(bench: Bench) -> list[tuple[int, str]]:
     return found
 
 
+async def _next_change(bench: Bench, coordinator: DoorAccessCoordinator[Any]) -> None:
+    """Wait until the next change: a random phase of the coordinator's poll cycle."""
+    interval = coordinator.update_interval
+    cycle = interval.total_seconds() if interval is not None else 30.0
+    await asyncio.sleep(MIN_GAP + bench.rng.uniform(0.0, cycle))
+
+
 async def _change_tedee(bench: Bench, changes: int, result: Freshness) -> None:
     """Flip random locks between locked and unlocked; time until HA shows each."""
     candidates = _tedee_candidates(bench)
     for _ in range(changes if candidates else 0):
-        await asyncio.sleep(bench.rng.uniform(*GAP))
+        await _next_change(bench, bench.tedee.coordinator)
         lock_id, entity = bench.rng.choice(candidates)
         to_locked = bench.shown(entity) != STATE_LOCKED
         expected = STATE_LOCKED if to_locked else STATE_UNLOCKED
@@ -95,7 +105,7 @@ async def _change_doorflow(bench: Bench, changes: int, result: Freshness) -> Non
     """Hold random doors unlocked or return them to normal; time until HA shows each."""
     candidates = _door_candidates(bench)
     for _ in range(changes if candidates else 0):
-        await asyncio.sleep(bench.rng.uniform(*GAP))
+        await _next_change(bench, bench.doorflow.coordinator)
         channel_id, entity = bench.rng.choice(candidates)
         to_locked = bench.shown(entity) != STATE_LOCKED
         expected = STATE_LOCKED if to_locked else STATE_UNLOCKED

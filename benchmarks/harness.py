@@ -195,11 +195,11 @@ class StateLog:
         waiters = self._waiters.get(entity_id)
         if not waiters:
             return
-        for waiter in list(waiters):
-            accept, future = waiter
-            if accept(new.state) and not future.done():
+        for accept, future in waiters:
+            if not future.done() and accept(new.state):
                 future.set_result(now)
-                waiters.remove(waiter)
+        # Drop the waiters that are served, or that gave up (cancelled).
+        waiters[:] = [(accept, future) for accept, future in waiters if not future.done()]
 
     def wait_for(self, entity_id: str, accept: Callable[[str], bool]) -> asyncio.Future[float]:
         """Return a future set to the virtual time the entity next shows an accepted state."""

@@ -46,6 +46,9 @@ def _operation_requests(bench: Bench) -> int:
     )
 
 
+STATUS_READ = "GET /api/{version}/my/device/operation/{operation_id}"
+
+
 @dataclass
 class ActionSample:
     """One lock or unlock pressed in Home Assistant."""
@@ -54,6 +57,11 @@ class ActionSample:
     call_seconds: float
     operation_seconds: float
     requests: int
+    # Where the time beyond the operation went: the command on its way to the cloud, the
+    # status read that saw the end arriving after it, and that read's answer on its way back.
+    command_uplink: float
+    read_lag: float
+    read_downlink: float
 
     @property
     def beyond_operation(self) -> float:
@@ -69,11 +77,9 @@ class Actions:
     brought_forward: int = 0
     failed: int = 0
 
-    def beyond(self, service: str | None = None) -> Summary:
-        """Summarise the time beyond the operation, for one service or all."""
-        return Summary.of(
-            [s.beyond_operation for s in self.samples if service in (None, s.service)]
-        )
+    def beyond(self, service: str | None = None, part: str = "beyond_operation") -> Summary:
+        """Summarise the time beyond the operation (or one part of it), for one service."""
+        return Summary.of([getattr(s, part) for s in self.samples if service in (None, s.service)])
 
     @property
     def requests_per_action(self) -> float:
@@ -126,13 +132,24 @@ async def _action(bench: Bench, lock_id: int, entity: str) -> ActionSample | Non
         return None
     final = next((t for t, s in history if t >= pressed and s not in MOVING), None)
     operation = bench.operations.last_for(lock_id, pressed)
-    if final is None or operation is None:
+    read = next(
+        (
+            r.t
+            for r in reversed(bench.cloud.world.requests.recent)
+            if r.endpoint == STATUS_READ and r.status == 200
+        ),
+        None,
+    )
+    if final is None or operation is None or read is None:
         return None
     return ActionSample(
         service=service,
         call_seconds=final - pressed,
         operation_seconds=operation.duration,
         requests=_operation_requests(bench) - requests,
+        command_uplink=operation.arrival - pressed,
+        read_lag=read - operation.complete_at,
+        read_downlink=final - read,
     )
 
 

@@ -564,6 +564,11 @@ def _interaction_table(report: Report) -> list[str]:
                     f"{_num(part.doorflow_interval, 2, ' s')}",
                     f"{len(fresh.tedee)} / {len(fresh.doorflow)} ({fresh.missed} missed)",
                     _spread(actions.beyond("unlock")),
+                    " + ".join(
+                        _num(actions.beyond("unlock", part).median, 2)
+                        for part in ("command_uplink", "read_lag", "read_downlink")
+                    )
+                    + " s",
                     _spread(actions.beyond("lock")),
                     f"{len(actions.samples)} ({actions.failed} failed), "
                     f"{actions.brought_forward} polls brought forward",
@@ -586,6 +591,7 @@ def _interaction_table(report: Report) -> list[str]:
             "Poll interval used (Tedee / DoorFlow)",
             "Changes timed (Tedee / DoorFlow)",
             "Unlock beyond the operation",
+            "…median parts: command uplink + status read after the end + its downlink",
             "Lock beyond the operation",
             "Actions",
             '"Lock all" calls',
@@ -768,9 +774,10 @@ the day is over; its 429s are the simulator's own count of requests it refused b
 integration's HTTP core raised.
 
 **Figures.** Freshness: a lock's position or a door's mode is changed through the control API
-at random moments (3 to 40 s after the previous change was shown) and timed until Home
-Assistant shows it; the target is the interval the coordinator actually uses (Tedee: the 20 s
-rule + the scheduler's margin + 1 s; DoorFlow: 30 s) + 2 s. Actions: lock or unlock on a random
+at random moments (3 s plus a uniform draw over one poll interval after the previous change was
+shown, so at every phase of the poll cycle alike) and timed until Home Assistant shows it; the
+target is the interval the coordinator actually uses (Tedee: the 20 s rule + the scheduler's
+margin + 1 s; DoorFlow: 30 s) + 2 s. Actions: lock or unlock on a random
 lock, timed from the service call to the confirmed state in Home Assistant, minus the time the
 simulated lock took from the command's arrival to the operation's end; the requests are the
 operation endpoints the server saw (command and status reads); the polls brought forward are
