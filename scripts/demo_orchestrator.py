@@ -3,15 +3,18 @@
 Runs inside the project's environment (``scripts/demo`` starts it there). It owns both child
 processes: it starts the simulator (scenario ``home``) and ``hass``, completes onboarding with
 the demo user through Home Assistant's REST API, adds a Tedee and a DoorFlow config entry through
-the integration's real config flow, prints how to use the demo and stays in the foreground until
-Ctrl-C (SIGINT) or SIGTERM, then stops both children. ``--check`` also verifies the demo through
+the integration's real config flow (DoorFlow through OAuth: the simulator's OAuth application is
+stored as application credentials, its authorize page redirects to Home Assistant's callback),
+prints how to use the demo and stays in the foreground until Ctrl-C (SIGINT) or SIGTERM, then
+stops both children. ``--check`` also verifies the demo through
 the REST API (entities exist, unlocking a lock works) and exits with 0 or 1.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterator
+import asyncio
+from collections.abc import Callable, Iterator, Mapping
 import contextlib
 import ctypes
 from dataclasses import dataclass
@@ -41,6 +44,11 @@ DEMO_USERNAME: Final = "demo"
 DEMO_PASSWORD: Final = "demo-door-access"
 TEDEE_TOKEN: Final = "demo-tedee-personal-key"
 DOORFLOW_API_KEY: Final = "demo-doorflow-api-key"
+# The simulator's OAuth application (scenario home), stored as application credentials.
+DOORFLOW_CLIENT_ID: Final = "demo-doorflow-client"
+DOORFLOW_CLIENT_SECRET: Final = "demo-doorflow-secret"
+DOORFLOW_CREDENTIAL_NAME: Final = "DoorFlow simulator"
+WEBSOCKET_TIMEOUT: Final = 30.0
 SCENARIO: Final = "home"
 
 HASS_START_TIMEOUT: Final = 300.0
@@ -66,6 +74,7 @@ class Options:
     host: str
     port: int
     sim_port: int
+    latency_ms: str
     check: bool
     host_root: str
 
@@ -110,6 +119,12 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="simulator port (default 8765)",
     )
     parser.add_argument(
+        "--latency-ms",
+        default=env.get("DOOR_ACCESS_LATENCY_MS", "20:150"),
+        help="random delay of the simulated clouds on each request and answer, MIN:MAX in ms "
+        "(default 20:150, like a real internet connection; 0 for none)",
+    )
+    parser.add_argument(
         "--check",
         action="store_true",
         help="verify the demo through the REST API, stop everything and exit 0 or 1",
@@ -122,6 +137,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         host=args.host,
         port=args.port,
         sim_port=args.sim_port,
+        latency_ms=args.latency_ms,
         check=args.check,
         host_root=args.host_root,
     )
@@ -267,10 +283,19 @@ def ensure_port_free(port: int, what: str) -> None:
 
 @dataclass
 class Response:
-    """Status and decoded body of an HTTP exchange."""
+    """Status, decoded body and headers of an HTTP exchange."""
 
     status: int
     body: Any
+    headers: Mapping[str, str] | None = None
+
+
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    """Hand a redirect back to the caller instead of following it."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:  # noqa: ARG002
+        """Follow nothing."""
+        return
 
 
 def http(
@@ -281,9 +306,11 @@ def http(
     form: dict[str, str] | None = None,
     token: str | None = None,
     timeout: float = 30.0,
+    extra_headers: Mapping[str, str] | None = None,
+    follow_redirects: bool = True,
 ) -> Response:
     """Send a request; return status and body (JSON when it parses), also for 4xx/5xx."""
-    headers = {"Accept": "application/json"}
+    headers = {"Accept": "application/json", **(extra_headers or {})}
     data: bytes | None = None
     if json_body is not None:
         data = json.dumps(json_body).encode()
@@ -294,17 +321,22 @@ def http(
     if token:
         headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    opener = (
+        urllib.request.build_opener()
+        if follow_redirects
+        else urllib.request.build_opener(_KeepRedirects)
+    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as reply:
-            status, raw = reply.status, reply.read()
+        with opener.open(request, timeout=timeout) as reply:
+            status, raw, answer_headers = reply.status, reply.read(), dict(reply.headers)
     except urllib.error.HTTPError as err:
-        status, raw = err.code, err.read()
+        status, raw, answer_headers = err.code, err.read(), dict(err.headers)
     text = raw.decode("utf-8", errors="replace")
     try:
         body: Any = json.loads(text) if text else None
     except ValueError:
         body = text
-    return Response(status, body)
+    return Response(status, body, answer_headers)
 
 
 def expect(response: Response, what: str, *statuses: int) -> Any:
@@ -474,6 +506,93 @@ class HomeAssistantApi:
             return "already configured"
         raise DemoError(f"the {step} form was not accepted: {result.get('errors') or result}")
 
+    def websocket(self, *commands: dict[str, Any]) -> list[Any]:
+        """Send commands over the WebSocket API; return their results, in order."""
+        return asyncio.run(self._websocket(list(commands)))
+
+    async def _websocket(self, commands: list[dict[str, Any]]) -> list[Any]:
+        """Authenticate on the WebSocket API, send the commands and collect the results."""
+        import aiohttp  # noqa: PLC0415 - the project's environment has it; only this needs it
+
+        url = self.base.replace("http://", "ws://") + "/api/websocket"
+        timeout = aiohttp.ClientTimeout(total=WEBSOCKET_TIMEOUT)
+        async with aiohttp.ClientSession(timeout=timeout) as session, session.ws_connect(url) as ws:
+            await ws.receive_json()
+            await ws.send_json({"type": "auth", "access_token": self.token})
+            if (await ws.receive_json()).get("type") != "auth_ok":
+                raise DemoError("the WebSocket API refused the demo user's token")
+            results: dict[int, Any] = {}
+            for number, command in enumerate(commands, start=1):
+                await ws.send_json({"id": number, **command})
+            while len(results) < len(commands):
+                message = await ws.receive_json()
+                if message.get("type") != "result":
+                    continue
+                if not message.get("success"):
+                    raise DemoError(f"WebSocket {commands[message['id'] - 1]['type']}: {message}")
+                results[message["id"]] = message.get("result")
+            return [results[number] for number in range(1, len(commands) + 1)]
+
+    def add_application_credentials(self, client_id: str, secret: str, name: str) -> str:
+        """Store an OAuth application for Door Access (once); return what happened."""
+        (stored,) = self.websocket({"type": "application_credentials/list"})
+        if any(item.get("client_id") == client_id for item in stored):
+            return "already stored"
+        self.websocket(
+            {
+                "type": "application_credentials/create",
+                "domain": "door_access",
+                "client_id": client_id,
+                "client_secret": secret,
+                "name": name,
+            }
+        )
+        return "stored"
+
+    def add_oauth_entry(self, base_url: str) -> str:
+        """Add the DoorFlow entry through OAuth, as a browser would; return what happened.
+
+        The flow's form is sent with the frontend's base header (Home Assistant's callback
+        address comes from it); the simulator's authorize page consents at once and redirects
+        there, and following that redirect resumes the flow, which then reads the account.
+        """
+        flow = expect(
+            self.post("/api/config/config_entries/flow", {"handler": "door_access"}),
+            "start the Door Access config flow",
+        )
+        path = f"/api/config/config_entries/flow/{flow['flow_id']}"
+        for choice in ("doorflow", "oauth"):
+            flow = expect(self.post(path, {"next_step_id": choice}), f"choose {choice}")
+        if flow.get("type") != "form" or flow.get("step_id") != "oauth":
+            raise DemoError(f"unexpected config flow answer for DoorFlow OAuth: {flow}")
+        step = expect(
+            http(
+                "POST",
+                self.base + path,
+                json_body={"advanced": {"base_url": base_url}},
+                token=self.token,
+                extra_headers={"HA-Frontend-Base": self.base},
+            ),
+            "submit the DoorFlow OAuth form",
+        )
+        if step.get("type") == "abort":
+            raise DemoError(f"DoorFlow OAuth: {step.get('reason')}")
+        if step.get("type") != "external":
+            raise DemoError(f"DoorFlow OAuth: no authorize page but {step}")
+        authorize = http("GET", step["url"], follow_redirects=False)
+        location = (authorize.headers or {}).get("Location")
+        if authorize.status != 302 or not location:
+            raise DemoError(
+                f"DoorFlow authorize page answered {authorize.status}: {authorize.body}"
+            )
+        expect(http("GET", location, follow_redirects=False), "Home Assistant's OAuth callback")
+        result = expect(self.post(path), "finish the DoorFlow OAuth sign-in")
+        if result.get("type") == "create_entry":
+            return f"created ({result.get('title')})"
+        if result.get("type") == "abort" and result.get("reason") == "already_configured":
+            return "already configured"
+        raise DemoError(f"the DoorFlow OAuth sign-in ended with {result}")
+
     def entries(self) -> list[dict[str, Any]]:
         """Return the Door Access config entries."""
         body = expect(
@@ -524,6 +643,8 @@ class Demo:
                 str(self.options.sim_port),
                 "--scenario",
                 SCENARIO,
+                "--latency-ms",
+                self.options.latency_ms,
             ],
             log,
         )
@@ -533,7 +654,10 @@ class Demo:
             SIM_START_TIMEOUT,
             children=(self.simulator,),
         )
-        say(f"simulator: up at {self.sim_url} (scenario {SCENARIO!r})")
+        say(
+            f"simulator: up at {self.sim_url} (scenario {SCENARIO!r}, "
+            f"latency {self.options.latency_ms} ms each way)"
+        )
 
     def start_hass(self) -> HomeAssistantApi:
         """Start Home Assistant and wait until its HTTP API answers."""
@@ -571,13 +695,16 @@ class Demo:
         say(f"config entry Tedee: {tedee}")
         notes: list[str] = []
         try:
-            doorflow = api.add_entry(
-                "doorflow", {"api_key": DOORFLOW_API_KEY, "advanced": {"base_url": self.sim_url}}
+            stored = api.add_application_credentials(
+                DOORFLOW_CLIENT_ID, DOORFLOW_CLIENT_SECRET, DOORFLOW_CREDENTIAL_NAME
             )
+            say(f"application credentials {DOORFLOW_CREDENTIAL_NAME!r}: {stored}")
+            doorflow = api.add_oauth_entry(self.sim_url)
         except DemoError as err:
             notes.append(f"DoorFlow entry not created: {err}")
         else:
             say(f"config entry DoorFlow: {doorflow}")
+            say("DoorFlow: signed in through OAuth (the simulator's authorize and token pages)")
         return notes
 
     def wait_running(self, api: HomeAssistantApi) -> None:
@@ -699,6 +826,9 @@ def print_banner(demo: Demo, notes: list[str]) -> None:
         "  Try the simulator's control API, e.g. unlock the front door from 'outside':",
         f"    curl -X PATCH {sim}/_control/tedee/locks/1001 -d '{{\"state\":2}}'",
         f"    curl -X PATCH {sim}/_control/tedee/locks/1001 -d '{{\"state\":6}}'   (lock it)",
+        f"  DoorFlow         signed in through OAuth: application credentials "
+        f"{DOORFLOW_CREDENTIAL_NAME!r} ({DOORFLOW_CLIENT_ID}); the personal API key "
+        f"{DOORFLOW_API_KEY} works too",
         f"  Config folder    {config}",
         "  Logs             home-assistant.log, simulator.log in the config folder",
         "  Stop             Ctrl-C (stops Home Assistant and the simulator)",

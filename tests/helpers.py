@@ -14,7 +14,7 @@ from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRE
 from homeassistant.components.lock import DOMAIN as LOCK_DOMAIN
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import ATTR_ENTITY_ID
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -122,6 +122,9 @@ def record_states(hass: HomeAssistant, entity_id: str) -> list[str]:
     """Collect every state the entity goes through from now on."""
     seen: list[str] = []
 
+    # A callback runs in the event loop, in order; a plain function would run in the executor,
+    # where two quick state changes may be recorded the other way round.
+    @callback
     def _on_change(event: Event[EventStateChangedData]) -> None:
         if event.data["entity_id"] == entity_id and (new := event.data["new_state"]):
             seen.append(new.state)

@@ -43,8 +43,8 @@ async def test_entities_of_the_home(hass: HomeAssistant, init_integration: MockC
     assert state_of(hass, "binary_sensor.office_charging") == STATE_ON
     assert state_of(hass, "binary_sensor.front_door_connectivity") == STATE_ON
     assert state_of(hass, "binary_sensor.front_door_semi_locked") == STATE_OFF
-    assert state_of(hass, "binary_sensor.front_door_pull_spring") == STATE_ON
-    assert state_of(hass, "binary_sensor.office_pull_spring") == STATE_OFF
+    assert state_of(hass, "binary_sensor.front_door_pull_spring_enabled") == STATE_ON
+    assert state_of(hass, "binary_sensor.office_pull_spring_enabled") == STATE_OFF
     assert state_of(hass, "binary_sensor.driveway_gate_connectivity") == STATE_ON
     assert state_of(hass, "binary_sensor.garden_gate_connectivity") == STATE_OFF  # unlinked
     assert state_of(hass, "binary_sensor.garage_door_connectivity") == STATE_OFF  # disconnected
@@ -129,13 +129,13 @@ async def test_lock_without_state(
     assert state_of(hass, "binary_sensor.garage_side_door_charging") == STATE_UNAVAILABLE
     assert state_of(hass, "binary_sensor.garage_side_door_semi_locked") == STATE_UNAVAILABLE
     assert state_of(hass, "binary_sensor.garage_side_door_connectivity") == STATE_OFF
-    assert state_of(hass, "binary_sensor.garage_side_door_pull_spring") == STATE_ON
+    assert state_of(hass, "binary_sensor.garage_side_door_pull_spring_enabled") == STATE_ON
 
     await set_tedee_lock(hass, simulator, freezer, 1001, isConnected=False)
     assert state_of(hass, "binary_sensor.front_door_door") == STATE_UNAVAILABLE
     assert state_of(hass, "binary_sensor.front_door_charging") == STATE_UNAVAILABLE
     assert state_of(hass, "binary_sensor.front_door_connectivity") == STATE_OFF
-    assert state_of(hass, "binary_sensor.front_door_pull_spring") == STATE_ON
+    assert state_of(hass, "binary_sensor.front_door_pull_spring_enabled") == STATE_ON
 
     await set_tedee_lock(hass, simulator, freezer, 1003, isConnected=True)
     assert state_of(hass, "binary_sensor.garage_side_door_connectivity") == STATE_ON
@@ -195,9 +195,9 @@ async def test_pull_spring_setting(
 ) -> None:
     """The pull spring sensor follows the lock's setting."""
     await set_tedee_lock(hass, simulator, freezer, 1004, pullSpringEnabled=True)
-    assert state_of(hass, "binary_sensor.office_pull_spring") == STATE_ON
+    assert state_of(hass, "binary_sensor.office_pull_spring_enabled") == STATE_ON
     await set_tedee_lock(hass, simulator, freezer, 1001, pullSpringEnabled=False)
-    assert state_of(hass, "binary_sensor.front_door_pull_spring") == STATE_OFF
+    assert state_of(hass, "binary_sensor.front_door_pull_spring_enabled") == STATE_OFF
 
 
 async def test_gate_connectivity(

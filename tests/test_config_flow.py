@@ -15,7 +15,7 @@ from aiohttp import encode_basic_auth, web
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_API_KEY, CONF_TOKEN
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResult, FlowResultType, InvalidData, section
+from homeassistant.data_entry_flow import FlowResult, FlowResultType, section
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.translation import async_get_translations
 import probatio
@@ -25,6 +25,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.door_access.config_flow import SECTION_ADVANCED
 from custom_components.door_access.const import (
     CONF_ACCOUNT_ID,
+    CONF_ACTIVITY_INTERVAL,
     CONF_BASE_URL,
     CONF_CLOUD,
     CONF_GATE_INTERVAL,
@@ -270,6 +271,16 @@ async def _start(hass: HomeAssistant, cloud_name: str) -> FlowResult:
             result["flow_id"], {"next_step_id": cloud_name}
         )
     )
+    if cloud_name == "doorflow":
+        # DoorFlow offers OAuth first and its personal API key second.
+        assert result["type"] is FlowResultType.MENU
+        assert result["step_id"] == "sign_in_method"
+        assert result["menu_options"] == ["oauth", "personal_key"]
+        result = _check(
+            await hass.config_entries.flow.async_configure(
+                result["flow_id"], {"next_step_id": "personal_key"}
+            )
+        )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == cloud_name
     assert result["errors"] == {}
@@ -798,11 +809,23 @@ async def test_doorflow_reauth_wrong_account(hass: HomeAssistant, cloud: FakeClo
     assert entry.data[CONF_API_KEY] == "revoked-doorflow-key"
 
 
+async def _reconfigure_with_key(hass: HomeAssistant, entry: MockConfigEntry) -> FlowResult:
+    """Start reconfiguring a DoorFlow entry and choose its personal API key (not OAuth)."""
+    result = _check(await entry.start_reconfigure_flow(hass))
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["oauth", "personal_key"]
+    return _check(
+        await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"next_step_id": "personal_key"}
+        )
+    )
+
+
 async def test_doorflow_reconfigure(hass: HomeAssistant, cloud: FakeCloud) -> None:
     """DoorFlow reconfigure changes key and base URL; another account is refused."""
     entry = _doorflow_entry(cloud)
     entry.add_to_hass(hass)
-    result = _check(await entry.start_reconfigure_flow(hass))
+    result = await _reconfigure_with_key(hass, entry)
     assert result["step_id"] == "reconfigure"
     assert _suggested(result, CONF_BASE_URL, SECTION_ADVANCED) == cloud.url
 
@@ -815,7 +838,7 @@ async def test_doorflow_reconfigure(hass: HomeAssistant, cloud: FakeCloud) -> No
     assert entry.data[CONF_API_KEY] == DOORFLOW_KEY
     assert entry.data[CONF_BASE_URL] == f"{cloud.url}/df"
 
-    result = _check(await entry.start_reconfigure_flow(hass))
+    result = await _reconfigure_with_key(hass, entry)
     result = await _submit(hass, result, _doorflow_input(OTHER_DOORFLOW_KEY, cloud.url))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_account"
@@ -827,7 +850,7 @@ async def test_doorflow_reconfigure(hass: HomeAssistant, cloud: FakeCloud) -> No
 async def test_tedee_options(
     hass: HomeAssistant, cloud: FakeCloud, mock_setup_entry: AsyncMock
 ) -> None:
-    """Tedee entries tune polling, gate refresh and the unlock action; saving reloads."""
+    """Tedee entries tune polling, gates, unlock and activity catch-up; saving reloads."""
     entry = _tedee_entry(cloud)
     entry.add_to_hass(hass)
     result = _check(await hass.config_entries.options.async_init(entry.entry_id), "options")
@@ -838,20 +861,55 @@ async def test_tedee_options(
         CONF_POLL_INTERVAL,
         CONF_GATE_INTERVAL,
         CONF_UNLOCK_BEHAVIOR,
+        CONF_ACTIVITY_INTERVAL,
     ]
     defaults = {str(key): key.default() for key in schema}
     assert defaults == {
         CONF_POLL_INTERVAL: 20,
         CONF_GATE_INTERVAL: 300,
         CONF_UNLOCK_BEHAVIOR: "unlock",
+        CONF_ACTIVITY_INTERVAL: 15,
     }
+    activity = next(value for key, value in schema.items() if str(key) == CONF_ACTIVITY_INTERVAL)
+    assert activity.config["unit_of_measurement"] == "min"
     poll = next(value for key, value in schema.items() if str(key) == CONF_POLL_INTERVAL)
-    assert (poll.config["min"], poll.config["mode"]) == (20, "box")
+    assert poll.config["mode"] == "box"
+    assert result["description_placeholders"] == {
+        "poll_interval_min": "20",
+        "poll_interval_max": "3600",
+        "gate_interval_min": "60",
+        "gate_interval_max": "86400",
+        "activity_interval_min": "0",
+        "activity_interval_max": "1440",
+    }
 
-    with pytest.raises(InvalidData):
+    # Out of range: a translated error on the field that names the allowed range.
+    result = _check(
         await hass.config_entries.options.async_configure(
-            result["flow_id"], {CONF_POLL_INTERVAL: 5}
-        )
+            result["flow_id"],
+            {
+                CONF_POLL_INTERVAL: 5,
+                CONF_GATE_INTERVAL: 100000,
+                CONF_UNLOCK_BEHAVIOR: "unlock",
+                CONF_ACTIVITY_INTERVAL: 1441,
+            },
+        ),
+        "options",
+    )
+    assert result["errors"] == {
+        CONF_POLL_INTERVAL: "poll_interval_range",
+        CONF_GATE_INTERVAL: "gate_interval_range",
+        CONF_ACTIVITY_INTERVAL: "activity_interval_range",
+    }
+    assert _suggested(result, CONF_POLL_INTERVAL) == 5
+    message = STRINGS["options"]["error"]["poll_interval_range"].format(
+        **result["description_placeholders"]
+    )
+    assert message == "Enter a whole number of seconds from 20 to 3600."
+    message = STRINGS["options"]["error"]["activity_interval_range"].format(
+        **result["description_placeholders"]
+    )
+    assert message == "Enter a whole number of minutes from 0 to 1440."
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
@@ -859,6 +917,7 @@ async def test_tedee_options(
             CONF_POLL_INTERVAL: 45.0,
             CONF_GATE_INTERVAL: 600,
             CONF_UNLOCK_BEHAVIOR: "unlock_and_pull",
+            CONF_ACTIVITY_INTERVAL: 0,
         },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -866,6 +925,7 @@ async def test_tedee_options(
         CONF_POLL_INTERVAL: 45,
         CONF_GATE_INTERVAL: 600,
         CONF_UNLOCK_BEHAVIOR: "unlock_and_pull",
+        CONF_ACTIVITY_INTERVAL: 0,
     }
     assert isinstance(entry.options[CONF_POLL_INTERVAL], int)
     await hass.async_block_till_done()
@@ -874,6 +934,7 @@ async def test_tedee_options(
     result = _check(await hass.config_entries.options.async_init(entry.entry_id), "options")
     assert _suggested(result, CONF_POLL_INTERVAL) == 45
     assert _suggested(result, CONF_UNLOCK_BEHAVIOR) == "unlock_and_pull"
+    assert _suggested(result, CONF_ACTIVITY_INTERVAL) == 0
 
 
 async def test_doorflow_options(hass: HomeAssistant, cloud: FakeCloud) -> None:
@@ -885,10 +946,11 @@ async def test_doorflow_options(hass: HomeAssistant, cloud: FakeCloud) -> None:
     assert [str(key) for key in schema] == [CONF_POLL_INTERVAL]
     assert next(iter(schema)).default() == 30
 
-    with pytest.raises(InvalidData):
-        await hass.config_entries.options.async_configure(
-            result["flow_id"], {CONF_POLL_INTERVAL: 20}
-        )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_POLL_INTERVAL: 20}
+    )
+    assert result["errors"] == {CONF_POLL_INTERVAL: "poll_interval_range"}
+    assert result["description_placeholders"]["poll_interval_min"] == "30"
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_POLL_INTERVAL: 120}

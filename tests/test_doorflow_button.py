@@ -40,11 +40,11 @@ async def test_press_pushes_pending_changes(
     await press_button(hass, SYNC)
     assert await simulator.count(SYNC_ENDPOINT) == 1
     await advance(hass, freezer, 1)  # the poll the sync brought forward
-    assert state_of(hass, "sensor.front_door_sync_status") == "syncing"
+    assert state_of(hass, "sensor.head_office_front_door_sync_status") == "syncing"
 
     simulator.world.doorflow.channels[1203].status = "online"
     await advance(hass, freezer, 30)
-    assert state_of(hass, "sensor.front_door_sync_status") == "ok"
+    assert state_of(hass, "sensor.head_office_front_door_sync_status") == "ok"
 
 
 ACCOUNT_SYNC = "sensor.demo_office_sync_status"
@@ -105,7 +105,7 @@ async def test_forced_429_is_reported_with_its_wait(
     await advance(hass, freezer, 30)
     requests = await simulator.requests()
     assert requests["by_endpoint"].get(SYNC_ENDPOINT, 0) == 2
-    assert state_of(hass, "lock.front_door") == "locked"
+    assert state_of(hass, "lock.head_office_front_door") == "locked"
     await advance(hass, freezer, 35)
     assert await simulator.count(SYNC_ENDPOINT) == 3
     assert total < (await simulator.requests())["total"]

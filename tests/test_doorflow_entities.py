@@ -12,11 +12,11 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from .conftest import Simulator
 from .helpers import advance, state_of
 
-ONLINE = "binary_sensor.front_door_connectivity"
-LOCKDOWN = "binary_sensor.front_door_lockdown"
-SYNC_PENDING = "binary_sensor.front_door_changes_not_synced"
-DOOR_SYNC = "sensor.front_door_sync_status"
-DOOR_LAST_SYNC = "sensor.front_door_last_sync"
+ONLINE = "binary_sensor.head_office_front_door_connectivity"
+LOCKDOWN = "binary_sensor.head_office_front_door_lockdown"
+SYNC_PENDING = "binary_sensor.head_office_front_door_changes_not_synced"
+DOOR_SYNC = "sensor.head_office_front_door_sync_status"
+DOOR_LAST_SYNC = "sensor.head_office_front_door_last_sync"
 ACCOUNT_SYNC = "sensor.demo_office_sync_status"
 ACCOUNT_LAST_SYNC = "sensor.demo_office_last_sync"
 
@@ -26,26 +26,41 @@ async def test_entities_of_a_door_and_the_account(
 ) -> None:
     """Every door has its sensors; the account has its own; last sync is disabled by default."""
     registry = er.async_get(hass)
-    unique_ids = {
-        e.unique_id: e for e in er.async_entries_for_config_entry(registry, init_doorflow.entry_id)
-    }
+    entries = er.async_entries_for_config_entry(registry, init_doorflow.entry_id)
+    unique_ids = {e.unique_id: e for e in entries if e.domain != "switch"}
+    keys = (
+        "lock",
+        "online",
+        "lockdown",
+        "sync_pending",
+        "sync_status",
+        "last_sync",
+        "relock_at",
+        "access_events",
+        "door_alarm",
+    )
     for channel_id in (1201, 1202, 1203):
-        for key in ("lock", "online", "lockdown", "sync_pending", "sync_status", "last_sync"):
+        for key in keys:
             assert f"doorflow-{channel_id}-{key}" in unique_ids
     assert unique_ids["doorflow-1201-last_sync"].disabled_by is er.RegistryEntryDisabler.INTEGRATION
     account_last = unique_ids["doorflow-account-7001-last_sync"]
     assert account_last.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     assert "doorflow-account-7001-sync_status" in unique_ids
     assert "doorflow-account-7001-sync" in unique_ids
-    assert len(unique_ids) == 3 * 6 + 4  # per door, and the account (with its budget)
+    assert len(unique_ids) == 3 * 9 + 4  # per door, and the account (with its budget)
+    # The lockdown switch shares its key with the lockdown binary sensor (another platform).
+    switches = [e.unique_id for e in entries if e.domain == "switch"]
+    assert sorted(switches) == [f"doorflow-{door}-lockdown" for door in (1201, 1202, 1203)]
 
     assert state_of(hass, ONLINE) == "on"
-    assert state_of(hass, "binary_sensor.warehouse_connectivity") == "off"
+    assert state_of(hass, "binary_sensor.warehouse_warehouse_connectivity") == "off"
     assert state_of(hass, LOCKDOWN) == "off"
     assert state_of(hass, SYNC_PENDING) == "off"
-    assert state_of(hass, "binary_sensor.warehouse_changes_not_synced") == "on"  # sync fail
+    assert (
+        state_of(hass, "binary_sensor.warehouse_warehouse_changes_not_synced") == "on"
+    )  # sync fail
     assert state_of(hass, DOOR_SYNC) == "ok"
-    assert state_of(hass, "sensor.warehouse_sync_status") == "fail"
+    assert state_of(hass, "sensor.warehouse_warehouse_sync_status") == "fail"
     assert state_of(hass, ACCOUNT_SYNC) == "failing"
     state = hass.states.get(DOOR_SYNC)
     assert state is not None
@@ -156,7 +171,7 @@ async def test_unknown_account_sync_status(
     world.account_json = odd_account  # type: ignore[method-assign]
     await advance(hass, freezer, 30)
     assert state_of(hass, ACCOUNT_SYNC) == STATE_UNKNOWN
-    assert state_of(hass, "lock.front_door") == "locked"
+    assert state_of(hass, "lock.head_office_front_door") == "locked"
 
 
 async def test_last_sync_timestamps(

@@ -20,7 +20,7 @@ from custom_components.door_access.doorflow.coordinator import DoorFlowCoordinat
 from .conftest import DOORFLOW_ACCOUNT_ID, DOORFLOW_KEY, Simulator
 from .helpers import advance, coordinator_of, flow_sources, lock_entity_ids, setup_entry, state_of
 
-FRONT = "lock.front_door"  # 1201: online, normal
+FRONT = "lock.head_office_front_door"  # 1201: online, normal
 
 
 async def test_setup_and_unload(
@@ -44,11 +44,19 @@ async def test_setup_and_unload(
     assert door.manufacturer == "DoorFlow"
     assert door.model == "IPBR-2"
     assert door.sw_version == "4.12.0"
-    assert door.via_device_id == account.id
+    controller = registry.async_get(door.via_device_id or "")
+    assert controller is not None  # the door hangs below its controller, below the account
+    assert controller.via_device_id == account.id
     assert len(lock_entity_ids(hass, entry)) == 3
-    # Startup reads the account and the channels, nothing else.
+    # Startup reads the account, its sites (for the doors' areas), the channels, and one
+    # event (may the key read the feed?).
     log = await simulator.requests()
-    assert log["by_endpoint"] == {"GET /api/3/account": 1, "GET /api/3/channels": 1}
+    assert log["by_endpoint"] == {
+        "GET /api/3/account": 1,
+        "GET /api/3/sites": 1,
+        "GET /api/3/channels": 1,
+        "GET /api/3/events": 1,
+    }
 
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
@@ -61,17 +69,25 @@ async def test_polls_account_and_channels_every_interval(
     init_doorflow: MockConfigEntry,
     simulator: Simulator,
 ) -> None:
-    """Each poll reads the account and the channels; never more often than every 30 s."""
+    """Each poll reads the account, the channels and the event feed; at most every 30 s."""
     await simulator.control("DELETE", "requests")
     await advance(hass, freezer, 20)
     assert (await simulator.requests())["total"] == 0
     await advance(hass, freezer, 10)
     log = await simulator.requests()
-    assert log["by_endpoint"] == {"GET /api/3/account": 1, "GET /api/3/channels": 1}
+    assert log["by_endpoint"] == {
+        "GET /api/3/account": 1,
+        "GET /api/3/channels": 1,
+        "GET /api/3/events": 1,
+    }
     for _ in range(4):
         await advance(hass, freezer, 30)
     log = await simulator.requests()
-    assert log["by_endpoint"] == {"GET /api/3/account": 5, "GET /api/3/channels": 5}
+    assert log["by_endpoint"] == {
+        "GET /api/3/account": 5,
+        "GET /api/3/channels": 5,
+        "GET /api/3/events": 5,
+    }
 
 
 async def test_poll_interval_option_is_at_least_30_s(
@@ -117,7 +133,7 @@ async def test_rate_limited_at_start_retries(
     await setup_entry(hass, doorflow_config_entry)
     assert doorflow_config_entry.state is ConfigEntryState.SETUP_RETRY
     # DoorFlow's Retry-After (40 s) plus the scheduler's safety margin.
-    assert re.search(r"Try again in 4[0-3] seconds", doorflow_config_entry.reason or "")
+    assert re.search(r"Wait 4[0-3] s before trying again", doorflow_config_entry.reason or "")
 
 
 async def test_revoked_key_at_start_asks_for_reauth(
@@ -204,7 +220,7 @@ async def test_new_door_appears_and_removed_door_goes(
 ) -> None:
     """A door added to the account becomes a device; a removed one loses its device."""
     entry = init_doorflow
-    added = await simulator.control("POST", "doorflow/channels", {"name": "Lab"})
+    added = await simulator.control("POST", "doorflow/channels", {"name": "Lab", "site_id": None})
     await advance(hass, freezer, 30)
     assert len(lock_entity_ids(hass, entry)) == 4
     registry = dr.async_get(hass)

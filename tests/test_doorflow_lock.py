@@ -28,9 +28,9 @@ from .helpers import (
     state_of,
 )
 
-FRONT = "lock.front_door"  # 1201: online, normal
-BACK = "lock.back_office"  # 1202: online, normal
-WAREHOUSE = "lock.warehouse"  # 1203: offline
+FRONT = "lock.head_office_front_door"  # 1201: online, normal
+BACK = "lock.head_office_back_office"  # 1202: online, normal
+WAREHOUSE = "lock.warehouse_warehouse"  # 1203: offline
 
 
 async def test_entities_and_features(hass: HomeAssistant, init_doorflow: MockConfigEntry) -> None:
@@ -262,7 +262,7 @@ async def test_action_rate_limited(
     """A 429 on unlock says how long to wait and blocks unlock only, not the other commands."""
     await simulator.control("POST", "faults", {"kind": "rate_limit", "retry_after": 60, "count": 1})
     err = await _expect_error(hass, freezer, "unlock", "rate_limited")
-    assert re.search(r"Try again in 6[0-3] seconds", str(err))
+    assert re.search(r"Wait 6[0-3] s before trying again", str(err))
     total = (await simulator.requests())["total"]
     # The same command again is refused without being sent (DoorFlow's window still runs).
     await _expect_error(hass, freezer, "unlock", "rate_limited")

@@ -16,6 +16,7 @@ from homeassistant.helpers import (
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.door_access.const import DOMAIN
 from custom_components.door_access.tedee.coordinator import (
@@ -337,3 +338,62 @@ async def test_deprecated_api_version_raises_repair_issue(
     assert issue is not None
     assert issue.translation_placeholders is not None
     assert issue.translation_placeholders["version"] == "v37"
+
+
+async def test_only_a_device_the_cloud_no_longer_lists_can_be_deleted(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """Delete is refused for a device the account has; allowed once the cloud dropped it."""
+    assert await async_setup_component(hass, "config", {})
+    registry = dr.async_get(hass)
+    entry_id = init_integration.entry_id
+    office = registry.async_get_device_by_identifier((DOMAIN, "tedee-1004"), entry_id)
+    assert office is not None
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": entry_id,
+            "device_id": office.id,
+        }
+    )
+    response = await client.receive_json()
+    assert not response["success"]
+
+    # Gone while Home Assistant was stopped: the device stays until the user deletes it.
+    assert await hass.config_entries.async_unload(entry_id)
+    await simulator.control("DELETE", "tedee/locks/1004")
+    assert await hass.config_entries.async_setup(entry_id)
+    await hass.async_block_till_done()
+    assert registry.async_get_device_by_identifier((DOMAIN, "tedee-1004"), entry_id)
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": entry_id,
+            "device_id": office.id,
+        }
+    )
+    response = await client.receive_json()
+    assert response["success"]
+    assert registry.async_get_device_by_identifier((DOMAIN, "tedee-1004"), entry_id) is None
+
+
+async def test_a_bridge_the_account_dropped_loses_its_device(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Bridges are read with the hourly full listing; a bridge gone from it is removed."""
+    registry = dr.async_get(hass)
+    entry_id = init_integration.entry_id
+    assert registry.async_get_device_by_identifier((DOMAIN, "tedee-9001"), entry_id)
+    simulator.world.tedee.bridges.clear()
+    coordinator = coordinator_of(init_integration, TedeeCoordinator)
+    coordinator._details_due = 0.0
+    await advance(hass, freezer, TEDEE_POLL)
+    assert registry.async_get_device_by_identifier((DOMAIN, "tedee-9001"), entry_id) is None

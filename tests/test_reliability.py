@@ -20,12 +20,17 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.door_access.const import TEDEE_HOURLY_LIMIT
 from custom_components.door_access.diagnostics import async_get_config_entry_diagnostics
+from custom_components.door_access.tedee.activity import (
+    ACTIVITY_LIMIT,
+    activity_reads_per_hour,
+)
 from custom_components.door_access.tedee.coordinator import TedeeCoordinator
 
 from .conftest import TEDEE_KEY, Simulator
 from .helpers import TEDEE_POLL, advance
 
 POLL = TEDEE_POLL
+ACTIVITY = "GET /api/{version}/my/deviceactivity"
 
 
 class RequestMeter:
@@ -115,9 +120,57 @@ async def test_steady_polling_uses_at_most_40_percent_of_the_budget(
     """Default settings, steady state: at most 40 % of 700 requests in any rolling hour."""
     meter = RequestMeter()
     meter.add(0, simulator.world.requests.total)
-    await _run(hass, freezer, simulator, meter, 3 * 3600)
+    await _run(hass, freezer, simulator, meter, 2 * 3600)
+    start = simulator.world.requests.by_endpoint.get(ACTIVITY, 0)
+    await _run(hass, freezer, simulator, meter, 3600)
     assert meter.worst_rolling_hour <= 0.4 * TEDEE_HOURLY_LIMIT
-    print(f"{scenario_name}: worst rolling hour {meter.worst_rolling_hour} requests")
+    # Activity: only the catch-up reads (nothing moves), as the budget function says.
+    activity = simulator.world.requests.by_endpoint.get(ACTIVITY, 0) - start
+    connected = sum(lock.is_connected for lock in simulator.world.tedee.locks.values())
+    expected = activity_reads_per_hour(locks=connected, catch_up_minutes=15, poll_interval=POLL)
+    assert abs(activity - expected) <= 1
+    print(
+        f"{scenario_name}: worst rolling hour {meter.worst_rolling_hour} requests, "
+        f"activity {activity} per hour"
+    )
+
+
+@pytest.mark.parametrize("scenario_name", ["home", "large"])
+@pytest.mark.parametrize("busy", [False, True], ids=["ambient", "busy"])
+async def test_steady_polling_with_activity_stays_within_40_percent(
+    hass: HomeAssistant,
+    *,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    scenario_name: str,
+    busy: bool,
+) -> None:
+    """Activity on, locks moving (ambient life; busy: three locks move every poll): <= 40 %.
+
+    Activity reads stay within their own window (`ACTIVITY_LIMIT`), whatever moves.
+    """
+    await simulator.control("POST", "ambient", {"enabled": True})
+    lock_ids = sorted(simulator.world.tedee.locks)
+    meter = RequestMeter()
+    meter.add(0, simulator.world.requests.total)
+    start = simulator.world.requests.by_endpoint.get(ACTIVITY, 0)
+    hours = 3
+    for poll in range(hours * 3600 // POLL):
+        if busy:
+            for offset in range(3):
+                lock_id = lock_ids[(3 * poll + offset) % len(lock_ids)]
+                state = 2 if poll % 2 else 6
+                await simulator.control("PATCH", f"tedee/locks/{lock_id}", {"state": state})
+        await advance(hass, freezer, POLL)
+        meter.add(POLL, simulator.world.requests.total)
+    per_hour = (simulator.world.requests.by_endpoint.get(ACTIVITY, 0) - start) / hours
+    assert meter.worst_rolling_hour <= 0.4 * TEDEE_HOURLY_LIMIT
+    assert 0 < per_hour <= ACTIVITY_LIMIT.window_count
+    print(
+        f"{scenario_name} ({'busy' if busy else 'ambient'}): worst rolling hour "
+        f"{meter.worst_rolling_hour} requests, activity {per_hour:.0f} per hour"
+    )
 
 
 async def test_no_secret_anywhere_with_every_fault(

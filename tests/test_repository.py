@@ -149,7 +149,8 @@ def test_manifest_values() -> None:
     assert manifest["documentation"] == PUBLIC_ADDRESS
     assert manifest["issue_tracker"] == f"{PUBLIC_ADDRESS}/issues"
     assert isinstance(manifest["requirements"], list)
-    assert not manifest.get("dependencies"), "no integration dependency is needed"
+    # DoorFlow's OAuth sign-in keeps its client id and secret in application credentials.
+    assert manifest["dependencies"] == ["application_credentials"]
 
 
 def test_integration_imports_only_what_it_may() -> None:

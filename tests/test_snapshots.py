@@ -14,7 +14,11 @@ from unittest.mock import PropertyMock, patch
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+)
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 from pytest_homeassistant_custom_component.components.diagnostics import (
@@ -27,8 +31,14 @@ from .helpers import setup_entry
 
 FROZEN_AT = "2026-11-20T12:00:00+00:00"
 
-TEDEE_PLATFORMS = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.LOCK, Platform.SENSOR]
-DOORFLOW_PLATFORMS = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.LOCK, Platform.SENSOR]
+TEDEE_PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.EVENT,
+    Platform.LOCK,
+    Platform.SENSOR,
+]
+DOORFLOW_PLATFORMS = [*TEDEE_PLATFORMS, Platform.SWITCH]
 
 
 @pytest.fixture(autouse=True)
@@ -87,12 +97,15 @@ def describe_devices(hass: HomeAssistant, entry: MockConfigEntry) -> list[dict[s
     """Describe the entry's devices: identifiers, names, models and who hangs below whom."""
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
     by_id = {device.id: device for device in devices}
+    areas = ar.async_get(hass)
     described: list[dict[str, object]] = [
         {
             "identifiers": sorted(device.identifiers),
+            "connections": sorted(device.connections),
             "name": device.name,
             "manufacturer": device.manufacturer,
             "model": device.model,
+            "model_id": device.model_id,
             "serial_number": device.serial_number,
             "sw_version": device.sw_version,
             "via_device": (
@@ -100,7 +113,12 @@ def describe_devices(hass: HomeAssistant, entry: MockConfigEntry) -> list[dict[s
                 if device.via_device_id in by_id
                 else None
             ),
-            "suggested_area": device.suggested_area,
+            # The area a new device got from its suggestion (a DoorFlow door: its site).
+            "area": (
+                area.name
+                if device.area_id and (area := areas.async_get_area(device.area_id))
+                else None
+            ),
             "entry_type": device.entry_type,
         }
         for device in devices
@@ -119,7 +137,7 @@ async def test_tedee_devices(
 async def test_doorflow_devices(
     hass: HomeAssistant, snapshot: SnapshotAssertion, doorflow_config_entry: MockConfigEntry
 ) -> None:
-    """Every device of the DoorFlow account: doors below the account."""
+    """Every device of the DoorFlow account: doors in their site's area, below their controller."""
     assert await setup_entry(hass, doorflow_config_entry)
     assert describe_devices(hass, doorflow_config_entry) == snapshot
 

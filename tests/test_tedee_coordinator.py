@@ -71,7 +71,7 @@ async def test_rate_limited_actions(
         await press_button(hass, "button.driveway_gate_open")
     assert err.value.translation_key == "rate_limited"
     # The cloud's Retry-After (90 s) plus the scheduler's safety margin.
-    assert re.search(r"Try again in 9[0-3] seconds", str(err.value))
+    assert re.search(r"Wait 9[0-3] s before trying again", str(err.value))
     total = (await simulator.requests())["total"]
     with pytest.raises(HomeAssistantError) as err:
         await press_button(hass, "button.driveway_gate_open")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import probatio
@@ -16,8 +17,10 @@ import probatio
 from .const import Cloud
 
 if TYPE_CHECKING:
+    from homeassistant.components.application_credentials import ClientCredential
     from homeassistant.const import Platform
     from homeassistant.core import CALLBACK_TYPE, HomeAssistant
+    from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2Implementation
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import DoorAccessCoordinator
@@ -44,6 +47,24 @@ class Account:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CloudOAuth:
+    """Signing in through OAuth 2.0 with Home Assistant's application credentials."""
+
+    # The implementation of one application credential (the application_credentials platform),
+    # for the cloud's own address.
+    implementation: Callable[
+        [HomeAssistant, str, ClientCredential], Awaitable[AbstractOAuth2Implementation]
+    ]
+    # The same credential for another base URL: the authorize and token URLs follow it.
+    implementation_at: Callable[[AbstractOAuth2Implementation, str], AbstractOAuth2Implementation]
+    # Read the account an OAuth result (`auth_implementation`, `token`) reached, at a base URL;
+    # raise SignInError, or return the account.
+    async_sign_in: Callable[[HomeAssistant, Mapping[str, Any], str], Awaitable[Account]]
+    # Addresses the application credentials dialog names (where to create an application).
+    credential_placeholders: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CloudFlow:
     """The parts of the config and options flows that differ from cloud to cloud."""
 
@@ -59,6 +80,35 @@ class CloudFlow:
     options_schema: Callable[[], probatio.Schema]
     # Turn the options form's input into the options to store (validated and typed).
     options_from_input: Callable[[Mapping[str, Any]], dict[str, Any]]
+    # The allowed range of each number option, checked with a translated error.
+    options_ranges: Mapping[str, tuple[int, int]]
+    # Signing in through OAuth, offered first beside the secret (None: the secret only).
+    oauth: CloudOAuth | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LockdownInputs:
+    """The inputs of a door that a lockdown (or its end) names."""
+
+    card: bool
+    rex: bool
+    aux: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DoorActions[CoordinatorT]:
+    """The integration's actions a cloud's doors and accounts offer (beside lock and unlock).
+
+    Each takes the account's coordinator and, for a door, the cloud's id of the door; failures
+    are translated Home Assistant errors.
+    """
+
+    lockdown: Callable[[CoordinatorT, int, LockdownInputs], Awaitable[None]]
+    end_lockdown: Callable[[CoordinatorT, int, LockdownInputs], Awaitable[None]]
+    # Hold the door unlocked until an aware time; the cloud relocks it then.
+    unlock_until: Callable[[CoordinatorT, int, datetime], Awaitable[None]]
+    # Push pending changes to every door controller, or say how long it has to wait.
+    sync_controllers: Callable[[CoordinatorT], Awaitable[None]]
 
 
 type PlatformSetup[CoordinatorT] = Callable[
@@ -80,3 +130,25 @@ class CloudWing[CoordinatorT: DoorAccessCoordinator[Any]]:
     platforms: Mapping[Platform, PlatformSetup[CoordinatorT]]
     flow: CloudFlow
     diagnostics: Callable[[CoordinatorT], dict[str, Any]]
+    # The identifiers (in this domain) of every device the account has now: a device not
+    # among them is stale, and the user may delete it.
+    current_identifiers: Callable[[CoordinatorT], set[str]]
+    # The integration's door actions this cloud offers (None: none of them).
+    door_actions: DoorActions[CoordinatorT] | None = None
+
+
+def chain[CoordinatorT](*setups: PlatformSetup[CoordinatorT]) -> PlatformSetup[CoordinatorT]:
+    """Run several setups of one platform as one (stopping it stops them all)."""
+
+    def setup(
+        coordinator: CoordinatorT, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> CALLBACK_TYPE:
+        stops = [each(coordinator, async_add_entities) for each in setups]
+
+        def stop() -> None:
+            for each in stops:
+                each()
+
+        return stop
+
+    return setup

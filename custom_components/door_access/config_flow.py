@@ -3,33 +3,40 @@
 The steps are the same for every cloud; what differs (the form's fields, how an account is
 read, the options) comes from the cloud's `CloudFlow`. The menu's choices are the clouds, and
 each choice is a step named after its cloud (`async_step_tedee`, ...), added below the class.
+A cloud that also signs in through OAuth 2.0 (Home Assistant's application credentials) first
+offers that, then its personal key; the OAuth steps (`pick_implementation`, `auth`,
+`creation`) come from Home Assistant's `AbstractOAuth2FlowHandler`, with the authorize and
+token URLs following the base URL of the advanced section.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
+import logging
 from typing import Any, Final, override
 
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
-    ConfigFlow,
     ConfigFlowResult,
     OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_NAME
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import section
+from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2FlowHandler
 import probatio
 
-from .cloud import CloudWing, SignInError
+from .cloud import CloudOAuth, CloudWing, SignInError
 from .clouds import CLOUDS, wing_of
-from .const import CONF_BASE_URL, DOMAIN, Cloud
+from .const import CONF_AUTH_IMPLEMENTATION, CONF_BASE_URL, DOMAIN, LOGGER, Cloud
 from .flow_helpers import (
     URL_SELECTOR,
     InvalidInputError,
     normalize_base_url,
     normalize_token,
+    out_of_range,
+    range_placeholders,
 )
 from .models import DoorAccessConfigEntry
 
@@ -37,24 +44,51 @@ from .models import DoorAccessConfigEntry
 SECTION_ADVANCED: Final = "advanced"
 STEP_REAUTH: Final = "reauth_confirm"
 STEP_RECONFIGURE: Final = "reconfigure"
+# A cloud with more than one way to sign in: the menu, and its choices (each a step).
+STEP_SIGN_IN_METHOD: Final = "sign_in_method"
+STEP_OAUTH: Final = "oauth"
+STEP_PERSONAL_KEY: Final = "personal_key"
+STEP_REAUTH_OAUTH: Final = "reauth_oauth"
+
+
+def _advanced_section() -> section:
+    """Return the collapsed section holding the base URL override."""
+    return section(
+        probatio.Schema({probatio.Optional(CONF_BASE_URL): URL_SELECTOR}),
+        {"collapsed": True},
+    )
 
 
 def _form_schema(wing: CloudWing[Any], *, with_base_url: bool) -> probatio.Schema:
     """Return a cloud's sign-in form, with the collapsed base URL section when asked."""
     fields = wing.flow.sign_in_fields()
     if with_base_url:
-        fields[probatio.Optional(SECTION_ADVANCED)] = section(
-            probatio.Schema({probatio.Optional(CONF_BASE_URL): URL_SELECTOR}),
-            {"collapsed": True},
-        )
+        fields[probatio.Optional(SECTION_ADVANCED)] = _advanced_section()
     return probatio.Schema(fields)
 
 
-class DoorAccessConfigFlow(ConfigFlow, domain=DOMAIN):
+class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     """Sign in to a cloud account; one config entry per account."""
 
+    DOMAIN = DOMAIN
     VERSION = 1
     MINOR_VERSION = 1
+
+    # How the cloud is signed in to, once chosen (None: not yet).
+    _method: str | None = None
+    # Set before any step that needs them (Home Assistant accepts only the menu's choices):
+    # the cloud chosen (or of the entry being changed), its own step (the sign-in form), and
+    # the base URL of an OAuth sign-in.
+    _wing: CloudWing[Any]
+    _cloud_oauth: CloudOAuth
+    _cloud_step: str
+    _base_url: str
+
+    @property
+    @override
+    def logger(self) -> logging.Logger:
+        """Return the logger of the OAuth steps."""
+        return LOGGER
 
     @staticmethod
     @callback
@@ -78,20 +112,122 @@ class DoorAccessConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for new credentials of the same account."""
+        """Ask for new credentials of the same account (through OAuth again if it used it)."""
         entry = self._get_reauth_entry()
-        return await self._async_sign_in(
-            wing_of(entry.data), STEP_REAUTH, user_input, with_base_url=False
-        )
+        wing = wing_of(entry.data)
+        if CONF_AUTH_IMPLEMENTATION in entry.data and (oauth := wing.flow.oauth) is not None:
+            self._cloud_oauth = oauth
+            return await self.async_step_reauth_oauth()
+        return await self._async_sign_in(wing, STEP_REAUTH, user_input, with_base_url=False)
+
+    async def async_step_reauth_oauth(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Say why, then sign in through the cloud's page again (the same account)."""
+        entry = self._get_reauth_entry()
+        wing = self._wing = wing_of(entry.data)
+        if user_input is None:
+            return self.async_show_form(
+                step_id=STEP_REAUTH_OAUTH,
+                description_placeholders={"cloud": wing.name, CONF_NAME: entry.title},
+            )
+        self._method = STEP_OAUTH
+        self._base_url = entry.data.get(CONF_BASE_URL) or wing.flow.default_base_url
+        return await self.async_step_pick_implementation(self._stored_implementation())
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Change the credentials or the base URL of an entry, keeping the same account."""
         entry = self._get_reconfigure_entry()
-        return await self._async_sign_in(
-            wing_of(entry.data), STEP_RECONFIGURE, user_input, with_base_url=True
+        wing = self._wing = wing_of(entry.data)
+        if (oauth := wing.flow.oauth) is not None and self._method is None and user_input is None:
+            self._cloud_oauth = oauth
+            return await self.async_step_sign_in_method()
+        return await self._async_sign_in(wing, STEP_RECONFIGURE, user_input, with_base_url=True)
+
+    # ---- a cloud with more than one way to sign in -----------------------------------------
+
+    async def _async_cloud_step(
+        self, wing: CloudWing[Any], step_id: str, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        """Offer the cloud's ways to sign in when it has more than one, else its form."""
+        self._wing = wing
+        self._cloud_step = step_id
+        if (oauth := wing.flow.oauth) is not None and self._method is None and user_input is None:
+            self._cloud_oauth = oauth
+            return await self.async_step_sign_in_method()
+        return await self._async_sign_in(wing, step_id, user_input, with_base_url=True)
+
+    async def async_step_sign_in_method(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Offer the chosen cloud's ways to sign in: OAuth first, the personal key second."""
+        del user_input  # A menu: each choice is a step of its own.
+        return self.async_show_menu(
+            step_id=STEP_SIGN_IN_METHOD,
+            menu_options=[STEP_OAUTH, STEP_PERSONAL_KEY],
+            description_placeholders={"cloud": self._wing.name},
         )
+
+    async def async_step_personal_key(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Sign in with the cloud's personal key instead of OAuth."""
+        del user_input  # A menu choice: the form comes next.
+        self._method = STEP_PERSONAL_KEY
+        if self.source == SOURCE_RECONFIGURE:
+            return await self.async_step_reconfigure()
+        return await self._async_sign_in(self._wing, self._cloud_step, None, with_base_url=True)
+
+    async def async_step_oauth(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Sign in on the cloud's own page: first the (rarely needed) base URL."""
+        wing = self._wing
+        self._method = STEP_OAUTH
+        entry = self._existing_entry()
+        default = wing.flow.default_base_url
+        base_url = (entry.data.get(CONF_BASE_URL) if entry is not None else None) or default
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            advanced = user_input.get(SECTION_ADVANCED) or {}
+            try:
+                base_url = normalize_base_url(advanced.get(CONF_BASE_URL), default)
+            except InvalidInputError as err:
+                errors["base"] = err.error
+            else:
+                self._base_url = base_url
+                return await self.async_step_pick_implementation(self._stored_implementation())
+        return self.async_show_form(
+            step_id=STEP_OAUTH,
+            data_schema=self.add_suggested_values_to_schema(
+                probatio.Schema({probatio.Optional(SECTION_ADVANCED): _advanced_section()}),
+                {SECTION_ADVANCED: {CONF_BASE_URL: base_url}},
+            ),
+            errors=errors,
+            description_placeholders={"cloud": wing.name, "default_url": default},
+        )
+
+    def _stored_implementation(self) -> dict[str, Any] | None:
+        """Return the credential an OAuth entry being changed uses (None: let the user pick)."""
+        entry = self._existing_entry()
+        if entry is None or CONF_AUTH_IMPLEMENTATION not in entry.data:
+            return None
+        return {"implementation": entry.data[CONF_AUTH_IMPLEMENTATION]}
+
+    @override
+    async def async_generate_authorize_url(self) -> str:
+        """Send the user to the authorize page of the chosen base URL."""
+        self.flow_impl = self._cloud_oauth.implementation_at(self.flow_impl, self._base_url)
+        return await super().async_generate_authorize_url()
+
+    @override
+    async def async_oauth_create_entry(self, data: dict[str, Any]) -> ConfigFlowResult:
+        """Read the account the token reached; create or update its entry."""
+        try:
+            account = await self._cloud_oauth.async_sign_in(self.hass, data, self._base_url)
+        except SignInError as err:
+            return self.async_abort(reason=err.error)
+        return await self._async_finish(account.unique_id, account.title, account.data)
 
     async def _async_sign_in(
         self,
@@ -154,7 +290,8 @@ class DoorAccessConfigFlow(ConfigFlow, domain=DOMAIN):
             self._abort_if_unique_id_mismatch(
                 reason="wrong_account", description_placeholders={CONF_NAME: entry.title}
             )
-            return self.async_update_reload_and_abort(entry, data_updates=dict(data))
+            # The whole data: a change between OAuth and a key leaves no stale secret behind.
+            return self.async_update_reload_and_abort(entry, data=dict(data))
         existing = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, unique_id)
         self._abort_if_unique_id_configured(
             description_placeholders={CONF_NAME: existing.title if existing else title}
@@ -182,7 +319,7 @@ def _sign_in_step(cloud: Cloud) -> _Step:
         flow: DoorAccessConfigFlow, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Sign in to the cloud's account."""
-        return await flow._async_sign_in(CLOUDS[cloud], str(cloud), user_input, with_base_url=True)
+        return await flow._async_cloud_step(CLOUDS[cloud], str(cloud), user_input)
 
     step.__name__ = step.__qualname__ = f"async_step_{cloud}"
     return step
@@ -198,11 +335,16 @@ class DoorAccessOptionsFlow(OptionsFlowWithReload):
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show the options of the entry's cloud and store them."""
         flow = wing_of(self.config_entry.data).flow
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_create_entry(data=flow.options_from_input(user_input))
+            errors = out_of_range(user_input, flow.options_ranges)
+            if not errors:
+                return self.async_create_entry(data=flow.options_from_input(user_input))
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                flow.options_schema(), self.config_entry.options
+                flow.options_schema(), user_input or self.config_entry.options
             ),
+            errors=errors,
+            description_placeholders=range_placeholders(flow.options_ranges),
         )

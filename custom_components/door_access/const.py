@@ -14,11 +14,16 @@ CONF_CLOUD: Final = "cloud"
 CONF_TOKEN_TYPE: Final = "token_type"  # noqa: S105
 CONF_BASE_URL: Final = "base_url"
 CONF_ACCOUNT_ID: Final = "account_id"
+# Entries signed in through OAuth 2.0 (Home Assistant's names for them, see
+# homeassistant.helpers.config_entry_oauth2_flow): the application credential and the token.
+CONF_AUTH_IMPLEMENTATION: Final = "auth_implementation"
+CONF_OAUTH_TOKEN: Final = "token"  # noqa: S105
 
 # Options
 CONF_POLL_INTERVAL: Final = "poll_interval"
 CONF_GATE_INTERVAL: Final = "gate_interval"
 CONF_UNLOCK_BEHAVIOR: Final = "unlock_behavior"
+CONF_ACTIVITY_INTERVAL: Final = "activity_interval"
 
 
 class Cloud(StrEnum):
@@ -53,6 +58,10 @@ MIN_GATE_INTERVAL: Final = 60
 MAX_GATE_INTERVAL: Final = 86400
 DETAILS_REFRESH_INTERVAL: Final = 3600.0
 DEFAULT_UNLOCK_BEHAVIOR: Final = UnlockBehavior.UNLOCK
+# Minutes between catch-up reads of a lock's activity (0 = only when its state moves).
+DEFAULT_ACTIVITY_INTERVAL: Final = 15
+MIN_ACTIVITY_INTERVAL: Final = 0
+MAX_ACTIVITY_INTERVAL: Final = 1440
 
 DOORFLOW_DEFAULT_BASE_URL: Final = "https://api.doorflow.com"
 # DoorFlow publishes no numeric limit; polling more often than every 30 s gains nothing.
@@ -65,3 +74,7 @@ DOORFLOW_HOURLY_LIMIT: Final = 3600
 DOORFLOW_ACTION_RESERVE: Final = 600
 # How long an admit (momentary unlock) is followed before it counts as timed out.
 DOORFLOW_ADMIT_MAX_WAIT: Final = 30.0
+# DoorFlow's sites (for the doors' areas) change rarely: read at startup, then hourly.
+DOORFLOW_SITES_INTERVAL: Final = 3600.0
+# Seconds after a door's relock time before the door is read again (DoorFlow relocks it).
+DOORFLOW_RELOCK_MARGIN: Final = 2.0

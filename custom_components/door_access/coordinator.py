@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from abc import abstractmethod
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Iterable, Mapping
 from datetime import timedelta
@@ -25,7 +26,7 @@ from .api import (
     RateLimitError,
 )
 from .const import DOMAIN, LOGGER, STALE_AFTER
-from .scheduler import Priority, RequestDeferredError, RequestScheduler
+from .scheduler import Priority, RequestDeferredError, RequestScheduler, WindowFullError
 
 if TYPE_CHECKING:
     from .models import DoorAccessConfigEntry
@@ -69,6 +70,7 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         self._rate_limited = False
         self._device_listeners: dict[str, list[Callable[[list[Any]], None]]] = {}
         self._known: dict[str, set[int]] = {}
+        self._open_listings: dict[str, Pager[Any]] = {}
         self._forward_timer: CALLBACK_TYPE | None = None
         entry.async_on_unload(self._cancel_forward_timer)
         self._last_fetch_at = float("-inf")
@@ -117,14 +119,36 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
 
     async def _read_listing[T](
         self,
-        pager: Pager[T],
+        new_pager: Callable[[], Pager[T]],
         fetch_page: Callable[[int, int], Awaitable[Page[T]]],
         *,
         endpoint: str,
     ) -> Pager[T]:
-        """Read a paged listing, every page through the scheduler; say when it was cut short."""
+        """Read a paged listing, every page through the scheduler; say when it was cut short.
+
+        A listing longer than the endpoint's count window allows keeps its place: the first
+        refresh waits for the window (there is nothing to show yet), a later one leaves the
+        listing open and raises `WindowFullError`; the next call goes on from the page due.
+        """
+        pager = self._open_listings.pop(endpoint, None) or new_pager()
         while (number := pager.next_page()) is not None:
-            pager.add(await self._call(fetch_page, number, pager.page_size, endpoint=endpoint))
+            try:
+                page = await self._call(fetch_page, number, pager.page_size, endpoint=endpoint)
+            except WindowFullError as err:
+                if self.data is not None:
+                    self._open_listings[endpoint] = pager
+                    raise
+                LOGGER.info(
+                    "%s listing %s for %s waits %.0f s for the cloud's limit before page %d",
+                    self.cloud_name,
+                    endpoint,
+                    self.config_entry.title,
+                    err.retry_in,
+                    number,
+                )
+                await asyncio.sleep(err.retry_in)
+                continue
+            pager.add(page)
         if not pager.complete:
             LOGGER.warning(
                 "%s listing %s for %s stopped after %d pages; devices missing from it are kept",
@@ -134,6 +158,10 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
                 pager.pages_read,
             )
         return pager
+
+    def _listing_open(self, endpoint: str) -> bool:
+        """Tell whether a listing of `endpoint` was left open by its count window."""
+        return endpoint in self._open_listings
 
     async def _async_update_data(self) -> DataT:
         """Fetch fresh data; a rate limit keeps the last data, an outage backs off."""

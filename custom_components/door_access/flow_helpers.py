@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from ipaddress import ip_address
 import re
-from typing import Final
+from typing import Any, Final
 
 from homeassistant.helpers.selector import (
     NumberSelector,
@@ -16,7 +17,15 @@ from homeassistant.helpers.selector import (
 )
 from yarl import URL
 
+from .const import CONF_ACTIVITY_INTERVAL, CONF_GATE_INTERVAL, CONF_POLL_INTERVAL
+
 MAX_TOKEN_LENGTH: Final = 4096
+# The options form's error for each number field out of its range.
+RANGE_ERRORS: Final[Mapping[str, str]] = {
+    CONF_POLL_INTERVAL: "poll_interval_range",
+    CONF_GATE_INTERVAL: "gate_interval_range",
+    CONF_ACTIVITY_INTERVAL: "activity_interval_range",
+}
 _LOOPBACK_NAMES: Final = frozenset({"localhost"})
 # Words people paste in front of a token, copied from an Authorization header.
 _AUTH_SCHEMES: Final = frozenset({"personalkey", "bearer"})
@@ -104,14 +113,31 @@ def normalize_base_url(value: object, default: str) -> str:
     return str(url).rstrip("/")
 
 
-def seconds_selector(minimum: int, maximum: int) -> NumberSelector:
-    """Return a number box for a duration in seconds."""
+def seconds_selector() -> NumberSelector:
+    """Return a number box for a duration in seconds (its range is checked by the flow)."""
     return NumberSelector(
-        NumberSelectorConfig(
-            min=minimum,
-            max=maximum,
-            step=1,
-            unit_of_measurement="s",
-            mode=NumberSelectorMode.BOX,
-        )
+        NumberSelectorConfig(step=1, unit_of_measurement="s", mode=NumberSelectorMode.BOX)
     )
+
+
+def out_of_range(
+    user_input: Mapping[str, Any], ranges: Mapping[str, tuple[int, int]]
+) -> dict[str, str]:
+    """Return the form errors of number fields outside their range (by field)."""
+    errors: dict[str, str] = {}
+    for field, (low, high) in ranges.items():
+        value = user_input.get(field)
+        if value is None:
+            continue
+        if not isinstance(value, int | float) or not low <= value <= high or value != int(value):
+            errors[field] = RANGE_ERRORS[field]
+    return errors
+
+
+def range_placeholders(ranges: Mapping[str, tuple[int, int]]) -> dict[str, str]:
+    """Return `<field>_min` / `<field>_max` placeholders for the range error texts."""
+    placeholders: dict[str, str] = {}
+    for field, (low, high) in ranges.items():
+        placeholders[f"{field}_min"] = str(low)
+        placeholders[f"{field}_max"] = str(high)
+    return placeholders

@@ -52,6 +52,10 @@ class RequestDeferredError(Exception):
         self.retry_in = retry_in
 
 
+class WindowFullError(RequestDeferredError):
+    """Polling was not sent: the endpoint's documented count window is full for now."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Limit:
     """A cloud's documented limit on one endpoint."""
@@ -201,7 +205,7 @@ class RequestScheduler:
             return
         wait = window[0] + limit.window + self.margin - now
         if priority is Priority.BACKGROUND:
-            raise RequestDeferredError("endpoint window full", wait)
+            raise WindowFullError(f"{endpoint} window full", wait)
         await asyncio.sleep(wait)
 
     def _check_allowed(self, endpoint: str, limit: Limit, priority: Priority) -> None:

@@ -637,6 +637,11 @@ async def test_lockdown_and_unlockdown(client: DoorFlowClient) -> None:
     channel = await client.unlockdown(FRONT)
     assert channel.lockdown is None
     assert not channel.is_locked_down
+    await client.lockdown(FRONT, card=True, rex=True, aux=False)
+    channel = await client.unlockdown(FRONT, card=True, rex=False, aux=False)
+    assert channel.lockdown == Lockdown(
+        card=False, rex=True, aux=False, message="Request-to-exit is disabled"
+    )
 
 
 async def test_door_commands_on_an_unknown_channel(client: DoorFlowClient) -> None:

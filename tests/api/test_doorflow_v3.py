@@ -251,10 +251,13 @@ async def test_door_commands_send_the_spec_bodies_and_return_the_channel(
     await client.lockdown(1340, card=True, rex=False, aux=True)
     assert bodies[-1] == {"card_lockdown": True, "rex_lockdown": False, "aux_lockdown": True}
     assert (await client.unlockdown(1340)).id == 1340
+    await client.unlockdown(1340, card=False, rex=True, aux=False)
+    assert bodies[-1] == {"card_lockdown": False, "rex_lockdown": True, "aux_lockdown": False}
     assert (await client.normal(1340)).id == 1340
     assert [request.path for request in seen] == [
         "/api/3/channels/1340/unlock",
         "/api/3/channels/1340/lockdown",
+        "/api/3/channels/1340/unlockdown",
         "/api/3/channels/1340/unlockdown",
         "/api/3/channels/1340/normal",
     ]

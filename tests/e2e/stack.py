@@ -62,6 +62,14 @@ class Stack:
         )
         return body
 
+    def entry_states(self) -> dict[str, str]:
+        """Return each Door Access config entry's state by title (Home Assistant's REST API)."""
+        entries = demo.expect(
+            self.api.get("/api/config/config_entries/entry?domain=door_access"),
+            "the config entries",
+        )
+        return {entry["title"]: entry["state"] for entry in entries}
+
     def control(self, method: str, path: str) -> Any:
         """Call the simulator's control API (`path` below /_control/)."""
         return demo.expect(
@@ -130,6 +138,7 @@ def running_stack(config: Path) -> Iterator[Stack]:
         host="127.0.0.1",
         port=free_port(),
         sim_port=free_port(),
+        latency_ms="20:150",  # a cloud that is not instant, like ./scripts/demo's
         check=False,
         host_root="",
     )

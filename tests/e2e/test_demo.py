@@ -64,7 +64,7 @@ def test_demo_check(tmp_path: Path, socket_enabled: None) -> None:
     log_tail = hass_log.read_text(errors="replace")[-4000:] if hass_log.exists() else ""
     assert result.returncode == 0, f"{output}\n--- home-assistant.log (end) ---\n{log_tail}"
 
-    assert f"simulator: up at http://127.0.0.1:{sim_port} (scenario 'home')" in output
+    assert f"simulator: up at http://127.0.0.1:{sim_port} (scenario 'home', latency" in output
     assert "onboarding: created the user 'demo'" in output
     assert "onboarding: done" in output
     assert "config entry Tedee: created (Tedee — Demo User's account)" in output

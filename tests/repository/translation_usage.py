@@ -67,6 +67,7 @@ _SERVICE_NAME_POSITION = {
 }
 FLOW_BASES = {
     "ConfigFlow": "config",
+    "AbstractOAuth2FlowHandler": "config",
     "OptionsFlow": "options",
     "OptionsFlowWithReload": "options",
 }

@@ -7,30 +7,58 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ..api import DOORFLOW_DEFAULT_BASE_URL, DoorFlowClient
-from ..cloud import CloudWing
-from ..const import CONF_BASE_URL, Cloud
+from ..cloud import CloudWing, DoorActions, chain
+from ..const import CONF_AUTH_IMPLEMENTATION, CONF_BASE_URL, Cloud
 from ..models import DoorAccessConfigEntry
 from ..scheduler import RequestScheduler
 from .binary_sensor import async_setup_binary_sensors
 from .button import async_setup_buttons
 from .coordinator import DoorFlowCoordinator, build_doorflow_scheduler
+from .devices import account_identifier, channel_identifier, controller_identifier
 from .diagnostics import doorflow_diagnostics
+from .event import async_setup_door_alarms, async_setup_door_events
 from .flow import DOORFLOW_FLOW
 from .lock import async_setup_doors
+from .oauth import entry_tokens
 from .sensor import async_setup_sensors
+from .switch import async_setup_switches
 
 
 def _create_coordinator(
     hass: HomeAssistant, entry: DoorAccessConfigEntry, scheduler: RequestScheduler
 ) -> DoorFlowCoordinator:
-    """Connect a client to the entry's DoorFlow account and wrap it in its coordinator."""
-    client = DoorFlowClient(
-        async_get_clientsession(hass),
-        api_key=entry.data[CONF_API_KEY],
-        base_url=entry.data.get(CONF_BASE_URL) or DOORFLOW_DEFAULT_BASE_URL,
-    )
+    """Connect a client to the entry's DoorFlow account and wrap it in its coordinator.
+
+    An entry signed in through OAuth asks its token keeper for a fresh access token before
+    each request; an entry with a personal API key sends the key.
+    """
+    session = async_get_clientsession(hass)
+    base_url = entry.data.get(CONF_BASE_URL) or DOORFLOW_DEFAULT_BASE_URL
+    if CONF_AUTH_IMPLEMENTATION in entry.data:
+        client = DoorFlowClient(
+            session, token_provider=entry_tokens(hass, entry).access_token, base_url=base_url
+        )
+    else:
+        client = DoorFlowClient(session, api_key=entry.data[CONF_API_KEY], base_url=base_url)
     return DoorFlowCoordinator(hass, entry, client, scheduler)
 
+
+def _current_identifiers(coordinator: DoorFlowCoordinator) -> set[str]:
+    """Return the identifiers of the account, its door controllers and every door it has now."""
+    data = coordinator.data
+    return {
+        account_identifier(data.account.id),
+        *(controller_identifier(mac) for mac in coordinator.controller_device_ids),
+        *(channel_identifier(channel_id) for channel_id in data.channels),
+    }
+
+
+DOORFLOW_ACTIONS = DoorActions[DoorFlowCoordinator](
+    lockdown=DoorFlowCoordinator.async_lockdown,
+    end_lockdown=DoorFlowCoordinator.async_end_lockdown,
+    unlock_until=DoorFlowCoordinator.async_unlock_until,
+    sync_controllers=DoorFlowCoordinator.async_sync_controllers,
+)
 
 DOORFLOW = CloudWing[DoorFlowCoordinator](
     cloud=Cloud.DOORFLOW,
@@ -38,11 +66,15 @@ DOORFLOW = CloudWing[DoorFlowCoordinator](
     build_scheduler=build_doorflow_scheduler,
     create_coordinator=_create_coordinator,
     platforms={
-        Platform.BINARY_SENSOR: async_setup_binary_sensors,
+        Platform.BINARY_SENSOR: chain(async_setup_binary_sensors, async_setup_door_alarms),
         Platform.BUTTON: async_setup_buttons,
+        Platform.EVENT: async_setup_door_events,
         Platform.LOCK: async_setup_doors,
         Platform.SENSOR: async_setup_sensors,
+        Platform.SWITCH: async_setup_switches,
     },
     flow=DOORFLOW_FLOW,
     diagnostics=doorflow_diagnostics,
+    current_identifiers=_current_identifiers,
+    door_actions=DOORFLOW_ACTIONS,
 )

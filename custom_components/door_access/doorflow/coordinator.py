@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Final
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.event import async_call_later, async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from ..actions import FollowPlan, Transition
@@ -17,24 +19,40 @@ from ..api import (
     Account,
     AdmissionRequest,
     AdmissionStatus,
+    AuthError,
+    BadResponseError,
     Channel,
     DoorFlowClient,
     DoorFlowEndpoint,
     DoorFlowOperationError,
     OperationFailure,
+    Site,
 )
+from ..cloud import LockdownInputs
 from ..const import (
     CONF_POLL_INTERVAL,
+    DOMAIN,
     DOORFLOW_ACTION_RESERVE,
     DOORFLOW_ADMIT_MAX_WAIT,
     DOORFLOW_DEFAULT_POLL_INTERVAL,
     DOORFLOW_HOURLY_LIMIT,
     DOORFLOW_MIN_POLL_INTERVAL,
+    DOORFLOW_RELOCK_MARGIN,
+    DOORFLOW_SITES_INTERVAL,
     DOORFLOW_SYNC_MIN_INTERVAL,
+    LOGGER,
 )
 from ..coordinator import DoorAccessCoordinator, user_action
 from ..scheduler import Limit, Priority, RequestScheduler
-from .devices import account_device_info, channel_identifier
+from .devices import (
+    account_device_info,
+    channel_identifier,
+    controller_device_info,
+    controller_identifier,
+    controller_of,
+    site_name,
+)
+from .events import EventFeedReader
 
 if TYPE_CHECKING:
     from ..models import DoorAccessConfigEntry
@@ -104,16 +122,32 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         self.client = client
         self.follow_plan = ADMISSION_FOLLOW
         self.account_device_id: str | None = None
+        # Door controllers (by MAC) as devices, and the account's sites (for the doors' areas).
+        self.controller_device_ids: dict[str, str] = {}
+        self.sites: Mapping[int, Site] = {}
+        self._sites_due = float("-inf")
         self._sync_timer: CALLBACK_TYPE | None = None
         entry.async_on_unload(self._cancel_sync_timer)
+        self.events = EventFeedReader(
+            hass,
+            entry.entry_id,
+            client,
+            lambda send: self._call(send, endpoint=DoorFlowEndpoint.EVENTS),
+            account_name=entry.title,
+        )
+        # A poll when the first door held unlocked until a time is due to relock.
+        self._relock_timer: CALLBACK_TYPE | None = None
+        self._relock_due: datetime | None = None
+        entry.async_on_unload(self._cancel_relock_timer)
 
     # ---- polling ---------------------------------------------------------------------------
 
     async def _fetch(self) -> DoorFlowData:
-        """Read the account (its sync status) and every channel (paged)."""
+        """Read the account (its sync status), its sites when due and every channel (paged)."""
         account = await self._call(self.client.get_account, endpoint=DoorFlowEndpoint.ACCOUNT)
+        await self._read_sites()
         pager = await self._read_listing(
-            self.client.channel_pager(),
+            self.client.channel_pager,
             self.client.get_channel_page,
             endpoint=DoorFlowEndpoint.CHANNELS,
         )
@@ -122,15 +156,72 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
             # Not the whole listing: keep the doors it did not reach.
             channels = {**self.data.channels, **channels}
         sync_due = self.data.sync_due if self.data is not None else None
+        await self._follow_events()
         return DoorFlowData(account=account, channels=channels, sync_due=sync_due)
 
+    async def _follow_events(self) -> None:
+        """Read the event feed once (the first poll only starts the reader)."""
+        if not self.events.started:
+            await self.events.async_start()
+        else:
+            await self.events.async_read()
+
+    async def _read_sites(self) -> None:
+        """Read the account's sites (paged) at startup and hourly; keep them in between.
+
+        Sites only suggest the doors' areas: a key or application not allowed to read them,
+        or an answer the client cannot use, leaves the doors without one until the next try.
+        """
+        if self._clock() < self._sites_due:
+            return
+        try:
+            pager = await self._read_listing(
+                self.client.site_pager,
+                self.client.get_site_page,
+                endpoint=DoorFlowEndpoint.SITES,
+            )
+        except AuthError as err:
+            if not err.missing_scope:
+                raise
+            LOGGER.debug("%s may not read its DoorFlow sites: no areas", self.config_entry.title)
+        except BadResponseError as err:
+            LOGGER.debug(
+                "The DoorFlow sites of %s are unreadable: %s", self.config_entry.title, err
+            )
+        else:
+            sites = {site.id: site for site in pager.items}
+            self.sites = sites if pager.complete else {**self.sites, **sites}
+        self._sites_due = self._clock() + DOORFLOW_SITES_INTERVAL
+
     def _after_update(self, data: DoorFlowData) -> None:
-        """Register the account device, announce new doors, remove the devices of gone ones."""
+        """Register the account and controllers, announce new doors, remove gone devices."""
         self._register_account(data.account)
+        self._register_controllers(data.channels)
         new, gone = self._diff("channel", data.channels)
         if gone:
             self._remove_devices(channel_identifier(channel_id) for channel_id in gone)
         self._notify("channel", new)
+        self._follow_relock(data.channels)
+
+    def _register_controllers(self, channels: Mapping[int, Channel]) -> None:
+        """Register each door controller (doors sharing a MAC) below the account."""
+        registry = dr.async_get(self.hass)
+        found: dict[str, str] = {}
+        for channel in sorted(channels.values(), key=lambda door: (door.unit or 0, door.id)):
+            mac = controller_of(channel)
+            if mac is None or mac in found:
+                continue
+            device = registry.async_get_or_create(
+                config_entry_id=self.config_entry.entry_id,
+                **controller_device_info(
+                    mac, channel, self.account_device_id, site_name(self, channel)
+                ),
+            )
+            found[mac] = device.id
+        gone = self.controller_device_ids.keys() - found.keys()
+        self.controller_device_ids = found
+        # Doors are removed first: a controller goes only once none of its doors is listed.
+        self._remove_devices(controller_identifier(mac) for mac in gone)
 
     def _register_account(self, account: Account) -> None:
         """Register the account as a device, so that doors can hang below it."""
@@ -149,9 +240,48 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
 
     # ---- actions ---------------------------------------------------------------------------
 
+    def _refuse_in_lockdown(self, channel_id: int) -> None:
+        """Refuse to let anyone in through a door in lockdown (nothing is sent)."""
+        channel = self.data.channels.get(channel_id)
+        if channel is not None and channel.is_locked_down:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="door_in_lockdown",
+                translation_placeholders=self.placeholders(door=channel.name),
+            )
+
+    def _door_name(self, channel_id: int) -> str:
+        """Return a door's name for a message."""
+        channel = self.data.channels.get(channel_id)
+        return channel.name if channel is not None and channel.name else f"Door {channel_id}"
+
+    async def _command(
+        self,
+        channel_id: int,
+        send: Callable[[int], Awaitable[Channel]],
+        endpoint: DoorFlowEndpoint,
+        refused_key: str,
+        **placeholders: str,
+    ) -> None:
+        """Send a door command and show its answer; a refusal is a translated error."""
+        try:
+            channel = await self._call(send, channel_id, endpoint=endpoint, priority=Priority.USER)
+        except DoorFlowOperationError as err:
+            if err.reason is not OperationFailure.REFUSED:
+                raise
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key=refused_key,
+                translation_placeholders=self.placeholders(
+                    door=self._door_name(channel_id), **placeholders
+                ),
+            ) from err
+        self._settle(channel)
+
     @user_action
     async def async_open(self, channel_id: int) -> None:
         """Admit once (momentary unlock) and wait until the door controller decides."""
+        self._refuse_in_lockdown(channel_id)
 
         async def admit() -> None:
             admission = await self._call(
@@ -178,6 +308,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
     @user_action
     async def async_unlock(self, channel_id: int) -> None:
         """Hold the door unlocked until it is locked again."""
+        self._refuse_in_lockdown(channel_id)
 
         async def unlock() -> None:
             self._settle(
@@ -207,6 +338,51 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
 
         await self.actions.run(channel_identifier(channel_id), Transition.LOCKING, normal)
 
+    @user_action
+    async def async_unlock_until(self, channel_id: int, relock_at: datetime) -> None:
+        """Hold the door unlocked until `relock_at` (aware); DoorFlow relocks it then."""
+        self._refuse_in_lockdown(channel_id)
+        local = dt_util.as_local(relock_at).isoformat(timespec="minutes")
+
+        async def unlock() -> None:
+            await self._command(
+                channel_id,
+                partial(self.client.unlock, relock_at=relock_at),
+                DoorFlowEndpoint.UNLOCK,
+                "relock_refused",
+                relock_at=local,
+            )
+
+        await self.actions.run(channel_identifier(channel_id), Transition.UNLOCKING, unlock)
+
+    @user_action
+    async def async_lockdown(self, channel_id: int, inputs: LockdownInputs) -> None:
+        """Lock the door down: exactly the inputs named are disabled."""
+
+        async def lockdown() -> None:
+            await self._command(
+                channel_id,
+                partial(self.client.lockdown, card=inputs.card, rex=inputs.rex, aux=inputs.aux),
+                DoorFlowEndpoint.LOCKDOWN,
+                "lockdown_refused",
+            )
+
+        await self.actions.run(channel_identifier(channel_id), None, lockdown)
+
+    @user_action
+    async def async_end_lockdown(self, channel_id: int, inputs: LockdownInputs) -> None:
+        """Lift the door's lockdown of the inputs named (the others stay as they are)."""
+
+        async def unlockdown() -> None:
+            await self._command(
+                channel_id,
+                partial(self.client.unlockdown, card=inputs.card, rex=inputs.rex, aux=inputs.aux),
+                DoorFlowEndpoint.UNLOCKDOWN,
+                "lockdown_refused",
+            )
+
+        await self.actions.run(channel_identifier(channel_id), None, unlockdown)
+
     def _settle(self, channel: Channel) -> None:
         """Show the door as the command's answer describes it."""
         if channel.id not in self.data.channels:
@@ -216,6 +392,43 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         # Not async_set_updated_data: an action must not move the poll timer.
         self.data = replace(self.data, channels=channels)
         self.async_update_listeners()
+        self._follow_relock(channels)
+
+    # ---- relock times ----------------------------------------------------------------------
+
+    def _follow_relock(self, channels: Mapping[int, Channel]) -> None:
+        """Read the doors again once the first door held unlocked until a time relocks."""
+        now = dt_util.utcnow()
+        due = min(
+            (
+                channel.relock_at
+                for channel in channels.values()
+                if channel.is_unlocked and channel.relock_at is not None and channel.relock_at > now
+            ),
+            default=None,
+        )
+        if due == self._relock_due:
+            return
+        self._cancel_relock_timer()
+        self._relock_due = due
+        if due is not None:
+            self._relock_timer = async_track_point_in_utc_time(
+                self.hass, self._relock_reached, due + timedelta(seconds=DOORFLOW_RELOCK_MARGIN)
+            )
+
+    @callback
+    def _relock_reached(self, _now: datetime) -> None:
+        """Read the doors soon: a relock time has passed (DoorFlow relocked the door, or not)."""
+        self._relock_timer = None
+        self._relock_due = None
+        self.bring_poll_forward()
+
+    @callback
+    def _cancel_relock_timer(self) -> None:
+        """Drop the pending relock poll (a new time, or the entry unloads)."""
+        if self._relock_timer is not None:
+            self._relock_timer()
+            self._relock_timer = None
 
     # ---- sync ------------------------------------------------------------------------------
 
@@ -241,6 +454,19 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
     async def async_sync(self) -> None:
         """Press of the sync button: sync now, or join the follow-up that waits for its slot."""
         await self.async_request_sync()
+
+    @user_action
+    async def async_sync_controllers(self) -> None:
+        """Sync now for the action, or say how long the follow-up it joined has to wait."""
+        request = await self.async_request_sync()
+        if not request.sent:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="sync_scheduled",
+                translation_placeholders=self.placeholders(
+                    seconds=str(max(1, round(request.due_in)))
+                ),
+            )
 
     async def _send_sync(self) -> None:
         """Send one sync request and read the account again soon."""

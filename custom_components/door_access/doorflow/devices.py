@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo, format_mac
 
 from ..api import Account, Channel
 from ..const import DOMAIN
@@ -25,6 +25,43 @@ def channel_identifier(channel_id: int) -> str:
 def account_identifier(account_id: int) -> str:
     """Return the identifier (in this domain) of a DoorFlow account."""
     return f"doorflow-account-{account_id}"
+
+
+def controller_of(channel: Channel) -> str | None:
+    """Return the door controller a door is on (its MAC address), when DoorFlow names one."""
+    return format_mac(channel.mac_address) if channel.mac_address else None
+
+
+def controller_identifier(mac: str) -> str:
+    """Return the identifier (in this domain) of a DoorFlow door controller, by its MAC."""
+    return f"doorflow-controller-{mac.replace(':', '')}"
+
+
+def controller_device_info(
+    mac: str, channel: Channel, via_device_id: str | None, area: str | None
+) -> DeviceInfo:
+    """Describe a door controller (from one of its doors): the device its doors hang below."""
+    info = DeviceInfo(
+        identifiers={(DOMAIN, controller_identifier(mac))},
+        connections={(CONNECTION_NETWORK_MAC, mac)},
+        manufacturer=MANUFACTURER,
+        model=channel.model_long or channel.model,
+        model_id=channel.model,
+        name=f"Door controller {channel.serial_number or mac}",
+        serial_number=channel.serial_number,
+        sw_version=channel.firmware,
+    )
+    if via_device_id is not None:
+        info["via_device_id"] = via_device_id
+    if area:
+        info["suggested_area"] = area
+    return info
+
+
+def site_name(coordinator: DoorFlowCoordinator, channel: Channel) -> str | None:
+    """Return the name of the site a door belongs to, when the account has it."""
+    site = coordinator.sites.get(channel.site_id) if channel.site_id is not None else None
+    return site.name if site is not None and site.name else None
 
 
 def account_device_info(account: Account) -> DeviceInfo:
@@ -62,7 +99,7 @@ def account_budget_device(
 
 
 def channel_device(coordinator: DoorFlowCoordinator, channel: Channel) -> DeviceHandle[Channel]:
-    """Return the device of a door, below the account."""
+    """Return the device of a door: below its controller (or the account), in its site's area."""
     info = DeviceInfo(
         identifiers={(DOMAIN, channel_identifier(channel.id))},
         manufacturer=MANUFACTURER,
@@ -70,8 +107,13 @@ def channel_device(coordinator: DoorFlowCoordinator, channel: Channel) -> Device
         name=channel.name or f"Door {channel.id}",
         sw_version=channel.firmware,
     )
-    if coordinator.account_device_id is not None:
-        info["via_device_id"] = coordinator.account_device_id
+    controller = controller_of(channel)
+    via = coordinator.controller_device_ids.get(controller) if controller else None
+    if (via := via or coordinator.account_device_id) is not None:
+        info["via_device_id"] = via
+    if area := site_name(coordinator, channel):
+        # Applied when the device is created; the user's own choice of area wins after that.
+        info["suggested_area"] = area
     channel_id = channel.id
     return DeviceHandle(
         identifier=channel_identifier(channel_id),

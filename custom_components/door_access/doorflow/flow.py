@@ -1,4 +1,4 @@
-"""The DoorFlow parts of the config and options flows: sign-in form, account check, options."""
+"""The DoorFlow parts of the config and options flows: sign-in (key or OAuth), options."""
 
 from __future__ import annotations
 
@@ -12,17 +12,20 @@ import probatio
 
 from ..api import (
     DOORFLOW_DEFAULT_BASE_URL,
+    Account as DoorFlowAccount,
     DoorFlowAuthError,
     DoorFlowBadResponseError,
     DoorFlowClient,
     DoorFlowConnectionError,
     DoorFlowRateLimitError,
 )
-from ..cloud import Account, CloudFlow, SignInError
+from ..cloud import Account, CloudFlow, CloudOAuth, SignInError
 from ..const import (
     CONF_ACCOUNT_ID,
+    CONF_AUTH_IMPLEMENTATION,
     CONF_BASE_URL,
     CONF_CLOUD,
+    CONF_OAUTH_TOKEN,
     CONF_POLL_INTERVAL,
     DOORFLOW_DEFAULT_POLL_INTERVAL,
     DOORFLOW_MIN_POLL_INTERVAL,
@@ -30,6 +33,12 @@ from ..const import (
     Cloud,
 )
 from ..flow_helpers import SECRET_SELECTOR, seconds_selector
+from .oauth import (
+    DEVELOPER_APPLICATIONS_URL,
+    HA_REDIRECT_URL,
+    async_get_implementation,
+    implementation_at,
+)
 
 
 def _sign_in_fields() -> dict[probatio.Marker, Any]:
@@ -42,6 +51,32 @@ def _suggested_values(values: Mapping[str, Any]) -> dict[str, Any]:  # noqa: ARG
     return {}
 
 
+async def _read_account(client: DoorFlowClient, field: str) -> DoorFlowAccount:
+    """Read the account the client's credentials belong to; refusals show at `field`."""
+    try:
+        return await client.get_account()
+    except DoorFlowAuthError as err:
+        raise SignInError("invalid_auth", field) from err
+    except (DoorFlowConnectionError, DoorFlowRateLimitError) as err:
+        raise SignInError("cannot_connect") from err
+    except DoorFlowBadResponseError as err:
+        raise SignInError("invalid_response") from err
+
+
+def _account(account: DoorFlowAccount, base_url: str, credentials: Mapping[str, Any]) -> Account:
+    """Return what the entry of a DoorFlow account is made of (the same for every sign-in)."""
+    return Account(
+        unique_id=f"{Cloud.DOORFLOW}_{account.id}",
+        title=f"DoorFlow — {account.name or account.id}",
+        data={
+            CONF_CLOUD: Cloud.DOORFLOW.value,
+            **credentials,
+            CONF_BASE_URL: base_url,
+            CONF_ACCOUNT_ID: account.id,
+        },
+    )
+
+
 async def _async_sign_in(
     hass: HomeAssistant,
     api_key: str,
@@ -50,24 +85,35 @@ async def _async_sign_in(
 ) -> Account:
     """Read the DoorFlow account the API key belongs to."""
     client = DoorFlowClient(async_get_clientsession(hass), api_key=api_key, base_url=base_url)
-    try:
-        account = await client.get_account()
-    except DoorFlowAuthError as err:
-        raise SignInError("invalid_auth", CONF_API_KEY) from err
-    except (DoorFlowConnectionError, DoorFlowRateLimitError) as err:
-        raise SignInError("cannot_connect") from err
-    except DoorFlowBadResponseError as err:
-        raise SignInError("invalid_response") from err
-    return Account(
-        unique_id=f"{Cloud.DOORFLOW}_{account.id}",
-        title=f"DoorFlow — {account.name or account.id}",
-        data={
-            CONF_CLOUD: Cloud.DOORFLOW.value,
-            CONF_API_KEY: api_key,
-            CONF_BASE_URL: base_url,
-            CONF_ACCOUNT_ID: account.id,
-        },
+    account = await _read_account(client, CONF_API_KEY)
+    return _account(account, base_url, {CONF_API_KEY: api_key})
+
+
+async def _async_oauth_sign_in(
+    hass: HomeAssistant, result: Mapping[str, Any], base_url: str
+) -> Account:
+    """Read the DoorFlow account an OAuth sign-in reached (the same one a key would)."""
+    token = result[CONF_OAUTH_TOKEN]
+    client = DoorFlowClient(
+        async_get_clientsession(hass), access_token=token["access_token"], base_url=base_url
     )
+    account = await _read_account(client, "base")
+    credentials = {
+        CONF_AUTH_IMPLEMENTATION: result[CONF_AUTH_IMPLEMENTATION],
+        CONF_OAUTH_TOKEN: token,
+    }
+    return _account(account, base_url, credentials)
+
+
+DOORFLOW_OAUTH = CloudOAuth(
+    implementation=async_get_implementation,
+    implementation_at=implementation_at,
+    async_sign_in=_async_oauth_sign_in,
+    credential_placeholders={
+        "developer_url": DEVELOPER_APPLICATIONS_URL,
+        "redirect_url": HA_REDIRECT_URL,
+    },
+)
 
 
 def _options_schema() -> probatio.Schema:
@@ -76,7 +122,7 @@ def _options_schema() -> probatio.Schema:
         {
             probatio.Required(
                 CONF_POLL_INTERVAL, default=DOORFLOW_DEFAULT_POLL_INTERVAL
-            ): seconds_selector(DOORFLOW_MIN_POLL_INTERVAL, MAX_POLL_INTERVAL),
+            ): seconds_selector(),
         }
     )
 
@@ -94,4 +140,6 @@ DOORFLOW_FLOW = CloudFlow(
     async_sign_in=_async_sign_in,
     options_schema=_options_schema,
     options_from_input=_options_from_input,
+    options_ranges={CONF_POLL_INTERVAL: (DOORFLOW_MIN_POLL_INTERVAL, MAX_POLL_INTERVAL)},
+    oauth=DOORFLOW_OAUTH,
 )

@@ -1,6 +1,13 @@
-"""The lock entity of a DoorFlow door: locked in normal mode, unlocked while held; open admits."""
+"""The lock entity of a DoorFlow door: locked in normal mode, unlocked while held; open admits.
+
+Its attributes say whether the door is in lockdown (unlock and open are refused then) and when
+a door held unlocked until a time relocks; a door held past that time shows it as it is.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from homeassistant.components.lock.const import LockEntityFeature
 from homeassistant.core import CALLBACK_TYPE, callback
@@ -21,6 +28,26 @@ def _view(channel: Channel) -> LockView:
     )
 
 
+def _attributes(channel: Channel) -> Mapping[str, Any]:
+    """Return whether the door is in lockdown (and of which inputs) and when it relocks."""
+    lockdown = channel.lockdown
+    inputs = (
+        []
+        if lockdown is None
+        else [
+            name
+            for name, on in (("card", lockdown.card), ("rex", lockdown.rex), ("aux", lockdown.aux))
+            if on
+        ]
+    )
+    relock_at = channel.relock_at if channel.is_unlocked else None
+    return {
+        "lockdown": bool(inputs),
+        "lockdown_inputs": inputs,
+        "relock_at": None if relock_at is None else relock_at.isoformat(),
+    }
+
+
 async def _lock(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel]) -> None:
     """Return the door to normal mode."""
     await coordinator.async_lock(device.device_id)
@@ -38,6 +65,8 @@ async def _open(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel])
 
 DOOR = DoorAccessLockEntityDescription[DoorFlowCoordinator, Channel](
     key="lock",
+    # Names the state attributes (the entity itself takes its device's name).
+    translation_key="door",
     view_fn=_view,
     features_fn=lambda _channel: LockEntityFeature.OPEN,
     # A door can be operated only while its controller is online.
@@ -45,6 +74,7 @@ DOOR = DoorAccessLockEntityDescription[DoorFlowCoordinator, Channel](
     lock_fn=_lock,
     unlock_fn=_unlock,
     open_fn=_open,
+    attributes_fn=_attributes,
 )
 
 

@@ -39,6 +39,14 @@ DOOR_SENSORS: tuple[DoorAccessSensorEntityDescription[Channel], ...] = (
         entity_registry_enabled_default=False,
         value_fn=lambda channel: channel.last_sync_completed_at,
     ),
+    # When a door held unlocked until a time relocks (also a time already past, while
+    # someone holds it); unknown in normal mode or when held until locked again.
+    DoorAccessSensorEntityDescription[Channel](
+        key="relock_at",
+        translation_key="relock_at",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda channel: channel.relock_at if channel.is_unlocked else None,
+    ),
 )
 
 # The account's sync status, plus "waiting" while a requested sync waits for its slot.

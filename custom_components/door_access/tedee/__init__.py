@@ -7,14 +7,17 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ..api import TEDEE_DEFAULT_BASE_URL, TedeeClient, TokenType
-from ..cloud import CloudWing
-from ..const import CONF_BASE_URL, CONF_TOKEN_TYPE, Cloud
+from ..cloud import CloudWing, chain
+from ..const import CONF_ACCOUNT_ID, CONF_BASE_URL, CONF_TOKEN_TYPE, Cloud
 from ..models import DoorAccessConfigEntry
 from ..scheduler import RequestScheduler
+from .activity_sensor import async_setup_activity_sensors
 from .binary_sensor import async_setup_binary_sensors
 from .button import async_setup_buttons
 from .coordinator import TedeeCoordinator, build_scheduler
+from .devices import account_identifier, tedee_identifier
 from .diagnostics import tedee_diagnostics
+from .event import async_setup_activity_events
 from .flow import TEDEE_FLOW
 from .lock import async_setup_locks
 from .sensor import async_setup_sensors
@@ -33,6 +36,14 @@ def _create_coordinator(
     return TedeeCoordinator(hass, entry, client, scheduler)
 
 
+def _current_identifiers(coordinator: TedeeCoordinator) -> set[str]:
+    """Return the identifiers of the account and every lock, gate and bridge it has now."""
+    data = coordinator.data
+    account_id = int(coordinator.config_entry.data[CONF_ACCOUNT_ID])
+    device_ids = [*data.locks, *data.gates, *data.bridges]
+    return {account_identifier(account_id), *(tedee_identifier(d) for d in device_ids)}
+
+
 TEDEE = CloudWing[TedeeCoordinator](
     cloud=Cloud.TEDEE,
     name="Tedee",
@@ -41,9 +52,11 @@ TEDEE = CloudWing[TedeeCoordinator](
     platforms={
         Platform.BINARY_SENSOR: async_setup_binary_sensors,
         Platform.BUTTON: async_setup_buttons,
+        Platform.EVENT: async_setup_activity_events,
         Platform.LOCK: async_setup_locks,
-        Platform.SENSOR: async_setup_sensors,
+        Platform.SENSOR: chain(async_setup_sensors, async_setup_activity_sensors),
     },
     flow=TEDEE_FLOW,
     diagnostics=tedee_diagnostics,
+    current_identifiers=_current_identifiers,
 )

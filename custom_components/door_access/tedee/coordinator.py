@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Final
 
@@ -20,6 +21,7 @@ from homeassistant.helpers.event import async_call_later
 
 from ..actions import FollowPlan, Transition
 from ..api import (
+    Activity,
     AuthError,
     Bridge,
     Gate,
@@ -39,9 +41,11 @@ from ..api import (
     UnlockMode,
 )
 from ..const import (
+    CONF_ACTIVITY_INTERVAL,
     CONF_GATE_INTERVAL,
     CONF_POLL_INTERVAL,
     CONF_UNLOCK_BEHAVIOR,
+    DEFAULT_ACTIVITY_INTERVAL,
     DEFAULT_GATE_INTERVAL,
     DEFAULT_POLL_INTERVAL,
     DEFAULT_UNLOCK_BEHAVIOR,
@@ -55,7 +59,9 @@ from ..const import (
     UnlockBehavior,
 )
 from ..coordinator import DoorAccessCoordinator, user_action
-from ..scheduler import Limit, Priority, RequestDeferredError, RequestScheduler
+from ..scheduler import Limit, Priority, RequestDeferredError, RequestScheduler, WindowFullError
+from ..scope_issue import clear_missing_scope, report_missing_scope
+from .activity import ACTIVITY_ENTITY_KEYS, ACTIVITY_LIMIT, ACTIVITY_SCOPE, ActivityReader
 from .devices import bridge_device_info, tedee_identifier
 
 if TYPE_CHECKING:
@@ -96,6 +102,8 @@ TEDEE_LIMITS: Final[Mapping[str, Limit]] = {
     ),
     # Limited to 10 requests per 10 minutes for personal-key callers.
     TedeeEndpoint.LOCKS: Limit(group="lock_list", window_count=10, window=600.0),
+    # Not a Tedee rule: our own cap, so that activity never crowds out lock polling.
+    TedeeEndpoint.DEVICE_ACTIVITY: ACTIVITY_LIMIT,
 }
 
 
@@ -113,11 +121,18 @@ class TedeeData:
     gates_ok: bool = True
     # False when the account has no BleBox integration (Tedee answers 412 for gates).
     blebox_linked: bool = True
+    # False when the token lacks the scope for gates (Tedee answers 403 for them).
+    gates_allowed: bool = True
 
 
 def unlinked_gate_issue_id(entry_id: str, gate_id: int) -> str:
     """Return the repair issue id for an unlinked gate."""
     return f"gate_unlinked_{entry_id}_{gate_id}"
+
+
+def gate_scope_issue_id(entry_id: str) -> str:
+    """Return the repair issue id for a token that may not read or open gates."""
+    return f"gate_scope_missing_{entry_id}"
 
 
 def blebox_issue_id(entry_id: str) -> str:
@@ -153,6 +168,14 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         # Lock id → when an action last settled its state (a poll sent earlier is older).
         self._settled_at: dict[int, float] = {}
         self._failing_part: set[str] = set()
+        activity_minutes = entry.options.get(CONF_ACTIVITY_INTERVAL, DEFAULT_ACTIVITY_INTERVAL)
+        self.activity = ActivityReader(
+            hass,
+            entry.entry_id,
+            self._read_activity,
+            catch_up_interval=60.0 * float(activity_minutes),
+            clock=self._clock,
+        )
 
     # ---- polling ---------------------------------------------------------------------------
 
@@ -182,19 +205,44 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             locks_part = replace(previous, locks_ok=False)
         else:
             self._part_recovered("locks")
+            await self._follow_activity(locks_part.locks, first=first)
         gates_part = await self._fetch_gates(previous, first=first)
         return replace(
             locks_part,
             gates=gates_part.gates,
             gates_ok=gates_part.gates_ok,
             blebox_linked=gates_part.blebox_linked,
+            gates_allowed=gates_part.gates_allowed,
+        )
+
+    async def _follow_activity(self, locks: Mapping[int, Lock], *, first: bool) -> None:
+        """Note which locks moved; read the activity that is due (not in the first poll)."""
+        if first:
+            await self.activity.async_start(locks)
+            return
+        self.activity.note_locks(locks)
+        await self.activity.async_read_due()
+
+    async def _read_activity(
+        self, lock_id: int, elements: int, older_than: datetime | None
+    ) -> list[Activity]:
+        """Read one page of a lock's activity through the scheduler (as polling)."""
+        return await self._call(
+            partial(self.client.get_device_activity, elements=elements, older_than=older_than),
+            lock_id,
+            endpoint=TedeeEndpoint.DEVICE_ACTIVITY,
         )
 
     async def _fetch_locks(self, previous: TedeeData | None) -> TedeeData:
         """Read the locks: a full listing when due, else one bulk sync."""
         now = self._clock()
         if previous is None or now >= self._details_due or self._listing_due:
-            return await self._read_full_listing(previous)
+            try:
+                return await self._read_full_listing(previous)
+            except WindowFullError:
+                # The listing outgrew the window: it goes on later, states stay fresh meanwhile.
+                if previous is None:
+                    raise
         sent_at = self._clock()
         syncs = await self._call(self.client.sync_locks, endpoint=TedeeEndpoint.LOCK_SYNC)
         return await self._merge_syncs(previous, syncs, sent_at)
@@ -203,7 +251,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         """Read bridges and every lock (paged); remove locks only if the listing is complete."""
         bridges = await self._fetch_bridges(previous)
         pager = await self._read_listing(
-            self.client.lock_pager(),
+            self.client.lock_pager,
             self.client.get_lock_page,
             endpoint=TedeeEndpoint.LOCKS,
         )
@@ -231,12 +279,20 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         """Apply a bulk sync; re-read details of locks that are new or changed revision."""
         known = previous.locks
         stale = [s.id for s in syncs if s.id not in known or known[s.id].revision != s.revision]
+        fresh: dict[int, Lock] = {}
         if len(stale) > MAX_DETAIL_FETCHES:
-            return await self._read_full_listing(previous)
-        fresh = {
-            lock_id: await self._call(self.client.get_lock, lock_id, endpoint=TedeeEndpoint.LOCK)
-            for lock_id in stale
-        }
+            try:
+                return await self._read_full_listing(previous)
+            except WindowFullError:
+                # The listing goes on later; until then new locks wait, known ones are synced.
+                self._listing_due = True
+        else:
+            fresh = {
+                lock_id: await self._call(
+                    self.client.get_lock, lock_id, endpoint=TedeeEndpoint.LOCK
+                )
+                for lock_id in stale
+            }
         current = self.data.locks if self.data is not None else known
         locks: dict[int, Lock] = {}
         for sync in syncs:
@@ -264,16 +320,20 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         try:
             await self._call(self.client.sync_gates, endpoint=TedeeEndpoint.GATE_SYNC_ALL)
             pager = await self._read_listing(
-                self.client.gate_pager(),
+                self.client.gate_pager,
                 self.client.get_gate_page,
                 endpoint=TedeeEndpoint.GATES,
             )
         except TedeeBleBoxNotLinkedError:
             self._gates_due = self._clock() + GATE_DISCOVERY_INTERVAL
             self._part_recovered("gates")
-            return replace(base, gates={}, gates_ok=True, blebox_linked=False)
-        except AuthError:
-            raise
+            return replace(base, gates={}, gates_ok=True, blebox_linked=False, gates_allowed=True)
+        except AuthError as err:
+            if not err.missing_scope:
+                raise
+            # A token without Device.ReadWrite: no gates (a repair issue says so), locks work.
+            self._gates_due = self._clock() + GATE_DISCOVERY_INTERVAL
+            return replace(base, gates={}, gates_ok=True, gates_allowed=False)
         except RateLimitError, RequestDeferredError:
             return base  # keep the last gates; they are read again when allowed
         except self.outage_errors as err:
@@ -289,7 +349,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             gates = {**base.gates, **gates}
         interval = self.gate_interval if gates else max(self.gate_interval, GATE_DISCOVERY_INTERVAL)
         self._gates_due = self._clock() + interval
-        return replace(base, gates=gates, gates_ok=True, blebox_linked=True)
+        return replace(base, gates=gates, gates_ok=True, blebox_linked=True, gates_allowed=True)
 
     def _healthy(self, data: TedeeData) -> bool:
         """Tell whether the poll read the locks (else polling keeps backing off)."""
@@ -354,7 +414,8 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         """Announce new locks and gates; remove the devices a complete listing no longer has."""
         new_locks, gone_locks = self._diff("lock", data.locks)
         new_gates, gone_gates = self._diff("gate", data.gates)
-        if gone := gone_locks | gone_gates:
+        _, gone_bridges = self._diff("bridge", data.bridges)
+        if gone := gone_locks | gone_gates | gone_bridges:
             self._remove_tedee_devices(gone)
         self._register_bridges(data.bridges.values())
         self._notify("lock", new_locks)
@@ -377,9 +438,25 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
                 self.hass, DOMAIN, unlinked_gate_issue_id(self.config_entry.entry_id, device_id)
             )
 
+    def _update_activity_scope(self) -> None:
+        """Say when the token may not read activity, and take the activity entities away."""
+        entry_id = self.config_entry.entry_id
+        if self.activity.enabled:
+            clear_missing_scope(self.hass, entry_id)
+        else:
+            report_missing_scope(
+                self.hass,
+                entry_id=entry_id,
+                account=self.config_entry.title,
+                cloud=self.cloud_name,
+                scope=ACTIVITY_SCOPE,
+                entity_keys=ACTIVITY_ENTITY_KEYS,
+            )
+
     def _update_issues(self, data: TedeeData) -> None:
         """Raise or clear repair issues: unlinked gates, no BleBox link, deprecated API."""
         entry_id = self.config_entry.entry_id
+        self._update_activity_scope()
         for gate in data.gates.values():
             issue_id = unlinked_gate_issue_id(entry_id, gate.id)
             if gate.status is GateStatus.UNLINKED:
@@ -394,6 +471,21 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
                 )
             else:
                 ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+        if data.gates_allowed:
+            ir.async_delete_issue(self.hass, DOMAIN, gate_scope_issue_id(entry_id))
+        else:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                gate_scope_issue_id(entry_id),
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="gate_scope_missing",
+                translation_placeholders={
+                    "account": self.config_entry.title,
+                    "scope": "Device.ReadWrite",
+                },
+            )
         if data.blebox_linked:
             ir.async_delete_issue(self.hass, DOMAIN, blebox_issue_id(entry_id))
         else:
@@ -494,7 +586,11 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             _raise_for_result(operation)
             self._settle(lock_id, settles_as)
 
-        await self.actions.run(tedee_identifier(lock_id), transition, operate)
+        try:
+            await self.actions.run(tedee_identifier(lock_id), transition, operate)
+        finally:
+            # Whatever came of it (done, jammed), the lock logged it: read it next poll.
+            self.activity.mark(lock_id)
         self.bring_poll_forward()
 
     def _settle(self, lock_id: int, state: LockState) -> None:

@@ -9,6 +9,9 @@ from homeassistant.const import CONF_TOKEN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -28,17 +31,21 @@ from ..api import (
 from ..cloud import Account, CloudFlow, SignInError
 from ..const import (
     CONF_ACCOUNT_ID,
+    CONF_ACTIVITY_INTERVAL,
     CONF_BASE_URL,
     CONF_CLOUD,
     CONF_GATE_INTERVAL,
     CONF_POLL_INTERVAL,
     CONF_TOKEN_TYPE,
     CONF_UNLOCK_BEHAVIOR,
+    DEFAULT_ACTIVITY_INTERVAL,
     DEFAULT_GATE_INTERVAL,
     DEFAULT_POLL_INTERVAL,
     DEFAULT_UNLOCK_BEHAVIOR,
+    MAX_ACTIVITY_INTERVAL,
     MAX_GATE_INTERVAL,
     MAX_POLL_INTERVAL,
+    MIN_ACTIVITY_INTERVAL,
     MIN_GATE_INTERVAL,
     MIN_POLL_INTERVAL,
     Cloud,
@@ -59,6 +66,10 @@ _SCHEME_TOKEN_TYPES: Final[dict[str, TokenType]] = {
     "personalkey": TokenType.PERSONAL_KEY,
     "bearer": TokenType.BEARER,
 }
+# Minutes (its range is checked by the flow, like the seconds boxes).
+_MINUTES_SELECTOR: Final = NumberSelector(
+    NumberSelectorConfig(step=1, unit_of_measurement="min", mode=NumberSelectorMode.BOX)
+)
 _TOKEN_TYPE_SELECTOR: Final = SelectSelector(
     SelectSelectorConfig(
         options=list(_TOKEN_TYPE_OPTIONS),
@@ -124,12 +135,12 @@ def _options_schema() -> probatio.Schema:
     """Return the options form of a Tedee entry."""
     return probatio.Schema(
         {
-            probatio.Required(CONF_POLL_INTERVAL, default=DEFAULT_POLL_INTERVAL): seconds_selector(
-                MIN_POLL_INTERVAL, MAX_POLL_INTERVAL
-            ),
-            probatio.Required(CONF_GATE_INTERVAL, default=DEFAULT_GATE_INTERVAL): seconds_selector(
-                MIN_GATE_INTERVAL, MAX_GATE_INTERVAL
-            ),
+            probatio.Required(
+                CONF_POLL_INTERVAL, default=DEFAULT_POLL_INTERVAL
+            ): seconds_selector(),
+            probatio.Required(
+                CONF_GATE_INTERVAL, default=DEFAULT_GATE_INTERVAL
+            ): seconds_selector(),
             probatio.Required(
                 CONF_UNLOCK_BEHAVIOR, default=DEFAULT_UNLOCK_BEHAVIOR.value
             ): SelectSelector(
@@ -139,6 +150,9 @@ def _options_schema() -> probatio.Schema:
                     translation_key=CONF_UNLOCK_BEHAVIOR,
                 )
             ),
+            probatio.Required(
+                CONF_ACTIVITY_INTERVAL, default=DEFAULT_ACTIVITY_INTERVAL
+            ): _MINUTES_SELECTOR,
         }
     )
 
@@ -149,6 +163,9 @@ def _options_from_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
         CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),
         CONF_GATE_INTERVAL: int(user_input[CONF_GATE_INTERVAL]),
         CONF_UNLOCK_BEHAVIOR: UnlockBehavior(user_input[CONF_UNLOCK_BEHAVIOR]),
+        CONF_ACTIVITY_INTERVAL: int(
+            user_input.get(CONF_ACTIVITY_INTERVAL, DEFAULT_ACTIVITY_INTERVAL)
+        ),
     }
 
 
@@ -160,4 +177,9 @@ TEDEE_FLOW = CloudFlow(
     async_sign_in=_async_sign_in,
     options_schema=_options_schema,
     options_from_input=_options_from_input,
+    options_ranges={
+        CONF_POLL_INTERVAL: (MIN_POLL_INTERVAL, MAX_POLL_INTERVAL),
+        CONF_GATE_INTERVAL: (MIN_GATE_INTERVAL, MAX_GATE_INTERVAL),
+        CONF_ACTIVITY_INTERVAL: (MIN_ACTIVITY_INTERVAL, MAX_ACTIVITY_INTERVAL),
+    },
 )

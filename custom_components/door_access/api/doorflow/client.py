@@ -264,9 +264,14 @@ class DoorFlowClient:
         body = {"card_lockdown": card, "rex_lockdown": rex, "aux_lockdown": aux}
         return Channel.from_json(await self._command(DoorFlowEndpoint.LOCKDOWN, channel_id, body))
 
-    async def unlockdown(self, channel_id: int) -> Channel:
-        """Lift the lockdown of the door; return it."""
-        return Channel.from_json(await self._command(DoorFlowEndpoint.UNLOCKDOWN, channel_id))
+    async def unlockdown(
+        self, channel_id: int, *, card: bool = True, rex: bool = True, aux: bool = True
+    ) -> Channel:
+        """Lift the lockdown of the door (every input, or only those named); return it."""
+        body = None
+        if not (card and rex and aux):
+            body = {"card_lockdown": card, "rex_lockdown": rex, "aux_lockdown": aux}
+        return Channel.from_json(await self._command(DoorFlowEndpoint.UNLOCKDOWN, channel_id, body))
 
     async def sync(self) -> None:
         """Push pending changes to every door controller (rate-limited by DoorFlow)."""

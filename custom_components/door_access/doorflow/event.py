@@ -1,0 +1,143 @@
+"""The event entity and the forced/held-open alarm of DoorFlow doors, from the event feed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
+from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..api import Channel, DoorEvent
+from ..binary_sensor import DoorAccessBinarySensor, DoorAccessBinarySensorEntityDescription
+from ..entity import DeviceHandle, describe
+from ..event import DoorAccessEvent, DoorAccessEventEntityDescription, Happening
+from .coordinator import DoorFlowCoordinator
+from .devices import channel_device
+from .event_kinds import DoorEventType, door_kind_of
+from .events import DoorAlarm
+
+ACCESS_EVENTS: Final = DoorAccessEventEntityDescription[Channel](
+    key="access_events",
+    translation_key="door_events",
+    event_types=[event_type.value for event_type in DoorEventType],
+)
+
+DOOR_ALARM: Final = DoorAccessBinarySensorEntityDescription[DoorAlarm](
+    key="door_alarm",
+    translation_key="door_alarm",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+    is_on_fn=lambda alarm: alarm.on,
+)
+
+
+def door_happening(event: DoorEvent) -> Happening:
+    """Return how a door's event entity fires one feed event, and its logbook sentence."""
+    kind = door_kind_of(event.event_code)
+    attributes: dict[str, Any] = {}
+    if event.person_name:
+        attributes["person"] = event.person_name
+    if kind.method is not None:
+        attributes["method"] = kind.method
+    if kind.reason is not None:
+        attributes["reason"] = kind.reason
+    if event.created_at is not None:
+        attributes["timestamp"] = event.created_at.isoformat()
+    attributes["code"] = event.event_code
+    if kind.event_type is DoorEventType.OTHER and event.event_label:
+        attributes["label"] = event.event_label
+    pieces: dict[str, str] = {}
+    values = {"code": str(event.event_code), "label": event.event_label or ""}
+    sentence = f"door_{kind.event_type.value}"
+    if kind.method is not None:
+        pieces["method"] = f"admit_{kind.method}"
+    if kind.reason is not None:
+        pieces["reason"] = f"denial_{kind.reason}"
+    admission = kind.event_type in (DoorEventType.ACCESS_GRANTED, DoorEventType.ACCESS_DENIED)
+    if admission and event.person_name:
+        values["person"] = event.person_name
+        sentence = f"{sentence}_person"
+    return Happening(
+        event_type=kind.event_type.value,
+        attributes=attributes,
+        sentence=sentence,
+        pieces=pieces,
+        values=values,
+    )
+
+
+def door_alarm_device(
+    coordinator: DoorFlowCoordinator, channel: Channel
+) -> DeviceHandle[DoorAlarm]:
+    """Return a door's device, read as its forced/held-open alarm (while the door exists)."""
+    device = channel_device(coordinator, channel)
+    channel_id = channel.id
+    reader = coordinator.events
+
+    def read() -> DoorAlarm | None:
+        exists = channel_id in coordinator.data.channels
+        return reader.alarm(channel_id) if exists else None
+
+    return DeviceHandle(
+        identifier=device.identifier, device_id=channel_id, info=device.info, read=read
+    )
+
+
+def async_setup_door_events(
+    coordinator: DoorFlowCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
+) -> CALLBACK_TYPE:
+    """Add an event entity for every door (when the key may read the event feed)."""
+    reader = coordinator.events
+
+    def happenings(channel_id: int) -> Callable[[Callable[[Happening], None]], CALLBACK_TYPE]:
+        """Return how the entity of one door subscribes to its events."""
+
+        def subscribe(listener: Callable[[Happening], None]) -> CALLBACK_TYPE:
+            return reader.subscribe(channel_id, lambda event: listener(door_happening(event)))
+
+        return subscribe
+
+    @callback
+    def add_doors(channels: list[Channel]) -> None:
+        """Add the event entities of newly seen doors."""
+        if not reader.enabled:
+            return
+        devices = [(channel_device(coordinator, channel), channel) for channel in channels]
+        async_add_entities(
+            describe(
+                devices,
+                (ACCESS_EVENTS,),
+                lambda device, d: DoorAccessEvent(
+                    coordinator, device, d, happenings(device.device_id)
+                ),
+            )
+        )
+
+    return coordinator.async_add_channel_listener(add_doors)
+
+
+def async_setup_door_alarms(
+    coordinator: DoorFlowCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
+) -> CALLBACK_TYPE:
+    """Add the "door forced or held open" sensor of every door (when the feed reads)."""
+    reader = coordinator.events
+
+    @callback
+    def add_doors(channels: list[Channel]) -> None:
+        """Add the alarm sensors of newly seen doors."""
+        if not reader.enabled:
+            return
+        devices = [
+            (door_alarm_device(coordinator, channel), reader.alarm(channel.id))
+            for channel in channels
+        ]
+        async_add_entities(
+            describe(
+                devices,
+                (DOOR_ALARM,),
+                lambda device, d: DoorAccessBinarySensor(coordinator, device, d),
+            )
+        )
+
+    return coordinator.async_add_channel_listener(add_doors)

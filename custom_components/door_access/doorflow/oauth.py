@@ -1,0 +1,230 @@
+"""DoorFlow's OAuth 2.0 sign-in: the application's authorization server and fresh tokens.
+
+DoorFlow rotates the refresh token on every use: the answer to a refresh carries the only
+refresh token that works from then on. `DoorFlowTokens` therefore refreshes one entry's token
+one refresh at a time (every caller waits for the same one, across reloads too) and carries
+each refresh to its end in a task of its own: a caller that is cancelled (a reload, an unload)
+never abandons a refresh that DoorFlow may already have carried out, and Home Assistant, when
+it stops, waits for it (a shutdown job, up to its 20 s stage) before its final write. Home
+Assistant's OAuth2 session stores the new token in the entry as soon as DoorFlow answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any, Final, override
+
+from aiohttp import ClientError
+from homeassistant.components.application_credentials import ClientCredential
+from homeassistant.core import HassJob, HomeAssistant
+from homeassistant.exceptions import (
+    ImplementationUnavailableError,
+    OAuth2TokenRequestBaseError,
+    OAuth2TokenRequestReauthError,
+    UnknownImplementationError,
+)
+from homeassistant.helpers.config_entry_oauth2_flow import (
+    CLOCK_OUT_OF_SYNC_MAX_SEC,
+    AbstractOAuth2Implementation,
+    LocalOAuth2ImplementationWithPkce,
+    OAuth2Session,
+    async_get_config_entry_implementation,
+)
+from homeassistant.util.hass_dict import HassKey
+
+from ..api import DOORFLOW_DEFAULT_BASE_URL, DoorFlowAuthError, DoorFlowConnectionError
+from ..const import CONF_BASE_URL, CONF_OAUTH_TOKEN, DOMAIN, LOGGER
+
+if TYPE_CHECKING:
+    from ..models import DoorAccessConfigEntry
+
+# DoorFlow's own sign-in page lives on its admin host (as DoorFlow's SDKs use it); the token
+# endpoint on the API host. Any other base URL (a test server) serves both itself.
+DOORFLOW_AUTHORIZE_URL: Final = "https://admin.doorflow.com/oauth/authorize"
+TOKEN_ENDPOINT: Final = "POST oauth/token"  # noqa: S105 (an endpoint's name)
+# What the integration does: read doors, sites and events, operate doors, sync controllers.
+SCOPES: Final = (
+    "account.channel.readonly",
+    "account.channel.admit",
+    "account.sync",
+    "account.site.readonly",
+    "account.event.access.readonly",
+)
+# Where a DoorFlow administrator creates the application whose credentials Home Assistant uses.
+DEVELOPER_APPLICATIONS_URL: Final = "https://developer.doorflow.com/applications"
+HA_REDIRECT_URL: Final = "https://my.home-assistant.io/redirect/oauth"
+
+
+def authorization_server(base_url: str) -> tuple[str, str]:
+    """Return the authorize and token URLs that belong to a DoorFlow base URL."""
+    base = base_url.rstrip("/")
+    authorize = DOORFLOW_AUTHORIZE_URL if base == DOORFLOW_DEFAULT_BASE_URL else None
+    return authorize or f"{base}/oauth/authorize", f"{base}/oauth/token"
+
+
+class DoorFlowOAuth2Implementation(LocalOAuth2ImplementationWithPkce):
+    """One DoorFlow application's credential at one base URL (client secret and PKCE)."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        auth_domain: str,
+        credential: ClientCredential,
+        base_url: str = DOORFLOW_DEFAULT_BASE_URL,
+    ) -> None:
+        authorize_url, token_url = authorization_server(base_url)
+        super().__init__(
+            hass,
+            auth_domain,
+            credential.client_id,
+            authorize_url,
+            token_url,
+            client_secret=credential.client_secret,
+        )
+        self.credential = credential
+        self.base_url = base_url
+
+    @property
+    @override
+    def name(self) -> str:
+        """Return the credential's name, as the user gave it (or its client id)."""
+        return self.credential.name or self.credential.client_id
+
+    @property
+    @override
+    def extra_authorize_data(self) -> dict[str, Any]:
+        """Ask for the scopes the integration uses, beside PKCE's challenge."""
+        return {**super().extra_authorize_data, "scope": " ".join(SCOPES)}
+
+    def at(self, base_url: str) -> DoorFlowOAuth2Implementation:
+        """Return the same credential for another base URL (itself when it is the same)."""
+        if base_url == self.base_url:
+            return self
+        return DoorFlowOAuth2Implementation(self.hass, self.domain, self.credential, base_url)
+
+
+async def async_get_implementation(
+    hass: HomeAssistant, auth_domain: str, credential: ClientCredential
+) -> AbstractOAuth2Implementation:
+    """Return the implementation of one application credential, for DoorFlow's own address."""
+    return DoorFlowOAuth2Implementation(hass, auth_domain, credential)
+
+
+def implementation_at(
+    implementation: AbstractOAuth2Implementation, base_url: str
+) -> AbstractOAuth2Implementation:
+    """Return an implementation for the base URL an entry (or a sign-in) uses."""
+    if isinstance(implementation, DoorFlowOAuth2Implementation):
+        return implementation.at(base_url)
+    return implementation
+
+
+async def async_entry_implementation(
+    hass: HomeAssistant, entry: DoorAccessConfigEntry
+) -> AbstractOAuth2Implementation:
+    """Return the implementation of an entry's credential, for the entry's base URL."""
+    implementation = await async_get_config_entry_implementation(hass, entry)
+    base_url = entry.data.get(CONF_BASE_URL) or DOORFLOW_DEFAULT_BASE_URL
+    return implementation_at(implementation, base_url)
+
+
+async def _finished(task: asyncio.Task[None]) -> None:
+    """Wait until a refresh has ended, whatever its outcome."""
+    await asyncio.wait((task,))
+
+
+def _retrieve(task: asyncio.Task[None]) -> None:
+    """Note how a refresh ended that no caller waited for any more."""
+    if not task.cancelled() and (err := task.exception()) is not None:
+        LOGGER.debug("DoorFlow token refresh failed: %s", type(err).__name__)
+
+
+class DoorFlowTokens:
+    """The access token of one OAuth entry, refreshed one refresh at a time and never halfway."""
+
+    def __init__(self, hass: HomeAssistant, entry: DoorAccessConfigEntry) -> None:
+        self._hass = hass
+        self._entry = entry
+        self._refresh: asyncio.Task[None] | None = None
+
+    @property
+    def refreshing(self) -> bool:
+        """Tell whether a refresh is on its way."""
+        return self._refresh is not None and not self._refresh.done()
+
+    def _token(self) -> dict[str, Any]:
+        """Return the token stored in the entry."""
+        token: dict[str, Any] = self._entry.data[CONF_OAUTH_TOKEN]
+        return token
+
+    def _fresh(self) -> bool:
+        """Tell whether the stored access token is valid for a while yet (clock skew allowed)."""
+        expires_at = float(self._token().get("expires_at", 0))
+        return expires_at > time.time() + CLOCK_OUT_OF_SYNC_MAX_SEC
+
+    async def access_token(self) -> str:
+        """Return a valid access token, refreshing it first when it is (nearly) expired.
+
+        Raises the client's errors: `DoorFlowAuthError` when DoorFlow refuses the refresh token
+        or the application credential is gone (reauthentication), `DoorFlowConnectionError`
+        when no new token could be had for now.
+        """
+        if not self._fresh():
+            try:
+                await self._refreshed()
+            except (OAuth2TokenRequestReauthError, UnknownImplementationError) as err:
+                status = getattr(err, "status", 0)
+                raise DoorFlowAuthError(
+                    f"{TOKEN_ENDPOINT}: the sign-in is no longer valid ({status})",
+                    status=status,
+                    endpoint=TOKEN_ENDPOINT,
+                ) from None
+            except (
+                OAuth2TokenRequestBaseError,
+                ImplementationUnavailableError,
+                ClientError,
+                TimeoutError,
+            ) as err:
+                raise DoorFlowConnectionError(
+                    f"{TOKEN_ENDPOINT}: no new access token ({type(err).__name__})",
+                    endpoint=TOKEN_ENDPOINT,
+                ) from None
+        return str(self._token()["access_token"])
+
+    async def _refreshed(self) -> None:
+        """Wait for the entry's one refresh, starting it when none is on its way."""
+        task = self._refresh
+        if task is None or task.done():
+            task = self._entry.async_create_task(
+                self._hass, self._refresh_token(), "DoorFlow token refresh"
+            )
+            # Home Assistant stopping waits for it (its shutdown jobs), then writes the entry.
+            forget = self._hass.async_add_shutdown_job(HassJob(_finished), task)
+
+            def ended(done: asyncio.Task[None]) -> None:
+                """Drop the shutdown job and note how the refresh ended."""
+                forget()
+                _retrieve(done)
+
+            task.add_done_callback(ended)
+            self._refresh = task
+        # A cancelled caller stops waiting; the refresh itself goes on and stores its token.
+        await asyncio.shield(task)
+
+    async def _refresh_token(self) -> None:
+        """Refresh through Home Assistant's OAuth2 session, which stores the new token."""
+        implementation = await async_entry_implementation(self._hass, self._entry)
+        await OAuth2Session(self._hass, self._entry, implementation).async_ensure_token_valid()
+
+
+_TOKENS: HassKey[dict[str, DoorFlowTokens]] = HassKey(f"{DOMAIN}_doorflow_tokens")
+
+
+def entry_tokens(hass: HomeAssistant, entry: DoorAccessConfigEntry) -> DoorFlowTokens:
+    """Return the token keeper of an entry, the same one across reloads."""
+    keepers = hass.data.setdefault(_TOKENS, {})
+    tokens = keepers.get(entry.entry_id)
+    if tokens is None:
+        tokens = keepers[entry.entry_id] = DoorFlowTokens(hass, entry)
+    return tokens

@@ -1,0 +1,58 @@
+"""The lockdown switch of each DoorFlow door: on while any input is locked down."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..api import Channel
+from ..cloud import LockdownInputs
+from ..entity import DeviceHandle, describe
+from ..switch import DoorAccessSwitch, DoorAccessSwitchEntityDescription
+from .coordinator import DoorFlowCoordinator
+from .devices import channel_device
+
+# The switch locks every input down, as DoorFlow does without a choice; the lockdown action
+# picks inputs (card, request-to-exit, auxiliary).
+EVERY_INPUT: Final = LockdownInputs(card=True, rex=True, aux=True)
+
+
+async def _lockdown(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel]) -> None:
+    """Lock the door down (every input)."""
+    await coordinator.async_lockdown(device.device_id, EVERY_INPUT)
+
+
+async def _end_lockdown(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel]) -> None:
+    """Lift the door's lockdown (every input)."""
+    await coordinator.async_end_lockdown(device.device_id, EVERY_INPUT)
+
+
+LOCKDOWN = DoorAccessSwitchEntityDescription[DoorFlowCoordinator, Channel](
+    key="lockdown",
+    translation_key="lockdown",
+    # Available while the controller is offline too: DoorFlow keeps the change and syncs it
+    # once the controller is back ("Changes not synced" shows it meanwhile).
+    is_on_fn=lambda channel: channel.is_locked_down,
+    turn_on_fn=_lockdown,
+    turn_off_fn=_end_lockdown,
+)
+
+
+def async_setup_switches(
+    coordinator: DoorFlowCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
+) -> CALLBACK_TYPE:
+    """Add the lockdown switch of every door, now and as new ones appear."""
+
+    @callback
+    def add_doors(channels: list[Channel]) -> None:
+        """Add the switches of newly seen doors."""
+        devices = [(channel_device(coordinator, channel), channel) for channel in channels]
+        async_add_entities(
+            describe(
+                devices, (LOCKDOWN,), lambda device, d: DoorAccessSwitch(coordinator, device, d)
+            )
+        )
+
+    return coordinator.async_add_channel_listener(add_doors)

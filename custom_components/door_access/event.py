@@ -1,0 +1,111 @@
+"""Event entities of Door Access: who operated a lock or door, and how (cloud activity feeds).
+
+Each entry's cloud says which devices get one and hands every entity the happenings of its
+device, oldest first and each exactly once. The entity fires them as events and announces
+each on the bus as `door_access_activity`, which `logbook.py` turns into a sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.const import ATTR_ENTITY_ID, Platform
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import translation
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .const import DOMAIN
+from .coordinator import DoorAccessCoordinator
+from .entity import DeviceHandle, DoorAccessEntity, DoorAccessEntityDescription
+from .models import DoorAccessConfigEntry
+
+# Read-only entities fed by their coordinator: nothing to limit.
+PARALLEL_UPDATES = 0
+
+# Fired on the bus for every happening an event entity fires; described by logbook.py.
+EVENT_DOOR_ACCESS_ACTIVITY: Final = f"{DOMAIN}_activity"
+# The translation category that holds the logbook's sentence pieces.
+LOGBOOK_STRINGS: Final = "common"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Happening:
+    """One thing that happened at a device, as its event entity fires it.
+
+    `sentence` is the logbook's sentence: a key of the `common` translations; `pieces` fill its
+    placeholders with other `common` keys (translated), `values` with text as it is (names).
+    """
+
+    event_type: str
+    attributes: Mapping[str, Any]
+    sentence: str
+    pieces: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, str] = field(default_factory=dict)
+
+
+# How an event entity hears of its device's happenings: subscribe, get the unsubscribe.
+type HappeningSource = Callable[[Callable[[Happening], None]], CALLBACK_TYPE]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DoorAccessEventEntityDescription[ModelT](
+    EventEntityDescription, DoorAccessEntityDescription[ModelT]
+):
+    """Describes an event entity: its event types (every `Happening.event_type` it fires)."""
+
+    event_types: list[str]
+
+
+class DoorAccessEvent[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], ModelT], EventEntity):
+    """An event entity of one device: fires what the cloud's feed reports for it."""
+
+    entity_description: DoorAccessEventEntityDescription[ModelT]
+
+    def __init__(
+        self,
+        coordinator: DoorAccessCoordinator[Any],
+        device: DeviceHandle[ModelT],
+        description: DoorAccessEventEntityDescription[ModelT],
+        happenings: HappeningSource,
+    ) -> None:
+        super().__init__(coordinator, device, description)
+        self._happenings = happenings
+
+    async def async_added_to_hass(self) -> None:
+        """Listen for the device's happenings while the entity exists."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._happenings(self._fire))
+
+    @callback
+    def _fire(self, happening: Happening) -> None:
+        """Fire one happening as an event, and announce it for the logbook."""
+        self._trigger_event(happening.event_type, dict(happening.attributes))
+        self.async_write_ha_state()
+        self.hass.bus.async_fire(
+            EVENT_DOOR_ACCESS_ACTIVITY,
+            {
+                ATTR_ENTITY_ID: self.entity_id,
+                "name": self.device.info.get("name") or self.entity_id,
+                "event_type": happening.event_type,
+                **happening.attributes,
+                "sentence": happening.sentence,
+                "pieces": dict(happening.pieces),
+                "values": dict(happening.values),
+            },
+        )
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: DoorAccessConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the event entities of the entry's devices, now and as new devices appear."""
+    # The logbook describes activity synchronously: have its sentence pieces at hand.
+    for language in {hass.config.language, "en"}:
+        await translation.async_get_translations(hass, language, LOGBOOK_STRINGS, {DOMAIN})
+    if stop := entry.runtime_data.setup_platform(Platform.EVENT, async_add_entities):
+        entry.async_on_unload(stop)

@@ -1,0 +1,67 @@
+"""Switches of Door Access: each entry's cloud says which ones its devices have."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import DoorAccessCoordinator
+from .entity import DeviceHandle, DoorAccessEntity, DoorAccessEntityDescription
+from .models import DoorAccessConfigEntry
+
+# Switching goes through the account's request scheduler and the action pipeline (one action
+# per device at a time): switches of different devices may run side by side.
+PARALLEL_UPDATES = 0
+
+type SwitchAction[CoordinatorT, ModelT] = Callable[
+    [CoordinatorT, DeviceHandle[ModelT]], Awaitable[None]
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DoorAccessSwitchEntityDescription[CoordinatorT, ModelT](
+    SwitchEntityDescription, DoorAccessEntityDescription[ModelT]
+):
+    """Describes a switch: how it reads its device and what turning it on and off does."""
+
+    is_on_fn: Callable[[ModelT], bool | None]
+    turn_on_fn: SwitchAction[CoordinatorT, ModelT]
+    turn_off_fn: SwitchAction[CoordinatorT, ModelT]
+
+
+class DoorAccessSwitch[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
+    DoorAccessEntity[CoordinatorT, ModelT], SwitchEntity
+):
+    """A switch of one device (failures are translated errors)."""
+
+    entity_description: DoorAccessSwitchEntityDescription[CoordinatorT, ModelT]
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return whether the switch is on, as the device reports it."""
+        data = self.device_data
+        return None if data is None else self.entity_description.is_on_fn(data)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:  # noqa: ARG002
+        """Turn on."""
+        await self.entity_description.turn_on_fn(self.coordinator, self.device)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:  # noqa: ARG002
+        """Turn off."""
+        await self.entity_description.turn_off_fn(self.coordinator, self.device)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001
+    entry: DoorAccessConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the switches of the entry's devices, now and as new devices appear."""
+    if stop := entry.runtime_data.setup_platform(Platform.SWITCH, async_add_entities):
+        entry.async_on_unload(stop)

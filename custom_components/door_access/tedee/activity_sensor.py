@@ -1,0 +1,78 @@
+"""The "last operated by" sensor of Tedee locks: the person who last moved the lock."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..api import Lock
+from ..entity import DeviceHandle, describe
+from ..sensor import DoorAccessSensor, DoorAccessSensorEntityDescription
+from .activity import LockActivity
+from .coordinator import TedeeCoordinator
+from .devices import lock_device
+
+
+def _operation_attributes(activity: LockActivity) -> Mapping[str, Any]:
+    """Return how and when that person operated the lock."""
+    operation = activity.last_operation
+    if operation is None:
+        return {}
+    return {
+        "event_type": operation.event_type,
+        "method": operation.method,
+        "timestamp": operation.date.isoformat(),
+    }
+
+
+LAST_OPERATED_BY: Final = DoorAccessSensorEntityDescription[LockActivity](
+    key="last_operated_by",
+    translation_key="last_operated_by",
+    entity_registry_enabled_default=False,
+    value_fn=lambda activity: (
+        None if activity.last_operation is None else activity.last_operation.user
+    ),
+    attributes_fn=_operation_attributes,
+)
+
+
+def lock_activity_device(coordinator: TedeeCoordinator, lock: Lock) -> DeviceHandle[LockActivity]:
+    """Return a lock's device, read as what its activity told (while the lock is readable)."""
+    device = lock_device(coordinator, lock)
+    lock_id = lock.id
+    reader = coordinator.activity
+
+    def read() -> LockActivity | None:
+        return None if coordinator.readable_lock(lock_id) is None else reader.view(lock_id)
+
+    return DeviceHandle(
+        identifier=device.identifier, device_id=lock_id, info=device.info, read=read
+    )
+
+
+def async_setup_activity_sensors(
+    coordinator: TedeeCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
+) -> CALLBACK_TYPE:
+    """Add a "last operated by" sensor for every lock (when the token may read activity)."""
+    reader = coordinator.activity
+
+    @callback
+    def add_locks(locks: list[Lock]) -> None:
+        """Add the sensors of newly seen locks."""
+        if not reader.enabled:
+            return
+        devices = [
+            (lock_activity_device(coordinator, lock), reader.view(lock.id)) for lock in locks
+        ]
+        async_add_entities(
+            describe(
+                devices,
+                (LAST_OPERATED_BY,),
+                lambda device, d: DoorAccessSensor(coordinator, device, d),
+            )
+        )
+
+    return coordinator.async_add_lock_listener(add_locks)

@@ -1,0 +1,128 @@
+"""The logbook shows each activity as a sentence: "Front door unlocked by Anna with a PIN"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.logbook.const import DOMAIN as LOGBOOK_DOMAIN
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.door_access.const import DOMAIN
+from custom_components.door_access.event import EVENT_DOOR_ACCESS_ACTIVITY
+from custom_components.door_access.logbook import describe_activity
+
+from .activity_helpers import FiredEvents
+from .conftest import Simulator
+from .helpers import TEDEE_POLL, advance, setup_entry
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(recorder_mock: Any, enable_custom_integrations: None) -> None:
+    """Start the recorder before Home Assistant: the logbook needs it."""
+
+
+def _sentences(hass: HomeAssistant, fired: FiredEvents) -> list[tuple[str, str]]:
+    """Return (name, message) of the logbook lines the logbook describes for our events.
+
+    The logbook's own registry of describers is used: the integration's logbook platform,
+    as Home Assistant loaded it.
+    """
+    config = hass.data[LOGBOOK_DOMAIN]
+    domain, describe = config.external_events[EVENT_DOOR_ACCESS_ACTIVITY]
+    assert domain == DOMAIN
+    lines = [describe(Event(EVENT_DOOR_ACCESS_ACTIVITY, data)) for data in fired.bus]
+    return [(line["name"], line["message"]) for line in lines]
+
+
+async def test_tedee_activity_in_the_logbook(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """PIN unlocks, button locks, wrong PINs and unknown codes each read as a sentence."""
+    assert await async_setup_component(hass, LOGBOOK_DOMAIN, {})
+    fired = FiredEvents(hass)
+    assert await setup_entry(hass, mock_config_entry)
+    # Time moves on: the lock's last state change then differs from the one seen at setup.
+    await advance(hass, freezer, 1)
+    for event, user in (
+        ("pin_unlock", "Anna"),
+        ("button_lock", None),
+        ("wrong_pin", None),
+        (4242, None),
+        ("firmware_update_bridge", None),
+    ):
+        body: dict[str, Any] = {"event": event}
+        if user:
+            body["username"] = user
+        await simulator.control("POST", "tedee/locks/1001/activity", body)
+    await advance(hass, freezer, TEDEE_POLL)
+
+    assert _sentences(hass, fired) == [
+        ("Front door", "unlocked by Anna with a PIN"),
+        ("Front door", "locked with the button"),
+        ("Front door", "rejected an incorrect PIN"),
+        ("Front door", "reported activity code 4242"),
+        ("Front door", "updated its firmware through the bridge"),
+    ]
+
+
+async def test_doorflow_events_in_the_logbook(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    doorflow_config_entry: MockConfigEntry,
+) -> None:
+    """Admits, refusals and alarms of a door each read as a sentence."""
+    assert await async_setup_component(hass, LOGBOOK_DOMAIN, {})
+    fired = FiredEvents(hass)
+    assert await setup_entry(hass, doorflow_config_entry)
+    await simulator.control("POST", "doorflow/config", {"door_alarm_clear_after": None})
+    for happening in (
+        {"kind": "card_admit", "person": "Anna"},
+        {"kind": "rex"},
+        {"kind": "denied", "reason": "out_of_hours", "person": "Ben"},
+        {"kind": "forced"},
+        {"event_code": 71, "label": "Something new"},
+    ):
+        await simulator.control("POST", "doorflow/channels/1202/event", happening)
+    await advance(hass, freezer, 30)
+
+    assert _sentences(hass, fired) == [
+        ("Back office", "admitted Anna with a card"),
+        ("Back office", "admitted someone with the exit button"),
+        ("Back office", "refused Ben: out of hours"),
+        ("Back office", "was forced open"),
+        ("Back office", "reported event 71 Something new"),
+    ]
+
+
+async def test_sentence_falls_back_to_english_and_to_keys(hass: HomeAssistant) -> None:
+    """Another language without these strings gets English; unknown keys read as words."""
+    await async_setup_component(hass, DOMAIN, {})
+    hass.config.language = "xx"
+    entry = describe_activity(
+        hass,
+        {
+            "entity_id": "event.x",
+            "name": "Gate",
+            "event_type": "unlocked",
+            "sentence": "activity_operation_by",
+            "pieces": {"action": "action_unlocked", "method": "method_of_the_future"},
+            "values": {"user": "Cleo"},
+        },
+    )
+    assert entry == {
+        "name": "Gate",
+        "message": "unlocked by Cleo method of the future",
+        "entity_id": "event.x",
+    }
+    unknown = describe_activity(
+        hass, {"name": "Gate", "event_type": "unlocked", "sentence": "nope"}
+    )
+    assert unknown["message"] == "unlocked"
