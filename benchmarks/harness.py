@@ -7,7 +7,7 @@ Home Assistant (`async_test_home_assistant`, custom integrations enabled) and th
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -40,6 +40,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 
 from custom_components.door_access.api import DoorCloudError
 from custom_components.door_access.api.core.http import JsonHttp
+from custom_components.door_access.config_flow import STEP_PERSONAL_KEY
 from custom_components.door_access.const import (
     CONF_BASE_URL,
     CONF_TOKEN_TYPE,
@@ -48,6 +49,7 @@ from custom_components.door_access.const import (
 )
 from custom_components.door_access.coordinator import DoorAccessCoordinator
 from simulator import Scenario, SimulatorServer, World
+from simulator.http_common import endpoint_of
 
 from .virtual_time import VirtualTimeLoop
 
@@ -94,25 +96,68 @@ async def counting_client_errors() -> AsyncIterator[ClientErrors]:
         JsonHttp.request = original  # type: ignore[method-assign]
 
 
+@dataclass(frozen=True)
+class Transit:
+    """One API request's trip on the virtual clock: sent, arrived (after the uplink), answered.
+
+    `sent` is when it reached the simulator's socket (loopback: when the client sent it),
+    `answered` when the answer left after the downlink delay.
+    """
+
+    endpoint: str
+    sent: float
+    arrival: float
+    answered: float
+    status: int
+
+    @property
+    def uplink(self) -> float:
+        """Return the seconds the request spent on its way (the simulated uplink)."""
+        return self.arrival - self.sent
+
+    @property
+    def downlink(self) -> float:
+        """Return the seconds from arrival to the answer leaving (handling and downlink)."""
+        return self.answered - self.arrival
+
+
+TRANSIT_LIMIT = 500
+
+
 class ServerMeter:
-    """CPU time the simulator spends answering API requests (in its middleware chain).
+    """CPU time the simulator spends answering API requests, and each request's transit.
 
     Without latency a request's handling does not wait on anything, so this is the server's
     own work, which runs in the same process as Home Assistant; with latency it would include
     whatever ran during the delays.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float]) -> None:
         self.cpu = 0.0
+        self._clock = clock
+        self.transits: deque[Transit] = deque(maxlen=TRANSIT_LIMIT)
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """Time one request's handling."""
+        """Time one request's handling; note its trip when it is an API request."""
         start = time.process_time()
+        sent = self._clock()
+        status = 500
         try:
-            return await handler(request)
+            response = await handler(request)
+            status = response.status
+            return response
         finally:
             self.cpu += time.process_time() - start
+            arrival = request.get("arrival")
+            if arrival is not None:
+                self.transits.append(
+                    Transit(endpoint_of(request), sent, float(arrival), self._clock(), status)
+                )
+
+    def last(self, accept: Callable[[Transit], bool]) -> Transit | None:
+        """Return the newest trip an answer was sent for that `accept` takes."""
+        return next((t for t in reversed(self.transits) if accept(t)), None)
 
 
 @dataclass
@@ -150,7 +195,7 @@ async def simulated_cloud(
     """Run a simulator world on the loop's virtual clock, with latency on both halves."""
     world = World(scenario, clock=loop.time, utcnow=loop.utcnow, seed=seed, ambient=False)
     world.latency.set(request_ms=latency_ms, response_ms=latency_ms)
-    meter = ServerMeter()
+    meter = ServerMeter(loop.time)
     server = SimulatorServer(world, host="127.0.0.1", port=0)
     # Outermost, so that it times the simulator's own middleware (delays, faults, log) too.
     server.app.middlewares.insert(0, meter.middleware)
@@ -265,10 +310,13 @@ async def home_assistant(loop: VirtualTimeLoop) -> AsyncIterator[HomeAssistant]:
 async def _sign_in(
     hass: HomeAssistant, cloud: Cloud, user_input: dict[str, Any]
 ) -> ConfigEntry[Any]:
-    """Add an account through the real config flow (menu, sign-in form with base URL)."""
+    """Add an account through the real config flow (menus, sign-in form with base URL)."""
     flows = hass.config_entries.flow
     result = await flows.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await flows.async_configure(result["flow_id"], {"next_step_id": cloud.value})
+    if result["type"] is FlowResultType.MENU:
+        # A cloud that also signs in through OAuth asks how first: the personal key here.
+        result = await flows.async_configure(result["flow_id"], {"next_step_id": STEP_PERSONAL_KEY})
     result = await flows.async_configure(result["flow_id"], user_input)
     if result["type"] is not FlowResultType.CREATE_ENTRY:
         raise RuntimeError(f"sign-in to {cloud} failed: {result.get('errors')}")
