@@ -47,6 +47,8 @@ def _operation_requests(bench: Bench) -> int:
 
 
 STATUS_READ = "GET /api/{version}/my/device/operation/{operation_id}"
+# Every lock command (lock, unlock, pull) starts with this.
+COMMAND = "POST /api/{version}/my/lock/"
 
 
 @dataclass
@@ -62,11 +64,25 @@ class ActionSample:
     command_uplink: float
     read_lag: float
     read_downlink: float
+    # The network's part, as the simulator drew it: the command's uplink delay, and the
+    # final status read's uplink and downlink delays (its transit).
+    command_network: float
+    read_transit: float
 
     @property
     def beyond_operation(self) -> float:
         """Return the seconds from press to confirmed state beyond the lock's own time."""
         return self.call_seconds - self.operation_seconds
+
+    @property
+    def integration_share(self) -> float:
+        """Return the time beyond the operation less the network's part (what we control).
+
+        What is left: Home Assistant and the client before the command goes out, the wait from
+        the operation's end to the final status read being sent (negative when a read sent just
+        before the end arrives after it), and the work from its answer to the state written.
+        """
+        return self.beyond_operation - self.command_network - self.read_transit
 
 
 @dataclass
@@ -132,15 +148,13 @@ async def _action(bench: Bench, lock_id: int, entity: str) -> ActionSample | Non
         return None
     final = next((t for t, s in history if t >= pressed and s not in MOVING), None)
     operation = bench.operations.last_for(lock_id, pressed)
-    read = next(
-        (
-            r.t
-            for r in reversed(bench.cloud.world.requests.recent)
-            if r.endpoint == STATUS_READ and r.status == 200
-        ),
-        None,
-    )
+    read = bench.cloud.meter.last(lambda t: t.endpoint == STATUS_READ and t.status == 200)
     if final is None or operation is None or read is None:
+        return None
+    command = bench.cloud.meter.last(
+        lambda t: t.arrival == operation.arrival and t.endpoint.startswith(COMMAND)
+    )
+    if command is None:
         return None
     return ActionSample(
         service=service,
@@ -148,8 +162,10 @@ async def _action(bench: Bench, lock_id: int, entity: str) -> ActionSample | Non
         operation_seconds=operation.duration,
         requests=_operation_requests(bench) - requests,
         command_uplink=operation.arrival - pressed,
-        read_lag=read - operation.complete_at,
-        read_downlink=final - read,
+        read_lag=read.arrival - operation.complete_at,
+        read_downlink=final - read.arrival,
+        command_network=command.uplink,
+        read_transit=read.uplink + read.downlink,
     )
 
 

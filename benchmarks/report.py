@@ -20,6 +20,8 @@ from .sanity import Check
 from .stats import Summary
 
 MAX_SHARE = 0.40
+# Tedee's device activity endpoint, as figure 1 names it.
+ACTIVITY_READ = "GET my/deviceactivity"
 FRESHNESS_SLACK = 2.0
 MAX_BEYOND_OPERATION = 1.0
 MAX_REQUESTS_PER_ACTION = 3.0
@@ -119,6 +121,15 @@ def _share(result: SizeResult) -> Cell:
     return Cell(f"{_num(rates.tedee_total, 0)}/h ({share:.0%})", met=share <= MAX_SHARE)
 
 
+def _activity(result: SizeResult) -> Cell:
+    """Tedee device activity reads per hour (on: the token has DeviceActivity.Read)."""
+    rates = result.rates
+    if rates is None or not rates.tedee_loaded:
+        return Cell(DASH)
+    value = rates.tedee_rate(ACTIVITY_READ)
+    return Cell(f"{_num(value, 0)}/h ({value / TEDEE_HOURLY_LIMIT:.1%})")
+
+
 def _syncs_per_poll(result: SizeResult) -> Cell:
     """Lock-state requests per poll (bulk syncs, and single-lock syncs)."""
     rates = result.rates
@@ -196,14 +207,16 @@ def _freshness(part: Interaction | None, tedee: bool) -> Cell:
     return Cell(f"{_pair(summary)} (≤ {limit:.1f})", met=summary.p95 <= limit)
 
 
-def _beyond(part: Interaction | None) -> Cell:
-    """Unlock pressed → confirmed state, beyond the operation's own time."""
+def _beyond(
+    part: Interaction | None, share: str = "beyond_operation", *, judged: bool = True
+) -> Cell:
+    """Unlock pressed → confirmed state beyond the operation's own time (or a share of it)."""
     if part is None:
         return Cell(DASH)
-    summary = part.actions.beyond("unlock")
+    summary = part.actions.beyond("unlock", share)
     if not summary.count:
         return _missing()
-    return Cell(_spread(summary), met=summary.p95 <= MAX_BEYOND_OPERATION)
+    return Cell(_spread(summary), met=summary.p95 <= MAX_BEYOND_OPERATION if judged else None)
 
 
 def _requests_per_action(part: Interaction | None) -> Cell:
@@ -289,7 +302,8 @@ def summary_rows(report: Report) -> list[Row]:
         return Row(figure, target, [cell(r) for r in report.results])
 
     return [
-        row("1 Tedee requests per hour (share of 700)", "≤ 40 %", _share),
+        row("1 Tedee requests per hour, activity on (share of 700)", "≤ 40 %", _share),
+        row("1 …of which activity reads", DASH, _activity),
         row("1 Naive baseline: requests per hour; its 429s", DASH, _naive),
         row("1 Lock-state requests per poll", "1, any size", _syncs_per_poll),
         row("1 DoorFlow requests per hour", DASH, _doorflow_rate),
@@ -321,7 +335,18 @@ def summary_rows(report: Report) -> list[Row]:
             "p95 ≤ 1 s",
             lambda r: _beyond(r.quiet),
         ),
-        row("3 Unlock → confirmed, with latency", "p95 ≤ 1 s", lambda r: _beyond(r.latency)),
+        row(
+            "3 Unlock → confirmed, with latency, raw (the network's up to 1 s per round trip "
+            "included)",
+            "shown, not judged",
+            lambda r: _beyond(r.latency, judged=False),
+        ),
+        row(
+            "3 Unlock → confirmed, with latency, the integration's share (raw less the "
+            "command's uplink and the final status read's transit)",
+            "p95 ≤ 1 s",
+            lambda r: _beyond(r.latency, "integration_share"),
+        ),
         row(
             "3 Requests per action (+ polls brought forward), no latency",
             "≤ 3",
@@ -569,6 +594,12 @@ def _interaction_table(report: Report) -> list[str]:
                         for part in ("command_uplink", "read_lag", "read_downlink")
                     )
                     + " s",
+                    " + ".join(
+                        _num(actions.beyond("unlock", part).median, 2)
+                        for part in ("command_network", "read_transit")
+                    )
+                    + " s",
+                    _spread(actions.beyond("unlock", "integration_share")),
                     _spread(actions.beyond("lock")),
                     f"{len(actions.samples)} ({actions.failed} failed), "
                     f"{actions.brought_forward} polls brought forward",
@@ -592,6 +623,8 @@ def _interaction_table(report: Report) -> list[str]:
             "Changes timed (Tedee / DoorFlow)",
             "Unlock beyond the operation",
             "…median parts: command uplink + status read after the end + its downlink",
+            "…the network's part, medians: command uplink + final status read's transit",
+            "Unlock, the integration's share",
             "Lock beyond the operation",
             "Actions",
             '"Lock all" calls',
@@ -672,7 +705,10 @@ def render_markdown(report: Report) -> str:
         "## Figure 1: requests per hour by endpoint",
         "",
         "Over the quiet hour after the warm-up (no latency, default options), as the simulator "
-        "counted them.",
+        "counted them. Activity is on: the simulated token has `DeviceActivity.Read`, so the "
+        "integration reads `GET my/deviceactivity` (a catch-up read at most every 120 s, every "
+        "activity read together at most 60 an hour); those reads count in the share judged "
+        "against ≤ 40 %.",
         "",
         *_endpoint_tables(report),
         "",
@@ -681,6 +717,19 @@ def render_markdown(report: Report) -> str:
         *_day_table(report),
         "",
         "## Figures 3 and 4: changes, actions, opens",
+        "",
+        "Unlock → confirmed with latency is shown twice. The raw figure is the time from "
+        "the service call to the confirmed state, less the lock's own operation time; with "
+        f"{_latency(report.settings)} on every request the network alone can take up to twice "
+        "the upper bound per round trip, and the command's uplink and the final status "
+        "read's round trip are on the path of every unlock, so the raw figure cannot meet "
+        "≤ 1 s whatever the integration does. The target is judged on *the integration's "
+        "share*: the raw figure less the delays the simulator drew for the command's uplink "
+        "and for the final status read's uplink and downlink (read from the simulator's "
+        "side, per request). What is left is Home Assistant's and the client's work before "
+        "the command leaves, the wait from the operation's end to the final status read "
+        "being sent (negative when a read sent shortly before the end arrives after it), and "
+        "the work from its answer to the state written.",
         "",
         *_interaction_table(report),
         "",
@@ -779,7 +828,8 @@ shown, so at every phase of the poll cycle alike) and timed until Home Assistant
 target is the interval the coordinator actually uses (Tedee: the 20 s rule + the scheduler's
 margin + 1 s; DoorFlow: 30 s) + 2 s. Actions: lock or unlock on a random
 lock, timed from the service call to the confirmed state in Home Assistant, minus the time the
-simulated lock took from the command's arrival to the operation's end; the requests are the
+simulated lock took from the command's arrival to the operation's end (with latency also
+without the network's part: see figures 3 and 4); the requests are the
 operation endpoints the server saw (command and status reads); the polls brought forward are
 counted apart. "Lock all" sets every simulated operation to 2 s and compares one `lock.lock`
 call for up to 10 unlocked locks with a call for one. Open: `lock.open` on locks with the pull

@@ -60,11 +60,14 @@ def test_benchmark_smoke_mode(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stdout + completed.stderr
     report = output.read_text(encoding="utf-8")
     for figure in (
-        "| 1 Tedee requests per hour",
+        "| 1 Tedee requests per hour, activity on",
+        "| 1 …of which activity reads",
         "| 1 Naive baseline",
         "| 2 Self-caused 429s",
         "| 3 Freshness Tedee",
-        "| 3 Unlock → confirmed",
+        "| 3 Unlock → confirmed, beyond the operation",
+        "| 3 Unlock → confirmed, with latency, raw",
+        "| 3 Unlock → confirmed, with latency, the integration's share",
         '| 3 "Lock all"',
         '| 4 "Open" shown',
         "| 5 State writes per update",
@@ -75,3 +78,6 @@ def test_benchmark_smoke_mode(tmp_path: Path) -> None:
     assert "**no**" not in report
     assert "not measured" not in report
     assert "0 ✅" in report.partition("| 2 Client timeouts")[2].splitlines()[0]
+    # Activity is on (the simulated token has the scope): its reads are counted and priced.
+    activity = report.partition("| `GET my/deviceactivity` | ")[2].splitlines()[0]
+    assert not activity.startswith(("0 ", "\N{EN DASH}")), activity
