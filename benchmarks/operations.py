@@ -68,6 +68,14 @@ class ActionSample:
     # final status read's uplink and downlink delays (its transit).
     command_network: float
     read_transit: float
+    # The integration's share in parts: Home Assistant and the client before the command left,
+    # the wait from the operation's end to the final status read being sent (the command's
+    # answer on its way back, `command_downlink`, falls inside it: the follow-up reads are
+    # timed from that answer), and the work from that read's answer to the state shown.
+    before_command: float
+    end_to_read: float
+    after_answer: float
+    command_downlink: float
 
     @property
     def beyond_operation(self) -> float:
@@ -166,6 +174,10 @@ async def _action(bench: Bench, lock_id: int, entity: str) -> ActionSample | Non
         read_downlink=final - read.arrival,
         command_network=command.uplink,
         read_transit=read.uplink + read.downlink,
+        before_command=command.sent - pressed,
+        end_to_read=read.sent - operation.complete_at,
+        after_answer=final - read.answered,
+        command_downlink=command.downlink,
     )
 
 

@@ -13,8 +13,10 @@ import platform
 from homeassistant.const import __version__ as ha_version
 
 from custom_components.door_access.const import TEDEE_HOURLY_LIMIT
+from custom_components.door_access.tedee.coordinator import OPERATION_FOLLOW as FOLLOW
 
 from .cost import CostResult, UpdateCost
+from .operations import Actions
 from .runs import Interaction, Settings, SizeResult
 from .sanity import Check
 from .stats import Summary
@@ -574,6 +576,11 @@ def _day_table(report: Report) -> list[str]:
     )
 
 
+def _median(actions: Actions, part: str) -> float:
+    """Return the median of one part of the unlocks' time beyond the operation."""
+    return actions.beyond("unlock", part).median
+
+
 def _interaction_table(report: Report) -> list[str]:
     """Return the details of figures 3 and 4, both network conditions."""
     rows = []
@@ -600,6 +607,11 @@ def _interaction_table(report: Report) -> list[str]:
                     )
                     + " s",
                     _spread(actions.beyond("unlock", "integration_share")),
+                    " + ".join(
+                        _num(actions.beyond("unlock", part).median, 2)
+                        for part in ("before_command", "end_to_read", "after_answer")
+                    )
+                    + f" s (command answer {_num(_median(actions, 'command_downlink'), 2)} s)",
                     _spread(actions.beyond("lock")),
                     f"{len(actions.samples)} ({actions.failed} failed), "
                     f"{actions.brought_forward} polls brought forward",
@@ -625,6 +637,8 @@ def _interaction_table(report: Report) -> list[str]:
             "…median parts: command uplink + status read after the end + its downlink",
             "…the network's part, medians: command uplink + final status read's transit",
             "Unlock, the integration's share",
+            "…its parts, medians: before the command left + operation's end → final status "
+            "read sent + its answer → state shown",
             "Lock beyond the operation",
             "Actions",
             '"Lock all" calls',
@@ -729,7 +743,12 @@ def render_markdown(report: Report) -> str:
         "side, per request). What is left is Home Assistant's and the client's work before "
         "the command leaves, the wait from the operation's end to the final status read "
         "being sent (negative when a read sent shortly before the end arrives after it), and "
-        "the work from its answer to the state written.",
+        "the work from its answer to the state written. The status reads follow the "
+        f"integration's own schedule (`OPERATION_FOLLOW`): the first {FOLLOW.first_delay:g} s "
+        f"after the command's answer arrives, then {FOLLOW.interval:g} s later, each wait "
+        f"{FOLLOW.growth:g} times the one before (at most {FOLLOW.max_interval:g} s); so the "
+        "share is mostly the wait from the operation's end to the next read on that grid, "
+        "which includes the command's answer on its way back (shown in brackets).",
         "",
         *_interaction_table(report),
         "",
