@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+import logging
 from typing import Any
 
 import aiohttp
@@ -25,6 +26,10 @@ from custom_components.door_access.const import (
 from simulator import SimulatorServer, World, load_scenario
 
 from .helpers import setup_entry
+
+# The plugin sets SQLAlchemy's engine to INFO; the recorder thread then prints every statement
+# between tests, outside pytest's capture, and buries the test run's own output.
+logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
 
 TEDEE_KEY = "demo-tedee-personal-key"
 TEDEE_ACCOUNT_ID = 4242

@@ -38,13 +38,67 @@ def _sentences(hass: HomeAssistant, fired: FiredEvents) -> list[tuple[str, str]]
     return [(line["name"], line["message"]) for line in lines]
 
 
+# What the logbook says after the lock's name, in each language Door Access ships.
+TEDEE_SENTENCES = {
+    "en": [
+        "unlocked by Anna with a PIN",
+        "locked with the button",
+        "rejected an incorrect PIN",
+        "reported activity code 4242",
+        "updated its firmware through the bridge",
+    ],
+    "de": [
+        "wurde von Anna mit einer PIN entriegelt",
+        "wurde mit der Taste verriegelt",
+        "hat eine falsche PIN abgewiesen",
+        "hat den Aktivitätscode 4242 gemeldet",
+        "hat die Firmware über die Bridge aktualisiert",
+    ],
+    "pl": [
+        "odblokowano kodem PIN (użytkownik: Anna)",
+        "zablokowano przyciskiem",
+        "odrzucono błędny kod PIN",
+        "zgłoszono aktywność o kodzie 4242",
+        "zaktualizowano oprogramowanie przez mostek",
+    ],
+}
+
+# What the logbook says after the door's name, in each language Door Access ships.
+DOORFLOW_SENTENCES = {
+    "en": [
+        "admitted Anna with a card",
+        "admitted someone with the exit button",
+        "refused Ben: out of hours",
+        "was forced open",
+        "reported event 71 Something new",
+    ],
+    "de": [
+        "hat Anna mit einer Karte eingelassen",
+        "hat jemanden mit dem Ausgangstaster eingelassen",
+        "hat Ben den Zutritt verweigert: außerhalb der Zutrittszeiten",
+        "wurde gewaltsam geöffnet",
+        "hat das Ereignis 71 Something new gemeldet",
+    ],
+    "pl": [
+        "przyznano dostęp kartą (osoba: Anna)",
+        "przyznano dostęp przyciskiem wyjścia",
+        "odmówiono dostępu (osoba: Ben): poza godzinami dostępu",
+        "otwarto siłą",
+        "zgłoszono zdarzenie 71 Something new",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", sorted(TEDEE_SENTENCES))
 async def test_tedee_activity_in_the_logbook(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: Simulator,
     mock_config_entry: MockConfigEntry,
+    language: str,
 ) -> None:
     """PIN unlocks, button locks, wrong PINs and unknown codes each read as a sentence."""
+    hass.config.language = language
     assert await async_setup_component(hass, LOGBOOK_DOMAIN, {})
     fired = FiredEvents(hass)
     assert await setup_entry(hass, mock_config_entry)
@@ -63,22 +117,19 @@ async def test_tedee_activity_in_the_logbook(
         await simulator.control("POST", "tedee/locks/1001/activity", body)
     await advance(hass, freezer, TEDEE_POLL)
 
-    assert _sentences(hass, fired) == [
-        ("Front door", "unlocked by Anna with a PIN"),
-        ("Front door", "locked with the button"),
-        ("Front door", "rejected an incorrect PIN"),
-        ("Front door", "reported activity code 4242"),
-        ("Front door", "updated its firmware through the bridge"),
-    ]
+    assert _sentences(hass, fired) == [("Front door", text) for text in TEDEE_SENTENCES[language]]
 
 
+@pytest.mark.parametrize("language", sorted(DOORFLOW_SENTENCES))
 async def test_doorflow_events_in_the_logbook(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: Simulator,
     doorflow_config_entry: MockConfigEntry,
+    language: str,
 ) -> None:
     """Admits, refusals and alarms of a door each read as a sentence."""
+    hass.config.language = language
     assert await async_setup_component(hass, LOGBOOK_DOMAIN, {})
     fired = FiredEvents(hass)
     assert await setup_entry(hass, doorflow_config_entry)
@@ -94,11 +145,7 @@ async def test_doorflow_events_in_the_logbook(
     await advance(hass, freezer, 30)
 
     assert _sentences(hass, fired) == [
-        ("Back office", "admitted Anna with a card"),
-        ("Back office", "admitted someone with the exit button"),
-        ("Back office", "refused Ben: out of hours"),
-        ("Back office", "was forced open"),
-        ("Back office", "reported event 71 Something new"),
+        ("Back office", text) for text in DOORFLOW_SENTENCES[language]
     ]
 
 

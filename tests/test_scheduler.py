@@ -17,6 +17,7 @@ from custom_components.door_access.scheduler import (
     Priority,
     RequestDeferredError,
     RequestScheduler,
+    WindowFullError,
 )
 from tests.clock import FakeClock
 
@@ -155,9 +156,9 @@ async def test_window_limit_defers_polling_and_makes_actions_wait(
     scheduler = _scheduler(clock)
     await scheduler.run(_ok, endpoint=LIST)
     await scheduler.run(_ok, endpoint=LIST)
-    with pytest.raises(RequestDeferredError) as err:
+    with pytest.raises(WindowFullError) as err:
         await scheduler.run(_ok, endpoint=LIST)
-    assert err.value.reason == "endpoint window full"
+    assert err.value.reason == f"{LIST} window full"
     assert err.value.retry_in == pytest.approx(600.0 + scheduler.margin)
     await scheduler.run(_ok, endpoint=LIST, priority=Priority.USER)
     assert sleeps == [pytest.approx(600.0 + BASE_MARGIN)]

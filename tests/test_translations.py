@@ -8,22 +8,36 @@ would fail here too.
 from __future__ import annotations
 
 import ast
+import inspect
 import json
 from pathlib import Path
+import re
 import textwrap
 
+from homeassistant.helpers import config_entry_oauth2_flow
 import pytest
 
 from custom_components.door_access.const import DOMAIN
 
 from .repository.entity_states import described_entities
-from .repository.translation_sync import compare, language_files, language_problems
+from .repository.translation_sync import (
+    compare,
+    copied_from_english,
+    language_files,
+    language_problems,
+)
 from .repository.translation_usage import KeyUse, scan_package
 
 ROOT = Path(__file__).resolve().parents[1]
 INTEGRATION = ROOT / "custom_components" / DOMAIN
 TRANSLATIONS = INTEGRATION / "translations"
 PACKAGE = f"custom_components.{DOMAIN}"
+# The languages Door Access ships besides English (issue 12: Polish and German).
+SHIPPED_LANGUAGES = {"de", "pl"}
+# Names no language translates: they may stay as in English.
+PRODUCT_NAMES = {"HomeKit", "Apple Wallet", "Google Wallet"}
+# Words a language writes exactly as English does (German "Person" is German too).
+SAME_IN_LANGUAGE = {"de": {"Person"}}
 
 
 def _english() -> dict[str, object]:
@@ -57,6 +71,20 @@ def test_every_language_file_matches_english() -> None:
     """Each translations/*.json besides en.json has English's keys and placeholders, no more."""
     assert (TRANSLATIONS / "en.json").is_file()
     assert language_problems(TRANSLATIONS) == []
+
+
+def test_polish_and_german_are_shipped() -> None:
+    """The languages the integration promises are there (and checked by the test above)."""
+    assert {path.stem for path in language_files(TRANSLATIONS)} >= SHIPPED_LANGUAGES
+
+
+def test_no_language_file_keeps_english_text() -> None:
+    """Every string with words is translated; only product names may stay as in English."""
+    english = _english()
+    for path in language_files(TRANSLATIONS):
+        strings = json.loads(path.read_text(encoding="utf-8"))
+        keep = PRODUCT_NAMES | SAME_IN_LANGUAGE.get(path.stem, set())
+        assert copied_from_english(english, strings, keep) == [], path.name
 
 
 def test_code_uses_only_translation_keys_that_exist() -> None:
@@ -177,6 +205,15 @@ def test_sync_finds_empty_strings_broken_braces_and_bad_json(tmp_path: Path) -> 
     assert "pl.json: config.error.busy has malformed placeholder braces" in problems
     assert "pl.json: entity.sensor.status.name must be a non-empty string" in problems
     assert any(p.startswith("xx.json: invalid JSON") for p in problems)
+
+
+def test_copied_english_is_found_unless_kept_or_only_placeholders() -> None:
+    """A string left in English is reported; a kept name and a bare placeholder pair are not."""
+    english = {"a": {"name": "Status", "state": "Open"}, "b": "{action} {method}", "c": "HomeKit"}
+    german = {"a": {"name": "Status", "state": "Offen"}, "b": "{action} {method}", "c": "HomeKit"}
+    assert copied_from_english(english, german) == ["a.name", "c"]
+    assert copied_from_english(english, german, keep={"Status", "HomeKit"}) == []
+    assert copied_from_english(english, {"a": {"name": "Stan"}}) == []
 
 
 def test_compare_with_a_string_where_english_has_an_object() -> None:
@@ -382,3 +419,15 @@ def test_scanner_reports_keys_missing_from_english(fake_integration: Path) -> No
         "issues.from_issue.title",
         "selector.pick.options.two",
     ]
+
+
+def test_every_abort_of_home_assistants_oauth_flow_has_a_text() -> None:
+    """The OAuth2 steps Home Assistant runs for DoorFlow can abort: each reason is explained.
+
+    The reasons are read from Home Assistant's own flow helper, so a new one fails this test.
+    """
+    source = inspect.getsource(config_entry_oauth2_flow)
+    reasons = set(re.findall(r'reason="(\w+)"', source))
+    assert "user_rejected_authorize" in reasons  # the scan finds them
+    aborts = _english()["config"]["abort"]  # type: ignore[index]  # JSON of known shape
+    assert reasons <= set(aborts), reasons - set(aborts)  # type: ignore[arg-type]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 from abc import abstractmethod
+import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Iterable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate

@@ -10,6 +10,8 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 IMPORT_NAME = "door_access_clients"
 # The one copy of the code, relative to this folder (packages/door-access-clients/).
 SOURCE = Path("..", "..", "custom_components", "door_access", "api")
+# The repository's license, shipped inside the package (MIT asks for the notice with copies).
+LICENSE = Path("..", "..", "LICENSE")
 
 
 class ClientsBuildHook(BuildHookInterface):  # type: ignore[type-arg]
@@ -22,3 +24,6 @@ class ClientsBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         source = (Path(self.root) / SOURCE).resolve()
         if source.is_dir():
             build_data["force_include"][str(source)] = IMPORT_NAME
+        license_file = (Path(self.root) / LICENSE).resolve()
+        if source.is_dir() and license_file.is_file():
+            build_data["force_include"][str(license_file)] = f"{IMPORT_NAME}/LICENSE"

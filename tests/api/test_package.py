@@ -218,3 +218,5 @@ def test_the_installed_wheel_runs_without_home_assistant() -> None:
     assert importlib.metadata.version("door-access-clients") == clients.package.__version__
     assert importlib.util.find_spec("homeassistant") is None
     assert (location.parent / "py.typed").is_file()
+    assert "MIT License" in (location.parent / "LICENSE").read_text(encoding="utf-8")
+    assert importlib.metadata.metadata("door-access-clients")["License-Expression"] == "MIT"

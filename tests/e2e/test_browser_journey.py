@@ -111,7 +111,12 @@ def _add_entry(
             flow.get_by_text(re.compile(r"^Enter a personal API key")),
             "the DoorFlow sign-in choices (OAuth, personal API key)",
         )
-        journey.artifacts.screenshot(page, "doorflow-sign-in-method")
+        journey.artifacts.screenshot(
+            page,
+            "doorflow-sign-in-method",
+            gallery="add-integration-doorflow-method",
+            element=_dialog_box(flow),
+        )
         key.click()
     journey.see(flow.get_by_role("textbox", name=secret_field), f"the {cloud} form").fill(secret)
     flow.get_by_text("Advanced settings").click()

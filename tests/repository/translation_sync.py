@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 import json
 from pathlib import Path
+import string
 from typing import Any
 
 from .hassfest_rules import placeholders
@@ -58,6 +60,28 @@ def compare(reference: Any, translation: Any, name: str) -> list[str]:
                 f"English has {sorted(wanted_names)}"
             )
     return problems
+
+
+def _has_words(value: str) -> bool:
+    """Return whether a string has letters outside its placeholders (something to translate)."""
+    try:
+        text = "".join(literal for literal, _, _, _ in string.Formatter().parse(value))
+    except ValueError:
+        text = value
+    return any(character.isalpha() for character in text)
+
+
+def copied_from_english(reference: Any, translation: Any, keep: Collection[str] = ()) -> list[str]:
+    """Return the paths whose string is still English's own text (product names in `keep`)."""
+    expected, actual = flatten(reference), flatten(translation)
+    return [
+        path
+        for path, wanted in expected.items()
+        if isinstance(wanted, str)
+        and actual.get(path) == wanted
+        and wanted not in keep
+        and _has_words(wanted)
+    ]
 
 
 def language_files(translations: Path) -> list[Path]:

@@ -51,6 +51,8 @@ LOCK_SENSORS: tuple[DoorAccessSensorEntityDescription[Lock], ...] = (
         translation_key="pull_spring_duration",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.SECONDS,
+        # Tedee sets it in whole seconds: "3 s", not "3.00 s".
+        suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda lock: lock.settings.pull_spring_duration,
         supported_fn=lambda lock: lock.settings.pull_spring_duration is not None,
