@@ -26,6 +26,7 @@ from .conftest import Simulator
 from .helpers import TEDEE_POLL, advance, coordinator_of, set_tedee_lock, setup_entry, state_of
 
 LISTING = "GET /api/{version}/my/lock"
+BRIDGES = "GET /api/{version}/my/bridge"
 
 
 async def _add_locks(simulator: Simulator, count: int) -> None:
@@ -77,6 +78,7 @@ async def test_a_later_listing_goes_on_at_the_next_poll(
     registry = dr.async_get(hass)
     gone = (DOMAIN, "tedee-1004")
     before = await simulator.count(LISTING)
+    bridges_before = await simulator.count(BRIDGES)
     # Nine new locks call for a listing: as many of its 13 pages as the window of 10 allows.
     await advance(hass, freezer, TEDEE_POLL)
     assert await simulator.count(LISTING) == 10
@@ -95,4 +97,6 @@ async def test_a_later_listing_goes_on_at_the_next_poll(
     assert read_now < 13
     assert registry.async_get_device_by_identifier(gone, init_integration.entry_id) is None
     assert len(coordinator.data.locks) == 12
+    # The bridges are read once, when the listing ends, not at every poll it went on.
+    assert await simulator.count(BRIDGES) - bridges_before == 1
     assert (await simulator.requests())["rate_limited"]["by_rules"] == 0

@@ -248,13 +248,17 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         return await self._merge_syncs(previous, syncs, sent_at)
 
     async def _read_full_listing(self, previous: TedeeData | None) -> TedeeData:
-        """Read bridges and every lock (paged); remove locks only if the listing is complete."""
-        bridges = await self._fetch_bridges(previous)
+        """Read every lock (paged), then the bridges; remove locks only if the listing is complete.
+
+        The bridges come last, so a listing that waits for its count window over several polls
+        reads them once, when it ends, not at every poll it goes on.
+        """
         pager = await self._read_listing(
             self.client.lock_pager,
             self.client.get_lock_page,
             endpoint=TedeeEndpoint.LOCKS,
         )
+        bridges = await self._fetch_bridges(previous)
         self._details_due = self._clock() + DETAILS_REFRESH_INTERVAL
         self._listing_due = False
         locks = {lock.id: lock for lock in pager.items}

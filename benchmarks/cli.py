@@ -1,0 +1,168 @@
+"""The benchmark's command line: `./scripts/run python -m benchmarks [options]`."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+import logging
+from pathlib import Path
+import random
+import time
+
+from .ha_clock import follow_virtual_clock
+from .harness import counting_client_errors
+from .report import Report, render_console, write_markdown
+from .runs import Settings, SizeResult, measure_size
+from .sanity import Check, run_sanity
+from .scenarios import Size, parse_size
+from .virtual_time import IO_POLL_SECONDS, VirtualTimeLoop
+
+DEFAULT_SIZES = "home,10,100,1000"
+DEFAULT_OUTPUT = Path("docs/benchmarks.md")
+
+
+@dataclass(frozen=True)
+class Mode:
+    """A preset of sizes and durations."""
+
+    sizes: str
+    settings: Settings
+
+
+MODES = {
+    "full": Mode(DEFAULT_SIZES, Settings()),
+    "quick": Mode(
+        "home,10,100",
+        Settings(day_hours=3, changes=20, actions=6, opens=4, naive_cap=5000, cost_window=300),
+    ),
+    "smoke": Mode(
+        "home",
+        Settings(
+            day_hours=0.5,
+            warmup=60,
+            rate_window=600,
+            naive_cap=200,
+            changes=3,
+            actions=2,
+            opens=1,
+            cost_window=120,
+        ),
+    ),
+}
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=(
+            "Measure Door Access in a real Home Assistant against the cloud simulator, on a "
+            "virtual clock, and write docs/benchmarks.md."
+        ),
+    )
+    preset = parser.add_mutually_exclusive_group()
+    preset.add_argument(
+        "--quick", action="store_true", help="fewer sizes, 3 simulated hours (a few minutes)"
+    )
+    preset.add_argument(
+        "--smoke", action="store_true", help="home only, minimal durations (seconds; for tests)"
+    )
+    parser.add_argument(
+        "--sizes", help=f"comma-separated: home and/or numbers of locks (default {DEFAULT_SIZES})"
+    )
+    parser.add_argument("--hours", type=float, help="simulated hours of the day run (24)")
+    parser.add_argument("--changes", type=int, help="changes per cloud for freshness (100)")
+    parser.add_argument("--actions", type=int, help="lock/unlock actions per run (20)")
+    parser.add_argument("--opens", type=int, help="opens (pulls) per run (10)")
+    parser.add_argument(
+        "--latency-ms",
+        help="random latency of the day run, MIN:MAX ms on each half of a request (0:500)",
+    )
+    parser.add_argument("--seed", type=int, help="random seed (1)")
+    parser.add_argument(
+        "--io-poll-ms",
+        type=float,
+        default=IO_POLL_SECONDS * 1000,
+        help="real ms the loop polls for I/O before its clock may jump (2)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        help=f"where the report goes (default {DEFAULT_OUTPUT})",
+    )
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log Home Assistant")
+    return parser.parse_args(argv)
+
+
+def _settings(args: argparse.Namespace) -> tuple[str, list[Size], Settings]:
+    """Return the mode's name, the sizes and the settings the arguments ask for."""
+    name = "smoke" if args.smoke else "quick" if args.quick else "full"
+    mode = MODES[name]
+    settings = mode.settings
+    changes: dict[str, object] = {}
+    if args.hours is not None:
+        changes["day_hours"] = args.hours
+    if args.changes is not None:
+        changes["changes"] = args.changes
+    if args.actions is not None:
+        changes["actions"] = args.actions
+    if args.opens is not None:
+        changes["opens"] = args.opens
+    if args.seed is not None:
+        changes["seed"] = args.seed
+    if args.latency_ms is not None:
+        low, _, high = args.latency_ms.partition(":")
+        changes["latency_ms"] = (float(low), float(high or low))
+    settings = replace(settings, **changes)  # type: ignore[arg-type]
+    sizes = [parse_size(s.strip()) for s in (args.sizes or mode.sizes).split(",") if s.strip()]
+    return name, sizes, settings
+
+
+async def _measure(
+    loop: VirtualTimeLoop, sizes: list[Size], settings: Settings, *, smoke: bool
+) -> tuple[list[Check], list[SizeResult]]:
+    """Run the known-answer checks, then every size."""
+    async with counting_client_errors():
+        checks = await run_sanity(loop, naive=not smoke)
+        results = []
+        for size in sizes:
+            started = time.perf_counter()
+            results.append(await measure_size(loop, size, settings))
+            print(f"  {size.name}: {time.perf_counter() - started:.0f} s", flush=True)
+    return checks, results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; print the figures and write the report. Exit 1 if a check fails."""
+    args = _parse_args(argv)
+    mode, sizes, settings = _settings(args)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.CRITICAL)
+    started = time.perf_counter()
+    # Home Assistant draws its timers' sub-second offsets from the global generator.
+    random.seed(settings.seed)
+    loop = VirtualTimeLoop(io_poll=args.io_poll_ms / 1000)
+    print(f"Door Access benchmark ({mode}): {', '.join(s.name for s in sizes)}", flush=True)
+    try:
+        with follow_virtual_clock(loop):
+            checks, results = loop.run_until_complete(
+                _measure(loop, sizes, settings, smoke=args.smoke)
+            )
+    finally:
+        loop.close()
+    report = Report(
+        mode=mode,
+        settings=settings,
+        checks=checks,
+        results=results,
+        real_seconds=time.perf_counter() - started,
+        virtual_seconds=loop.elapsed,
+        io_poll=loop.io_poll,
+    )
+    print(render_console(report))
+    if not args.no_write:
+        write_markdown(report, args.output)
+        print(f"Wrote {args.output}")
+    return 0 if all(check.passed for check in checks) else 1
