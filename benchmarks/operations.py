@@ -69,9 +69,10 @@ class ActionSample:
     command_network: float
     read_transit: float
     # The integration's share in parts: Home Assistant and the client before the command left,
-    # the wait from the operation's end to the final status read being sent (the command's
-    # answer on its way back, `command_downlink`, falls inside it: the follow-up reads are
-    # timed from that answer), and the work from that read's answer to the state shown.
+    # the wait from the operation's end to the final status read being sent (the follow-up
+    # reads are timed from when the command left, so the command's answer on its way back,
+    # `command_downlink`, shown beside it, no longer adds to it), and the work from that
+    # read's answer to the state shown.
     before_command: float
     end_to_read: float
     after_answer: float

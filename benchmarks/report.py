@@ -744,11 +744,11 @@ def render_markdown(report: Report) -> str:
         "the command leaves, the wait from the operation's end to the final status read "
         "being sent (negative when a read sent shortly before the end arrives after it), and "
         "the work from its answer to the state written. The status reads follow the "
-        f"integration's own schedule (`OPERATION_FOLLOW`): the first {FOLLOW.first_delay:g} s "
-        f"after the command's answer arrives, then {FOLLOW.interval:g} s later, each wait "
+        f"integration's own schedule (`OPERATION_FOLLOW`), kept from when requests left: the "
+        f"first {FOLLOW.first_delay:g} s after the command was sent, then "
+        f"{FOLLOW.interval:g} s after the previous read was sent, each wait "
         f"{FOLLOW.growth:g} times the one before (at most {FOLLOW.max_interval:g} s); so the "
-        "share is mostly the wait from the operation's end to the next read on that grid, "
-        "which includes the command's answer on its way back (shown in brackets).",
+        "share is mostly the wait from the operation's end to the next read on that grid.",
         "",
         *_interaction_table(report),
         "",
