@@ -49,7 +49,7 @@ from custom_components.door_access.const import (
 )
 from custom_components.door_access.coordinator import DoorAccessCoordinator
 from simulator import Scenario, SimulatorServer, World
-from simulator.http_common import endpoint_of
+from simulator.http_common import ARRIVAL_KEY, endpoint_of
 
 from .virtual_time import VirtualTimeLoop
 
@@ -149,7 +149,7 @@ class ServerMeter:
             return response
         finally:
             self.cpu += time.process_time() - start
-            arrival = request.get("arrival")
+            arrival = request.get(ARRIVAL_KEY)
             if arrival is not None:
                 self.transits.append(
                     Transit(endpoint_of(request), sent, float(arrival), self._clock(), status)

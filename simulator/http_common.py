@@ -11,6 +11,11 @@ from simulator.world import World
 
 WORLD_KEY = web.AppKey("world", World)
 CLOSING_KEY = web.AppKey("closing", asyncio.Event)
+# What the server notes on a request for its log: when it arrived (after the uplink delay),
+# whose account it is for, and which time rule refused it (rule, gap since the previous one).
+ARRIVAL_KEY = web.RequestKey("arrival", float)
+ACCOUNT_KEY = web.RequestKey("account", int)
+RATE_RULE_KEY: web.RequestKey[tuple[str, float | None]] = web.RequestKey("rate_rule")
 UNMATCHED = "(unmatched)"
 
 
@@ -30,7 +35,7 @@ def endpoint_of(request: web.Request) -> str:
 
 def arrival_of(request: web.Request, world: World) -> float:
     """Return when the request arrived (stamped after the uplink delay; clock now if not)."""
-    return float(request.get("arrival", world.clock()))
+    return float(request.get(ARRIVAL_KEY, world.clock()))
 
 
 async def pause(request: web.Request, seconds: float) -> None:

@@ -25,7 +25,7 @@ from simulator.doorflow_models import (
     Channel,
     Person,
 )
-from simulator.http_common import arrival_of, take_fault
+from simulator.http_common import ACCOUNT_KEY, RATE_RULE_KEY, arrival_of, take_fault
 from simulator.timeutil import parse_iso
 from simulator.tokens import Token
 from simulator.world import World
@@ -144,7 +144,7 @@ class DoorFlowApi:
             """Authenticate, check the scope, run the handler, render its error."""
             try:
                 token = self.authenticate(request)
-                request["account"] = self.world.doorflow.account.id
+                request[ACCOUNT_KEY] = self.world.doorflow.account.id
                 if scopes is not None and not scopes & token.scopes:
                     needed = " or ".join(sorted(scopes))
                     raise DoorFlowApiError(403, "forbidden", f"Missing scope: {needed}")
@@ -343,7 +343,7 @@ class DoorFlowApi:
         retry_in = state.sync_retry_in(now)
         if retry_in is not None:
             last = state.last_sync_request
-            request["rate_rule"] = ("doorflow_sync", None if last is None else now - last)
+            request[RATE_RULE_KEY] = ("doorflow_sync", None if last is None else now - last)
             description = f"Sync rate limit exceeded, retry in {retry_in} seconds"
             raise DoorFlowApiError(
                 429,

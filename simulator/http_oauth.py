@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from aiohttp import web
 
 from simulator.doorflow import DoorFlowApiError
-from simulator.http_common import arrival_of
+from simulator.http_common import ACCOUNT_KEY, arrival_of
 from simulator.http_doorflow import error_response
 from simulator.oauth import TOKEN_FAILURES, AuthCode, OAuthClient
 from simulator.tokens import Token
@@ -57,7 +57,7 @@ class OAuthApi:
     async def authorize(self, request: web.Request) -> web.StreamResponse:
         """GET /oauth/authorize: consent at once (or refuse, when told) and redirect back."""
         state = self.world.doorflow
-        request["account"] = state.account.id
+        request[ACCOUNT_KEY] = state.account.id
         query = request.query
         client = state.clients.get(query.get("client_id", ""))
         redirect_uri = query.get("redirect_uri", "")
@@ -186,7 +186,7 @@ class OAuthApi:
 
         Each refresh token works once; using it revokes it and returns a new pair.
         """
-        request["account"] = self.world.doorflow.account.id
+        request[ACCOUNT_KEY] = self.world.doorflow.account.id
         try:
             before = self._forced_failure(after_rotation=False)
             if before is not None:
@@ -209,7 +209,7 @@ class OAuthApi:
         Revoking a refresh token revokes its whole authorization (every access token too);
         revoking an access token revokes just that token.
         """
-        request["account"] = self.world.doorflow.account.id
+        request[ACCOUNT_KEY] = self.world.doorflow.account.id
         forbidden = DoorFlowApiError(
             403, "unauthorized_client", "You are not authorized to revoke this token"
         )

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from simulator.http_common import take_fault
+from simulator.http_common import ACCOUNT_KEY, ARRIVAL_KEY, RATE_RULE_KEY, take_fault
 from simulator.tedee import TedeeApiError, too_many
 from simulator.tedee_activity import TedeeUser
 from simulator.tedee_models import (
@@ -124,7 +124,7 @@ class TedeeApi:
             version = request.match_info["version"]
             world = self.world
             state = world.tedee
-            now = float(request.get("arrival", world.clock()))
+            now = float(request.get(ARRIVAL_KEY, world.clock()))
             counted = False
             try:
                 info = state.config.versions.get(version)
@@ -133,7 +133,7 @@ class TedeeApi:
                 if info.status == "retired":
                     raise TedeeApiError(410, f"API version {version} retired")
                 token = self.authenticate(request, now)
-                request["account"] = state.account.id
+                request[ACCOUNT_KEY] = state.account.id
                 state.limiter.check_hourly(
                     now, state.hourly_limit(version), state.config.hourly_window
                 )
@@ -144,7 +144,7 @@ class TedeeApi:
                 response = handler(request, Call(version, token, now, world.utcnow()))
             except TedeeApiError as err:
                 if err.rule is not None:
-                    request["rate_rule"] = (err.rule, err.gap)
+                    request[RATE_RULE_KEY] = (err.rule, err.gap)
                 response = error_envelope(err.status, err.message, err.headers)
             if counted and response.status != 429:
                 state.limiter.hourly.append(now)

@@ -15,7 +15,10 @@ from aiohttp import web
 from simulator.bodies import send_endless, send_gzip_bomb, send_oversized
 from simulator.faults import STREAMING_KINDS, Fault
 from simulator.http_common import (
+    ACCOUNT_KEY,
+    ARRIVAL_KEY,
     CLOSING_KEY,
+    RATE_RULE_KEY,
     WORLD_KEY,
     endpoint_of,
     pause,
@@ -148,7 +151,7 @@ async def world_middleware(request: web.Request, handler: Handler) -> web.Stream
     await pause(request, world.latency.request_delay())
     world.tick()
     now = world.clock()
-    request["arrival"] = now
+    request[ARRIVAL_KEY] = now
     endpoint = endpoint_of(request)
     fault = world.faults.match(path, endpoint, now)
     streaming = fault is not None and fault.kind in STREAMING_KINDS
@@ -160,7 +163,7 @@ async def world_middleware(request: web.Request, handler: Handler) -> web.Stream
             response = await _apply_fault(request, fault)
     elif fault is None:
         response = await _handle(request, handler, None)
-    rule = request.get("rate_rule")
+    rule = request.get(RATE_RULE_KEY)
     if response is not None:
         status = response.status
     else:
@@ -171,7 +174,7 @@ async def world_middleware(request: web.Request, handler: Handler) -> web.Stream
             method=request.method,
             path=template_of(request),
             status=status,
-            account=request.get("account"),
+            account=request.get(ACCOUNT_KEY),
             gap=world.requests.gap_since(f"{request.method} {path}", now),
             rule=rule[0] if rule else None,
             rule_gap=rule[1] if rule else None,
