@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.const import ATTR_ENTITY_ID, Platform
@@ -19,7 +19,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN
 from .coordinator import DoorAccessCoordinator
-from .entity import DeviceHandle, DoorAccessEntity, DoorAccessEntityDescription
+from .entity import DeviceHandle, DoorAccessEntity, DoorAccessEntityDescription, describe
 from .models import DoorAccessConfigEntry
 
 # Read-only entities fed by their coordinator: nothing to limit.
@@ -96,6 +96,54 @@ class DoorAccessEvent[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], Model
                 "values": dict(happening.values),
             },
         )
+
+
+class HappeningFeed[ItemT](Protocol):
+    """A cloud's feed of what happened at its devices (Tedee activity, DoorFlow events)."""
+
+    @property
+    def enabled(self) -> bool:
+        """Tell whether the account may read the feed (else no event entities)."""
+
+    def subscribe(self, device_id: int, listener: Callable[[ItemT], None]) -> CALLBACK_TYPE:
+        """Hand `listener` each new item of one device; return the unsubscribe."""
+
+
+def event_entity_adder[ModelT, ItemT](
+    coordinator: DoorAccessCoordinator[Any],
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    *,
+    feed: HappeningFeed[ItemT],
+    device_of: Callable[[ModelT], DeviceHandle[ModelT]],
+    description: DoorAccessEventEntityDescription[ModelT],
+    happening_of: Callable[[ItemT], Happening],
+) -> Callable[[list[ModelT]], None]:
+    """Return the device listener that adds an event entity per new device, fed by `feed`."""
+
+    def happenings(device_id: int) -> HappeningSource:
+        """Return how the entity of one device subscribes to its happenings."""
+
+        def subscribe(listener: Callable[[Happening], None]) -> CALLBACK_TYPE:
+            return feed.subscribe(device_id, lambda item: listener(happening_of(item)))
+
+        return subscribe
+
+    @callback
+    def add_devices(models: list[ModelT]) -> None:
+        """Add the event entities of newly seen devices."""
+        if not feed.enabled:
+            return
+        async_add_entities(
+            describe(
+                [(device_of(model), model) for model in models],
+                (description,),
+                lambda device, d: DoorAccessEvent(
+                    coordinator, device, d, happenings(device.device_id)
+                ),
+            )
+        )
+
+    return add_devices
 
 
 async def async_setup_entry(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 from typing import Any, Final
 
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
@@ -12,7 +12,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from ..api import Channel, DoorEvent
 from ..binary_sensor import DoorAccessBinarySensor, DoorAccessBinarySensorEntityDescription
 from ..entity import DeviceHandle, describe
-from ..event import DoorAccessEvent, DoorAccessEventEntityDescription, Happening
+from ..event import DoorAccessEventEntityDescription, Happening, event_entity_adder
 from .coordinator import DoorFlowCoordinator
 from .devices import channel_device
 from .event_kinds import DoorEventType, door_kind_of
@@ -88,33 +88,16 @@ def async_setup_door_events(
     coordinator: DoorFlowCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> CALLBACK_TYPE:
     """Add an event entity for every door (when the key may read the event feed)."""
-    reader = coordinator.events
-
-    def happenings(channel_id: int) -> Callable[[Callable[[Happening], None]], CALLBACK_TYPE]:
-        """Return how the entity of one door subscribes to its events."""
-
-        def subscribe(listener: Callable[[Happening], None]) -> CALLBACK_TYPE:
-            return reader.subscribe(channel_id, lambda event: listener(door_happening(event)))
-
-        return subscribe
-
-    @callback
-    def add_doors(channels: list[Channel]) -> None:
-        """Add the event entities of newly seen doors."""
-        if not reader.enabled:
-            return
-        devices = [(channel_device(coordinator, channel), channel) for channel in channels]
-        async_add_entities(
-            describe(
-                devices,
-                (ACCESS_EVENTS,),
-                lambda device, d: DoorAccessEvent(
-                    coordinator, device, d, happenings(device.device_id)
-                ),
-            )
+    return coordinator.async_add_channel_listener(
+        event_entity_adder(
+            coordinator,
+            async_add_entities,
+            feed=coordinator.events,
+            device_of=partial(channel_device, coordinator),
+            description=ACCESS_EVENTS,
+            happening_of=door_happening,
         )
-
-    return coordinator.async_add_channel_listener(add_doors)
+    )
 
 
 def async_setup_door_alarms(

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 from typing import Any, Final
 
-from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.core import CALLBACK_TYPE
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api import Activity, Lock
-from ..entity import describe
-from ..event import DoorAccessEvent, DoorAccessEventEntityDescription, Happening
+from ..event import DoorAccessEventEntityDescription, Happening, event_entity_adder
 from .activity_kinds import OPERATIONS, ActivityType, kind_of
 from .coordinator import TedeeCoordinator
 from .devices import lock_device
@@ -56,30 +55,13 @@ def async_setup_activity_events(
     coordinator: TedeeCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> CALLBACK_TYPE:
     """Add an activity entity for every lock (when the token may read activity)."""
-    reader = coordinator.activity
-
-    def happenings(lock_id: int) -> Callable[[Callable[[Happening], None]], CALLBACK_TYPE]:
-        """Return how the entity of one lock subscribes to its activity."""
-
-        def subscribe(listener: Callable[[Happening], None]) -> CALLBACK_TYPE:
-            return reader.subscribe(lock_id, lambda item: listener(activity_happening(item)))
-
-        return subscribe
-
-    @callback
-    def add_locks(locks: list[Lock]) -> None:
-        """Add the activity entities of newly seen locks."""
-        if not reader.enabled:
-            return
-        devices = [(lock_device(coordinator, lock), lock) for lock in locks]
-        async_add_entities(
-            describe(
-                devices,
-                (ACTIVITY,),
-                lambda device, d: DoorAccessEvent(
-                    coordinator, device, d, happenings(device.device_id)
-                ),
-            )
+    return coordinator.async_add_lock_listener(
+        event_entity_adder(
+            coordinator,
+            async_add_entities,
+            feed=coordinator.activity,
+            device_of=partial(lock_device, coordinator),
+            description=ACTIVITY,
+            happening_of=activity_happening,
         )
-
-    return coordinator.async_add_lock_listener(add_locks)
+    )
