@@ -161,10 +161,6 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
             )
         return pager
 
-    def _listing_open(self, endpoint: str) -> bool:
-        """Tell whether a listing of `endpoint` was left open by its count window."""
-        return endpoint in self._open_listings
-
     async def _async_update_data(self) -> DataT:
         """Fetch fresh data; a rate limit keeps the last data, an outage backs off."""
         self._last_fetch_at = self._clock()
