@@ -43,6 +43,38 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> Iterato
     return
 
 
+class _DeprecationRecords(logging.Handler):
+    """Collect the deprecation warnings Home Assistant logs about this integration."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep a warning that says something of ours (or a test's command) is deprecated."""
+        message = record.getMessage()
+        if "deprecated" not in message.lower():
+            return
+        ours = "door_access" in message or record.name.startswith("custom_components.door_access")
+        # A websocket command a test sends (HA names no integration for those).
+        command = record.name.startswith("homeassistant.components.config")
+        if ours or command:
+            self.found.append(f"{record.name}: {message}")
+
+
+@pytest.fixture(autouse=True)
+def fail_on_deprecations() -> Iterator[None]:
+    """Fail a test in which Home Assistant reports a deprecated use by this integration."""
+    handler = _DeprecationRecords()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    assert not handler.found, "deprecated Home Assistant API used:\n" + "\n".join(handler.found)
+
+
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Return syrupy's snapshot with Home Assistant's serializers (registry ids hidden)."""

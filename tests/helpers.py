@@ -6,6 +6,8 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import timedelta
+import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -15,6 +17,7 @@ from homeassistant.components.lock import DOMAIN as LOCK_DOMAIN
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 REDACTED = "**REDACTED**"
+_ENGLISH = Path(__file__).parent.parent / "custom_components" / DOMAIN / "translations" / "en.json"
 # Seconds from one Tedee poll to the next: the 20 s sync rule, the scheduler's safety margin,
 # and the second Home Assistant's timers may fire early.
 TEDEE_POLL = 22
@@ -182,3 +186,16 @@ async def serve_catch_all(handler: Handler) -> AsyncIterator[str]:
         yield f"http://127.0.0.1:{runner.addresses[0][1]}"
     finally:
         await runner.cleanup()
+
+
+def assert_translated(err: HomeAssistantError, key: str) -> None:
+    """Check that an error carries its translation key and reads as its English sentence.
+
+    Home Assistant shows the bare key when no translation is found, so a message that only
+    exists would prove nothing: it must be the sentence in translations/en.json.
+    """
+    assert err.translation_domain == DOMAIN
+    assert err.translation_key == key
+    template = json.loads(_ENGLISH.read_text(encoding="utf-8"))["exceptions"][key]["message"]
+    # Home Assistant drops the sentence's final full stop.
+    assert str(err) == template.rstrip(".").format(**(err.translation_placeholders or {}))

@@ -11,7 +11,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from .conftest import Simulator
-from .helpers import press_button
+from .helpers import assert_translated, press_button
 
 DRIVEWAY = "button.driveway_gate_open"  # 501: connected
 GARDEN = "button.garden_gate_open"  # 502: unlinked from BleBox
@@ -72,9 +72,7 @@ async def test_press_errors_are_translated(  # noqa: PLR0917
         await simulator.control("PATCH", f"tedee/gates/{gate_id}", change)
     with pytest.raises(HomeAssistantError) as err:
         await press_button(hass, entity_id)
-    assert err.value.translation_domain == "door_access"
-    assert err.value.translation_key == translation_key
-    assert str(err.value)  # the message comes from translations/en.json
+    assert_translated(err.value, translation_key)
     assert simulator.world.tedee.gates[gate_id].opened == 0
 
 

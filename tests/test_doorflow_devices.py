@@ -189,12 +189,11 @@ async def test_a_revoked_key_on_the_site_listing_asks_for_reauth(
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
 
 
-async def _remove(client: Any, entry: MockConfigEntry, device: dr.DeviceEntry) -> bool:
+async def _remove(client: Any, device: dr.DeviceEntry) -> bool:
     """Ask Home Assistant to delete a device of an entry; return whether it did."""
     await client.send_json_auto_id(
         {
-            "type": "config/device_registry/remove_config_entry",
-            "config_entry_id": entry.entry_id,
+            "type": "config/device_registry/remove",
             "device_id": device.id,
         }
     )
@@ -211,16 +210,16 @@ async def test_only_a_controller_no_longer_listed_can_be_deleted(
     assert await async_setup_component(hass, "config", {})
     client = await hass_ws_client(hass)
     front = _device(hass, init_doorflow, FRONT_CONTROLLER)
-    assert not await _remove(client, init_doorflow, front)
+    assert not await _remove(client, front)
     warehouse = _device(hass, init_doorflow, WAREHOUSE_CONTROLLER)
 
     assert await hass.config_entries.async_unload(init_doorflow.entry_id)
-    assert not await _remove(client, init_doorflow, warehouse)  # not loaded: not known
+    assert not await _remove(client, warehouse)  # not loaded: not known
     await simulator.control("DELETE", "doorflow/channels/1203")
     assert await hass.config_entries.async_setup(init_doorflow.entry_id)
     await hass.async_block_till_done()
-    assert not await _remove(client, init_doorflow, front)
-    assert await _remove(client, init_doorflow, warehouse)
+    assert not await _remove(client, front)
+    assert await _remove(client, warehouse)
     registry = dr.async_get(hass)
     gone = registry.async_get_device_by_identifier(
         (DOMAIN, WAREHOUSE_CONTROLLER), init_doorflow.entry_id

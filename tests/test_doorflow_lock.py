@@ -21,6 +21,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from .conftest import DOORFLOW_KEY, Simulator
 from .helpers import (
     advance,
+    assert_translated,
     flow_sources,
     lock_call,
     record_states,
@@ -144,9 +145,7 @@ async def _expect_error(
     seen = record_states(hass, FRONT)
     with pytest.raises(HomeAssistantError) as err:
         await run_action(hass, freezer, lock_call(hass, service, FRONT), max_seconds=200)
-    assert err.value.translation_domain == "door_access"
-    assert err.value.translation_key == key
-    assert str(err.value)  # the message comes from translations/en.json
+    assert_translated(err.value, key)
     assert seen[-1] != {"open": "opening", "unlock": "unlocking", "lock": "locking"}[service]
     return err.value
 

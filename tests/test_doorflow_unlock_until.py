@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.door_access.const import DOMAIN
 
 from .conftest import Simulator
-from .helpers import advance, run_action, state_of
+from .helpers import advance, assert_translated, run_action, state_of
 
 FRONT: Final = "lock.head_office_front_door"
 RELOCK: Final = "sensor.head_office_front_door_relock_time"
@@ -172,10 +172,8 @@ async def test_input_is_checked_before_anything_is_sent(  # noqa: PLR0917
     before = (await simulator.requests())["total"]
     with pytest.raises(ServiceValidationError) as err:
         await _unlock_until(hass, freezer, **data)
-    assert err.value.translation_domain == DOMAIN
-    assert err.value.translation_key == key
+    assert_translated(err.value, key)
     assert (await simulator.requests())["total"] == before
-    assert str(err.value)  # the translated message exists
 
 
 async def test_until_refused_while_locked_down(

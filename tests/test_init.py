@@ -356,8 +356,7 @@ async def test_only_a_device_the_cloud_no_longer_lists_can_be_deleted(
     client = await hass_ws_client(hass)
     await client.send_json_auto_id(
         {
-            "type": "config/device_registry/remove_config_entry",
-            "config_entry_id": entry_id,
+            "type": "config/device_registry/remove",
             "device_id": office.id,
         }
     )
@@ -372,8 +371,7 @@ async def test_only_a_device_the_cloud_no_longer_lists_can_be_deleted(
     assert registry.async_get_device_by_identifier((DOMAIN, "tedee-1004"), entry_id)
     await client.send_json_auto_id(
         {
-            "type": "config/device_registry/remove_config_entry",
-            "config_entry_id": entry_id,
+            "type": "config/device_registry/remove",
             "device_id": office.id,
         }
     )

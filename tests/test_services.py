@@ -24,7 +24,7 @@ import yaml
 from custom_components.door_access.const import DOMAIN
 
 from .conftest import Simulator
-from .helpers import advance, state_of
+from .helpers import advance, assert_translated, state_of
 
 INTEGRATION: Final = Path(__file__).parents[1] / "custom_components" / DOMAIN
 SERVICES: Final = ("lockdown", "end_lockdown", "unlock_until", "sync_controllers")
@@ -44,8 +44,7 @@ async def _refused(
     """Call an action that must refuse its input; return the refusal."""
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(DOMAIN, service, data, blocking=True)
-    assert err.value.translation_domain == DOMAIN
-    assert str(err.value)  # translated
+    assert_translated(err.value, str(err.value.translation_key))
     return err.value
 
 

@@ -137,16 +137,13 @@ def _entry_of(hass: HomeAssistant, data: Mapping[str, Any]) -> DoorAccessConfigE
     if (entry_id is None) == (device_id is None):
         raise _invalid("entry_or_device")
     if device_id is not None:
-        device = dr.async_get(hass).async_get(device_id)
-        ours = [
-            candidate.entry_id
-            for candidate_id in (device.config_entries if device is not None else ())
-            if (candidate := hass.config_entries.async_get_entry(candidate_id)) is not None
-            and candidate.domain == DOMAIN
-        ]
-        if not ours:
+        # A device belongs to one config entry: the one of this domain, if any.
+        _device, owner = dr.async_get_device_and_config_entry_for_domain(
+            hass, device_id, domain=DOMAIN, include_child_devices=False
+        )
+        if owner is None:
             raise _invalid("device_unknown", device_id=device_id)
-        entry_id = ours[0]
+        entry_id = owner.entry_id
     entry: DoorAccessConfigEntry | None = hass.config_entries.async_get_entry(str(entry_id))
     if entry is None or entry.domain != DOMAIN:
         raise _invalid("entry_unknown", entry_id=str(entry_id))

@@ -21,11 +21,20 @@ SEEDS = Path(__file__).parent.parent / "fixtures" / "seeds"
 
 
 @pytest.fixture
-async def serve(socket_enabled: None) -> AsyncIterator[tuple[TedeeClient, dict[str, str]]]:
+def seen() -> list[tuple[str, str]]:
+    """Return the requests the sample server answered (method, path), in order."""
+    return []
+
+
+@pytest.fixture
+async def serve(
+    socket_enabled: None, seen: list[tuple[str, str]]
+) -> AsyncIterator[tuple[TedeeClient, dict[str, str]]]:
     """Serve whatever body is set for a path; give a client of that server."""
     bodies: dict[str, str] = {}
 
     async def answer(request: web.Request) -> web.Response:
+        seen.append((request.method, request.path))
         status = 204 if request.method == "POST" else 200
         body = bodies[request.path]
         return web.Response(status=status, text=None if status == 204 else body)
@@ -115,8 +124,11 @@ async def test_single_sync_samples_with_the_comma_parse(
     assert (sync.status.state if sync.status else None) is state
 
 
-async def test_gate_sync_sample(serve: tuple[TedeeClient, dict[str, str]]) -> None:
+async def test_gate_sync_sample(
+    serve: tuple[TedeeClient, dict[str, str]], seen: list[tuple[str, str]]
+) -> None:
     """Seed 000: gate sync answers 204 (the envelope shown cannot travel in a 204)."""
     client, bodies = serve
     bodies["/api/v37/my/gate/sync"] = _sample("gate_sync.json")
-    await client.sync_gates()
+    assert await client.sync_gates() is None  # type: ignore[func-returns-value]
+    assert seen == [("POST", "/api/v37/my/gate/sync")]
