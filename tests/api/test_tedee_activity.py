@@ -21,45 +21,10 @@ from tests.api.clients import (
     TedeeEndpoint,
 )
 from tests.api.servers import serve_catch_all
+from tests.contracts.tedee_docs import enum
 
-# Every code of the Tedee docs ("Device activity"), by the name the docs give it.
-DOCUMENTED_CODES = {
-    32: "LockedRemote",
-    33: "UnlockedRemote",
-    34: "LockedButton",
-    35: "UnlockedButton",
-    36: "LockedAuto",
-    37: "UnlockedAuto",
-    38: "LockedManual",
-    39: "UnlockedManual",
-    40: "Jammed",
-    41: "PowerOff",
-    42: "PowerOn",
-    43: "Calibration",
-    44: "Dismounted",
-    45: "Alarm",
-    46: "BatteryCharging",
-    47: "PartiallyOpenManual",
-    48: "PartiallyOpenButton",
-    49: "PartiallyOpenAuto",
-    50: "BatteryStopCharging",
-    51: "PulledRemote",
-    52: "PulledAuto",
-    53: "PulledManual",
-    54: "PartiallyOpenRemote",
-    55: "PulledAutoBy",
-    56: "PostponedLock",
-    57: "UnlockedHomeKit",
-    58: "PartiallyOpenHomeKit",
-    59: "LockedHomeKit",
-    60: "PulledHomeKit",
-    61: "UnlockByPin",
-    62: "IncorrectPin",
-    63: "PullSpringByPin",
-    64: "PartiallyOpenByPin",
-    224: "FirmwareUpdateByBridge",
-    225: "FirmwareUpdateByMobile",
-}
+# Every code of the Tedee docs ("Event type"), by the name the docs give it: the stored page.
+DOCUMENTED_CODES = enum("event-type")
 
 
 def item(number: int, event: int = 33, date: str = "2026-11-20T13:59:26.212") -> dict[str, Any]:
@@ -68,8 +33,7 @@ def item(number: int, event: int = 33, date: str = "2026-11-20T13:59:26.212") ->
         "id": number,
         "deviceId": 1001,
         "userId": 7,
-        "organizationUserId": 70,
-        "username": "Anna",
+        "userName": "Anna",
         "event": event,
         "source": 1,
         "date": date,
@@ -113,7 +77,6 @@ async def test_the_request_and_the_parsed_activities(
         source=ActivitySource.MOBILE,
         date=datetime(2026, 11, 20, 13, 59, 26, 212000, tzinfo=UTC),
         user_id=7,
-        organization_user_id=70,
         username="Anna",
     )
     unknown = activities[2]
@@ -184,7 +147,8 @@ def test_every_member_is_documented() -> None:
         ({"date": "yesterday"}, "activity.date"),
         ({"event": "33"}, "activity.event"),
         ({"deviceId": None}, "activity.deviceId"),
-        ({"username": 5}, "activity.username"),
+        ({"userName": 5}, "activity.userName"),
+        ({"userName": None, "username": ["Anna"]}, "activity.username"),
     ],
 )
 def test_malformed_activities_are_bad_responses(change: dict[str, Any], field: str) -> None:
@@ -198,7 +162,24 @@ def test_optional_fields_and_sources() -> None:
     )
     assert bare.source is ActivitySource.UNRECOGNIZED
     assert bare.user_id is None
-    assert bare.organization_user_id is None
     assert bare.username is None
     assert Activity.from_json({**item(1), "source": 0}).source is ActivitySource.DEVICE
     assert Activity.from_json({**item(1), "source": 9}).source is ActivitySource.UNRECOGNIZED
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        ({"userName": "Anna"}, "Anna"),  # the data-structure table
+        ({"username": "Anna"}, "Anna"),  # the examples
+        ({"userName": "Anna", "username": "Ann"}, "Anna"),
+        ({"userName": "", "username": "Ann"}, "Ann"),
+        ({"userName": None}, None),
+        ({}, None),
+    ],
+)
+def test_the_user_name_is_read_in_either_spelling(
+    names: dict[str, Any], expected: str | None
+) -> None:
+    bare = {"id": 1, "deviceId": 2, "event": 33, "date": "2026-11-20T10:00:00"}
+    assert Activity.from_json({**bare, **names}).username == expected

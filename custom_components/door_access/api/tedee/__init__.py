@@ -25,6 +25,7 @@ from .errors import (
     TedeeTimeoutError,
 )
 from .models import (
+    AccessLevel,
     Bridge,
     DeviceType,
     DoorState,
@@ -39,6 +40,7 @@ from .models import (
     Operation,
     OperationStatus,
     OperationType,
+    SoftwareType,
     UnlockMode,
     User,
 )
@@ -47,6 +49,7 @@ __all__ = [
     "DEFAULT_API_VERSION",
     "DEFAULT_BASE_URL",
     "DEFAULT_PAGE_SIZE",
+    "AccessLevel",
     "Activity",
     "ActivityEvent",
     "ActivitySource",
@@ -66,6 +69,7 @@ __all__ = [
     "OperationFailure",
     "OperationStatus",
     "OperationType",
+    "SoftwareType",
     "TedeeApiVersionError",
     "TedeeAuthError",
     "TedeeBadResponseError",

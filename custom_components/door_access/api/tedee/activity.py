@@ -7,15 +7,18 @@ from datetime import UTC, datetime
 from typing import Final
 
 from ..core.enums import LenientIntEnum
+from ..core.fields import Fields
 from .models import fields_of, parse_list
 
 MAX_ACTIVITY_ELEMENTS: Final = 200
 
 
 class ActivityEvent(LenientIntEnum):
-    """What happened (`event`); codes the docs do not list are UNRECOGNIZED.
+    """What happened (`event`, Tedee enum "Event type"): every code the docs list.
 
-    The raw code stays available as `Activity.event_code`.
+    Codes the docs do not list (new ones, or 44 and 45, dropped from the list in 2023) are
+    UNRECOGNIZED; the raw code stays available as `Activity.event_code`. Gate activity
+    (10000, 10001) is read with the gate's id as `deviceId`.
     """
 
     UNRECOGNIZED = -1
@@ -31,8 +34,6 @@ class ActivityEvent(LenientIntEnum):
     POWER_OFF = 41
     POWER_ON = 42
     CALIBRATION = 43
-    DISMOUNTED = 44
-    ALARM = 45
     BATTERY_CHARGING = 46
     PARTIALLY_OPEN_MANUAL = 47
     PARTIALLY_OPEN_BUTTON = 48
@@ -42,7 +43,7 @@ class ActivityEvent(LenientIntEnum):
     PULLED_AUTO = 52
     PULLED_MANUAL = 53
     PARTIALLY_OPEN_REMOTE = 54
-    PULLED_AUTO_BY = 55
+    PULLED_AUTO_BY_REMOTE = 55
     POSTPONED_LOCK = 56
     UNLOCKED_HOMEKIT = 57
     PARTIALLY_OPEN_HOMEKIT = 58
@@ -52,8 +53,43 @@ class ActivityEvent(LenientIntEnum):
     INCORRECT_PIN = 62
     PULL_SPRING_BY_PIN = 63
     PARTIALLY_OPEN_BY_PIN = 64
+    LOCKED_BY_KEYPAD_WITH_PIN = 65
+    LOCKED_BY_KEYPAD_WITHOUT_PIN = 66
+    LOCK_FORCE_UNLOCKED = 67
+    LOCK_FORCE_UNLOCKED_BY_PIN = 68
+    LOCK_UNCALIBRATED = 74
+    UNAUTHORIZED_PIN = 75
+    PULLED_AUTO_BY_PIN = 76
+    UNLOCKED_BY_FINGERPRINT = 77
+    FORCE_UNLOCKED_BY_FINGERPRINT = 78
+    PARTIALLY_OPEN_BY_FINGERPRINT = 79
+    PULLED_BY_FINGERPRINT = 80
+    PULLED_AUTO_BY_FINGERPRINT = 81
+    DOOR_OPENED = 83
+    DOOR_CLOSED = 84
+    DOOR_SENSOR_UNCALIBRATED = 85
+    DOOR_OPEN_TOO_LONG = 86
+    LOCK_PULLED_BY_AUTO_UNLOCK = 87
+    LOCK_UNLOCKED_BY_MATTER = 88
+    LOCK_PARTIALLY_OPEN_BY_MATTER = 89
+    LOCK_LOCKED_BY_MATTER = 90
+    LOCK_PULL_SPRING_BY_MATTER = 91
+    LOCK_PULL_SPRING_AUTO_BY_MATTER = 92
+    LOCK_FORCE_UNLOCKED_BY_MATTER = 93
     FIRMWARE_UPDATE_BY_BRIDGE = 224
     FIRMWARE_UPDATE_BY_MOBILE = 225
+    LOCKED_BY_ACCESS_LINK = 226
+    LOCKED_BY_BRIDGE_API = 227
+    UNLOCKED_BY_ACCESS_LINK = 228
+    UNLOCKED_BY_BRIDGE_API = 229
+    PULLED_BY_ACCESS_LINK = 230
+    PULLED_BY_BRIDGE_API = 231
+    PARTIALLY_OPEN_BY_ACCESS_LINK = 232
+    PARTIALLY_OPEN_BY_BRIDGE_API = 233
+    PULLED_AUTO_BY_ACCESS_LINK = 234
+    PULLED_AUTO_BY_BRIDGE_API = 235
+    GATE_UNLOCKED_BY_REMOTE = 10000
+    GATE_UNLOCKED_BY_ACCESS_LINK = 10001
 
 
 class ActivitySource(LenientIntEnum):
@@ -64,9 +100,25 @@ class ActivitySource(LenientIntEnum):
     MOBILE = 1
 
 
+# The user field: `userName` in the docs' data-structure table, `username` in their examples.
+USER_NAME_FIELDS: Final = ("userName", "username")
+
+
+def _user_name(fields: Fields) -> str | None:
+    """Return the name of who did it, from either spelling the docs use (None if unknown)."""
+    for key in USER_NAME_FIELDS:
+        if name := fields.opt_str(key):
+            return name
+    return None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Activity:
-    """One activity of a device; `date` is aware (UTC)."""
+    """One activity of a device (lock or gate); `date` is aware (UTC).
+
+    Fields as the docs' "Device activity" structure has them: `id`, `deviceId`, `event` and
+    `date` are required; `source` (enum), `userId` and the user's name ("if known") are optional.
+    """
 
     id: int
     device_id: int
@@ -75,7 +127,6 @@ class Activity:
     source: ActivitySource
     date: datetime
     user_id: int | None
-    organization_user_id: int | None
     username: str | None
 
     @classmethod
@@ -92,8 +143,7 @@ class Activity:
             source=ActivitySource(-1 if source is None else source),
             date=fields.req_datetime("date"),
             user_id=fields.opt_int("userId"),
-            organization_user_id=fields.opt_int("organizationUserId"),
-            username=fields.opt_str("username") or None,
+            username=_user_name(fields),
         )
 
 

@@ -70,6 +70,24 @@ class GateIcon(LenientIntEnum):
     PARKING_GATE = 5
 
 
+class AccessLevel(LenientIntEnum):
+    """The user's access level to a device (`accessLevel`)."""
+
+    UNRECOGNIZED = -1
+    GUEST = 0
+    ADMIN = 1
+    OWNER = 2
+    NONE = 3
+
+
+class SoftwareType(LenientIntEnum):
+    """Which software a `softwareVersions` entry describes."""
+
+    UNRECOGNIZED = -1
+    DEVICE = 0
+    WIFI = 1
+
+
 class OperationType(LenientIntEnum):
     """Kind of lock operation."""
 
@@ -117,12 +135,27 @@ DEVICE_MODELS: dict[DeviceType, str] = {
 
 
 def _software_version(fields: Fields) -> str | None:
-    """Return the first firmware version listed in `softwareVersions`."""
-    for item in fields.get_list("softwareVersions"):
-        version = fields_of(item, "softwareVersions[]").opt_str("version")
+    """Return the device's firmware version from `softwareVersions`.
+
+    The docs' tables type it as one object, their examples as a list: both are read. The
+    device's own software (type 0) wins over the others (WiFi module).
+    """
+    raw = fields.raw("softwareVersions")
+    entries = [raw] if isinstance(raw, dict) else fields.get_list("softwareVersions")
+    versions: list[tuple[bool, str]] = []
+    for item in entries:
+        entry = fields_of(item, "softwareVersions[]")
+        version = entry.opt_str("version")
+        kind = entry.opt_int("softwareType")
         if version:
-            return version
-    return None
+            versions.append((kind not in (None, SoftwareType.DEVICE), version))
+    return min(versions, key=lambda pair: pair[0])[1] if versions else None
+
+
+def _opt_enum[E: LenientIntEnum](fields: Fields, key: str, enum: type[E]) -> E | None:
+    """Return an optional integer enum (unknown values are UNRECOGNIZED, absent is None)."""
+    value = fields.opt_int(key)
+    return None if value is None else enum(value)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,11 +172,10 @@ class LockStatus:
     @classmethod
     def from_fields(cls, fields: Fields) -> LockStatus:
         """Parse a `deviceState` / `lockProperties` object."""
-        door = fields.opt_int("doorState")
         battery = fields.opt_int("batteryLevel")
         return cls(
             state=LockState(fields.get_int("state")),
-            door_state=None if door is None else DoorState(door),
+            door_state=_opt_enum(fields, "doorState", DoorState),
             is_charging=fields.get_bool("isCharging", default=False),
             battery_level=None if battery is None or not 0 <= battery <= 100 else battery,
             state_change_result=fields.opt_int("stateChangeResult") or 0,
@@ -286,7 +318,7 @@ class Gate:
     is_connected: bool
     is_present_in_external: bool
     impulse_length: int | None
-    access_level: int | None
+    access_level: AccessLevel | None
     external_name: str | None
     software_version: str | None
     revision: int
@@ -303,7 +335,7 @@ class Gate:
             is_connected=fields.get_bool("isConnected", default=False),
             is_present_in_external=fields.get_bool("isPresentInExternal", default=True),
             impulse_length=fields.opt_int("impulseLength"),
-            access_level=fields.opt_int("accessLevel"),
+            access_level=_opt_enum(fields, "accessLevel", AccessLevel),
             external_name=fields.opt_str("externalName"),
             software_version=_software_version(fields),
             revision=fields.opt_int("revision") or 0,
