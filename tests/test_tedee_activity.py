@@ -27,7 +27,8 @@ BACK = "event.back_door_activity"
 LAST_OPERATED = "sensor.front_door_last_operated_by"
 ACTIVITY_PATH = "/api/v37/my/deviceactivity"
 
-# Every documented code (and two unknown ones) with the event type and method it fires.
+# Every documented lock code (44 and 45, dropped from the docs, and two unknown ones are
+# `other`) with the event type and method it fires.
 EXPECTED: list[tuple[int, str, str | None]] = [
     (32, "locked", "remote"),
     (33, "unlocked", "remote"),
@@ -52,7 +53,7 @@ EXPECTED: list[tuple[int, str, str | None]] = [
     (52, "pulled", "auto"),
     (53, "pulled", "manual"),
     (54, "partially_opened", "remote"),
-    (55, "pulled", "auto"),
+    (55, "pulled", "remote"),
     (56, "postponed_lock", "button"),
     (57, "unlocked", "homekit"),
     (58, "partially_opened", "homekit"),
@@ -62,8 +63,41 @@ EXPECTED: list[tuple[int, str, str | None]] = [
     (62, "incorrect_pin", "pin"),
     (63, "pulled", "pin"),
     (64, "partially_opened", "pin"),
+    (65, "locked", "pin"),
+    (66, "locked", "keypad_button"),
+    (67, "force_unlocked", "remote"),
+    (68, "force_unlocked", "pin"),
+    (74, "uncalibrated", None),
+    (75, "unauthorized_pin", "pin"),
+    (76, "pulled", "pin"),
+    (77, "unlocked", "fingerprint"),
+    (78, "force_unlocked", "fingerprint"),
+    (79, "partially_opened", "fingerprint"),
+    (80, "pulled", "fingerprint"),
+    (81, "pulled", "fingerprint"),
+    (83, "door_opened", "door_sensor"),
+    (84, "door_closed", "door_sensor"),
+    (85, "door_sensor_uncalibrated", "door_sensor"),
+    (86, "door_open_too_long", "door_sensor"),
+    (87, "pulled", "auto"),
+    (88, "unlocked", "matter"),
+    (89, "partially_opened", "matter"),
+    (90, "locked", "matter"),
+    (91, "pulled", "matter"),
+    (92, "pulled", "matter"),
+    (93, "force_unlocked", "matter"),
     (224, "firmware_update", "bridge"),
     (225, "firmware_update", "mobile"),
+    (226, "locked", "access_link"),
+    (227, "locked", "bridge_api"),
+    (228, "unlocked", "access_link"),
+    (229, "unlocked", "bridge_api"),
+    (230, "pulled", "access_link"),
+    (231, "pulled", "bridge_api"),
+    (232, "partially_opened", "access_link"),
+    (233, "partially_opened", "bridge_api"),
+    (234, "pulled", "access_link"),
+    (235, "pulled", "bridge_api"),
     (7, "other", None),
     (999, "other", None),
 ]
@@ -116,7 +150,7 @@ async def test_every_code_fires_its_event_in_order(
     stamps = [e.attributes["timestamp"] for e in events]
     assert stamps == sorted(stamps)
     assert len(set(stamps)) == len(stamps)
-    # 37 items: the small first page and one full page.
+    # 70 items: the small first page and one full page.
     assert await activity_requests(simulator) - before == 2
     # The logbook sentence of each (the bus event) names the lock and the person.
     assert [event["name"] for event in fired.bus] == ["Front door"] * len(EXPECTED)

@@ -35,7 +35,7 @@ PACKAGE = f"custom_components.{DOMAIN}"
 # The languages Door Access ships besides English (issue 12: Polish and German).
 SHIPPED_LANGUAGES = {"de", "pl"}
 # Names no language translates: they may stay as in English.
-PRODUCT_NAMES = {"HomeKit", "Apple Wallet", "Google Wallet"}
+PRODUCT_NAMES = {"HomeKit", "Matter", "Apple Wallet", "Google Wallet"}
 # Words a language writes exactly as English does (German "Person" is German too).
 SAME_IN_LANGUAGE = {"de": {"Person"}}
 

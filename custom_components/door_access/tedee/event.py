@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import partial
 from typing import Any, Final
 
@@ -10,20 +11,27 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api import Activity, Lock
 from ..event import DoorAccessEventEntityDescription, Happening, event_entity_adder
-from .activity_kinds import OPERATIONS, ActivityType, kind_of
+from .activity_kinds import LOCK_ACTIVITY_TYPES, OPERATIONS, ActivityKind, ActivityType, kind_of
 from .coordinator import TedeeCoordinator
 from .devices import lock_device
 
 ACTIVITY: Final = DoorAccessEventEntityDescription[Lock](
     key="activity",
     translation_key="lock_activity",
-    event_types=[event_type.value for event_type in ActivityType],
+    event_types=[event_type.value for event_type in LOCK_ACTIVITY_TYPES],
 )
 
 
-def activity_happening(activity: Activity) -> Happening:
-    """Return how the activity entity fires one activity, and its logbook sentence."""
+def activity_happening(
+    activity: Activity, event_types: Collection[ActivityType] = LOCK_ACTIVITY_TYPES
+) -> Happening:
+    """Return how an activity entity fires one activity, and its logbook sentence.
+
+    A code whose event type the entity does not have (a gate's code on a lock) is `other`.
+    """
     kind = kind_of(activity.event)
+    if kind.event_type not in event_types:
+        kind = ActivityKind(ActivityType.OTHER)
     attributes: dict[str, Any] = {}
     if activity.username:
         attributes["user"] = activity.username
