@@ -19,7 +19,7 @@ from simulator.control_common import (
     seconds_range,
 )
 from simulator.tedee import MANUAL_EVENT_FOR_STATE
-from simulator.tedee_activity import ActivityError, event_code
+from simulator.tedee_activity import ActivityError, event_code, user_field
 from simulator.tedee_models import Gate, Lock, TedeeConfig, VersionInfo
 
 LOCK_FIELDS = {
@@ -62,7 +62,13 @@ CONFIG_FIELDS = {
     "legacy_lock_properties",
     "blebox_integration",
 }
-CONFIG_EXTRA = {"operation_duration", "max_page_size", "versions", "reset_limits"}
+CONFIG_EXTRA = {
+    "operation_duration",
+    "max_page_size",
+    "versions",
+    "reset_limits",
+    "activity_user_field",
+}
 
 
 class TedeeControl(RouteGroup):
@@ -79,6 +85,8 @@ class TedeeControl(RouteGroup):
             ("DELETE", r"/_control/tedee/locks/{id:\d+}", self.delete_lock),
             ("GET", r"/_control/tedee/locks/{id:\d+}/activity", self.get_activity),
             ("POST", r"/_control/tedee/locks/{id:\d+}/activity", self.add_activity),
+            ("POST", r"/_control/tedee/gates/{id:\d+}/open", self.open_gate),
+            ("GET", r"/_control/tedee/gates/{id:\d+}/activity", self.get_gate_activity),
             ("POST", "/_control/tedee/gates", self.add_gate),
             ("PATCH", r"/_control/tedee/gates/{id:\d+}", self.patch_gate),
             ("DELETE", r"/_control/tedee/gates/{id:\d+}", self.delete_gate),
@@ -109,6 +117,11 @@ class TedeeControl(RouteGroup):
             )
         if "max_page_size" in body:
             config.max_page_size = page_size(body["max_page_size"])
+        if "activity_user_field" in body:
+            try:
+                config.activity_user_field = user_field(body["activity_user_field"])
+            except ActivityError as err:
+                raise ControlError(400, str(err)) from None
         lifecycle = body.get("versions") or {}
         reject_unknown(lifecycle, {"deprecated", "retired", "supported", "current"})
         for name, sunset in (lifecycle.get("deprecated") or {}).items():
@@ -270,8 +283,35 @@ class TedeeControl(RouteGroup):
             gate.apply_pending()
         return web.json_response({**gate.to_json(), "status": gate.status, "pending": gate.pending})
 
+    async def open_gate(self, request: web.Request) -> web.Response:
+        """POST /_control/tedee/gates/{id}/open ``{by?: "access_link" | "remote", username?}``.
+
+        Someone opened the gate outside Home Assistant: by a guest's access link (10001
+        GateUnlockedByAccessLink, the default) or from the Tedee app (10000).
+        """
+        gate = self._gate(request)
+        body = await read_body(request)
+        reject_unknown(body, {"by", "username"})
+        by = body.get("by", "access_link")
+        if by not in ("access_link", "remote"):
+            raise ControlError(400, 'by must be "access_link" or "remote"')
+        name = optional_name(body, "username")
+        state = self.world.tedee
+        user = state.user_named(name) if name else None
+        activity = state.open_gate(
+            gate, self.world.utcnow(), user=user, by_access_link=by == "access_link"
+        )
+        return web.json_response(activity.to_json(), status=201)
+
+    async def get_gate_activity(self, request: web.Request) -> web.Response:
+        """GET /_control/tedee/gates/{id}/activity: every entry, newest first."""
+        gate = self._gate(request)
+        items = self.world.tedee.activity.of(gate.id)
+        return web.json_response([a.to_json() for a in reversed(items)])
+
     async def delete_gate(self, request: web.Request) -> web.Response:
         """DELETE /_control/tedee/gates/{id}."""
         gate = self._gate(request)
         del self.world.tedee.gates[gate.id]
+        self.world.tedee.activity.forget(gate.id)
         return web.json_response({"deleted": gate.id})

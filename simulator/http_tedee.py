@@ -340,7 +340,8 @@ class TedeeApi:
         items = state.activity.query(
             device_id, elements=elements, before=before, only_user=only_user
         )
-        return envelope([item.to_json() for item in items])
+        user_field = state.config.activity_user_field
+        return envelope([item.to_json(user_field) for item in items])
 
     # -- operations -----------------------------------------------------------------------
 
@@ -430,7 +431,7 @@ class TedeeApi:
         if gate.timeout_next_open:
             gate.timeout_next_open = False
             raise TedeeApiError(408, "BleBox did not answer in time")
-        gate.opened += 1
+        self.world.tedee.open_gate(gate, call.utc_now, user=self._user(call), by_access_link=False)
         return web.json_response(
             {"success": True, "errorMessages": [], "statusCode": 204}, status=204
         )

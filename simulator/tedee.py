@@ -12,6 +12,10 @@ import uuid
 from simulator.tedee_activity import (
     CHARGING_STARTED,
     CHARGING_STOPPED,
+    EVENT_DOOR_CLOSED,
+    EVENT_DOOR_OPENED,
+    GATE_OPENED_BY_ACCESS_LINK,
+    GATE_OPENED_REMOTE,
     JAMMED,
     LOCKED_EVENTS,
     PARTIALLY_OPEN_EVENTS,
@@ -21,9 +25,12 @@ from simulator.tedee_activity import (
     ActivityLog,
     TedeeUser,
     event_code,
+    user_field,
 )
 from simulator.tedee_models import (
     CALIBRATING,
+    DOOR_CLOSED,
+    DOOR_OPENED,
     LOCKED,
     LOCKING,
     OP_LOCK,
@@ -139,6 +146,7 @@ class TedeeState:
         self.activity = ActivityLog()
         self.config = TedeeConfig()
         self.config.blebox_integration = bool(data.get("blebox_integration", True))
+        self.config.activity_user_field = user_field(data.get("activity_user_field", "alternate"))
         self.bridges: dict[int, Bridge] = {}
         for item in data.get("bridges", []):
             bridge = Bridge(
@@ -383,7 +391,21 @@ class TedeeState:
             lock.state_change_result = RESULT_JAMMED
         elif code in (CHARGING_STARTED, CHARGING_STOPPED):
             lock.is_charging = code == CHARGING_STARTED
+        elif code in (EVENT_DOOR_OPENED, EVENT_DOOR_CLOSED):
+            lock.door_state = DOOR_OPENED if code == EVENT_DOOR_OPENED else DOOR_CLOSED
         return self.activity.add(lock.id, code, utc_now, user=user, source=source)
+
+    def open_gate(
+        self, gate: Gate, utc_now: datetime, *, user: TedeeUser | None, by_access_link: bool
+    ) -> Activity:
+        """Open a gate (validated by the caller) and log it on the gate's id.
+
+        10000 GateUnlockedByRemote when the app or the API opened it, 10001
+        GateUnlockedByAccessLink when a guest's access link did.
+        """
+        gate.opened += 1
+        code = GATE_OPENED_BY_ACCESS_LINK if by_access_link else GATE_OPENED_REMOTE
+        return self.activity.add(gate.id, code, utc_now, user=user)
 
     # -- limits ---------------------------------------------------------------------------
 

@@ -9,7 +9,8 @@ from typing import Any
 # Activity `source` (Tedee enum "Activity source").
 SOURCE_DEVICE, SOURCE_MOBILE = 0, 1
 
-# Every documented event code, by its Tedee name (enum "Event type").
+# Every documented event code, by its Tedee name (enum "Event type", as of 2026-05; 44 and 45
+# were dropped from the list in 2023 and are logged like any unknown code).
 EVENT_NAMES: dict[int, str] = {
     32: "LockedRemote",
     33: "UnlockedRemote",
@@ -23,8 +24,6 @@ EVENT_NAMES: dict[int, str] = {
     41: "PowerOff",
     42: "PowerOn",
     43: "Calibration",
-    44: "Dismounted",
-    45: "Alarm",
     46: "BatteryCharging",
     47: "PartiallyOpenManual",
     48: "PartiallyOpenButton",
@@ -34,7 +33,7 @@ EVENT_NAMES: dict[int, str] = {
     52: "PulledAuto",
     53: "PulledManual",
     54: "PartiallyOpenRemote",
-    55: "PulledAutoBy",
+    55: "PulledAutoByRemote",
     56: "PostponedLock",
     57: "UnlockedHomeKit",
     58: "PartiallyOpenHomeKit",
@@ -44,8 +43,43 @@ EVENT_NAMES: dict[int, str] = {
     62: "IncorrectPin",
     63: "PullSpringByPin",
     64: "PartiallyOpenByPin",
+    65: "LockedByKeypadWithPin",
+    66: "LockedByKeypadWithoutPin",
+    67: "LockForceUnlocked",
+    68: "LockForceUnlockedByPin",
+    74: "LockUncalibrated",
+    75: "UnauthorizedPin",
+    76: "PulledAutoByPin",
+    77: "UnlockedByFingerprint",
+    78: "ForceUnlockedByFingerprint",
+    79: "PartiallyOpenByFingerprint",
+    80: "PulledByFingerprint",
+    81: "PulledAutoByFingerprint",
+    83: "DoorOpened",
+    84: "DoorClosed",
+    85: "DoorSensorUncalibrated",
+    86: "DoorOpenTooLong",
+    87: "LockPulledByAutoUnlock",
+    88: "LockUnlockedByMatter",
+    89: "LockPartiallyOpenByMatter",
+    90: "LockLockedByMatter",
+    91: "LockPullSpringByMatter",
+    92: "LockPullSpringAutoByMatter",
+    93: "LockForceUnlockedByMatter",
     224: "FirmwareUpdateByBridge",
     225: "FirmwareUpdateByMobile",
+    226: "LockedByAccessLink",
+    227: "LockedByBridgeApi",
+    228: "UnlockedByAccessLink",
+    229: "UnlockedByBridgeApi",
+    230: "PulledByAccessLink",
+    231: "PulledByBridgeApi",
+    232: "PartiallyOpenByAccessLink",
+    233: "PartiallyOpenByBridgeApi",
+    234: "PulledAutoByAccessLink",
+    235: "PulledAutoByBridgeApi",
+    10000: "GateUnlockedByRemote",
+    10001: "GateUnlockedByAccessLink",
 }
 # Short names accepted by the control API besides the Tedee names and the codes.
 EVENT_ALIASES: dict[str, int] = {
@@ -76,17 +110,62 @@ EVENT_ALIASES: dict[str, int] = {
     "incorrect_pin": 62,
     "pin_pull": 63,
     "pin_partially_open": 64,
+    "keypad_pin_lock": 65,
+    "keypad_button_lock": 66,
+    "force_unlock": 67,
+    "pin_force_unlock": 68,
+    "uncalibrated": 74,
+    "unauthorized_pin": 75,
+    "pin_auto_pull": 76,
+    "fingerprint_unlock": 77,
+    "fingerprint_force_unlock": 78,
+    "fingerprint_partially_open": 79,
+    "fingerprint_pull": 80,
+    "fingerprint_auto_pull": 81,
+    "door_opened": 83,
+    "door_closed": 84,
+    "door_sensor_uncalibrated": 85,
+    "door_open_too_long": 86,
+    "auto_unlock_pull": 87,
+    "matter_unlock": 88,
+    "matter_partially_open": 89,
+    "matter_lock": 90,
+    "matter_pull": 91,
+    "matter_auto_pull": 92,
+    "matter_force_unlock": 93,
     "firmware_update_bridge": 224,
     "firmware_update_mobile": 225,
+    "access_link_lock": 226,
+    "bridge_api_lock": 227,
+    "access_link_unlock": 228,
+    "bridge_api_unlock": 229,
+    "access_link_pull": 230,
+    "bridge_api_pull": 231,
+    "access_link_partially_open": 232,
+    "bridge_api_partially_open": 233,
+    "access_link_auto_pull": 234,
+    "bridge_api_auto_pull": 235,
+    "gate_remote": 10000,
+    "gate_access_link": 10001,
 }
 # What an event does to the lock it is logged on (codes not listed only log).
-LOCKED_EVENTS = frozenset({32, 34, 36, 38, 59})
-UNLOCKED_EVENTS = frozenset({33, 35, 37, 39, 57, 61})
-PULLED_EVENTS = frozenset({51, 52, 53, 55, 60, 63})
-PARTIALLY_OPEN_EVENTS = frozenset({47, 48, 49, 54, 58, 64})
+LOCKED_EVENTS = frozenset({32, 34, 36, 38, 56, 59, 65, 66, 90, 226, 227})
+UNLOCKED_EVENTS = frozenset({33, 35, 37, 39, 57, 61, 67, 68, 77, 78, 88, 93, 228, 229})
+PULLED_EVENTS = frozenset({51, 52, 53, 55, 60, 63, 76, 80, 81, 87, 91, 92, 230, 231, 234, 235})
+PARTIALLY_OPEN_EVENTS = frozenset({47, 48, 49, 54, 58, 64, 79, 89, 232, 233})
 CHARGING_STARTED, CHARGING_STOPPED, JAMMED = 46, 50, 40
-# Events sent by an app or the API (source Mobile); everything else comes from the device.
-MOBILE_EVENTS = frozenset({32, 33, 51, 52, 54, 55, 57, 58, 59, 60, 225})
+EVENT_DOOR_OPENED, EVENT_DOOR_CLOSED = 83, 84
+# Gate activity (logged on the gate's id): opened from the app or API, or by an access link.
+GATE_OPENED_REMOTE, GATE_OPENED_BY_ACCESS_LINK = 10000, 10001
+GATE_EVENTS = frozenset({GATE_OPENED_REMOTE, GATE_OPENED_BY_ACCESS_LINK})
+# Events sent by an app, the cloud API or an access link (source Mobile); the rest come from
+# the device (its button, the keypad, HomeKit or Matter through the bridge, the bridge's API).
+MOBILE_EVENTS = frozenset(
+    {32, 33, 51, 52, 54, 55, 57, 58, 59, 60, 67, 225, 226, 228, 230, 232, 234, *GATE_EVENTS}
+)
+# How an activity item names its user: the docs' data-structure table says `userName`, their
+# examples `username`; "alternate" answers the one by odd ids and the other by even ids.
+USER_FIELDS = ("userName", "username", "alternate")
 ONE_MS = timedelta(milliseconds=1)
 
 
@@ -109,6 +188,13 @@ def event_code(value: object) -> int:
         if code is not None:
             return code
     raise ActivityError(f"unknown event {value!r}: give a code or one of {sorted(EVENT_ALIASES)}")
+
+
+def user_field(value: object) -> str:
+    """Check how activity items name their user (one of `USER_FIELDS`)."""
+    if value not in USER_FIELDS:
+        raise ActivityError(f"activity_user_field must be one of {list(USER_FIELDS)}")
+    return str(value)
 
 
 def naive_ms(value: datetime) -> str:
@@ -147,15 +233,19 @@ class Activity:
     date: datetime
     user: TedeeUser | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        """Return the item as ``GET /my/deviceactivity`` shows it."""
+    def to_json(self, user_field: str = "userName") -> dict[str, Any]:
+        """Return the item as ``GET /my/deviceactivity`` shows it (the docs' fields only).
+
+        ``user_field`` is one of `USER_FIELDS`; the user's id and name are null when unknown.
+        """
         user = self.user
+        if user_field == "alternate":
+            user_field = USER_FIELDS[self.id % 2 == 0]
         return {
             "id": self.id,
             "deviceId": self.device_id,
             "userId": user.id if user else None,
-            "organizationUserId": user.organization_user_id if user else None,
-            "username": user.name if user else None,
+            user_field: user.name if user else None,
             "event": self.event,
             "source": self.source,
             "date": naive_ms(self.date),

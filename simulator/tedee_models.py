@@ -60,6 +60,8 @@ class TedeeConfig:
     blebox_integration: bool = True
     operation_duration: tuple[float, float] = (1.0, 3.0)
     max_page_size: int | None = None
+    # How activity items name their user: "userName", "username" or "alternate" (both).
+    activity_user_field: str = "alternate"
     versions: dict[str, VersionInfo] = field(
         default_factory=lambda: {k: VersionInfo(**v) for k, v in DEFAULT_VERSIONS.items()}
     )
@@ -87,6 +89,7 @@ class TedeeConfig:
             "blebox_integration": self.blebox_integration,
             "operation_duration": list(self.operation_duration),
             "max_page_size": self.max_page_size,
+            "activity_user_field": self.activity_user_field,
             "versions": {
                 k: {"status": v.status, "sunset": v.sunset} for k, v in self.versions.items()
             },

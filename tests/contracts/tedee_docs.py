@@ -8,6 +8,7 @@ so that what the tests expect comes from Tedee's text, not from our client or si
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 import re
@@ -91,3 +92,59 @@ def structure(name: str) -> dict[str, DocField]:
 def camel_to_member(name: str) -> str:
     """Return how a documented name reads as an enum member, without underscores."""
     return re.sub(r"[^A-Za-z0-9]", "", name).upper()
+
+
+def _type_problem(field: DocField, value: object) -> str | None:
+    """Return why one non-null value does not have its documented type (None if it does)."""
+    if field.kind in ("number", "integer", "enum"):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"{field.name}: {field.kind} expected"
+        if field.kind != "number" and not isinstance(value, int):
+            return f"{field.name}: whole number expected"
+        if field.kind == "enum" and field.target and value not in enum(field.target):
+            return f"{field.name}: {value} is not in the {field.target} enum"
+        return None
+    if field.kind == "string":
+        return None if isinstance(value, str) else f"{field.name}: string expected"
+    if field.kind == "boolean":
+        return None if isinstance(value, bool) else f"{field.name}: boolean expected"
+    if field.kind == "datetime":
+        if isinstance(value, str):
+            try:
+                datetime.fromisoformat(value)
+            except ValueError:
+                return f"{field.name}: not an ISO 8601 date"
+            return None
+        return f"{field.name}: datetime expected"
+    return None  # an object: checked by `problems`
+
+
+def problems(name: str, data: object, *, extra: frozenset[str] = frozenset()) -> list[str]:
+    """Return how `data` departs from the documented structure `name` (empty: it conforms).
+
+    Every key must be a documented field (or in `extra`) and every non-null value must have the
+    documented type; nested structures whose page is stored are checked too. A documented
+    object may come as a list of such objects (the docs' examples show `softwareVersions` so).
+    """
+    if not isinstance(data, dict):
+        return [f"{name}: object expected"]
+    documented = structure(name)
+    found: list[str] = []
+    for key, value in data.items():
+        field = documented.get(key)
+        if field is None:
+            if key not in extra:
+                found.append(f"{name}.{key}: not a documented field")
+            continue
+        if value is None:
+            continue
+        if field.kind == "object" and field.target is not None:
+            if not (DOCS / "datastructures" / f"{field.target}.rst").exists():
+                continue
+            items = value if isinstance(value, list) else [value]
+            for item in items:
+                found.extend(f"{name}.{p}" for p in problems(field.target, item))
+            continue
+        if (problem := _type_problem(field, value)) is not None:
+            found.append(f"{name}.{problem}")
+    return found
