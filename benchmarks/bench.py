@@ -76,7 +76,7 @@ class Bench:
             "lock", DOMAIN, f"{tedee_identifier(lock_id)}-lock"
         )
 
-    def door_entity(self, channel_id: int) -> str | None:
+    def door_entity(self, channel_id: str) -> str | None:
         """Return the entity id of a DoorFlow door's lock entity."""
         return er.async_get(self.hass).async_get_entity_id(
             "lock", DOMAIN, f"{channel_identifier(channel_id)}-lock"

@@ -64,7 +64,7 @@ def _door_candidates(bench: Bench) -> list[tuple[int, str]]:
     """Return the online doors whose lock entity shows a mode."""
     found = []
     for channel_id, channel in sorted(bench.cloud.world.doorflow.channels.items()):
-        entity = bench.door_entity(channel_id)
+        entity = bench.door_entity(str(channel_id))
         if (
             channel.status == "online"
             and entity

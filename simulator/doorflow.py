@@ -73,6 +73,8 @@ class DoorFlowState:
             name=str(acc.get("name", "Demo Office")),
             resource_owner_id=int(acc.get("resource_owner_id", 9100)),
             last_sync=utc_now,
+            hashid=str(acc.get("hashid", acc.get("id", 7001))),
+            time_zone=str(acc.get("time_zone", "Europe/London")),
         )
         self.config = DoorFlowConfig()
         self.clients: dict[str, OAuthClient] = {}
@@ -153,7 +155,8 @@ class DoorFlowState:
             mac_address=str(item.get("mac_address", mac_for(channel_id))),
             unit=int(item.get("unit", 1)),
             serial_number=item.get("serial_number", f"DF{channel_id:08d}"),
-            firmware=str(item.get("firmware", "4.12.0")),
+            freescale_version=item.get("freescale_version", "4.12.0"),
+            pic_version=item.get("pic_version", "1.9"),
             site_id=None if site is None else int(site),
             unresponsive=bool(item.get("unresponsive", False)),
             change_stamp=int(utc_now.timestamp()),
@@ -400,14 +403,25 @@ class DoorFlowState:
         else:
             status, text = "complete", "All door controllers are up to date"
         last = self.account.last_sync
+        owner = self.owner.name.split(" ", 1)
         return {
-            "id": self.account.id,
+            "id": self.account.hashid,
             "name": self.account.name,
+            "time_zone": self.account.time_zone,
+            "monitored": False,
+            "reseller": None,
             "sync": {
                 "status": status,
                 "last_sync": iso_s(last) if last else None,
                 "description": text,
             },
+            "user": {
+                "id": self.account.resource_owner_id,
+                "first_name": owner[0],
+                "last_name": owner[1] if len(owner) > 1 else "",
+                "email": self.account.owner_email,
+            },
+            "passport": {"remote_unlock_enabled": True, "hid_mobile_access": False},
         }
 
     def to_json(self) -> dict[str, Any]:

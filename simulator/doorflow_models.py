@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from simulator.timeutil import iso_ms, iso_s
@@ -113,7 +113,11 @@ class Channel:
     mac_address: str = "00:00:00:00:00:00"
     unit: int = 1
     serial_number: str | None = None
-    firmware: str = "4.12.0"
+    freescale_version: str | None = "4.12.0"
+    pic_version: str | None = "1.9"
+    card_format: str | None = "wiegand_26"
+    pin_format: str | None = "4_bit_burst"
+    reader_device_class_name: str | None = None
     site_id: int | None = 1
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -138,8 +142,12 @@ class Channel:
         }
 
     def to_json(self, legacy_lockdown: bool = False) -> dict[str, Any]:
-        """Return the channel model."""
-        return {
+        """Return the channel model with the v3 contract's fields and types.
+
+        `change_stamp` is the date-time of the last mode change (the simulator counts it in
+        whole seconds); `auto_unlock` is the auto-unlock shift (`{id, name}`) or null.
+        """
+        shown: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
             "mac_address": self.mac_address,
@@ -148,11 +156,16 @@ class Channel:
             "model": self.model,
             "model_long": self.model_long,
             "serial_number": self.serial_number,
+            "card_format": self.card_format,
+            "pin_format": self.pin_format,
+            "freescale_version": self.freescale_version,
+            "pic_version": self.pic_version,
+            "reader_device_class_name": self.reader_device_class_name,
             "site_id": self.site_id,
             "mode": {
                 "description": self.mode,
                 "relock_at": iso_s(self.relock_at) if self.relock_at else None,
-                "change_stamp": self.change_stamp,
+                "change_stamp": iso_s(datetime.fromtimestamp(self.change_stamp, UTC)),
             },
             "lockdown": self.lockdown_json(legacy_lockdown),
             "sync": {
@@ -161,11 +174,14 @@ class Channel:
                     iso_s(self.last_sync_completed_at) if self.last_sync_completed_at else None
                 ),
             },
-            "auto_unlock": self.auto_unlock,
-            "firmware": self.firmware,
-            "created_at": iso_ms(self.created_at) if self.created_at else None,
-            "updated_at": iso_ms(self.updated_at) if self.updated_at else None,
+            "auto_unlock": {"id": 1, "name": "Opening hours"} if self.auto_unlock else None,
         }
+        # Dates the contract types as date-time (not nullable): absent rather than null.
+        if self.created_at is not None:
+            shown["created_at"] = iso_ms(self.created_at)
+        if self.updated_at is not None:
+            shown["updated_at"] = iso_ms(self.updated_at)
+        return shown
 
 
 @dataclass
@@ -186,7 +202,6 @@ class Admission:
         """Return the admission request model (a general admit names no person)."""
         requested = iso_ms(self.created_utc) if self.created_utc else None
         return {
-            "admission_request_id": self.id,
             "id": self.id,
             "status": self.status,
             "channel_id": self.channel_id,
@@ -195,7 +210,6 @@ class Admission:
             "completed_at": iso_ms(self.completed_utc) if self.completed_utc else None,
             "door_controller": {"id": self.channel_id, "name": self.channel_name},
             "person": None,
-            "created_at": requested,
         }
 
 
@@ -207,6 +221,10 @@ class DoorFlowAccount:
     name: str
     resource_owner_id: int
     last_sync: datetime | None = None
+    # The id the API shows: the contract types it as a string (a hashid such as `abc123xyz`).
+    hashid: str = ""
+    time_zone: str = "Europe/London"
+    owner_email: str = "owner@example.com"
 
 
 def mac_for(channel_id: int) -> str:

@@ -417,13 +417,19 @@ class DoorFlowApi:
         """GET /oauth/token/info."""
         now = arrival_of(request, self.world)
         account = self.world.doorflow.account
-        return web.json_response(
-            {
-                "resource_owner_id": account.resource_owner_id,
-                "account_id": account.id,
-                "scope": sorted(token.scopes),
-                "expires_in": None if token.expires_at is None else int(token.expires_at - now),
-                "application": {"uid": token.client_id},
-                "created_at": int(token.created_at.timestamp()) if token.created_at else None,
-            }
-        )
+        info: dict[str, Any] = {
+            "resource_owner_id": account.resource_owner_id,
+            "account_id": account.hashid,
+            "scope": sorted(token.scopes),
+            # The contract requires both numbers; a token the simulator made without a
+            # lifetime shows the configured one, and one made without a date shows now.
+            "expires_in": (
+                self.world.doorflow.config.access_token_lifetime
+                if token.expires_at is None
+                else max(0, int(token.expires_at - now))
+            ),
+            "created_at": int((token.created_at or self.world.utcnow()).timestamp()),
+        }
+        if token.client_id is not None:
+            info["application"] = {"uid": token.client_id}
+        return web.json_response(info)

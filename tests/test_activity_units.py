@@ -37,13 +37,16 @@ def test_cursor_round_trip_and_malformed_records() -> None:
     """A stored cursor reads back; anything malformed reads as none."""
     cursor = FeedCursor(T0, frozenset({3, 1}))
     assert FeedCursor.from_dict(cursor.as_dict()) == cursor
+    text_ids = FeedCursor(T0, frozenset({"b7x", "10", "9"}))  # DoorFlow's ids are opaque text
+    assert FeedCursor.from_dict(text_ids.as_dict()) == text_ids
     for broken in (
         None,
         [],
         {"date": "yesterday"},
         {"date": "2026-11-20T12:00:00"},  # naive
         {"date": T0.isoformat(), "ids": "1"},
-        {"date": T0.isoformat(), "ids": ["1"]},
+        {"date": T0.isoformat(), "ids": ["1", 2]},  # numbers and text mixed
+        {"date": T0.isoformat(), "ids": [True]},
     ):
         assert FeedCursor.from_dict(broken) is None
 

@@ -36,8 +36,8 @@ async def test_diagnostics_redacts_secrets(
     assert account["sync"]["status"] == "FAILING"
     channels = devices["channels"]
     assert isinstance(channels, list)
-    assert sorted(channel["id"] for channel in channels) == [1201, 1202, 1203]
-    warehouse = next(channel for channel in channels if channel["id"] == 1203)
+    assert sorted(channel["id"] for channel in channels) == ["1201", "1202", "1203"]
+    warehouse = next(channel for channel in channels if channel["id"] == "1203")
     assert warehouse["status"] == "OFFLINE"
     assert warehouse["sync_status"] == "FAIL"
 

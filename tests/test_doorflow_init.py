@@ -30,7 +30,7 @@ async def test_setup_and_unload(
     entry = init_doorflow
     assert entry.state is ConfigEntryState.LOADED
     coordinator = coordinator_of(entry, DoorFlowCoordinator)
-    assert sorted(coordinator.data.channels) == [1201, 1202, 1203]
+    assert sorted(coordinator.data.channels) == ["1201", "1202", "1203"]
     registry = dr.async_get(hass)
     account = registry.async_get_device_by_identifier(
         (DOMAIN, f"doorflow-account-{DOORFLOW_ACCOUNT_ID}"), entry.entry_id
@@ -43,9 +43,11 @@ async def test_setup_and_unload(
     assert door.name == "Front door"
     assert door.manufacturer == "DoorFlow"
     assert door.model == "IPBR-2"
-    assert door.sw_version == "4.12.0"
+    # The contract's freescale_version (main firmware) with its pic_version (I/O processor).
+    assert door.sw_version == "4.12.0 (PIC 1.9)"
     controller = registry.async_get(door.via_device_id or "")
     assert controller is not None  # the door hangs below its controller, below the account
+    assert controller.sw_version == "4.12.0 (PIC 1.9)"
     assert controller.via_device_id == account.id
     assert len(lock_entity_ids(hass, entry)) == 3
     # Startup reads the account, its sites (for the doors' areas), the channels, and one

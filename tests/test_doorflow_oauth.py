@@ -180,7 +180,7 @@ async def test_oauth_creates_the_entry(
         CONF_CLOUD: "doorflow",
         CONF_AUTH_IMPLEMENTATION: AUTH_DOMAIN,
         CONF_BASE_URL: simulator.url,
-        CONF_ACCOUNT_ID: DOORFLOW_ACCOUNT_ID,
+        CONF_ACCOUNT_ID: str(DOORFLOW_ACCOUNT_ID),  # the contract's string id
     }
     assert token["token_type"] == "Bearer"
     assert token["expires_in"] == 3600

@@ -26,7 +26,7 @@ class DoorAccessButtonEntityDescription[CoordinatorT, ModelT](
 ):
     """Describes a button by what pressing it does (failures are translated errors)."""
 
-    press_fn: Callable[[CoordinatorT, DeviceHandle[ModelT]], Awaitable[None]]
+    press_fn: Callable[[CoordinatorT, DeviceHandle[ModelT, Any]], Awaitable[None]]
 
 
 class DoorAccessButton[CoordinatorT: DoorAccessCoordinator[Any], ModelT](

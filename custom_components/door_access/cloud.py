@@ -99,14 +99,14 @@ class LockdownInputs:
 class DoorActions[CoordinatorT]:
     """The integration's actions a cloud's doors and accounts offer (beside lock and unlock).
 
-    Each takes the account's coordinator and, for a door, the cloud's id of the door; failures
-    are translated Home Assistant errors.
+    Each takes the account's coordinator and, for a door, the cloud's id of the door (of the
+    type the cloud's wing gives its devices); failures are translated Home Assistant errors.
     """
 
-    lockdown: Callable[[CoordinatorT, int, LockdownInputs], Awaitable[None]]
-    end_lockdown: Callable[[CoordinatorT, int, LockdownInputs], Awaitable[None]]
+    lockdown: Callable[[CoordinatorT, Any, LockdownInputs], Awaitable[None]]
+    end_lockdown: Callable[[CoordinatorT, Any, LockdownInputs], Awaitable[None]]
     # Hold the door unlocked until an aware time; the cloud relocks it then.
-    unlock_until: Callable[[CoordinatorT, int, datetime], Awaitable[None]]
+    unlock_until: Callable[[CoordinatorT, Any, datetime], Awaitable[None]]
     # Push pending changes to every door controller, or say how long it has to wait.
     sync_controllers: Callable[[CoordinatorT], Awaitable[None]]
 

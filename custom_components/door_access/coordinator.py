@@ -69,7 +69,7 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         self._clock = hass.loop.time
         self._rate_limited = False
         self._device_listeners: dict[str, list[Callable[[list[Any]], None]]] = {}
-        self._known: dict[str, set[int]] = {}
+        self._known: dict[str, set[Any]] = {}
         self._open_listings: dict[str, Pager[Any]] = {}
         self._forward_timer: CALLBACK_TYPE | None = None
         entry.async_on_unload(self._cancel_forward_timer)
@@ -305,7 +305,7 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
             listener(list(current))
         return lambda: listeners.remove(listener)
 
-    def _diff[T](self, kind: str, items: Mapping[int, T]) -> tuple[list[T], set[int]]:
+    def _diff[K: (int, str), T](self, kind: str, items: Mapping[K, T]) -> tuple[list[T], set[K]]:
         """Return the devices of a kind seen for the first time and the ids that are gone."""
         known = self._known.get(kind, set())
         new = [item for item_id, item in items.items() if item_id not in known]

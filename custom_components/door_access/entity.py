@@ -20,13 +20,16 @@ from .coordinator import DoorAccessCoordinator
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DeviceHandle[ModelT]:
-    """One device of an account as its entities see it."""
+class DeviceHandle[ModelT, IdT: (int, str) = int]:
+    """One device of an account as its entities see it.
+
+    `IdT` is the type of the cloud's device ids: numbers for Tedee, opaque text for DoorFlow.
+    """
 
     # The device's identifier in this domain; also the prefix of its entities' unique ids.
     identifier: str
     # The cloud's own id of the device (what actions are sent to).
-    device_id: int
+    device_id: IdT
     info: DeviceInfo
     # The device's latest data (None once the account no longer has it).
     read: Callable[[], ModelT | None]
@@ -58,7 +61,7 @@ class DoorAccessEntity[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
     def __init__(
         self,
         coordinator: CoordinatorT,
-        device: DeviceHandle[ModelT],
+        device: DeviceHandle[ModelT, Any],
         description: DoorAccessEntityDescription[ModelT],
     ) -> None:
         super().__init__(coordinator)
@@ -97,9 +100,9 @@ class DoorAccessEntity[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
 
 
 def describe[ModelT, DescriptionT: DoorAccessEntityDescription[Any], EntityT](
-    devices: Iterable[tuple[DeviceHandle[ModelT], ModelT]],
+    devices: Iterable[tuple[DeviceHandle[ModelT, Any], ModelT]],
     descriptions: Iterable[DescriptionT],
-    entity: Callable[[DeviceHandle[ModelT], DescriptionT], EntityT],
+    entity: Callable[[DeviceHandle[ModelT, Any], DescriptionT], EntityT],
 ) -> list[EntityT]:
     """Create the entities each device (with its data as first seen) supports."""
     return [

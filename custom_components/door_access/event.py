@@ -67,7 +67,7 @@ class DoorAccessEvent[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], Model
     def __init__(
         self,
         coordinator: DoorAccessCoordinator[Any],
-        device: DeviceHandle[ModelT],
+        device: DeviceHandle[ModelT, Any],
         description: DoorAccessEventEntityDescription[ModelT],
         happenings: HappeningSource,
     ) -> None:
@@ -105,7 +105,7 @@ class HappeningFeed[ItemT](Protocol):
     def enabled(self) -> bool:
         """Tell whether the account may read the feed (else no event entities)."""
 
-    def subscribe(self, device_id: int, listener: Callable[[ItemT], None]) -> CALLBACK_TYPE:
+    def subscribe(self, device_id: Any, listener: Callable[[ItemT], None]) -> CALLBACK_TYPE:
         """Hand `listener` each new item of one device; return the unsubscribe."""
 
 
@@ -114,13 +114,13 @@ def event_entity_adder[ModelT, ItemT](
     async_add_entities: AddConfigEntryEntitiesCallback,
     *,
     feed: HappeningFeed[ItemT],
-    device_of: Callable[[ModelT], DeviceHandle[ModelT]],
+    device_of: Callable[[ModelT], DeviceHandle[ModelT, Any]],
     description: DoorAccessEventEntityDescription[ModelT],
     happening_of: Callable[[ItemT], Happening],
 ) -> Callable[[list[ModelT]], None]:
     """Return the device listener that adds an event entity per new device, fed by `feed`."""
 
-    def happenings(device_id: int) -> HappeningSource:
+    def happenings(device_id: Any) -> HappeningSource:
         """Return how the entity of one device subscribes to its happenings."""
 
         def subscribe(listener: Callable[[Happening], None]) -> CALLBACK_TYPE:

@@ -40,7 +40,7 @@ def _no_features(data: object) -> LockEntityFeature:  # noqa: ARG001
 
 
 type LockAction[CoordinatorT, ModelT] = Callable[
-    [CoordinatorT, DeviceHandle[ModelT]], Awaitable[None]
+    [CoordinatorT, DeviceHandle[ModelT, Any]], Awaitable[None]
 ]
 
 
@@ -70,7 +70,7 @@ class DoorAccessLock[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
     def __init__(
         self,
         coordinator: CoordinatorT,
-        device: DeviceHandle[ModelT],
+        device: DeviceHandle[ModelT, Any],
         description: DoorAccessLockEntityDescription[CoordinatorT, ModelT],
     ) -> None:
         super().__init__(coordinator, device, description)

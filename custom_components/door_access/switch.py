@@ -20,7 +20,7 @@ from .models import DoorAccessConfigEntry
 PARALLEL_UPDATES = 0
 
 type SwitchAction[CoordinatorT, ModelT] = Callable[
-    [CoordinatorT, DeviceHandle[ModelT]], Awaitable[None]
+    [CoordinatorT, DeviceHandle[ModelT, Any]], Awaitable[None]
 ]
 
 

@@ -42,7 +42,7 @@ API_KEY = "demo-doorflow-api-key"
 BASIC = base64.b64encode(f"{API_KEY}:X".encode()).decode()
 READONLY_KEY = "demo-doorflow-readonly-key"
 ACCESS_TOKEN = "test-access-token-4f1c9a7e2b"
-FRONT, BACK, WAREHOUSE = 1201, 1202, 1203
+FRONT, BACK, WAREHOUSE = "1201", "1202", "1203"
 START = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
 
 
@@ -160,7 +160,7 @@ async def test_api_key_is_sent_as_basic_auth(tiny: Any) -> None:
 
 async def test_personal_api_key_reads_the_account(client: DoorFlowClient) -> None:
     account = await client.get_account()
-    assert account.id == 7001
+    assert account.id == "7001"  # the contract's string id (the scenario's number as text)
     assert account.name == "Demo Office"
     assert account.sync.status is SyncStatus.FAILING  # the warehouse controller is offline
     assert account.sync.last_sync == START
@@ -172,7 +172,7 @@ async def test_bearer_access_token(sim: Sim) -> None:
         "POST", "tokens", {"api": "doorflow", "token": ACCESS_TOKEN, "kind": "access"}
     )
     account = await sim.client(access_token=ACCESS_TOKEN).get_account()
-    assert account.id == 7001
+    assert account.id == "7001"  # the contract's string id (the scenario's number as text)
 
 
 async def test_token_provider_is_asked_before_each_request(sim: Sim) -> None:
@@ -234,14 +234,15 @@ async def test_channels_of_the_scenario(client: DoorFlowClient) -> None:
     assert front.status is ChannelStatus.ONLINE
     assert front.mode is ChannelMode.NORMAL
     assert front.relock_at is None
-    assert front.change_stamp == int(START.timestamp())
+    assert front.change_stamp == int(START.timestamp())  # sent as a date-time
     assert front.lockdown is None
     assert front.sync_status is ChannelSyncStatus.OK
     assert front.last_sync_completed_at == START
-    assert front.auto_unlock is False
+    assert front.auto_unlock is None  # no auto-unlock shift
     assert front.model == "IPBR-2"
-    assert front.firmware == "4.12.0"
-    assert front.site_id == 1
+    assert (front.freescale_version, front.pic_version) == ("4.12.0", "1.9")
+    assert front.firmware == "4.12.0 (PIC 1.9)"
+    assert front.site_id == "1"
     assert front.is_online
     assert not front.is_unlocked
     assert not front.is_locked_down
@@ -249,7 +250,7 @@ async def test_channels_of_the_scenario(client: DoorFlowClient) -> None:
     assert warehouse.status is ChannelStatus.OFFLINE
     assert warehouse.sync_status is ChannelSyncStatus.FAIL
     assert not warehouse.is_online
-    assert warehouse.site_id == 2
+    assert warehouse.site_id == "2"
 
 
 async def test_channels_are_read_across_pages(sim: Sim, client: DoorFlowClient) -> None:
@@ -281,7 +282,7 @@ async def test_paging_without_headers_stops_on_a_short_page(tiny: Any) -> None:
 
     client = await tiny(handler)
     channels = await client.get_channels(per_page=2)
-    assert [c.id for c in channels] == [1, 2, 3, 4, 5]
+    assert [c.id for c in channels] == ["1", "2", "3", "4", "5"]
     assert pages == ["2", "2", "2"]
 
 
@@ -292,7 +293,7 @@ async def test_paging_also_accepts_an_object_and_skips_repeats(tiny: Any) -> Non
         return web.json_response({"channels": [{"id": i} for i in ids]})
 
     client = await tiny(handler)
-    assert [c.id for c in await client.get_channels(per_page=2)] == [1, 2, 3]
+    assert [c.id for c in await client.get_channels(per_page=2)] == ["1", "2", "3"]
 
 
 async def test_a_server_ignoring_the_page_does_not_loop(tiny: Any) -> None:
@@ -320,7 +321,7 @@ async def test_paging_is_bounded(tiny: Any) -> None:
         pager.add(await client.get_channel_page(number, pager.page_size))
     assert not pager.complete
     assert pager.pages_read == 3
-    assert [channel.id for channel in pager.items] == [10, 11, 20, 21, 30, 31]
+    assert [channel.id for channel in pager.items] == ["10", "11", "20", "21", "30", "31"]
 
 
 async def test_page_size_is_checked(client: DoorFlowClient) -> None:
@@ -344,13 +345,19 @@ async def test_channel_changes_made_behind_the_clients_back(
     await sim.control(
         "PATCH",
         f"doorflow/channels/{FRONT}",
-        {"status": "pending_encryption", "auto_unlock": True, "firmware": "5.0.1", "name": "Main"},
+        {
+            "status": "pending_encryption",
+            "auto_unlock": True,
+            "freescale_version": "5.0.1",
+            "pic_version": None,
+            "name": "Main",
+        },
     )
     channel = await client.get_channel(FRONT)
     assert channel.status is ChannelStatus.PENDING_ENCRYPTION
     assert not channel.is_online
     assert channel.auto_unlock is True
-    assert channel.firmware == "5.0.1"
+    assert channel.firmware == "5.0.1"  # no I/O processor version: the main one alone
     assert channel.name == "Main"
 
 
@@ -366,7 +373,8 @@ FULL_CHANNEL: dict[str, Any] = {
     "sync": {"status": "syncing", "last_sync_completed_at": "2026-11-03T09:00:00"},
     "auto_unlock": True,
     "model": "DC-4",
-    "firmware": "1.2.3",
+    "freescale_version": "1.2.3",
+    "pic_version": "0.9",
     "site_id": 3,
 }
 
@@ -374,7 +382,7 @@ FULL_CHANNEL: dict[str, Any] = {
 def test_channel_model_reads_every_field() -> None:
     channel = Channel.from_json(FULL_CHANNEL)
     assert channel == Channel(
-        id=7,
+        id="7",
         name="Gate",
         status=ChannelStatus.ONLINE,
         mode=ChannelMode.UNLOCK,
@@ -385,9 +393,11 @@ def test_channel_model_reads_every_field() -> None:
         last_sync_completed_at=datetime(2026, 11, 3, 9, tzinfo=UTC),  # naive is UTC
         auto_unlock=True,
         model="DC-4",
-        firmware="1.2.3",
-        site_id=3,
+        site_id="3",
+        freescale_version="1.2.3",
+        pic_version="0.9",
     )
+    assert channel.firmware == "1.2.3 (PIC 0.9)"
     assert channel.is_unlocked
     assert channel.is_locked_down
 
@@ -438,8 +448,10 @@ def test_channel_model_unknown_values_and_variants() -> None:
     [
         ([], "channel"),
         ({"name": "no id"}, "channel.id"),
-        ({"id": "7"}, "channel.id"),
+        ({"id": ""}, "channel.id"),
+        ({"id": "x" * 129}, "channel.id"),
         ({"id": True}, "channel.id"),
+        ({"id": 1.5}, "channel.id"),
         ({"id": 1, "name": 5}, "channel.name"),
         ({"id": 1, "status": 1}, "channel.status"),
         ({"id": 1, "mode": 3}, "channel.mode"),
@@ -449,11 +461,13 @@ def test_channel_model_unknown_values_and_variants() -> None:
         ({"id": 1, "sync": {"last_sync_completed_at": 5}}, "channel.sync.last_sync_completed_at"),
         ({"id": 1, "auto_unlock": "no"}, "channel.auto_unlock"),
         ({"id": 1, "site_id": 1.5}, "channel.site_id"),
+        ({"id": 1, "freescale_version": 4}, "channel.freescale_version"),
     ],
 )
 def test_channel_model_rejects_wrong_types(data: object, field: str) -> None:
-    with pytest.raises(DoorFlowBadResponseError, match=field.replace(".", r"\.")):
+    with pytest.raises(DoorFlowBadResponseError, match=field.replace(".", r"\.")) as caught:
         Channel.from_json(data)
+    assert caught.value.field == field
 
 
 def test_account_model() -> None:
@@ -477,21 +491,21 @@ def test_account_model() -> None:
 def test_admission_and_event_models() -> None:
     started = AdmissionRequest.from_json({"admission_request_id": 5, "status": "pending"})
     assert started == AdmissionRequest(
-        id=5, status=AdmissionStatus.PENDING, channel_id=None, created_at=None
+        id="5", status=AdmissionStatus.PENDING, channel_id=None, created_at=None
     )
     assert started.pending
     later = AdmissionRequest.from_json(
         {"id": 5, "status": "teleported", "channel_id": 2, "created_at": "2026-11-03T10:00:00Z"}
     )
     assert later.status is AdmissionStatus.UNRECOGNIZED
-    assert later.channel_id == 2
+    assert later.channel_id == "2"
     assert later.created_at == START
     with pytest.raises(DoorFlowBadResponseError):
         AdmissionRequest.from_json({"status": "pending"})
     event = DoorEvent.from_json(
         {"id": 1, "event_code": 31, "channel_id": 2, "created_at": "2026-11-03T10:00:00Z"}
     )
-    assert (event.id, event.code, event.label, event.channel_id) == (1, 31, None, 2)
+    assert (event.id, event.code, event.label, event.channel_id) == ("1", 31, None, "2")
     assert event.created_at == START
     with pytest.raises(DoorFlowBadResponseError, match=r"event\.event_code"):
         DoorEvent.from_json({"id": 1})
@@ -709,7 +723,7 @@ async def test_server_errors_are_connection_errors(sim: Sim, client: DoorFlowCli
     await sim.fault(kind="html", count=1)  # 502 with an HTML page
     with pytest.raises(DoorFlowConnectionError, match="server error 502"):
         await client.get_channels()
-    assert (await client.get_account()).id == 7001
+    assert (await client.get_account()).id == "7001"
 
 
 async def test_html_and_malformed_bodies_are_bad_responses(

@@ -104,7 +104,7 @@ def test_a_channel_of_the_v3_spec() -> None:
     assert channel.model_long == "2 channel IP Controller"
     assert channel.serial_number == "SN-123"
     assert channel.updated_at == START
-    assert channel.site_id == 25
+    assert channel.site_id == "25"
     assert channel.mode is ChannelMode.UNLOCK
     assert channel.relock_at == datetime(2026, 11, 3, 17, tzinfo=UTC)
     assert channel.change_stamp == int(START.timestamp())
@@ -152,13 +152,13 @@ def test_change_stamp_and_auto_unlock_variants() -> None:
 
 def test_an_event_of_the_v3_spec() -> None:
     event = DoorEvent.from_json(SPEC_EVENT)
-    assert event.id == 123456789
-    assert event.event_id == 123456789
+    assert event.id == "123456789"
+    assert event.event_id == "123456789"
     assert event.event_code == event.code == 10
     assert event.event_label == event.label == "John Doe admitted using card"
-    assert (event.channel_id, event.channel_name) == (1340, "Front Door")
-    assert (event.door_controller_id, event.door_controller_name) == (1340, "Front Door")
-    assert (event.person_id, event.person_name) == (12345, "John Doe")
+    assert (event.channel_id, event.channel_name) == ("1340", "Front Door")
+    assert (event.door_controller_id, event.door_controller_name) == ("1340", "Front Door")
+    assert (event.person_id, event.person_name) == ("12345", "John Doe")
     assert event.credentials_number == "1234567890"
     assert "1234567890" not in repr(event)
     assert event.created_at == START
@@ -169,11 +169,13 @@ def test_an_event_naming_only_the_door_controller() -> None:
     event = DoorEvent.from_json(
         {"id": 1, "event_code": 31, "door_controller_id": 7, "door_controller_name": "Back"}
     )
-    assert (event.channel_id, event.channel_name) == (7, "Back")
+    assert (event.channel_id, event.channel_name) == ("7", "Back")
     assert event.person_name is None
     assert event.created_at is None
     with pytest.raises(DoorFlowBadResponseError, match=r"event\.person_id"):
-        DoorEvent.from_json({"id": 1, "event_code": 31, "person_id": "x"})
+        DoorEvent.from_json({"id": 1, "event_code": 31, "person_id": 1.5})
+    # Ids are opaque text: a person id that is not a number is an id all the same.
+    assert DoorEvent.from_json({"id": "e1", "event_code": 31, "person_id": "x"}).person_id == "x"
 
 
 async def test_the_event_page_request(
@@ -186,7 +188,7 @@ async def test_the_event_page_request(
         500,
         since=datetime(2026, 11, 3, 12, 0, tzinfo=cest),
         event_codes=[10, 31, 90],
-        channels=[1340, 1341],
+        channels=["1340", "1341"],
     )
     assert seen[0].path == "/api/3/events"
     assert dict(seen[0].query) == {
@@ -198,7 +200,7 @@ async def test_the_event_page_request(
         "channels": "1340,1341",
     }
     assert (page.total, page.per_page) == (2, 1)
-    assert [event.id for event in page.items] == [1]
+    assert [event.id for event in page.items] == ["1"]
     await client.get_event_page(2, sort="DESC")
     assert seen[1].query["sort"] == "DESC"
     assert "since" not in seen[1].query
@@ -218,11 +220,11 @@ async def test_the_event_feed_through_its_pager(
     while (number := pager.next_page()) is not None:
         pager.add(await client.get_event_page(number, pager.page_size, sort=EventSort.ASC))
     assert pager.complete
-    assert [event.id for event in pager.items] == [1, 2]
+    assert [event.id for event in pager.items] == ["1", "2"]
     assert len(seen) == 2  # the total (2) ends it: no empty third page
     latest = await client.get_events(n=5)
     assert seen[-1].query["sort"] == "DESC"
-    assert [event.id for event in latest] == [1]
+    assert [event.id for event in latest] == ["1"]
 
 
 async def test_sites(server: tuple[DoorFlowClient, list[web.Request], Any]) -> None:
@@ -230,7 +232,7 @@ async def test_sites(server: tuple[DoorFlowClient, list[web.Request], Any]) -> N
     page = await client.get_site_page(1, 50)
     assert dict(seen[0].query) == {"page": "1", "per_page": "50"}
     assert page.items == (
-        Site(id=25, name="Main Office", time_zone="America/New_York", notes=None),
+        Site(id="25", name="Main Office", time_zone="America/New_York", notes=None),
     )
     assert page.total == 1
     assert await client.get_sites() == list(page.items)
@@ -245,15 +247,15 @@ async def test_door_commands_send_the_spec_bodies_and_return_the_channel(
 ) -> None:
     client, seen, bodies = server
     cest = timezone(timedelta(hours=2))
-    channel = await client.unlock(1340, relock_at=datetime(2026, 11, 3, 19, 0, tzinfo=cest))
+    channel = await client.unlock("1340", relock_at=datetime(2026, 11, 3, 19, 0, tzinfo=cest))
     assert isinstance(channel, Channel)
     assert bodies[-1] == {"relock_at": "2026-11-03T17:00:00Z"}
-    await client.lockdown(1340, card=True, rex=False, aux=True)
+    await client.lockdown("1340", card=True, rex=False, aux=True)
     assert bodies[-1] == {"card_lockdown": True, "rex_lockdown": False, "aux_lockdown": True}
-    assert (await client.unlockdown(1340)).id == 1340
-    await client.unlockdown(1340, card=False, rex=True, aux=False)
+    assert (await client.unlockdown("1340")).id == "1340"
+    await client.unlockdown("1340", card=False, rex=True, aux=False)
     assert bodies[-1] == {"card_lockdown": False, "rex_lockdown": True, "aux_lockdown": False}
-    assert (await client.normal(1340)).id == 1340
+    assert (await client.normal("1340")).id == "1340"
     assert [request.path for request in seen] == [
         "/api/3/channels/1340/unlock",
         "/api/3/channels/1340/lockdown",

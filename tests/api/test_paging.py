@@ -220,7 +220,13 @@ async def test_doorflow_channel_pages_read_both_header_spellings(serve: Any) -> 
     assert (first.total, first.per_page, first.number) == (5, 2, 1)
     second = await client.get_channel_page(2, 2)
     assert (second.total, second.per_page) == (5, 2)
-    assert [channel.id for channel in await client.get_channels(per_page=2)] == [0, 1, 2, 3, 4]
+    assert [channel.id for channel in await client.get_channels(per_page=2)] == [
+        "0",
+        "1",
+        "2",
+        "3",
+        "4",
+    ]
 
 
 async def test_doorflow_repeated_pages_and_the_cap(serve: Any) -> None:

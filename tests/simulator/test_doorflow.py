@@ -15,7 +15,7 @@ from .conftest import Sim
 async def test_basic_auth_and_account(sim: Sim) -> None:
     answer = await sim.doorflow("GET", "/api/3/account")
     assert answer.status == 200
-    assert answer.body["id"] == 7001
+    assert answer.body["id"] == "7001"  # the contract types the account id as a string
     assert answer.body["name"] == "Demo Office"
     # The home scenario has an offline door whose last sync failed.
     assert answer.body["sync"]["status"] == "failing"
@@ -55,7 +55,15 @@ async def test_channels_pagination_headers(sim: Sim) -> None:
     assert channel["mode"]["description"] == "normal"
     assert channel["lockdown"] is None
     assert channel["sync"]["status"] == "ok"
-    assert set(channel) >= {"status", "auto_unlock", "model", "firmware", "site_id"}
+    assert set(channel) >= {
+        "status",
+        "auto_unlock",
+        "model",
+        "freescale_version",
+        "pic_version",
+        "site_id",
+    }
+    assert "firmware" not in channel  # not in the contract
     missing = await sim.doorflow("GET", "/api/3/channels/9")
     assert missing.status == 404
     assert missing.body["error"] == "not_found"
@@ -235,7 +243,7 @@ async def test_oauth_code_refresh_rotation_and_expiry(sim: Sim) -> None:
     assert (await sim.bearer("GET", "/api/3/channels", access)).status == 200
     info = (await sim.bearer("GET", "/oauth/token/info", access)).body
     assert info["application"] == {"uid": "demo-doorflow-client"}
-    assert info["account_id"] == 7001
+    assert info["account_id"] == "7001"
     assert info["expires_in"] == 3600
     refresh = {
         "grant_type": "refresh_token",

@@ -12,7 +12,7 @@ from .coordinator import DoorFlowCoordinator, DoorFlowData
 from .devices import account_device
 
 
-async def _sync(coordinator: DoorFlowCoordinator, device: DeviceHandle[DoorFlowData]) -> None:  # noqa: ARG001
+async def _sync(coordinator: DoorFlowCoordinator, device: DeviceHandle[DoorFlowData, str]) -> None:  # noqa: ARG001
     """Push pending changes to every door controller."""
     await coordinator.async_sync()
 

@@ -86,7 +86,7 @@ class DoorFlowData:
     """Everything the integration knows about one DoorFlow account."""
 
     account: Account
-    channels: Mapping[int, Channel]
+    channels: Mapping[str, Channel]
     # When a requested sync will be sent (it waits for DoorFlow's sync slot); None otherwise.
     sync_due: datetime | None = None
 
@@ -124,7 +124,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         self.account_device_id: str | None = None
         # Door controllers (by MAC) as devices, and the account's sites (for the doors' areas).
         self.controller_device_ids: dict[str, str] = {}
-        self.sites: Mapping[int, Site] = {}
+        self.sites: Mapping[str, Site] = {}
         self._sites_due = float("-inf")
         self._sync_timer: CALLBACK_TYPE | None = None
         entry.async_on_unload(self._cancel_sync_timer)
@@ -203,11 +203,13 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         self._notify("channel", new)
         self._follow_relock(data.channels)
 
-    def _register_controllers(self, channels: Mapping[int, Channel]) -> None:
+    def _register_controllers(self, channels: Mapping[str, Channel]) -> None:
         """Register each door controller (doors sharing a MAC) below the account."""
         registry = dr.async_get(self.hass)
         found: dict[str, str] = {}
-        for channel in sorted(channels.values(), key=lambda door: (door.unit or 0, door.id)):
+        for channel in sorted(
+            channels.values(), key=lambda door: (door.unit or 0, len(door.id), door.id)
+        ):
             mac = controller_of(channel)
             if mac is None or mac in found:
                 continue
@@ -240,7 +242,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
 
     # ---- actions ---------------------------------------------------------------------------
 
-    def _refuse_in_lockdown(self, channel_id: int) -> None:
+    def _refuse_in_lockdown(self, channel_id: str) -> None:
         """Refuse to let anyone in through a door in lockdown (nothing is sent)."""
         channel = self.data.channels.get(channel_id)
         if channel is not None and channel.is_locked_down:
@@ -250,14 +252,14 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
                 translation_placeholders=self.placeholders(door=channel.name),
             )
 
-    def _door_name(self, channel_id: int) -> str:
+    def _door_name(self, channel_id: str) -> str:
         """Return a door's name for a message."""
         channel = self.data.channels.get(channel_id)
         return channel.name if channel is not None and channel.name else f"Door {channel_id}"
 
     async def _command(
         self,
-        channel_id: int,
+        channel_id: str,
         send: Callable[[int], Awaitable[Channel]],
         endpoint: DoorFlowEndpoint,
         refused_key: str,
@@ -279,7 +281,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         self._settle(channel)
 
     @user_action
-    async def async_open(self, channel_id: int) -> None:
+    async def async_open(self, channel_id: str) -> None:
         """Admit once (momentary unlock) and wait until the door controller decides."""
         self._refuse_in_lockdown(channel_id)
 
@@ -308,7 +310,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         await self.actions.run(channel_identifier(channel_id), Transition.OPENING, admit)
 
     @user_action
-    async def async_unlock(self, channel_id: int) -> None:
+    async def async_unlock(self, channel_id: str) -> None:
         """Hold the door unlocked until it is locked again."""
         self._refuse_in_lockdown(channel_id)
 
@@ -325,7 +327,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         await self.actions.run(channel_identifier(channel_id), Transition.UNLOCKING, unlock)
 
     @user_action
-    async def async_lock(self, channel_id: int) -> None:
+    async def async_lock(self, channel_id: str) -> None:
         """Return the door to normal mode (locked, card access)."""
 
         async def normal() -> None:
@@ -341,7 +343,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         await self.actions.run(channel_identifier(channel_id), Transition.LOCKING, normal)
 
     @user_action
-    async def async_unlock_until(self, channel_id: int, relock_at: datetime) -> None:
+    async def async_unlock_until(self, channel_id: str, relock_at: datetime) -> None:
         """Hold the door unlocked until `relock_at` (aware); DoorFlow relocks it then."""
         self._refuse_in_lockdown(channel_id)
         local = dt_util.as_local(relock_at).isoformat(timespec="minutes")
@@ -358,7 +360,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         await self.actions.run(channel_identifier(channel_id), Transition.UNLOCKING, unlock)
 
     @user_action
-    async def async_lockdown(self, channel_id: int, inputs: LockdownInputs) -> None:
+    async def async_lockdown(self, channel_id: str, inputs: LockdownInputs) -> None:
         """Lock the door down: exactly the inputs named are disabled."""
 
         async def lockdown() -> None:
@@ -372,7 +374,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         await self.actions.run(channel_identifier(channel_id), None, lockdown)
 
     @user_action
-    async def async_end_lockdown(self, channel_id: int, inputs: LockdownInputs) -> None:
+    async def async_end_lockdown(self, channel_id: str, inputs: LockdownInputs) -> None:
         """Lift the door's lockdown of the inputs named (the others stay as they are)."""
 
         async def unlockdown() -> None:
@@ -398,7 +400,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
 
     # ---- relock times ----------------------------------------------------------------------
 
-    def _follow_relock(self, channels: Mapping[int, Channel]) -> None:
+    def _follow_relock(self, channels: Mapping[str, Channel]) -> None:
         """Read the doors again once the first door held unlocked until a time relocks."""
         now = dt_util.utcnow()
         due = min(

@@ -17,12 +17,12 @@ if TYPE_CHECKING:
 MANUFACTURER = "DoorFlow"
 
 
-def channel_identifier(channel_id: int) -> str:
+def channel_identifier(channel_id: str) -> str:
     """Return the identifier (in this domain) of a DoorFlow door (channel)."""
     return f"doorflow-{channel_id}"
 
 
-def account_identifier(account_id: int) -> str:
+def account_identifier(account_id: str) -> str:
     """Return the identifier (in this domain) of a DoorFlow account."""
     return f"doorflow-account-{account_id}"
 
@@ -76,7 +76,7 @@ def account_device_info(account: Account) -> DeviceInfo:
 
 def account_device(
     coordinator: DoorFlowCoordinator, account: Account
-) -> DeviceHandle[DoorFlowData]:
+) -> DeviceHandle[DoorFlowData, str]:
     """Return the account's device, read as the account's data (sync status, waiting sync)."""
     return DeviceHandle(
         identifier=account_identifier(account.id),
@@ -88,7 +88,7 @@ def account_device(
 
 def account_budget_device(
     coordinator: DoorFlowCoordinator, account: Account
-) -> DeviceHandle[RequestScheduler]:
+) -> DeviceHandle[RequestScheduler, str]:
     """Return the account's device, read as its request budget."""
     return DeviceHandle(
         identifier=account_identifier(account.id),
@@ -98,7 +98,9 @@ def account_budget_device(
     )
 
 
-def channel_device(coordinator: DoorFlowCoordinator, channel: Channel) -> DeviceHandle[Channel]:
+def channel_device(
+    coordinator: DoorFlowCoordinator, channel: Channel
+) -> DeviceHandle[Channel, str]:
     """Return the device of a door: below its controller (or the account), in its site's area."""
     info = DeviceInfo(
         identifiers={(DOMAIN, channel_identifier(channel.id))},

@@ -69,7 +69,7 @@ def door_happening(event: DoorEvent) -> Happening:
 
 def door_alarm_device(
     coordinator: DoorFlowCoordinator, channel: Channel
-) -> DeviceHandle[DoorAlarm]:
+) -> DeviceHandle[DoorAlarm, str]:
     """Return a door's device, read as its forced/held-open alarm (while the door exists)."""
     device = channel_device(coordinator, channel)
     channel_id = channel.id

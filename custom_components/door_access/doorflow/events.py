@@ -77,9 +77,9 @@ class EventFeedReader:
         self._client = client
         self._call = call
         self._account_name = account_name
-        self.cursor: FeedCursor | None = None
-        self._alarms: dict[int, int] = {}
-        self._listeners: dict[int, list[Callable[[DoorEvent], None]]] = {}
+        self.cursor: FeedCursor[str] | None = None
+        self._alarms: dict[str, int] = {}
+        self._listeners: dict[str, list[Callable[[DoorEvent], None]]] = {}
         self.scope_missing: bool | None = None
 
     @property
@@ -92,26 +92,30 @@ class EventFeedReader:
         """Tell whether the feed can be read (the key has the scope, as far as known)."""
         return self.scope_missing is not True
 
-    def subscribe(self, channel_id: int, listener: Callable[[DoorEvent], None]) -> CALLBACK_TYPE:
+    def subscribe(self, channel_id: str, listener: Callable[[DoorEvent], None]) -> CALLBACK_TYPE:
         """Hand a door's new events to `listener`, oldest first; return how to stop."""
         listeners = self._listeners.setdefault(channel_id, [])
         listeners.append(listener)
         return lambda: listeners.remove(listener)
 
-    def alarm(self, channel_id: int) -> DoorAlarm:
+    def alarm(self, channel_id: str) -> DoorAlarm:
         """Return whether a door is forced or held open."""
         return DoorAlarm(self._alarms.get(channel_id))
 
     async def async_start(self) -> None:
         """Load the cursor and alarms; a feed never read starts from now."""
         stored = await self._store.async_load() or {}
-        self.cursor = FeedCursor.from_dict(stored.get("feed"))
+        cursor = FeedCursor.from_dict(stored.get("feed"))
+        # Event ids are opaque text; a cursor stored when they were numbers keeps their text.
+        self.cursor = (
+            None if cursor is None else FeedCursor(cursor.date, frozenset(map(str, cursor.ids)))
+        )
         alarms = stored.get("alarms")
         if isinstance(alarms, Mapping):
             self._alarms = {
-                int(key): value
+                key: value
                 for key, value in alarms.items()
-                if isinstance(key, str) and key.isdigit() and isinstance(value, int)
+                if isinstance(key, str) and key and isinstance(value, int)
             }
         if self.cursor is None:
             self.cursor = starting_now()
@@ -160,7 +164,7 @@ class EventFeedReader:
             self._deliver(event)
         await self._async_save()
 
-    async def _read_feed(self, cursor: FeedCursor) -> Pager[DoorEvent]:
+    async def _read_feed(self, cursor: FeedCursor[str]) -> Pager[DoorEvent]:
         """Read the pages of the feed since the cursor (oldest first, the codes we show).
 
         Events at the cursor's date were delivered and come first: whole pages of them are
@@ -184,7 +188,7 @@ class EventFeedReader:
             LOGGER.debug("More DoorFlow events than %d pages: the rest comes next poll", MAX_PAGES)
         return pager
 
-    def _order(self, event: DoorEvent) -> tuple[datetime, int]:
+    def _order(self, event: DoorEvent) -> tuple[datetime, str]:
         """Return the order events are delivered in: by creation date, then id."""
         assert self.cursor is not None
         return event.created_at or event.updated_at or self.cursor.date, event.id
@@ -228,6 +232,6 @@ class EventFeedReader:
         """Write the cursor and alarms (right away: a restart must not replay)."""
         data: dict[str, Any] = {
             "feed": None if self.cursor is None else self.cursor.as_dict(),
-            "alarms": {str(channel_id): code for channel_id, code in self._alarms.items()},
+            "alarms": dict(self._alarms),
         }
         await self._store.async_save(data)

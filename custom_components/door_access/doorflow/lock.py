@@ -48,17 +48,17 @@ def _attributes(channel: Channel) -> Mapping[str, Any]:
     }
 
 
-async def _lock(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel]) -> None:
+async def _lock(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel, str]) -> None:
     """Return the door to normal mode."""
     await coordinator.async_lock(device.device_id)
 
 
-async def _unlock(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel]) -> None:
+async def _unlock(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel, str]) -> None:
     """Hold the door unlocked."""
     await coordinator.async_unlock(device.device_id)
 
 
-async def _open(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel]) -> None:
+async def _open(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel, str]) -> None:
     """Admit once."""
     await coordinator.async_open(device.device_id)
 

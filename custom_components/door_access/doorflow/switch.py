@@ -19,12 +19,14 @@ from .devices import channel_device
 EVERY_INPUT: Final = LockdownInputs(card=True, rex=True, aux=True)
 
 
-async def _lockdown(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel]) -> None:
+async def _lockdown(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel, str]) -> None:
     """Lock the door down (every input)."""
     await coordinator.async_lockdown(device.device_id, EVERY_INPUT)
 
 
-async def _end_lockdown(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel]) -> None:
+async def _end_lockdown(
+    coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel, str]
+) -> None:
     """Lift the door's lockdown (every input)."""
     await coordinator.async_end_lockdown(device.device_id, EVERY_INPUT)
 

@@ -59,14 +59,21 @@ class BadResponseError(DoorCloudError):
     """The cloud answered something the client cannot use.
 
     A redirect, an unexpected 4xx, a body that is not JSON, or JSON of the wrong shape.
-    `status` is the HTTP status when the status itself was the problem.
+    `status` is the HTTP status when the status itself was the problem; `field` names the
+    field of the wrong type or value (`"channel.mode.description"`), when one was.
     """
 
     def __init__(
-        self, message: str, *, status: int | None = None, endpoint: str | None = None
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        endpoint: str | None = None,
+        field: str | None = None,
     ) -> None:
         super().__init__(message, endpoint=endpoint)
         self.status = status
+        self.field = field
 
 
 class ResponseTooLargeError(BadResponseError):

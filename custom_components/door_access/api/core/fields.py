@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from .enums import LenientStrEnum
 from .errors import BadResponseError
+
+# The longest identifier accepted from a cloud (ids end up in unique ids and registry keys).
+MAX_ID_LENGTH: Final = 128
 
 
 def parse_timestamp(value: str) -> datetime | None:
@@ -22,7 +25,7 @@ def parse_timestamp(value: str) -> datetime | None:
 def expect_list(data: object, what: str, error: type[BadResponseError]) -> list[object]:
     """Return `data` when it is a list, else raise the cloud's bad-response error."""
     if not isinstance(data, list):
-        raise error(f"{what}: expected a list, got {type(data).__name__}")
+        raise error(f"{what}: expected a list, got {type(data).__name__}", field=what)
     return data
 
 
@@ -35,7 +38,7 @@ class Fields:
 
     def __init__(self, data: object, what: str, error: type[BadResponseError]) -> None:
         if not isinstance(data, Mapping):
-            raise error(f"{what}: expected an object, got {type(data).__name__}")
+            raise error(f"{what}: expected an object, got {type(data).__name__}", field=what)
         self._data: Mapping[str, Any] = data
         self._what = what
         self._error = error
@@ -43,7 +46,8 @@ class Fields:
     def fail(self, key: str, expected: str) -> BadResponseError:
         """Build the error for a field of the wrong type."""
         value = self._data.get(key)
-        return self._error(f"{self._what}.{key}: expected {expected}, got {type(value).__name__}")
+        field = f"{self._what}.{key}"
+        return self._error(f"{field}: expected {expected}, got {type(value).__name__}", field=field)
 
     def raw(self, key: str) -> object:
         """Return the value as it is (None when absent)."""
@@ -91,13 +95,21 @@ class Fields:
         return self.get_str(key) if self.has(key) else None
 
     def id_str(self, key: str) -> str:
-        """Return an identifier that may be sent as a non-empty string or a number."""
+        """Return an opaque identifier, sent as a non-empty string or a whole number, as text.
+
+        A number keeps its decimal form (`7` and `"7"` are the same id), so ids that used to
+        be numbers keep the text they had in unique ids and device identifiers.
+        """
         value = self._data.get(key)
-        if isinstance(value, str) and value:
-            return value
         if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-        raise self.fail(key, "an identifier")
+            value = str(value)
+        if isinstance(value, str) and 0 < len(value) <= MAX_ID_LENGTH:
+            return value
+        raise self.fail(key, f"an identifier (text of 1 to {MAX_ID_LENGTH} characters or a number)")
+
+    def opt_id(self, key: str) -> str | None:
+        """Return an optional opaque identifier as text (see `id_str`)."""
+        return self.id_str(key) if self.has(key) else None
 
     def get_enum[E: LenientStrEnum](self, key: str, enum: type[E]) -> E:
         """Return a member of a lenient string enum; absent or unknown values are UNRECOGNIZED."""

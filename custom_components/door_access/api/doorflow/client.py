@@ -182,7 +182,7 @@ class DoorFlowClient:
         pager = self.channel_pager(per_page)
         return await read_all(pager, self.get_channel_page, DoorFlowBadResponseError)
 
-    async def get_channel(self, channel_id: int) -> Channel:
+    async def get_channel(self, channel_id: str) -> Channel:
         """Return one channel."""
         response = await self._request(
             DoorFlowEndpoint.CHANNEL, ids={"id": channel_id}, expected_status=frozenset({404})
@@ -195,7 +195,7 @@ class DoorFlowClient:
     async def _command(
         self,
         endpoint: DoorFlowEndpoint,
-        channel_id: int,
+        channel_id: str,
         body: Mapping[str, object] | None = None,
         *,
         hint: str = "",
@@ -208,14 +208,14 @@ class DoorFlowClient:
         self._raise_for_command(response, f"{action} channel {channel_id}", hint)
         return response.body
 
-    async def admit(self, channel_id: int) -> AdmissionRequest:
+    async def admit(self, channel_id: str) -> AdmissionRequest:
         """Ask for a momentary unlock (normal mode only); return the admission request."""
         body = await self._command(
             DoorFlowEndpoint.ADMIT, channel_id, hint="the door is not in normal mode"
         )
         return AdmissionRequest.from_json(body)
 
-    async def get_admission_request(self, admission_id: int) -> AdmissionRequest:
+    async def get_admission_request(self, admission_id: str) -> AdmissionRequest:
         """Return how an admit is going (`raise_if_failed` tells a failed one)."""
         response = await self._request(
             DoorFlowEndpoint.ADMISSION_REQUEST,
@@ -226,7 +226,7 @@ class DoorFlowClient:
         return AdmissionRequest.from_json(response.body)
 
     async def wait_for_admission(
-        self, admission_id: int, *, poll_interval: float = 1.0, max_wait: float = 30.0
+        self, admission_id: str, *, poll_interval: float = 1.0, max_wait: float = 30.0
     ) -> AdmissionRequest:
         """Poll an admission until it is decided; raise unless the door admitted.
 
@@ -246,26 +246,26 @@ class DoorFlowClient:
                 )
             await asyncio.sleep(poll_interval)
 
-    async def unlock(self, channel_id: int, relock_at: datetime | None = None) -> Channel:
+    async def unlock(self, channel_id: str, relock_at: datetime | None = None) -> Channel:
         """Hold the door unlocked until `relock_at` (aware) or until `normal`; return it."""
         body: dict[str, object] = {}
         if relock_at is not None:
             body["relock_at"] = _utc_text(relock_at, "relock_at")
         return Channel.from_json(await self._command(DoorFlowEndpoint.UNLOCK, channel_id, body))
 
-    async def normal(self, channel_id: int) -> Channel:
+    async def normal(self, channel_id: str) -> Channel:
         """Return the door to normal mode (locked, card access); return it."""
         return Channel.from_json(await self._command(DoorFlowEndpoint.NORMAL, channel_id))
 
     async def lockdown(
-        self, channel_id: int, *, card: bool = True, rex: bool = True, aux: bool = True
+        self, channel_id: str, *, card: bool = True, rex: bool = True, aux: bool = True
     ) -> Channel:
         """Lock the door down: disable card, request-to-exit and/or auxiliary inputs."""
         body = {"card_lockdown": card, "rex_lockdown": rex, "aux_lockdown": aux}
         return Channel.from_json(await self._command(DoorFlowEndpoint.LOCKDOWN, channel_id, body))
 
     async def unlockdown(
-        self, channel_id: int, *, card: bool = True, rex: bool = True, aux: bool = True
+        self, channel_id: str, *, card: bool = True, rex: bool = True, aux: bool = True
     ) -> Channel:
         """Lift the lockdown of the door (every input, or only those named); return it."""
         body = None
@@ -286,7 +286,7 @@ class DoorFlowClient:
         *,
         since: datetime | None = None,
         event_codes: Iterable[int] | None = None,
-        channels: Iterable[int] | None = None,
+        channels: Iterable[str] | None = None,
         sort: EventSort | str = EventSort.ASC,
     ) -> Page[DoorEvent]:
         """Return one page of the event feed (oldest first by default), with `Total`.
@@ -305,7 +305,7 @@ class DoorFlowClient:
         if event_codes is not None:
             params.append(("event_codes", ",".join(str(int(code)) for code in event_codes)))
         if channels is not None:
-            params.append(("channels", ",".join(str(int(channel)) for channel in channels)))
+            params.append(("channels", ",".join(str(channel) for channel in channels)))
         response = await self._request(DoorFlowEndpoint.EVENTS, params=params)
         return _page(response, page, "events", DoorEvent.from_json)
 

@@ -45,13 +45,22 @@ class ChannelMode(LenientStrEnum):
 
 
 class ChannelSyncStatus(LenientStrEnum):
-    """Whether one channel's configuration has reached its controller (`channel.sync`)."""
+    """Whether one channel's configuration has reached its controller (`channel.sync`).
+
+    Older API pages name the synced state `sync_complete`; it is read as `ok`.
+    """
 
     OK = "ok"
     FAIL = "fail"
     SYNCING = "syncing"
     PENDING = "pending"
     UNRECOGNIZED = "unrecognized"
+
+    @classmethod
+    def _missing_(cls, value: object) -> ChannelSyncStatus:
+        if isinstance(value, str) and value.casefold() == "sync_complete":
+            return cls.OK
+        return super()._missing_(value)
 
 
 class AdmissionStatus(LenientStrEnum):
@@ -87,9 +96,13 @@ class AccountSync:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Account:
-    """The DoorFlow account (organisation) the credentials belong to."""
+    """The DoorFlow account (organisation) the credentials belong to.
 
-    id: int
+    `id` is opaque text: the v3 contract types it as a string (a hashid such as `abc123xyz`);
+    an account answered with a number keeps that number's decimal text.
+    """
+
+    id: str
     name: str
     sync: AccountSync
     time_zone: str | None = None
@@ -99,7 +112,7 @@ class Account:
         """Parse `GET /api/3/account`."""
         fields = fields_of(data, "account")
         return cls(
-            id=fields.get_int("id"),
+            id=fields.id_str("id"),
             name=fields.opt_str("name") or "",
             sync=AccountSync.from_fields(fields.get_object("sync")),
             time_zone=fields.opt_str("time_zone"),
@@ -166,9 +179,14 @@ def _auto_unlock(fields: Fields) -> bool | None:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Channel:
-    """A DoorFlow channel: one door on a door controller."""
+    """A DoorFlow channel: one door on a door controller.
 
-    id: int
+    Ids (`id`, `site_id`) are opaque text (a number keeps its decimal text). The controller's
+    versions are `freescale_version` (its main firmware) and `pic_version` (its I/O
+    processor); the contract has no single firmware field.
+    """
+
+    id: str
     name: str
     status: ChannelStatus
     mode: ChannelMode
@@ -179,13 +197,14 @@ class Channel:
     last_sync_completed_at: datetime | None
     auto_unlock: bool | None
     model: str | None
-    firmware: str | None
-    site_id: int | None
+    site_id: str | None
     mac_address: str | None = None
     unit: int | None = None
     model_long: str | None = None
     serial_number: str | None = None
     updated_at: datetime | None = None
+    freescale_version: str | None = None
+    pic_version: str | None = None
 
     @classmethod
     def from_json(cls, data: object) -> Channel:
@@ -205,7 +224,7 @@ class Channel:
         lockdown = fields.get_object("lockdown")
         sync = fields.get_object("sync")
         return cls(
-            id=fields.get_int("id"),
+            id=fields.id_str("id"),
             name=fields.opt_str("name") or "",
             status=fields.get_enum("status", ChannelStatus),
             mode=mode,
@@ -222,14 +241,24 @@ class Channel:
             ),
             auto_unlock=_auto_unlock(fields),
             model=fields.opt_str("model"),
-            firmware=fields.opt_str("firmware"),
-            site_id=fields.opt_int("site_id"),
+            site_id=fields.opt_id("site_id"),
             mac_address=fields.opt_str("mac_address"),
             unit=fields.opt_int("unit"),
             model_long=fields.opt_str("model_long"),
             serial_number=fields.opt_str("serial_number"),
             updated_at=fields.get_datetime("updated_at"),
+            freescale_version=fields.opt_str("freescale_version"),
+            pic_version=fields.opt_str("pic_version"),
         )
+
+    @property
+    def firmware(self) -> str | None:
+        """Return the controller's firmware as one text: main version, with the I/O one."""
+        if self.freescale_version and self.pic_version:
+            return f"{self.freescale_version} (PIC {self.pic_version})"
+        if self.pic_version:
+            return f"PIC {self.pic_version}"
+        return self.freescale_version or None
 
     @property
     def is_online(self) -> bool:
@@ -263,11 +292,11 @@ _ADMISSION_FAILURES: dict[AdmissionStatus, tuple[OperationFailure, str]] = {
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AdmissionRequest:
-    """A remote admit (momentary unlock) and how it went."""
+    """A remote admit (momentary unlock) and how it went (ids are opaque text)."""
 
-    id: int
+    id: str
     status: AdmissionStatus
-    channel_id: int | None
+    channel_id: str | None
     created_at: datetime | None
     completed_at: datetime | None = None
 
@@ -278,9 +307,9 @@ class AdmissionRequest:
         key = "admission_request_id" if fields.has("admission_request_id") else "id"
         created = "requested_at" if fields.has("requested_at") else "created_at"
         return cls(
-            id=fields.get_int(key),
+            id=fields.id_str(key),
             status=fields.get_enum("status", AdmissionStatus),
-            channel_id=fields.opt_int("channel_id"),
+            channel_id=fields.opt_id("channel_id"),
             created_at=fields.get_datetime(created),
             completed_at=fields.get_datetime("completed_at"),
         )
@@ -305,9 +334,9 @@ class AdmissionRequest:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Site:
-    """A site (physical location) that groups channels, with its time zone."""
+    """A site (physical location) that groups channels, with its time zone (id: opaque text)."""
 
-    id: int
+    id: str
     name: str
     time_zone: str | None
     notes: str | None
@@ -317,7 +346,7 @@ class Site:
         """Parse one item of `GET /api/3/sites`."""
         fields = fields_of(data, "site")
         return cls(
-            id=fields.get_int("id"),
+            id=fields.id_str("id"),
             name=fields.opt_str("name") or "",
             time_zone=fields.opt_str("time_zone"),
             notes=fields.opt_str("notes"),
