@@ -331,3 +331,33 @@ async def test_refused_key_on_the_feed_starts_reauth(
         await advance(hass, freezer, POLL)
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_a_feed_stored_with_numeric_ids_reads_back_as_text(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    doorflow_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A cursor and alarms stored when event and door ids were numbers keep working.
+
+    Ids are opaque text now; the stored numbers read back as their decimal text, so the
+    delivered event is not delivered again and the door's alarm stays on.
+    """
+    fired = FiredEvents(hass)
+    delivered = (await inject(simulator, 1201, kind="card_admit", person="Anna"))[-1]
+    hass_storage[f"{DOMAIN}.feeds.{doorflow_config_entry.entry_id}"] = {
+        "version": FEED_STORAGE_VERSION,
+        "key": f"{DOMAIN}.feeds.{doorflow_config_entry.entry_id}",
+        "data": {
+            "feed": {"date": delivered["created_at"], "ids": [int(delivered["id"])]},
+            "alarms": {"1201": 32},
+        },
+    }
+    assert await setup_entry(hass, doorflow_config_entry)
+    await inject(simulator, 1201, kind="rex_pressed")
+    for _ in range(3):
+        await advance(hass, freezer, POLL)
+    assert fired.types(FRONT) == ["request_to_exit"]  # not the card admit again
+    assert state_of(hass, FRONT_ALARM) == "on"

@@ -437,6 +437,10 @@ def test_channel_model_unknown_values_and_variants() -> None:
     assert channel.is_locked_down
     assert channel.sync_status is ChannelSyncStatus.UNRECOGNIZED
     assert channel.last_sync_completed_at is None
+    # Older API pages name the synced state `sync_complete`: the same as the contract's `ok`.
+    for synced in ("sync_complete", "SYNC_COMPLETE", "ok"):
+        old = Channel.from_json({"id": 9, "sync": {"status": synced}})
+        assert old.sync_status is ChannelSyncStatus.OK
     empty = Channel.from_json({"id": 9, "lockdown": {}, "mode": {"description": "party"}})
     assert empty.lockdown == Lockdown(card=False, rex=False, aux=False)
     assert not empty.is_locked_down
