@@ -25,6 +25,7 @@ from simulator.doorflow_models import (
     Channel,
     Person,
 )
+from simulator.doorflow_notifications import acknowledge
 from simulator.http_common import ACCOUNT_KEY, RATE_RULE_KEY, arrival_of, take_fault
 from simulator.timeutil import parse_iso
 from simulator.tokens import Token
@@ -411,6 +412,7 @@ class DoorFlowApi:
         event = self.world.doorflow.events.get(int(request.match_info["id"]))
         if event is None:
             raise DoorFlowApiError(404, "not_found", "Event not found")
+        acknowledge(request, event.id)
         return web.json_response(event.to_json())
 
     async def token_info(self, request: web.Request, token: Token) -> web.Response:

@@ -26,6 +26,7 @@ from simulator.http_common import (
 )
 from simulator.http_control import ControlApi
 from simulator.http_doorflow import DoorFlowApi
+from simulator.http_doorflow_notifications import add_notification_routes
 from simulator.http_oauth import OAuthApi
 from simulator.http_tedee import TedeeApi, error_envelope
 from simulator.requestlog import RequestRecord
@@ -196,6 +197,7 @@ def build_app(world: World) -> web.Application:
     app[CLOSING_KEY] = asyncio.Event()
     TedeeApi(world).add_routes(app)
     DoorFlowApi(world).add_routes(app)
+    add_notification_routes(app)
     OAuthApi(world).add_routes(app)
     ControlApi(world).add_routes(app)
     return app

@@ -50,8 +50,11 @@ from .doorflow import (
     DoorFlowTimeoutError,
     EventSort,
     Lockdown,
+    NotificationRule,
+    NotificationRules,
     Site,
     SyncStatus,
+    rule_input,
 )
 from .tedee import (
     DEFAULT_API_VERSION as TEDEE_DEFAULT_API_VERSION,
@@ -147,6 +150,8 @@ __all__ = [
     "LockStatus",
     "LockSync",
     "Lockdown",
+    "NotificationRule",
+    "NotificationRules",
     "Operation",
     "OperationError",
     "OperationFailure",
@@ -179,4 +184,5 @@ __all__ = [
     "UnlockMode",
     "User",
     "__version__",
+    "rule_input",
 ]

@@ -28,6 +28,7 @@ from .models import (
     Site,
     SyncStatus,
 )
+from .notifications import NotificationRule, NotificationRules, rule_input
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -54,8 +55,11 @@ __all__ = [
     "DoorFlowTimeoutError",
     "EventSort",
     "Lockdown",
+    "NotificationRule",
+    "NotificationRules",
     "OperationFailure",
     "Site",
     "SyncStatus",
     "TokenProvider",
+    "rule_input",
 ]

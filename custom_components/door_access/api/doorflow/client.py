@@ -31,6 +31,7 @@ from .errors import (
 )
 from .events import DoorEvent, EventSort
 from .models import Account, AdmissionRequest, Channel, Site, parse_items
+from .notifications import NotificationRules
 
 DEFAULT_BASE_URL: Final = "https://api.doorflow.com"
 DEFAULT_PAGE_SIZE: Final = 100
@@ -119,6 +120,11 @@ class DoorFlowClient:
 
     def __repr__(self) -> str:
         return f"DoorFlowClient(base={str(self._http.base_url)!r}, auth={self._auth_kind!r})"
+
+    @property
+    def notification_rules(self) -> NotificationRules:
+        """The account's notification rules (push) and acknowledged event reads."""
+        return NotificationRules(self._http)
 
     # ---- transport -------------------------------------------------------------------------
 
