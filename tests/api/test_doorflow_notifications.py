@@ -88,7 +88,7 @@ async def test_rules_round_trip_and_acknowledged_read(
     event = await rules.read_event(
         item["resource_id"], callback=query["callback"][0], ack_token=item["ack_token"]
     )
-    assert (event.id, event.event_code, event.channel_id) == (int(item["resource_id"]), 33, 1202)
+    assert (event.id, event.event_code, event.channel_id) == (item["resource_id"], 33, "1202")
     assert server.app[NOTIFICATIONS_KEY].calls[0].acknowledged is True
     plain = await rules.read_event(event.id)
     assert plain == event
