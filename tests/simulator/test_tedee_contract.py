@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from custom_components.door_access.api import ActivityEvent, TedeeClient
 from simulator.tedee_activity import EVENT_NAMES
 from tests.contracts.tedee_docs import enum, problems
 
@@ -114,3 +115,20 @@ async def test_a_refused_gate_opening_logs_nothing(sim: Sim) -> None:
     answer = await sim.tedee("POST", "/my/gate/501/operation/unlock")
     assert answer.status == 423
     assert await _activity(sim, 501) == []
+
+
+@pytest.mark.parametrize("spelling", ["userName", "username", "alternate"])
+async def test_the_client_reads_what_the_simulator_answers(sim: Sim, spelling: str) -> None:
+    """Gate and lock activity over HTTP: the codes, the gate's id and the user in any spelling."""
+    await sim.control("POST", "tedee/config", {"activity_user_field": spelling})
+    await sim.tedee("POST", "/my/gate/501/operation/unlock")
+    await sim.control("POST", "tedee/gates/501/open", {"username": "Courier"})
+    await sim.control("POST", "tedee/locks/1001/activity", {"event": 78, "username": "Anna"})
+    client = TedeeClient(sim.session, "demo-tedee-personal-key", base_url=sim.url)
+    gate = await client.get_device_activity(501)
+    assert [(a.event, a.device_id, a.username) for a in gate] == [
+        (ActivityEvent.GATE_UNLOCKED_BY_ACCESS_LINK, 501, "Courier"),
+        (ActivityEvent.GATE_UNLOCKED_BY_REMOTE, 501, sim.world.tedee.account.name),
+    ]
+    newest = (await client.get_device_activity(1001, elements=1))[0]
+    assert (newest.event, newest.username) == (ActivityEvent.FORCE_UNLOCKED_BY_FINGERPRINT, "Anna")
