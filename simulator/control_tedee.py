@@ -133,7 +133,7 @@ class TedeeControl(RouteGroup):
         if lifecycle.get("current"):
             config.versions[str(lifecycle["current"])] = VersionInfo("current", None)
         if body.get("reset_limits"):
-            self.world.tedee.limiter.clear()
+            self.world.tedee.clear_limits()
         return web.json_response(config.to_json())
 
     # -- users ----------------------------------------------------------------------------
@@ -177,12 +177,18 @@ class TedeeControl(RouteGroup):
 
         A new ``state`` logs the manual activity it stands for (38 locked, 39 unlocked,
         53 pulled, 47 partially open) and a change of ``isCharging`` logs 46 / 50, unless
-        ``"activity": false``.
+        ``"activity": false``. ``sharedWith`` (guests' names) replaces whom the lock is shared
+        with.
         """
         lock = self._lock(request)
         body = await read_body(request)
-        reject_unknown(body, set(LOCK_FIELDS) | {"activity"})
+        reject_unknown(body, set(LOCK_FIELDS) | {"activity", "sharedWith"})
         log = bool(body.pop("activity", True))
+        if "sharedWith" in body:
+            guests = body.pop("sharedWith")
+            if not isinstance(guests, list):
+                raise ControlError(400, "sharedWith must be a list of user names")
+            lock.shared_with = self.world.tedee.shared_with(guests)
         state_before, charging_before = lock.state, lock.is_charging
         bump = False
         for key, value in body.items():

@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from simulator.http_common import ACCOUNT_KEY, ARRIVAL_KEY, RATE_RULE_KEY, take_fault
-from simulator.tedee import TedeeApiError, too_many
+from simulator.tedee import RateLimiter, TedeeApiError, too_many
 from simulator.tedee_activity import TedeeUser
 from simulator.tedee_models import (
     LOCK_SCOPES_READ,
@@ -68,6 +68,12 @@ class Call:
     token: Token
     now: float
     utc_now: datetime
+    # The caller's rate limits (Tedee counts them per user).
+    limiter: RateLimiter
+
+    def sees(self, lock: Lock) -> bool:
+        """Tell whether the caller has the lock: its owner's account, or a guest it is shared with."""
+        return not self.token.guest or self.token.user_id in lock.shared_with
 
 
 Handler = Callable[[web.Request, Call], web.Response]
@@ -134,20 +140,23 @@ class TedeeApi:
                     raise TedeeApiError(410, f"API version {version} retired")
                 token = self.authenticate(request, now)
                 request[ACCOUNT_KEY] = state.account.id
-                state.limiter.check_hourly(
+                limiter = state.limiter_of(self._user_of(token).id)
+                limiter.check_hourly(
                     now, state.hourly_limit(version), state.config.hourly_window
                 )
                 counted = True
                 if scopes is not None and not scopes & token.scopes:
                     needed = " or ".join(sorted(scopes))
                     raise TedeeApiError(403, f"Forbidden: the token lacks scope {needed}")
-                response = handler(request, Call(version, token, now, world.utcnow()))
+                response = handler(
+                    request, Call(version, token, now, world.utcnow(), limiter)
+                )
             except TedeeApiError as err:
                 if err.rule is not None:
                     request[RATE_RULE_KEY] = (err.rule, err.gap)
                 response = error_envelope(err.status, err.message, err.headers)
             if counted and response.status != 429:
-                state.limiter.hourly.append(now)
+                limiter.hourly.append(now)
             response.headers.update(self.version_headers(version))
             return response
 
@@ -179,10 +188,10 @@ class TedeeApi:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _lock(self, request: web.Request) -> Lock:
-        """Return the lock named in the path, or 404."""
+    def _lock(self, request: web.Request, call: Call) -> Lock:
+        """Return the lock named in the path, or 404 (also for a lock the caller does not have)."""
         lock = self.world.tedee.locks.get(int(request.match_info["id"]))
-        if lock is None:
+        if lock is None or not call.sees(lock):
             raise TedeeApiError(404, f"Lock {request.match_info['id']} not found")
         return lock
 
@@ -232,8 +241,12 @@ class TedeeApi:
 
     def _user(self, call: Call) -> TedeeUser:
         """Return the account user the credential belongs to."""
+        return self._user_of(call.token)
+
+    def _user_of(self, token: Token) -> TedeeUser:
+        """Return the account user a credential belongs to."""
         state = self.world.tedee
-        user_id = call.token.user_id
+        user_id = token.user_id
         return state.users.get(user_id, state.account) if user_id else state.account
 
     # -- user, locks, bridges -------------------------------------------------------------
@@ -247,7 +260,7 @@ class TedeeApi:
         state = self.world.tedee
         limit = state.config.lock_list_limit
         if limit is not None and call.token.kind == "personal_key":
-            window = state.limiter.lock_list
+            window = call.limiter.lock_list
             while window and window[0] <= call.now - state.config.lock_list_window:
                 window.popleft()
             if len(window) >= limit:
@@ -257,14 +270,18 @@ class TedeeApi:
                 )
             window.append(call.now)
         _, model_key = state.state_keys(call.version)
-        locks = [lock.model_json(model_key) for lock in sorted(state.locks.values(), key=_by_id)]
+        locks = [
+            lock.model_json(model_key, guest=call.token.guest)
+            for lock in sorted(state.locks.values(), key=_by_id)
+            if call.sees(lock)
+        ]
         page, _, _ = self._page(request, locks)
         return envelope(page)
 
     def get_lock(self, request: web.Request, call: Call) -> web.Response:
         """GET /my/lock/{id}: one lock."""
         _, model_key = self.world.tedee.state_keys(call.version)
-        return envelope(self._lock(request).model_json(model_key))
+        return envelope(self._lock(request, call).model_json(model_key, guest=call.token.guest))
 
     def sync_locks(self, request: web.Request, call: Call) -> web.Response:
         """GET /my/lock/sync[?id=..]: state of all (or the listed) locks, once per 20 s."""
@@ -273,14 +290,14 @@ class TedeeApi:
             ids = {int(v) for v in self._query(request, "id")}
         except ValueError:
             raise TedeeApiError(400, "Query parameter id must be an integer") from None
-        state.limiter.spaced(
-            state.limiter.last_bulk_sync,
+        call.limiter.spaced(
+            call.limiter.last_bulk_sync,
             call.now,
             state.config.sync_interval,
             "Lock sync",
             "lock_sync",
         )
-        state.limiter.last_bulk_sync = call.now
+        call.limiter.last_bulk_sync = call.now
         sync_key, _ = state.state_keys(call.version)
         locks = sorted(state.locks.values(), key=_by_id)
         omit = take_fault(self.world, "omit_locks", request)
@@ -289,19 +306,19 @@ class TedeeApi:
             [
                 lk.sync_json(sync_key)
                 for lk in locks
-                if (not ids or lk.id in ids) and lk.id not in left_out
+                if (not ids or lk.id in ids) and lk.id not in left_out and call.sees(lk)
             ]
         )
 
     def sync_lock(self, request: web.Request, call: Call) -> web.Response:
         """GET /my/lock/{id}/sync: one lock's state, once per 20 s per lock."""
         state = self.world.tedee
-        lock = self._lock(request)
-        last = state.limiter.last_single_sync.get(lock.id)
-        state.limiter.spaced(
+        lock = self._lock(request, call)
+        last = call.limiter.last_single_sync.get(lock.id)
+        call.limiter.spaced(
             last, call.now, state.config.sync_interval, "Lock sync", "lock_sync_single"
         )
-        state.limiter.last_single_sync[lock.id] = call.now
+        call.limiter.last_single_sync[lock.id] = call.now
         sync_key, _ = state.state_keys(call.version)
         return envelope(lock.sync_json(sync_key))
 
@@ -322,7 +339,8 @@ class TedeeApi:
             device_id = int(values[0])
         except ValueError:
             raise TedeeApiError(400, "Query parameter deviceId must be an integer") from None
-        if device_id not in state.locks and device_id not in state.gates:
+        lock = state.locks.get(device_id)
+        if (lock is None or not call.sees(lock)) and device_id not in state.gates:
             raise TedeeApiError(404, f"Device {device_id} not found")
         elements = self._int_query(request, "elements") or MAX_ACTIVITY_ELEMENTS
         if elements > MAX_ACTIVITY_ELEMENTS:
@@ -353,11 +371,11 @@ class TedeeApi:
 
     def op_lock(self, request: web.Request, call: Call) -> web.Response:
         """POST /my/lock/{id}/operation/lock."""
-        return self._operate(self._lock(request), OP_LOCK, 0, call)
+        return self._operate(self._lock(request, call), OP_LOCK, 0, call)
 
     def op_unlock(self, request: web.Request, call: Call) -> web.Response:
         """POST /my/lock/{id}/operation/unlock?mode=N."""
-        lock = self._lock(request)
+        lock = self._lock(request, call)
         values = self._query(request, "mode")
         try:
             mode = int(values[0]) if values else 0
@@ -371,7 +389,7 @@ class TedeeApi:
 
     def op_pull(self, request: web.Request, call: Call) -> web.Response:
         """POST /my/lock/{id}/operation/pull."""
-        lock = self._lock(request)
+        lock = self._lock(request, call)
         if not lock.pull_spring_enabled:
             raise TedeeApiError(400, "Pull spring is disabled for this lock")
         return self._operate(lock, OP_PULL, 0, call)

@@ -155,6 +155,7 @@ class TedeeState:
                 serial_number=str(item.get("serialNumber", f"BR{item['id']:08d}")),
             )
             self.bridges[bridge.id] = bridge
+        self.limiters: dict[int, RateLimiter] = {}
         self.locks: dict[int, Lock] = {}
         for item in data.get("locks", []):
             self.add_lock(item, utc_now)
@@ -163,8 +164,25 @@ class TedeeState:
         for item in data.get("gates", []):
             self.add_gate(item)
         self.operations: dict[str, Operation] = {}
-        self.limiter = RateLimiter()
         self.last_full_gate_sync = now
+
+    @property
+    def limiter(self) -> RateLimiter:
+        """Return the account owner's rate limits."""
+        return self.limiter_of(self.account.id)
+
+    def limiter_of(self, user_id: int) -> RateLimiter:
+        """Return one user's rate limits: Tedee counts them per user, not per lock or cloud."""
+        return self.limiters.setdefault(user_id, RateLimiter())
+
+    def clear_limits(self) -> None:
+        """Forget every user's rate-limit windows."""
+        for limiter in self.limiters.values():
+            limiter.clear()
+
+    def shared_with(self, names: list[Any]) -> set[int]:
+        """Return the user ids of guests named in a scenario or control body."""
+        return {self.user_named(str(name)).id for name in names}
 
     # -- building -------------------------------------------------------------------------
 
@@ -239,6 +257,7 @@ class TedeeState:
             revision=int(item.get("revision", 1)),
             software_version=str(item.get("softwareVersion", "2.2.17707")),
             jam_next_operation=bool(item.get("jam_next_operation", False)),
+            shared_with=self.shared_with(list(item.get("sharedWith", []))),
         )
         self.locks[lock.id] = lock
         return lock

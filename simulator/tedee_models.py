@@ -107,6 +107,11 @@ class Step:
     user: TedeeUser | None = None
 
 
+# The caller's access level to a device (Tedee's `accessLevel` enum: 0 guest, 1 admin, 2 owner).
+ACCESS_GUEST = 0
+ACCESS_OWNER = 2
+
+
 @dataclass
 class Lock:
     """One Tedee lock (PRO or GO) and its live state."""
@@ -130,6 +135,8 @@ class Lock:
     revision: int = 1
     software_version: str = "2.2.17707"
     jam_next_operation: bool = False
+    # The guests (user ids) the owner shared the lock with: each sees it from their own account.
+    shared_with: set[int] = field(default_factory=set)
     steps: list[Step] = field(default_factory=list)
 
     def advance(self, now: float, utc_now: datetime) -> list[Step]:
@@ -173,10 +180,11 @@ class Lock:
             "revision": self.revision,
         }
 
-    def model_json(self, state_key: str) -> dict[str, Any]:
-        """Return the full lock model."""
+    def model_json(self, state_key: str, *, guest: bool = False) -> dict[str, Any]:
+        """Return the full lock model as its owner (or a guest it is shared with) reads it."""
         return {
             "id": self.id,
+            "accessLevel": ACCESS_GUEST if guest else ACCESS_OWNER,
             "name": self.name,
             "type": self.type,
             "serialNumber": self.serial_number,
