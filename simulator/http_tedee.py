@@ -72,7 +72,7 @@ class Call:
     limiter: RateLimiter
 
     def sees(self, lock: Lock) -> bool:
-        """Tell whether the caller has the lock: its owner's account, or a guest it is shared with."""
+        """Tell whether the caller has the lock: its owner, or a guest it is shared with."""
         return not self.token.guest or self.token.user_id in lock.shared_with
 
 
@@ -141,16 +141,12 @@ class TedeeApi:
                 token = self.authenticate(request, now)
                 request[ACCOUNT_KEY] = state.account.id
                 limiter = state.limiter_of(self._user_of(token).id)
-                limiter.check_hourly(
-                    now, state.hourly_limit(version), state.config.hourly_window
-                )
+                limiter.check_hourly(now, state.hourly_limit(version), state.config.hourly_window)
                 counted = True
                 if scopes is not None and not scopes & token.scopes:
                     needed = " or ".join(sorted(scopes))
                     raise TedeeApiError(403, f"Forbidden: the token lacks scope {needed}")
-                response = handler(
-                    request, Call(version, token, now, world.utcnow(), limiter)
-                )
+                response = handler(request, Call(version, token, now, world.utcnow(), limiter))
             except TedeeApiError as err:
                 if err.rule is not None:
                     request[RATE_RULE_KEY] = (err.rule, err.gap)

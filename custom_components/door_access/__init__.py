@@ -9,6 +9,7 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
 
+from .claims import device_claims
 from .clouds import wing_of
 from .const import DOMAIN
 from .models import DoorAccessConfigEntry, DoorAccessData
@@ -73,6 +74,7 @@ async def async_remove_config_entry_device(
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DoorAccessConfigEntry) -> None:
-    """Forget the account's scheduler and its activity cursors when its entry is deleted."""
+    """Hand shared devices to another entry; forget the account's scheduler and cursors."""
+    device_claims(hass).remove(entry.entry_id)
     hass.data.get(SCHEDULERS, {}).pop(entry.entry_id, None)
     await feed_store(hass, entry.entry_id).async_remove()

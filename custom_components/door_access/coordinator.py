@@ -25,6 +25,7 @@ from .api import (
     Pager,
     RateLimitError,
 )
+from .claims import device_claims
 from .const import DOMAIN, LOGGER, STALE_AFTER
 from .scheduler import Priority, RequestDeferredError, RequestScheduler, WindowFullError
 
@@ -70,6 +71,14 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         self._rate_limited = False
         self._device_listeners: dict[str, list[Callable[[list[Any]], None]]] = {}
         self._known: dict[str, set[Any]] = {}
+        # Devices handed to the platforms, per kind; the account's devices as last seen.
+        self._announced: dict[str, set[Any]] = {}
+        self._current: dict[str, Mapping[Any, Any]] = {}
+        # The devices (identifiers) this entry provides; another entry may provide the rest.
+        self.provided: set[str] = set()
+        self._claims = device_claims(hass)
+        self._claims.join(entry.entry_id, self._granted)
+        entry.async_on_unload(lambda: self._claims.leave(entry))
         self._open_listings: dict[str, Pager[Any]] = {}
         self._forward_timer: CALLBACK_TYPE | None = None
         entry.async_on_unload(self._cancel_forward_timer)
@@ -294,24 +303,78 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
 
     # ---- new and removed devices -----------------------------------------------------------
 
+    @abstractmethod
+    def device_identifier(self, kind: str, device_id: Any) -> str:
+        """Return the identifier (in this domain) of a device of a kind (its unique-id prefix)."""
+
     @callback
     def _add_listener[T](
         self, kind: str, listener: Callable[[list[T]], None], current: Iterable[T]
     ) -> CALLBACK_TYPE:
-        """Call `listener` with the devices of a kind that appear (the current ones first)."""
+        """Call `listener` with the devices of a kind that appear (the current ones first).
+
+        Only devices this entry provides are handed over; `current` are those announced so far.
+        """
         listeners = self._device_listeners.setdefault(kind, [])
         listeners.append(listener)
         if self.data is not None:
             listener(list(current))
         return lambda: listeners.remove(listener)
 
+    def announced[T](self, kind: str, items: Mapping[Any, T]) -> list[T]:
+        """Return the devices of a kind that this entry shows (it provides them)."""
+        shown = self._announced.get(kind, set())
+        return [item for item_id, item in items.items() if item_id in shown]
+
+    def _claim_devices(self, kinds: Mapping[str, Mapping[Any, Any]]) -> None:
+        """Note every device the account has now; provide those no other entry provides."""
+        self._current = dict(kinds)
+        seen = {
+            self.device_identifier(kind, device_id)
+            for kind, items in kinds.items()
+            for device_id in items
+        }
+        self.provided = self._claims.update(self.config_entry.entry_id, seen)
+
     def _diff[K: (int, str), T](self, kind: str, items: Mapping[K, T]) -> tuple[list[T], set[K]]:
-        """Return the devices of a kind seen for the first time and the ids that are gone."""
+        """Return the provided devices of a kind not announced yet, and the ids that are gone."""
         known = self._known.get(kind, set())
-        new = [item for item_id, item in items.items() if item_id not in known]
         gone = known - items.keys()
         self._known[kind] = set(items)
-        return new, gone
+        announced = self._announced.setdefault(kind, set())
+        announced -= gone
+        new = {
+            item_id: item
+            for item_id, item in items.items()
+            if item_id not in announced and self.device_identifier(kind, item_id) in self.provided
+        }
+        announced.update(new)
+        return list(new.values()), gone
+
+    def shared_devices(self) -> dict[str, dict[str, Any]]:
+        """Return the devices other entries see too: whether this entry shows them, and how many."""
+        return {
+            identifier: {"shown_here": identifier in self.provided, "other_entries": len(others)}
+            for identifier, others in self._claims.shared_with(self.config_entry.entry_id).items()
+        }
+
+    @callback
+    def _granted(self, identifiers: set[str]) -> None:
+        """Show the devices another entry provided until now (it unloaded or lost them)."""
+        self.provided |= identifiers
+        for kind, items in self._current.items():
+            announced = self._announced.setdefault(kind, set())
+            new = {
+                item_id: item
+                for item_id, item in items.items()
+                if item_id not in announced and self.device_identifier(kind, item_id) in identifiers
+            }
+            announced.update(new)
+            self._devices_granted(kind, list(new.values()))
+
+    def _devices_granted(self, kind: str, new: list[Any]) -> None:
+        """Show devices of a kind this entry now provides (by default: hand them to platforms)."""
+        self._notify(kind, new)
 
     def _notify[T](self, kind: str, new: list[T]) -> None:
         """Hand newly seen devices to the platforms that listen for them."""
@@ -320,7 +383,7 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
                 listener(new)
 
     def _remove_devices(self, identifiers: Iterable[str]) -> None:
-        """Detach the devices with these identifiers (in this domain) from the entry."""
+        """Remove this entry's devices with these identifiers; hand on what others still see."""
         registry = dr.async_get(self.hass)
         for identifier in identifiers:
             device = registry.async_get_device_by_identifier(
@@ -328,6 +391,7 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
             )
             if device is not None:
                 registry.async_remove_device(device.id)
+        self._claims.hand_over_unseen(self.config_entry.entry_id)
 
 
 type _CoordinatorMethod[C, **P] = Callable[Concatenate[C, P], Coroutine[Any, Any, None]]

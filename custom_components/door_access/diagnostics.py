@@ -47,6 +47,8 @@ async def async_get_config_entry_diagnostics(
             **runtime.wing.diagnostics(runtime.coordinator),
             # Requests per endpoint in the last hour, 429s, the safety margin and cooldowns.
             "requests": runtime.coordinator.scheduler.report(),
+            # Devices another entry sees too (an account sharing a lock): which entry shows them.
+            "shared_devices": runtime.coordinator.shared_devices(),
         },
         TO_REDACT,
     )

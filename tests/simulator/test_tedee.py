@@ -380,3 +380,39 @@ async def test_wrong_verb_is_enveloped_405(sim: Sim) -> None:
     assert answer.status == 405
     assert answer.body["statusCode"] == 405
     assert answer.headers["API-Supported-Versions"] == "v1.36, v37"
+
+
+async def test_a_guest_sees_only_the_locks_shared_with_it(sim: Sim) -> None:
+    """Ben's own key lists the two doors shared with him, as a guest; the owner's lists all."""
+    guest = "demo-tedee-guest-key"
+    owner = await sim.tedee("GET", "/my/lock")
+    assert [(lock["id"], lock["accessLevel"]) for lock in owner.body["result"]] == [
+        (1001, 2),
+        (1002, 2),
+        (1003, 2),
+        (1004, 2),
+    ]
+    listed = await sim.tedee("GET", "/my/lock", token=guest)
+    assert [(lock["id"], lock["accessLevel"]) for lock in listed.body["result"]] == [
+        (1001, 0),
+        (1002, 0),
+    ]
+    synced = await sim.tedee("GET", "/my/lock/sync", token=guest)
+    assert [lock["id"] for lock in synced.body["result"]] == [1001, 1002]
+    assert (await sim.tedee("GET", "/my/lock/1003", token=guest)).status == 404
+    assert (await sim.tedee("POST", "/my/lock/1003/operation/lock", token=guest)).status == 404
+    assert (await sim.tedee("GET", "/my/deviceactivity?deviceId=1003", token=guest)).status == 404
+    # The owner stops sharing the front door.
+    await sim.control("PATCH", "tedee/locks/1001", {"sharedWith": []})
+    listed = await sim.tedee("GET", "/my/lock", token=guest)
+    assert [lock["id"] for lock in listed.body["result"]] == [1002]
+    bad = await sim.call("PATCH", "/_control/tedee/locks/1001", json={"sharedWith": "Ben"})
+    assert bad.status == 400
+
+
+async def test_rate_limits_are_counted_per_user(sim: Sim) -> None:
+    """The owner's lock sync does not use up the guest's 20 s: each user has its own."""
+    assert (await sim.tedee("GET", "/my/lock/sync")).status == 200
+    assert (await sim.tedee("GET", "/my/lock/sync")).status == 429
+    guest = await sim.tedee("GET", "/my/lock/sync", token="demo-tedee-guest-key")
+    assert guest.status == 200

@@ -197,6 +197,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         """Register the account and controllers, announce new doors, remove gone devices."""
         self._register_account(data.account)
         self._register_controllers(data.channels)
+        self._claim_devices({"channel": data.channels})
         new, gone = self._diff("channel", data.channels)
         if gone:
             self._remove_devices(channel_identifier(channel_id) for channel_id in gone)
@@ -237,8 +238,12 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         self, listener: Callable[[list[Channel]], None]
     ) -> CALLBACK_TYPE:
         """Call `listener` with doors that appear (the current ones first)."""
-        current = self.data.channels.values() if self.data is not None else ()
+        current = self.announced("channel", self.data.channels) if self.data is not None else ()
         return self._add_listener("channel", listener, current)
+
+    def device_identifier(self, kind: str, device_id: str) -> str:  # noqa: ARG002
+        """Return the identifier of a door (the only kind of device announced)."""
+        return channel_identifier(device_id)
 
     # ---- actions ---------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
@@ -405,25 +405,48 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     @callback
     def async_add_lock_listener(self, listener: Callable[[list[Lock]], None]) -> CALLBACK_TYPE:
         """Call `listener` with locks that appear (the current ones first)."""
-        current = self.data.locks.values() if self.data is not None else ()
+        current = self.announced("lock", self.data.locks) if self.data is not None else ()
         return self._add_listener("lock", listener, current)
 
     @callback
     def async_add_gate_listener(self, listener: Callable[[list[Gate]], None]) -> CALLBACK_TYPE:
         """Call `listener` with gates that appear (the current ones first)."""
-        current = self.data.gates.values() if self.data is not None else ()
+        current = self.announced("gate", self.data.gates) if self.data is not None else ()
         return self._add_listener("gate", listener, current)
 
+    def device_identifier(self, kind: str, device_id: int) -> str:  # noqa: ARG002
+        """Return the identifier of a lock, gate or bridge (one id space at Tedee)."""
+        return tedee_identifier(device_id)
+
     def _track_devices(self, data: TedeeData) -> None:
-        """Announce new locks and gates; remove the devices a complete listing no longer has."""
+        """Announce new locks and gates; remove the devices a complete listing no longer has.
+
+        A device another entry provides (an account sharing the lock) is not shown here.
+        """
+        self._claim_devices({"lock": data.locks, "gate": data.gates, "bridge": data.bridges})
         new_locks, gone_locks = self._diff("lock", data.locks)
         new_gates, gone_gates = self._diff("gate", data.gates)
         _, gone_bridges = self._diff("bridge", data.bridges)
         if gone := gone_locks | gone_gates | gone_bridges:
             self._remove_tedee_devices(gone)
-        self._register_bridges(data.bridges.values())
+        self._register_bridges(self.announced("bridge", data.bridges))
         self._notify("lock", new_locks)
         self._notify("gate", new_gates)
+
+    def _devices_granted(self, kind: str, new: list[Any]) -> None:
+        """Show what this entry now provides: bridges as devices, locks and gates as entities."""
+        if kind == "bridge":
+            self._register_bridges(new)
+        else:
+            self._notify(kind, new)
+
+    def bridge_device_id(self, bridge_id: int) -> str | None:
+        """Return the device id of a bridge, whichever entry provides it."""
+        if (device_id := self.bridge_device_ids.get(bridge_id)) is not None:
+            return device_id
+        identifier = (DOMAIN, tedee_identifier(bridge_id))
+        devices = dr.async_get(self.hass).async_get_devices(identifiers={identifier})
+        return devices[0].id if devices else None
 
     def _register_bridges(self, bridges: Iterable[Bridge]) -> None:
         """Register bridges as devices so that locks can name them as `via_device`."""

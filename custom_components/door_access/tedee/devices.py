@@ -69,7 +69,7 @@ def lock_device(coordinator: TedeeCoordinator, lock: Lock) -> DeviceHandle[Lock]
         sw_version=lock.software_version,
     )
     if lock.bridge_id is not None and (
-        bridge_device_id := coordinator.bridge_device_ids.get(lock.bridge_id)
+        bridge_device_id := coordinator.bridge_device_id(lock.bridge_id)
     ):
         info["via_device_id"] = bridge_device_id
     lock_id = lock.id
