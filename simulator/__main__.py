@@ -12,6 +12,7 @@ import sys
 from simulator.latency import LatencyError, Range, parse_range
 from simulator.scenario import available_scenarios, load_scenario
 from simulator.server import SimulatorServer
+from simulator.tedee_bridge import BRIDGES_KEY
 from simulator.world import World
 
 
@@ -89,6 +90,9 @@ async def serve(args: argparse.Namespace) -> None:
         print(f"  Tedee         {server.url}/api/v37/...")
         print(f"  DoorFlow      {server.url}/api/3/...  (OAuth: {server.url}/oauth/...)")
         print(f"  control API   {server.url}/_control/state")
+        for bridge in server.app[BRIDGES_KEY].bridges.values():
+            local_token = bridge.config.token
+            print(f"  Tedee bridge  {bridge.bridge_id}: {bridge.url}  (local token {local_token})")
         print(f"  ambient       {'on' if world.ambient else 'off'}")
         up, down = _ms(latency.request_ms), _ms(latency.response_ms)
         print(f"  latency       request {up}, response {down}")

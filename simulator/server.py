@@ -30,6 +30,7 @@ from simulator.http_doorflow_notifications import add_notification_routes
 from simulator.http_oauth import OAuthApi
 from simulator.http_tedee import TedeeApi, error_envelope
 from simulator.requestlog import RequestRecord
+from simulator.tedee_bridge import BRIDGES_KEY, BridgeFleet
 from simulator.world import World
 
 _LOGGER = logging.getLogger(__name__)
@@ -200,6 +201,9 @@ def build_app(world: World) -> web.Application:
     add_notification_routes(app)
     OAuthApi(world).add_routes(app)
     ControlApi(world).add_routes(app)
+    fleet = BridgeFleet(world)
+    fleet.add_control_routes(app)
+    app[BRIDGES_KEY] = fleet
     return app
 
 
@@ -236,10 +240,13 @@ class SimulatorServer:
         sockets = getattr(server, "sockets", None) or []
         if sockets:
             self.port = int(sockets[0].getsockname()[1])
+        # Each Tedee bridge's local API listens on a port of its own beside the clouds.
+        await self.app[BRIDGES_KEY].start(self.host)
 
     async def stop(self) -> None:
         """Wake hanging requests, close connections and release the socket."""
         self.app[CLOSING_KEY].set()
+        await self.app[BRIDGES_KEY].stop()
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
