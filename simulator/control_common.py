@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
+from simulator.timeutil import parse_iso
 from simulator.world import World
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -90,3 +92,24 @@ class RouteGroup:
     def routes(self) -> list[Route]:
         """Return ``(method, path, handler)`` for every route of the group."""
         raise NotImplementedError
+
+
+def feed_item_edits(body: dict[str, Any], date_key: str) -> tuple[datetime | None, dict[str, Any]]:
+    """Read how a control call redates an item of a feed and overrides its JSON fields.
+
+    ``date_key`` (ISO 8601; naive is UTC) dates the item as given, in the past (a late
+    upload) or the future (a wrong clock); ``override`` replaces fields of the item as the
+    API shows it, to make it malformed on purpose (``{"id": [1]}``).
+    """
+    date = None
+    if (text := body.get(date_key)) is not None:
+        if not isinstance(text, str):
+            raise ControlError(400, f"{date_key} must be an ISO 8601 date-time")
+        try:
+            date = parse_iso(text)
+        except ValueError:
+            raise ControlError(400, f"{date_key} must be an ISO 8601 date-time") from None
+    override = body.get("override", {})
+    if not isinstance(override, dict):
+        raise ControlError(400, "override must be a JSON object")
+    return date, override

@@ -13,6 +13,7 @@ from simulator.control_common import (
     ControlError,
     Route,
     RouteGroup,
+    feed_item_edits,
     optional_name,
     page_size,
     read_body,
@@ -63,6 +64,7 @@ class DoorFlowControl(RouteGroup):
             ("PATCH", r"/_control/doorflow/channels/{id:\d+}", self.patch_channel),
             ("DELETE", r"/_control/doorflow/channels/{id:\d+}", self.delete_channel),
             ("POST", r"/_control/doorflow/channels/{id:\d+}/event", self.event),
+            ("PATCH", r"/_control/doorflow/events/{id:\d+}", self.patch_event),
             ("POST", r"/_control/doorflow/door/{id:\d+}", self.door),
             ("GET", "/_control/doorflow/oauth", self.get_oauth),
             ("POST", "/_control/doorflow/oauth", self.oauth),
@@ -181,10 +183,14 @@ class DoorFlowControl(RouteGroup):
         """POST /_control/doorflow/channels/{id}/event: ``{kind, person?, reason?}`` or a code.
 
         A raw ``{"event_code": n, "person"?, "label"?}`` is logged as given (nothing changes).
+        ``created_at`` dates the events as given instead of now (uploaded late, a wrong clock);
+        ``override`` replaces fields of each event as the API shows it (a malformed event).
         """
         channel = self._channel(request)
         body = await read_body(request)
-        reject_unknown(body, {"kind", "person", "reason", "event_code", "label"})
+        allowed = {"kind", "person", "reason", "event_code", "label", "created_at", "override"}
+        reject_unknown(body, allowed)
+        date, override = feed_item_edits(body, "created_at")
         state = self.world.doorflow
         name = optional_name(body, "person")
         person = state.person_named(name) if name else None
@@ -210,7 +216,26 @@ class DoorFlowControl(RouteGroup):
                 )
             except ValueError as err:
                 raise ControlError(400, str(err)) from None
+        for event in events:
+            if date is not None:
+                state.events.redate(event, date)
+            event.override = dict(override)
         return web.json_response([e.to_json() for e in events], status=201)
+
+    async def patch_event(self, request: web.Request) -> web.Response:
+        """PATCH /_control/doorflow/events/{id} ``{created_at?, override?}``: move or spoil it."""
+        events = self.world.doorflow.events
+        event = events.get(int(request.match_info["id"]))
+        if event is None:
+            raise ControlError(404, "no such event")
+        body = await read_body(request)
+        reject_unknown(body, {"created_at", "override"})
+        date, override = feed_item_edits(body, "created_at")
+        if date is not None:
+            events.redate(event, date)
+        if "override" in body:
+            event.override = dict(override)
+        return web.json_response(event.to_json())
 
     async def door(self, request: web.Request) -> web.Response:
         """POST /_control/doorflow/door/{id} ``{"open": bool, "forced"?, "rex"?, "held"?}``."""

@@ -12,6 +12,7 @@ from simulator.control_common import (
     Route,
     RouteGroup,
     count_of,
+    feed_item_edits,
     optional_name,
     page_size,
     read_body,
@@ -87,6 +88,7 @@ class TedeeControl(RouteGroup):
             ("POST", r"/_control/tedee/locks/{id:\d+}/activity", self.add_activity),
             ("POST", r"/_control/tedee/gates/{id:\d+}/open", self.open_gate),
             ("GET", r"/_control/tedee/gates/{id:\d+}/activity", self.get_gate_activity),
+            ("PATCH", r"/_control/tedee/activity/{id:\d+}", self.patch_activity),
             ("POST", "/_control/tedee/gates", self.add_gate),
             ("PATCH", r"/_control/tedee/gates/{id:\d+}", self.patch_gate),
             ("DELETE", r"/_control/tedee/gates/{id:\d+}", self.delete_gate),
@@ -229,10 +231,13 @@ class TedeeControl(RouteGroup):
 
         Events that stand for a change make it (61 → unlocked, 34 → locked, 53 → pulled,
         46/50 → charging, 40 → jammed ...); the others only log. Unknown codes are accepted.
+        ``date`` logs it at that date instead of now (uploaded late, or a lock's wrong clock);
+        ``override`` replaces fields of the item as the API shows it (a malformed item).
         """
         lock = self._lock(request)
         body = await read_body(request)
-        reject_unknown(body, {"event", "username", "source", "count"})
+        reject_unknown(body, {"event", "username", "source", "count", "date", "override"})
+        date, override = feed_item_edits(body, "date")
         try:
             code = event_code(body.get("event"))
         except ActivityError as err:
@@ -248,7 +253,25 @@ class TedeeControl(RouteGroup):
             state.apply_event(lock, code, now, utc_now, user=user, source=source)
             for _ in range(count_of(body))
         ]
+        for activity in created:
+            if date is not None:
+                state.activity.redate(activity, date)
+            activity.override = dict(override)
         return web.json_response([a.to_json() for a in created], status=201)
+
+    async def patch_activity(self, request: web.Request) -> web.Response:
+        """PATCH /_control/tedee/activity/{id} ``{date?, override?}``: move or spoil an item."""
+        activity = self.world.tedee.activity.get(int(request.match_info["id"]))
+        if activity is None:
+            raise ControlError(404, "no such activity")
+        body = await read_body(request)
+        reject_unknown(body, {"date", "override"})
+        date, override = feed_item_edits(body, "date")
+        if date is not None:
+            self.world.tedee.activity.redate(activity, date)
+        if "override" in body:
+            activity.override = dict(override)
+        return web.json_response(activity.to_json())
 
     # -- gates ----------------------------------------------------------------------------
 

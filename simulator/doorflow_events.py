@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -130,9 +131,15 @@ class DoorEvent:
     person_id: int | None = None
     person_name: str | None = None
     credentials_number: str | None = None
+    # Fields shown instead of the real ones (an event made malformed by the control API).
+    override: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Return the event as ``GET /api/3/events`` shows it."""
+        return {**self._fields(), **self.override}
+
+    def _fields(self) -> dict[str, Any]:
+        """Return the event's own fields."""
         stamp = iso_ms(self.created_at)
         return {
             "id": self.id,
@@ -169,20 +176,29 @@ class EventFeed:
     def __init__(self) -> None:
         self.items: list[DoorEvent] = []
         self._next_id = 1
+        # The date of the newest event logged by the clock (events redated on purpose aside).
+        self._last_logged: datetime | None = None
 
     def add(self, code: int, when: datetime, **fields: Any) -> DoorEvent:
-        """Append an event (dated ``when`` to the ms, never before the newest one)."""
+        """Add an event (dated ``when`` to the ms, never before the newest one logged)."""
         when = when.replace(microsecond=when.microsecond // 1000 * 1000)
-        if self.items and when < self.items[-1].created_at:
-            when = self.items[-1].created_at
+        if self._last_logged is not None and when < self._last_logged:
+            when = self._last_logged
+        self._last_logged = when
         person = fields.get("person_name")
         label = fields.pop("label", None) or label_for(code, person)
         event = DoorEvent(id=self._next_id, code=code, label=label, created_at=when, **fields)
         self._next_id += 1
-        self.items.append(event)
+        bisect.insort(self.items, event, key=lambda item: item.created_at)
         if len(self.items) > MAX_EVENTS:
             del self.items[: len(self.items) - MAX_EVENTS]
         return event
+
+    def redate(self, event: DoorEvent, when: datetime) -> None:
+        """Date an event as given (a late upload, a wrong clock): the feed stays in order."""
+        self.items.remove(event)
+        event.created_at = when.replace(microsecond=when.microsecond // 1000 * 1000)
+        bisect.insort(self.items, event, key=lambda item: item.created_at)
 
     def get(self, event_id: int) -> DoorEvent | None:
         """Return one event by id."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -232,12 +233,19 @@ class Activity:
     source: int
     date: datetime
     user: TedeeUser | None = None
+    # Fields shown instead of the real ones (an item made malformed by the control API).
+    override: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self, user_field: str = "userName") -> dict[str, Any]:
         """Return the item as ``GET /my/deviceactivity`` shows it (the docs' fields only).
 
         ``user_field`` is one of `USER_FIELDS`; the user's id and name are null when unknown.
+        Fields the control API overrode (a malformed item) show as given.
         """
+        return {**self._fields(user_field), **self.override}
+
+    def _fields(self, user_field: str) -> dict[str, Any]:
+        """Return the item's own fields."""
         user = self.user
         if user_field == "alternate":
             user_field = USER_FIELDS[self.id % 2 == 0]
@@ -253,10 +261,12 @@ class Activity:
 
 
 class ActivityLog:
-    """Every device's activity, oldest first, with dates strictly increasing per device."""
+    """Every device's activity in date order (each logged 1 ms after the one before)."""
 
     def __init__(self) -> None:
         self._by_device: dict[int, list[Activity]] = {}
+        # The date of each device's last activity logged by its clock (not redated).
+        self._last_logged: dict[int, datetime] = {}
         self._next_id = 1
 
     def add(
@@ -268,17 +278,38 @@ class ActivityLog:
         user: TedeeUser | None = None,
         source: int | None = None,
     ) -> Activity:
-        """Log one activity; a date not after the device's last one moves 1 ms past it."""
+        """Log one activity; a date not after the device's last one moves 1 ms past it.
+
+        Items the control API dated on purpose (``redate``) are not "the last one": a lock
+        logs on by its clock whatever date a wrong clock once gave.
+        """
         items = self._by_device.setdefault(device_id, [])
         date = to_ms(when)
-        if items and date <= items[-1].date:
-            date = items[-1].date + ONE_MS
+        last = self._last_logged.get(device_id)
+        if last is not None and date <= last:
+            date = last + ONE_MS
+        self._last_logged[device_id] = date
         if source is None:
             source = SOURCE_MOBILE if event in MOBILE_EVENTS else SOURCE_DEVICE
         activity = Activity(self._next_id, device_id, event, source, date, user)
         self._next_id += 1
-        items.append(activity)
+        bisect.insort(items, activity, key=lambda item: item.date)
         return activity
+
+    def get(self, activity_id: int) -> Activity | None:
+        """Return one activity by id."""
+        for items in self._by_device.values():
+            for item in items:
+                if item.id == activity_id:
+                    return item
+        return None
+
+    def redate(self, activity: Activity, when: datetime) -> None:
+        """Date an activity as given (a late upload, a wrong clock): the log stays in order."""
+        items = self._by_device[activity.device_id]
+        items.remove(activity)
+        activity.date = to_ms(when)
+        bisect.insort(items, activity, key=lambda item: item.date)
 
     def of(self, device_id: int) -> list[Activity]:
         """Return a device's activity, oldest first."""
@@ -287,6 +318,7 @@ class ActivityLog:
     def forget(self, device_id: int) -> None:
         """Drop a removed device's activity."""
         self._by_device.pop(device_id, None)
+        self._last_logged.pop(device_id, None)
 
     def query(
         self,

@@ -196,7 +196,8 @@ async def test_reload_and_restart_never_replay(
     await hass.async_block_till_done()
     stored = hass_storage[f"{DOMAIN}.feeds.{init_doorflow.entry_id}"]
     assert stored["version"] == FEED_STORAGE_VERSION
-    assert set(stored["data"]) == {"feed", "alarms"}
+    assert set(stored["data"]) == {"streams", "wing"}
+    assert set(stored["data"]["wing"]) == {"alarms"}
     await inject(simulator, 1201, kind="denied", reason="out_of_hours", person="Anna")
     assert await hass.config_entries.async_setup(init_doorflow.entry_id)
     await hass.async_block_till_done()
@@ -348,7 +349,7 @@ async def test_a_feed_stored_with_numeric_ids_reads_back_as_text(
     fired = FiredEvents(hass)
     delivered = (await inject(simulator, 1201, kind="card_admit", person="Anna"))[-1]
     hass_storage[f"{DOMAIN}.feeds.{doorflow_config_entry.entry_id}"] = {
-        "version": FEED_STORAGE_VERSION,
+        "version": 1,  # the storage of that time: one cursor
         "key": f"{DOMAIN}.feeds.{doorflow_config_entry.entry_id}",
         "data": {
             "feed": {"date": delivered["created_at"], "ids": [int(delivered["id"])]},

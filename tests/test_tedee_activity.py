@@ -237,7 +237,8 @@ async def test_reload_and_restart_never_replay(
     await hass.async_block_till_done()
     stored = hass_storage[f"{DOMAIN}.feeds.{init_integration.entry_id}"]
     assert stored["version"] == FEED_STORAGE_VERSION
-    assert stored["data"]["locks"]["1001"]["last_operation"]["user"] == "Anna"
+    assert stored["data"]["wing"]["last_operation"]["1001"]["user"] == "Anna"
+    assert "1001" in stored["data"]["streams"]
     await advance(hass, freezer, 60)
     await inject(simulator, 1001, "button_lock")
     await inject(simulator, 1001, "homekit_unlock", username="Ben")
@@ -256,11 +257,12 @@ async def test_stored_cursor_of_an_earlier_run_is_honoured(
     mock_config_entry: MockConfigEntry,
     hass_storage: dict[str, Any],
 ) -> None:
-    """A cursor stored by an earlier run: what came after it is delivered, nothing before."""
+    """A cursor stored by an earlier version (storage 1): what came after it is delivered,
+    nothing before; the store is migrated to the current version."""
     items = await simulator.control("GET", "tedee/locks/1001/activity")
     newest = items[0]
     hass_storage[f"{DOMAIN}.feeds.{mock_config_entry.entry_id}"] = {
-        "version": FEED_STORAGE_VERSION,
+        "version": 1,
         "minor_version": 1,
         "key": f"{DOMAIN}.feeds.{mock_config_entry.entry_id}",
         "data": {
@@ -289,6 +291,9 @@ async def test_stored_cursor_of_an_earlier_run_is_honoured(
     assert reader.view(1001).last_operation == LastOperation.from_dict(
         {"user": "Ben", "event_type": "locked", "method": "remote", "date": newest["date"] + "Z"}
     )
+    stored = hass_storage[f"{DOMAIN}.feeds.{mock_config_entry.entry_id}"]
+    assert stored["version"] == FEED_STORAGE_VERSION
+    assert "1001" in stored["data"]["streams"]
 
 
 async def test_guest_sees_own_and_authorless_activity(
@@ -512,13 +517,13 @@ async def test_probe_failing_at_setup_then_reads(
     fired = FiredEvents(hass)
     assert await setup_entry(hass, mock_config_entry)
     reader = coordinator_of(mock_config_entry, TedeeCoordinator).activity
-    assert reader.scope_missing is None
+    assert reader.feed.scope_missing is None
     assert hass.states.get(FRONT) is not None
     await advance(hass, freezer, 1)
     await inject(simulator, 1001, "pin_unlock", username="Anna")
     await advance(hass, freezer, TEDEE_POLL)
     assert fired.types(FRONT) == ["unlocked"]
-    assert reader.scope_missing is False
+    assert reader.feed.scope_missing is False
 
 
 @pytest.mark.parametrize("at_setup", [True, False])
@@ -556,7 +561,7 @@ async def test_removed_lock_is_forgotten(
     await simulator.control("DELETE", "tedee/locks/1004")
     for _ in range(4):
         await advance(hass, freezer, TEDEE_POLL)
-    stored = hass_storage[f"{DOMAIN}.feeds.{init_integration.entry_id}"]["data"]["locks"]
+    stored = hass_storage[f"{DOMAIN}.feeds.{init_integration.entry_id}"]["data"]["streams"]
     assert "1004" not in stored
     assert "1001" in stored
 

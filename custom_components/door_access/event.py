@@ -21,6 +21,7 @@ from .const import DOMAIN
 from .coordinator import DoorAccessCoordinator
 from .entity import DeviceHandle, DoorAccessEntity, DoorAccessEntityDescription, describe
 from .models import DoorAccessConfigEntry
+from .text import cloud_text
 
 # Read-only entities fed by their coordinator: nothing to limit.
 PARALLEL_UPDATES = 0
@@ -88,7 +89,7 @@ class DoorAccessEvent[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], Model
             EVENT_DOOR_ACCESS_ACTIVITY,
             {
                 ATTR_ENTITY_ID: self.entity_id,
-                "name": self.device.info.get("name") or self.entity_id,
+                "name": cloud_text(self.device.info.get("name")) or self.entity_id,
                 "event_type": happening.event_type,
                 **happening.attributes,
                 "sentence": happening.sentence,

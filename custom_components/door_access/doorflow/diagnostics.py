@@ -10,7 +10,7 @@ from .coordinator import DoorFlowCoordinator
 
 
 def doorflow_diagnostics(coordinator: DoorFlowCoordinator) -> dict[str, Any]:
-    """Return the coordinator's state, the account and its doors."""
+    """Return the coordinator's state, the event feed's counts, the account and its doors."""
     data = coordinator.data
     account = plain(data.account)
     # The account's id and name identify the organisation (the name is the entry's title).
@@ -18,6 +18,7 @@ def doorflow_diagnostics(coordinator: DoorFlowCoordinator) -> dict[str, Any]:
     account["title"] = account.pop("name")
     return {
         "coordinator": {"last_update_success": coordinator.last_update_success},
+        "event_feed": coordinator.events.feed.diagnostics(),
         "data": {
             "account": account,
             "channels": [plain(channel) for channel in data.channels.values()],

@@ -13,6 +13,7 @@ from ..api import Channel, DoorEvent
 from ..binary_sensor import DoorAccessBinarySensor, DoorAccessBinarySensorEntityDescription
 from ..entity import DeviceHandle, describe
 from ..event import DoorAccessEventEntityDescription, Happening, event_entity_adder
+from ..text import cloud_text
 from .coordinator import DoorFlowCoordinator
 from .devices import channel_device
 from .event_kinds import DoorEventType, door_kind_of
@@ -35,9 +36,10 @@ DOOR_ALARM: Final = DoorAccessBinarySensorEntityDescription[DoorAlarm](
 def door_happening(event: DoorEvent) -> Happening:
     """Return how a door's event entity fires one feed event, and its logbook sentence."""
     kind = door_kind_of(event.event_code)
+    person, label = cloud_text(event.person_name), cloud_text(event.event_label)
     attributes: dict[str, Any] = {}
-    if event.person_name:
-        attributes["person"] = event.person_name
+    if person:
+        attributes["person"] = person
     if kind.method is not None:
         attributes["method"] = kind.method
     if kind.reason is not None:
@@ -45,18 +47,18 @@ def door_happening(event: DoorEvent) -> Happening:
     if event.created_at is not None:
         attributes["timestamp"] = event.created_at.isoformat()
     attributes["code"] = event.event_code
-    if kind.event_type is DoorEventType.OTHER and event.event_label:
-        attributes["label"] = event.event_label
+    if kind.event_type is DoorEventType.OTHER and label:
+        attributes["label"] = label
     pieces: dict[str, str] = {}
-    values = {"code": str(event.event_code), "label": event.event_label or ""}
+    values = {"code": str(event.event_code), "label": label or ""}
     sentence = f"door_{kind.event_type.value}"
     if kind.method is not None:
         pieces["method"] = f"admit_{kind.method}"
     if kind.reason is not None:
         pieces["reason"] = f"denial_{kind.reason}"
     admission = kind.event_type in (DoorEventType.ACCESS_GRANTED, DoorEventType.ACCESS_DENIED)
-    if admission and event.person_name:
-        values["person"] = event.person_name
+    if admission and person:
+        values["person"] = person
         sentence = f"{sentence}_person"
     return Happening(
         event_type=kind.event_type.value,

@@ -6,9 +6,11 @@ own actions, and by a slow catch-up read (one lock at a time, round robin) for w
 state (a wrong PIN, a postponed lock). Every read goes through the account's scheduler as
 polling, within the hourly budget and a window of its own (`ACTIVITY_LIMIT`).
 
-Each lock has a cursor (the newest delivered date and the ids at that date), kept on disk, so
-nothing is delivered twice across restarts and reloads; a lock seen for the first time starts
-from now. A read that cannot finish (429, outage, budget) delivers nothing and is retried.
+Delivery is the shared feed's (`feed.py`): one stream per lock, read back from the newest
+activity to the lock's watermark less the lookback, delivered exactly once, oldest first, kept
+on disk across restarts and reloads; a lock seen for the first time starts from now. A read
+that cannot finish (429, outage, budget) delivers nothing and is retried. Which locks are read
+in a poll is one decision of its own (`ActivityReader.due`).
 """
 
 from __future__ import annotations
@@ -16,24 +18,19 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 import math
 from typing import Any, Final
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from ..api import (
-    Activity,
-    AuthError,
-    BadResponseError,
-    CloudConnectionError,
-    Lock,
-    RateLimitError,
-)
+from ..api import Activity, ItemsRead, Lock
 from ..const import LOGGER
-from ..cursor import FeedCursor, starting_now
-from ..scheduler import Limit, RequestDeferredError
-from ..storage import feed_store
+from ..feed import Feed, FeedItems, FeedRead, FeedScope, FeedWingState
+from ..ledger import FeedLedger
+from ..scheduler import Limit
+from ..text import cloud_text
 from .activity_kinds import OPERATIONS, kind_of
 
 # The scope a token needs to read device activity.
@@ -49,8 +46,11 @@ CATCH_UP_SPACING: Final = 120.0
 # Every activity read together: at most 60 per rolling hour (under 9 % of Tedee's 700).
 ACTIVITY_LIMIT: Final = Limit(group="device_activity", window_count=60, window=3600.0)
 
+# The delivered ids a lock's stream keeps (more than a lookback window of one lock holds).
+KEPT_IDS_PER_LOCK: Final = 500
+
 # Read one page: (lock id, elements, older than) -> activities, newest first.
-type ReadActivity = Callable[[int, int, datetime | None], Awaitable[list[Activity]]]
+type ReadActivity = Callable[[int, int, datetime | None], Awaitable[ItemsRead[Activity]]]
 type Fingerprint = tuple[object, ...]
 
 
@@ -80,11 +80,6 @@ def activity_reads_per_hour(
             spacing = math.ceil(spacing / poll_interval) * poll_interval
         catch_up = 3600.0 / spacing
     return min(float(ACTIVITY_LIMIT.window_count or 0), catch_up + moves_per_hour)
-
-
-def _order(activity: Activity) -> tuple[datetime, int]:
-    """Return the order activities are delivered in: by date, then id."""
-    return activity.date, activity.id
 
 
 def _fingerprint(lock: Lock) -> Fingerprint | None:
@@ -127,7 +122,8 @@ class LastOperation:
         user, event_type, method = data.get("user"), data.get("event_type"), data.get("method")
         if date is None or not isinstance(user, str) or not isinstance(event_type, str):
             return None
-        return cls(user, event_type, method if isinstance(method, str) else None, date)
+        method = method if isinstance(method, str) else None
+        return cls(cloud_text(user), event_type, method, date)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,30 +142,44 @@ class ActivityReader:
         entry_id: str,
         read: ReadActivity,
         *,
+        account: str,
         catch_up_interval: float,
         clock: Callable[[], float],
     ) -> None:
-        self._store = feed_store(hass, entry_id)
         self._read = read
         self._clock = clock
         self.catch_up_interval = catch_up_interval
-        self._cursors: dict[int, FeedCursor] = {}
         self._last_operation: dict[int, LastOperation] = {}
         self._seen: dict[int, Fingerprint | None] = {}
         self._pending: set[int] = set()
         self._last_read: dict[int, float] = {}
         self._next_catch_up = clock() + CATCH_UP_SPACING
-        self._listeners: dict[int, list[Callable[[Activity], None]]] = {}
-        self._dirty = False
-        # None until a read tells; True once Tedee refused the scope (403).
-        self.scope_missing: bool | None = None
+        self.feed = Feed[Activity](
+            hass,
+            entry_id,
+            what="Tedee device activity",
+            scope=FeedScope(
+                scope=ACTIVITY_SCOPE,
+                cloud="Tedee",
+                account=account,
+                entity_keys=ACTIVITY_ENTITY_KEYS,
+            ),
+            items=FeedItems(
+                key=lambda activity: str(activity.id),
+                date=lambda activity: activity.date,
+                device=lambda activity: activity.device_id,
+            ),
+            on_deliver=self._note_operation,
+            wing_state=FeedWingState(dump=self._dump, load=self._load, legacy=legacy_activity_data),
+            kept_ids=KEPT_IDS_PER_LOCK,
+        )
 
     # ---- what the coordinator asks ---------------------------------------------------------
 
     @property
     def enabled(self) -> bool:
         """Tell whether activity can be read (the token has the scope, as far as known)."""
-        return self.scope_missing is not True
+        return self.feed.enabled
 
     @property
     def pending(self) -> frozenset[int]:
@@ -177,61 +187,68 @@ class ActivityReader:
         return frozenset(self._pending)
 
     async def async_start(self, locks: Mapping[int, Lock]) -> None:
-        """Load the cursors, note the locks, and check the scope once (no delivery yet).
+        """Load the ledgers, note the locks, and check the scope once (no delivery yet).
 
-        A lock whose last state change is newer than its stored cursor changed while Home
+        A lock whose last state change is newer than its stored watermark changed while Home
         Assistant was away: it is read on the next poll.
         """
-        await self._async_load()
+        await self.feed.async_load()
         for lock_id, lock in locks.items():
-            cursor = self._cursors.get(lock_id)
+            watermark = self.feed.watermark(str(lock_id))
             changed = None if lock.status is None else lock.status.last_state_changed
-            if cursor is not None and changed is not None and changed > cursor.date:
+            if watermark is not None and changed is not None and changed > watermark:
                 self._pending.add(lock_id)
         self.note_locks(locks)
-        if locks and self.scope_missing is None:
-            await self._probe(next(iter(locks)))
-        await self._async_save()
+        if locks and self.feed.scope_missing is None:
+            lock_id = next(iter(locks))
+            await self.feed.async_probe(lambda: self._read(lock_id, 1, None))
+        await self.feed.async_save()
 
     def note_locks(self, locks: Mapping[int, Lock]) -> None:
-        """Start a cursor for new locks; mark the locks whose state moved since last poll."""
+        """Follow new locks from now; mark the locks whose state moved since last poll."""
         for lock_id, lock in locks.items():
             fingerprint = _fingerprint(lock)
-            if lock_id not in self._cursors:
-                self._cursors[lock_id] = starting_now()
-                self._dirty = True
-            elif lock_id in self._seen and self._seen[lock_id] != fingerprint:
+            if not self.feed.follow(str(lock_id)) and self._seen.get(lock_id, fingerprint) != (
+                fingerprint
+            ):
                 self._pending.add(lock_id)
             self._seen[lock_id] = fingerprint
-        for lock_id in set(self._cursors) - locks.keys():
+        known = {int(stream) for stream in self.feed.streams if stream.isdigit()}
+        for lock_id in known - locks.keys():
             self._forget(lock_id)
 
     def mark(self, lock_id: int) -> None:
         """Read a lock's activity on the next poll (after one of our own actions)."""
-        if lock_id in self._cursors:
+        if str(lock_id) in self.feed.streams:
             self._pending.add(lock_id)
 
-    async def async_read_due(self) -> None:
-        """Read every lock that is due (and one catch-up), delivering what is new.
+    def due(self) -> list[int]:
+        """Return the locks whose activity is read in this poll, in order.
 
-        Stops at the first read the cloud or the budget holds back; those locks stay due.
+        The locks whose state moved (and after our own actions), then one catch-up read.
         """
-        if not self.enabled:
-            self._pending.clear()
-            return
         due = sorted(self._pending)
         if (catch_up := self._catch_up_due()) is not None and catch_up not in due:
             due.append(catch_up)
-        for lock_id in due:
-            if not await self._read_and_deliver(lock_id):
+        return due
+
+    async def async_read_due(self) -> None:
+        """Read every lock that is due, delivering what is new.
+
+        Stops at the first read the cloud or the budget holds back; those locks stay due.
+        """
+        for lock_id in self.due():
+            if not await self.feed.async_read(str(lock_id), partial(self._read_lock, lock_id)):
                 break
-        await self._async_save()
+            self._pending.discard(lock_id)
+            self._last_read[lock_id] = self._clock()
+        if not self.enabled:
+            self._pending.clear()
+        await self.feed.async_save()
 
     def subscribe(self, lock_id: int, listener: Callable[[Activity], None]) -> CALLBACK_TYPE:
         """Hand a lock's new activities to `listener`, oldest first; return how to stop."""
-        listeners = self._listeners.setdefault(lock_id, [])
-        listeners.append(listener)
-        return lambda: listeners.remove(listener)
+        return self.feed.subscribe(lock_id, listener)
 
     def view(self, lock_id: int) -> LockActivity:
         """Return what the lock's activity sensors show."""
@@ -251,131 +268,104 @@ class ActivityReader:
         # The lock read least recently (a state-triggered read counts) is next.
         return min(candidates, key=lambda c: self._last_read.get(c, float("-inf")))
 
-    async def _probe(self, lock_id: int) -> None:
-        """Ask for one item of a lock's activity, to learn whether the token has the scope."""
-        try:
-            await self._read(lock_id, 1, None)
-        except AuthError as err:
-            if not err.missing_scope:
-                raise
-            self._scope_refused()
-        except RateLimitError, RequestDeferredError, CloudConnectionError, BadResponseError:
-            return  # unknown for now; a later read tells
-        else:
-            self.scope_missing = False
+    async def _read_lock(self, lock_id: int, since: datetime) -> FeedRead[Activity]:
+        """Read a lock's activity back from the newest until `since`; oldest first.
 
-    async def _read_and_deliver(self, lock_id: int) -> bool:
-        """Read one lock and deliver what is new; False when the read was held back."""
-        try:
-            fresh = await self._read_new(lock_id)
-        except AuthError as err:
-            if not err.missing_scope:
-                raise
-            self._scope_refused()
-            return False
-        except (
-            RateLimitError,
-            RequestDeferredError,
-            CloudConnectionError,
-            BadResponseError,
-        ) as err:
-            LOGGER.debug("Activity of Tedee lock %s not read now: %s", lock_id, err)
-            return False
-        self.scope_missing = False
-        self._pending.discard(lock_id)
-        self._last_read[lock_id] = self._clock()
-        self._deliver(lock_id, fresh)
-        return True
-
-    async def _read_new(self, lock_id: int) -> list[Activity]:
-        """Read back from the newest activity until the lock's cursor; return the new ones.
-
-        Nothing is delivered unless every page needed was read (no gap, no disorder).
+        Pages go back with `lastElemDate`; a page that brings nothing new (the cloud ignored
+        it) ends the read with what it got.
         """
-        cursor = self._cursors[lock_id]
-        items: list[Activity] = []
+        newest_first: list[Activity] = []
+        skipped: list[str] = []
+        ids: set[int] = set()
         older_than: datetime | None = None
         size = FIRST_PAGE
+        cut: str | None = None
         for _ in range(MAX_PAGES):
             page = await self._read(lock_id, size, older_than)
-            items.extend(page)
-            if len(page) < size or any(not cursor.is_new(*_order(a)) for a in page):
+            skipped.extend(page.skipped)
+            new = [activity for activity in page.items if activity.id not in ids]
+            if page.items and not new:
+                cut = "repeated page"
                 break
-            older_than = min(activity.date for activity in page)
+            newest_first.extend(new)
+            ids.update(activity.id for activity in new)
+            oldest = min((activity.date for activity in page.items), default=None)
+            if len(page.items) + len(page.skipped) < size or oldest is None or oldest < since:
+                break
+            older_than = oldest
             size = PAGE
         else:
+            cut = "page cap"
             LOGGER.warning(
                 "More than %d activities of Tedee lock %s arrived since the last read; "
                 "the older ones are skipped",
-                len(items),
+                len(newest_first),
                 lock_id,
             )
-        return cursor.new_items(
-            (activity for activity in items if activity.device_id == lock_id), _order
+        return FeedRead(
+            [activity for activity in reversed(newest_first) if activity.device_id == lock_id],
+            skipped,
+            cut=cut,
         )
 
-    def _deliver(self, lock_id: int, fresh: list[Activity]) -> None:
-        """Hand new activities to the lock's listeners, oldest first; move its cursor."""
-        if not fresh:
+    def _note_operation(self, stream: str, activity: Activity) -> None:
+        """Remember the latest operation of a lock that names a person (capped name)."""
+        kind = kind_of(activity.event)
+        user = cloud_text(activity.username)
+        if kind.event_type not in OPERATIONS or not user:
             return
-        self._cursors[lock_id] = self._cursors[lock_id].after(fresh, _order)
-        self._dirty = True
-        for activity in fresh:
-            kind = kind_of(activity.event)
-            if kind.event_type in OPERATIONS and activity.username:
-                self._last_operation[lock_id] = LastOperation(
-                    activity.username,
-                    kind.event_type.value,
-                    None if kind.method is None else kind.method.value,
-                    activity.date,
-                )
-            for listener in list(self._listeners.get(lock_id, [])):
-                listener(activity)
-
-    def _scope_refused(self) -> None:
-        """Stop reading activity: the token lacks the scope."""
-        LOGGER.warning(
-            "The Tedee token may not read device activity (scope %s missing); "
-            "activity entities are not shown",
-            ACTIVITY_SCOPE,
+        lock_id = int(stream)
+        previous = self._last_operation.get(lock_id)
+        if previous is not None and previous.date > activity.date:
+            return  # a late upload does not replace a newer operation
+        self._last_operation[lock_id] = LastOperation(
+            user,
+            kind.event_type.value,
+            None if kind.method is None else kind.method.value,
+            activity.date,
         )
-        self.scope_missing = True
-        self._pending.clear()
 
     def _forget(self, lock_id: int) -> None:
         """Drop what is known of a lock that is gone."""
-        self._cursors.pop(lock_id, None)
+        self.feed.forget(str(lock_id))
         self._last_operation.pop(lock_id, None)
         self._seen.pop(lock_id, None)
         self._pending.discard(lock_id)
         self._last_read.pop(lock_id, None)
-        self._dirty = True
 
     # ---- storage ---------------------------------------------------------------------------
 
-    async def _async_load(self) -> None:
-        """Read the stored cursors and last operations."""
-        stored = await self._store.async_load() or {}
-        locks = stored.get("locks")
-        if not isinstance(locks, Mapping):
+    def _dump(self) -> dict[str, Any]:
+        """Return what the activity sensors need after a restart: each lock's last operation."""
+        return {
+            "last_operation": {
+                str(lock_id): operation.as_dict()
+                for lock_id, operation in self._last_operation.items()
+            }
+        }
+
+    def _load(self, stored: Mapping[str, Any]) -> None:
+        """Read the stored last operations."""
+        operations = stored.get("last_operation")
+        if not isinstance(operations, Mapping):
             return
-        for key, value in locks.items():
-            if not (isinstance(key, str) and key.isdigit() and isinstance(value, Mapping)):
-                continue
-            if (cursor := FeedCursor.from_dict(value.get("cursor"))) is not None:
-                self._cursors[int(key)] = cursor
-            if (operation := LastOperation.from_dict(value.get("last_operation"))) is not None:
+        for key, value in operations.items():
+            operation = LastOperation.from_dict(value)
+            if isinstance(key, str) and key.isdigit() and operation is not None:
                 self._last_operation[int(key)] = operation
 
-    async def _async_save(self) -> None:
-        """Write the cursors when they moved (right away: a restart must not replay)."""
-        if not self._dirty:
-            return
-        self._dirty = False
-        locks: dict[str, Any] = {}
-        for lock_id, cursor in self._cursors.items():
-            entry: dict[str, Any] = {"cursor": cursor.as_dict()}
-            if (operation := self._last_operation.get(lock_id)) is not None:
-                entry["last_operation"] = operation.as_dict()
-            locks[str(lock_id)] = entry
-        await self._store.async_save({"locks": locks})
+
+def legacy_activity_data(old: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn storage version 1 (`{"locks": {id: {"cursor", "last_operation"}}}`) into 2."""
+    now = dt_util.utcnow()
+    streams: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    locks = old.get("locks")
+    for key, value in (locks if isinstance(locks, Mapping) else {}).items():
+        if not isinstance(value, Mapping):
+            continue
+        if (ledger := FeedLedger.from_cursor(value.get("cursor"), now)) is not None:
+            streams[str(key)] = ledger.as_dict()
+        if value.get("last_operation") is not None:
+            operations[str(key)] = value["last_operation"]
+    return {"streams": streams, "wing": {"last_operation": operations}}

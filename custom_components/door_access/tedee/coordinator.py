@@ -26,6 +26,7 @@ from ..api import (
     Bridge,
     Gate,
     GateStatus,
+    ItemsRead,
     Lock,
     LockState,
     LockStatus,
@@ -60,8 +61,7 @@ from ..const import (
 )
 from ..coordinator import DoorAccessCoordinator, user_action
 from ..scheduler import Limit, Priority, RequestDeferredError, RequestScheduler, WindowFullError
-from ..scope_issue import clear_missing_scope, report_missing_scope
-from .activity import ACTIVITY_ENTITY_KEYS, ACTIVITY_LIMIT, ACTIVITY_SCOPE, ActivityReader
+from .activity import ACTIVITY_LIMIT, ActivityReader
 from .devices import bridge_device_info, tedee_identifier
 
 if TYPE_CHECKING:
@@ -173,6 +173,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             hass,
             entry.entry_id,
             self._read_activity,
+            account=entry.title,
             catch_up_interval=60.0 * float(activity_minutes),
             clock=self._clock,
         )
@@ -225,10 +226,10 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
 
     async def _read_activity(
         self, lock_id: int, elements: int, older_than: datetime | None
-    ) -> list[Activity]:
+    ) -> ItemsRead[Activity]:
         """Read one page of a lock's activity through the scheduler (as polling)."""
         return await self._call(
-            partial(self.client.get_device_activity, elements=elements, older_than=older_than),
+            partial(self.client.read_device_activity, elements=elements, older_than=older_than),
             lock_id,
             endpoint=TedeeEndpoint.DEVICE_ACTIVITY,
         )
@@ -465,25 +466,9 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
                 self.hass, DOMAIN, unlinked_gate_issue_id(self.config_entry.entry_id, device_id)
             )
 
-    def _update_activity_scope(self) -> None:
-        """Say when the token may not read activity, and take the activity entities away."""
-        entry_id = self.config_entry.entry_id
-        if self.activity.enabled:
-            clear_missing_scope(self.hass, entry_id)
-        else:
-            report_missing_scope(
-                self.hass,
-                entry_id=entry_id,
-                account=self.config_entry.title,
-                cloud=self.cloud_name,
-                scope=ACTIVITY_SCOPE,
-                entity_keys=ACTIVITY_ENTITY_KEYS,
-            )
-
     def _update_issues(self, data: TedeeData) -> None:
         """Raise or clear repair issues: unlinked gates, no BleBox link, deprecated API."""
         entry_id = self.config_entry.entry_id
-        self._update_activity_scope()
         for gate in data.gates.values():
             issue_id = unlinked_gate_issue_id(entry_id, gate.id)
             if gate.status is GateStatus.UNLINKED:

@@ -9,13 +9,14 @@ from .coordinator import TedeeCoordinator
 
 
 def tedee_diagnostics(coordinator: TedeeCoordinator) -> dict[str, Any]:
-    """Return the coordinator's state and the account's locks, gates and bridges."""
+    """Return the coordinator's state, the activity feed's counts, the locks, gates, bridges."""
     data = coordinator.data
     return {
         "coordinator": {
             "last_update_success": coordinator.last_update_success,
             "api_deprecation": plain(coordinator.client.deprecation),
         },
+        "activity_feed": coordinator.activity.feed.diagnostics(),
         "data": {
             "locks": [plain(lock) for lock in data.locks.values()],
             "gates": [plain(gate) for gate in data.gates.values()],

@@ -11,6 +11,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api import Activity, Lock
 from ..event import DoorAccessEventEntityDescription, Happening, event_entity_adder
+from ..text import cloud_text
 from .activity_kinds import LOCK_ACTIVITY_TYPES, OPERATIONS, ActivityKind, ActivityType, kind_of
 from .coordinator import TedeeCoordinator
 from .devices import lock_device
@@ -32,9 +33,10 @@ def activity_happening(
     kind = kind_of(activity.event)
     if kind.event_type not in event_types:
         kind = ActivityKind(ActivityType.OTHER)
+    user = cloud_text(activity.username)
     attributes: dict[str, Any] = {}
-    if activity.username:
-        attributes["user"] = activity.username
+    if user:
+        attributes["user"] = user
     if kind.method is not None:
         attributes["method"] = kind.method.value
     attributes["timestamp"] = activity.date.isoformat()
@@ -43,8 +45,8 @@ def activity_happening(
     values = {"code": str(activity.event_code)}
     if kind.event_type in OPERATIONS:
         pieces["action"] = f"action_{kind.event_type.value}"
-        if activity.username:
-            values["user"] = activity.username
+        if user:
+            values["user"] = user
             sentence = "activity_operation_by"
         else:
             sentence = "activity_operation"

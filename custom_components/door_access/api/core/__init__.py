@@ -16,7 +16,7 @@ from .errors import (
     RepeatedPageError,
     ResponseTooLargeError,
 )
-from .fields import Fields, expect_list, parse_timestamp
+from .fields import Fields, ItemsRead, expect_list, parse_each, parse_timestamp
 from .http import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_REQUEST_TIMEOUT,
@@ -40,6 +40,7 @@ __all__ = [
     "DoorCloudError",
     "ErrorKinds",
     "Fields",
+    "ItemsRead",
     "JsonHttp",
     "JsonResponse",
     "LenientIntEnum",
@@ -55,6 +56,7 @@ __all__ = [
     "TokenProvider",
     "expect_list",
     "header_int",
+    "parse_each",
     "parse_timestamp",
     "read_all",
     "retry_after",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -27,6 +28,32 @@ def expect_list(data: object, what: str, error: type[BadResponseError]) -> list[
     if not isinstance(data, list):
         raise error(f"{what}: expected a list, got {type(data).__name__}", field=what)
     return data
+
+
+@dataclass(frozen=True, slots=True)
+class ItemsRead[T]:
+    """The items of a feed's answer that parsed, and what was wrong with those that did not.
+
+    `skipped` holds one problem per malformed item: the object, the field and the type found
+    (as `BadResponseError` messages say it), never a value.
+    """
+
+    items: tuple[T, ...]
+    skipped: tuple[str, ...] = ()
+
+
+def parse_each[T](
+    items: Iterable[object], parse: Callable[[object], T], error: type[BadResponseError]
+) -> ItemsRead[T]:
+    """Parse every item on its own: one malformed item is skipped, never the whole answer."""
+    good: list[T] = []
+    skipped: list[str] = []
+    for item in items:
+        try:
+            good.append(parse(item))
+        except error as err:
+            skipped.append(str(err))
+    return ItemsRead(tuple(good), tuple(skipped))
 
 
 class Fields:

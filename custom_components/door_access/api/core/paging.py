@@ -27,13 +27,16 @@ class Page[T]:
     """One page of a listing as the server answered it.
 
     `total` is the server's count of every item of the listing and `per_page` its page size,
-    each only when the server says it (headers or fields); None otherwise.
+    each only when the server says it (headers or fields); None otherwise. `skipped` says what
+    was wrong with each item a lenient parser left out (a feed's malformed items); they still
+    count towards the page's length.
     """
 
     number: int
     items: tuple[T, ...]
     total: int | None = None
     per_page: int | None = None
+    skipped: tuple[str, ...] = ()
 
 
 class PagerStop(StrEnum):
@@ -79,6 +82,7 @@ class Pager[T]:
         self._seen: set[Hashable] = set()
         self._last_keys: tuple[Hashable, ...] | None = None
         self._largest = 0
+        self._skipped = 0
         self._pages_read = 0
         self._stopped_by: PagerStop | None = None
 
@@ -146,10 +150,11 @@ class Pager[T]:
             raise ValueError(f"{self._what}: got page {page.number}, expected page {expected}")
         self._pages_read += 1
         keys = tuple(self._key(item) for item in page.items)
-        if not keys:
+        length = len(keys) + len(page.skipped)
+        if not length:
             self._stopped_by = PagerStop.EMPTY_PAGE
             return
-        if keys == self._last_keys:
+        if keys and keys == self._last_keys:
             raise self._repeated(page.number, f"repeats page {page.number - 1}")
         new = 0
         for item, key in zip(page.items, keys, strict=True):
@@ -157,14 +162,15 @@ class Pager[T]:
                 self._seen.add(key)
                 self._items.append(item)
                 new += 1
-        if not new:
+        if keys and not new:
             raise self._repeated(page.number, "brings no item that earlier pages did not")
         self._last_keys = keys
-        self._largest = max(self._largest, len(keys))
+        self._skipped += len(page.skipped)
+        self._largest = max(self._largest, length)
         effective_size = page.per_page if page.per_page else self._largest
-        if page.total is not None and len(self._items) >= page.total:
+        if page.total is not None and len(self._items) + self._skipped >= page.total:
             self._stopped_by = PagerStop.TOTAL_REACHED
-        elif len(keys) < effective_size:
+        elif length < effective_size:
             self._stopped_by = PagerStop.SHORT_PAGE
         elif self._pages_read >= self._max_pages:
             self._stopped_by = PagerStop.PAGE_CAP

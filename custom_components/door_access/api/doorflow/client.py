@@ -14,6 +14,7 @@ from yarl import URL
 
 from ..core.auth import Authorization, TokenProvider
 from ..core.errors import OperationFailure
+from ..core.fields import parse_each
 from ..core.http import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_REQUEST_TIMEOUT,
@@ -297,6 +298,8 @@ class DoorFlowClient:
     ) -> Page[DoorEvent]:
         """Return one page of the event feed (oldest first by default), with `Total`.
 
+        A malformed event is left out (its problem in the page's `skipped`), not the page.
+
         `since` (aware) limits it to events created since then (DoorFlow's default: 90 days);
         `event_codes` and `channels` filter it (DoorFlow's default codes: admits and rejects).
         """
@@ -313,7 +316,16 @@ class DoorFlowClient:
         if channels is not None:
             params.append(("channels", ",".join(str(channel) for channel in channels)))
         response = await self._request(DoorFlowEndpoint.EVENTS, params=params)
-        return _page(response, page, "events", DoorEvent.from_json)
+        read = parse_each(
+            parse_items(response.body, "events"), DoorEvent.from_json, DoorFlowBadResponseError
+        )
+        return Page(
+            page,
+            read.items,
+            total=header_int(response.headers, "Total", "X-Total-Results"),
+            per_page=header_int(response.headers, "Per-Page", "X-Per-Page") or None,
+            skipped=read.skipped,
+        )
 
     def event_pager(
         self, n: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from typing import Final
 
 from ..core.enums import LenientIntEnum
-from ..core.fields import Fields
+from ..core.fields import Fields, ItemsRead, parse_each
+from .errors import TedeeBadResponseError
 from .models import fields_of, parse_list
 
 MAX_ACTIVITY_ELEMENTS: Final = 200
@@ -150,6 +151,15 @@ class Activity:
 def parse_activities(data: object) -> list[Activity]:
     """Parse the result of `GET my/deviceactivity` (newest first, as the cloud sends it)."""
     return [Activity.from_json(item) for item in parse_list(data, "device activity")]
+
+
+def read_activities(data: object) -> ItemsRead[Activity]:
+    """Parse the result of `GET my/deviceactivity` item by item (newest first, as sent).
+
+    A malformed item is left out, its problem in `skipped`; the others are kept.
+    """
+    items = parse_list(data, "device activity")
+    return parse_each(items, Activity.from_json, TedeeBadResponseError)
 
 
 def last_elem_date(older_than: datetime) -> str:

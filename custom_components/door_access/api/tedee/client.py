@@ -14,6 +14,7 @@ from yarl import URL
 
 from ..core.auth import Authorization
 from ..core.errors import OperationFailure
+from ..core.fields import ItemsRead
 from ..core.http import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_REQUEST_TIMEOUT,
@@ -22,7 +23,7 @@ from ..core.http import (
     QueryParams,
 )
 from ..core.paging import DEFAULT_MAX_PAGES, Page, Pager, read_all
-from .activity import MAX_ACTIVITY_ELEMENTS, Activity, last_elem_date, parse_activities
+from .activity import MAX_ACTIVITY_ELEMENTS, Activity, last_elem_date, read_activities
 from .errors import (
     TEDEE_ERRORS,
     TedeeApiVersionError,
@@ -369,13 +370,28 @@ class TedeeClient:
         `older_than` (aware) asks only for activities strictly older than it: pass the date of
         the oldest item received to read further back. A token without the
         `DeviceActivity.Read` scope gets a TedeeAuthError with `missing_scope` (403).
+        Malformed items are left out (`read_device_activity` says which).
+        """
+        read = await self.read_device_activity(device_id, elements=elements, older_than=older_than)
+        return list(read.items)
+
+    async def read_device_activity(
+        self,
+        device_id: int,
+        *,
+        elements: int = MAX_ACTIVITY_ELEMENTS,
+        older_than: datetime | None = None,
+    ) -> ItemsRead[Activity]:
+        """Return a device's latest activities like `get_device_activity`, and what was skipped.
+
+        `skipped` names each malformed item's problem (field and type, never a value).
         """
         if not 1 <= elements <= MAX_ACTIVITY_ELEMENTS:
             raise ValueError(f"elements must be between 1 and {MAX_ACTIVITY_ELEMENTS}")
         params: list[tuple[str, str | int]] = [("deviceId", device_id), ("elements", elements)]
         if older_than is not None:
             params.append(("lastElemDate", last_elem_date(older_than)))
-        return parse_activities(await self._result(TedeeEndpoint.DEVICE_ACTIVITY, params=params))
+        return read_activities(await self._result(TedeeEndpoint.DEVICE_ACTIVITY, params=params))
 
 
 __all__ = [

@@ -1,0 +1,327 @@
+"""A cloud's feed of happenings, delivered exactly once and oldest first, across restarts.
+
+Written once for both clouds (Tedee device activity, DoorFlow events). A wing says only what is
+its cloud's: how to read a stream from a date on (`FeedRead`), how to key and date an item,
+which device an item belongs to, and what to do with a delivered item. The feed does the rest:
+
+- one ledger per stream (`ledger.py`): reads go back `LOOKBACK` before the watermark, so late
+  uploads are delivered; delivered ids (bounded) keep anything read twice, or moved in date,
+  from being delivered twice; the watermark never passes the start of a read, so an item dated
+  in the future is delivered once and hides nothing;
+- delivery oldest first to the listeners of the item's device, then the ledger is saved
+  (`storage.py`, one versioned store per entry) before anything else is read;
+- malformed items the client skipped are logged once per kind and counted for diagnostics;
+  a read cut short (a page the cloud repeated, the page cap) keeps what it got and the next
+  read resumes there;
+- the scope: a token refused the feed (403 naming the scope) gets a repair issue and no feed
+  entities; a read that works clears it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant
+from homeassistant.util import dt as dt_util
+
+from .api import AuthError, BadResponseError, CloudConnectionError, RateLimitError
+from .const import LOGGER
+from .ledger import DEFAULT_KEPT_IDS, FeedLedger
+from .scheduler import RequestDeferredError
+from .scope_issue import clear_missing_scope, report_missing_scope
+from .storage import LegacyFeedData, feed_store
+
+# How far before the watermark every read goes again: items uploaded this late are delivered.
+LOOKBACK: Final = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRead[ItemT]:
+    """What one read of a stream got.
+
+    `items` in the cloud's chronological order (oldest first); `skipped` the problem of each
+    malformed item the client left out; `cut` why the read stopped early (None: it read up to
+    now), with `resume_from` the date up to which it has everything (None: nothing to resume).
+    """
+
+    items: Sequence[ItemT]
+    skipped: Sequence[str] = ()
+    cut: str | None = None
+    resume_from: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedScope:
+    """The scope a token needs for a feed, and what a missing one takes away."""
+
+    scope: str
+    cloud: str
+    account: str
+    # Keys (unique-id suffixes) of the entities fed by the feed.
+    entity_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedItems[ItemT]:
+    """How a wing's items are keyed, dated and told apart by device."""
+
+    key: Callable[[ItemT], str]
+    # None: the cloud gave no date (the item counts as dated when the read started).
+    date: Callable[[ItemT], datetime | None]
+    device: Callable[[ItemT], Hashable | None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedWingState:
+    """What a wing keeps on disk beside its feed, and how it reads its version-1 data."""
+
+    dump: Callable[[], dict[str, Any]]
+    load: Callable[[Mapping[str, Any]], None]
+    legacy: LegacyFeedData
+
+
+# The outcomes of a read that leave everything as it was, to be read again later.
+_NOT_NOW: Final = (RateLimitError, RequestDeferredError, CloudConnectionError, BadResponseError)
+
+
+class Feed[ItemT]:
+    """One entry's feed of happenings: streams, listeners, scope, storage and delivery."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry_id: str,
+        *,
+        what: str,
+        scope: FeedScope,
+        items: FeedItems[ItemT],
+        on_deliver: Callable[[str, ItemT], None],
+        wing_state: FeedWingState,
+        kept_ids: int = DEFAULT_KEPT_IDS,
+        lookback: timedelta = LOOKBACK,
+    ) -> None:
+        self._hass = hass
+        self._entry_id = entry_id
+        self._what = what
+        self._scope = scope
+        self._items = items
+        self._on_deliver = on_deliver
+        self._wing_state = wing_state
+        self._kept_ids = kept_ids
+        self.lookback = lookback
+        self._store = feed_store(hass, entry_id, wing_state.legacy)
+        self._ledgers: dict[str, FeedLedger] = {}
+        self._listeners: dict[Hashable, list[Callable[[ItemT], None]]] = {}
+        self._loaded = False
+        self._dirty = False
+        self._skipped: Counter[str] = Counter()
+        self._cut: Counter[str] = Counter()
+        self._delivered = 0
+        # None until a read tells; True once the cloud refused the scope (403).
+        self.scope_missing: bool | None = None
+
+    # ---- what the wing asks ----------------------------------------------------------------
+
+    @property
+    def loaded(self) -> bool:
+        """Tell whether the stored ledgers were read."""
+        return self._loaded
+
+    @property
+    def enabled(self) -> bool:
+        """Tell whether the feed can be read (the token has the scope, as far as known)."""
+        return self.scope_missing is not True
+
+    @property
+    def streams(self) -> frozenset[str]:
+        """Return the streams followed."""
+        return frozenset(self._ledgers)
+
+    def watermark(self, stream: str) -> datetime | None:
+        """Return the date up to which a stream was read (None: not followed)."""
+        ledger = self._ledgers.get(stream)
+        return None if ledger is None else ledger.watermark
+
+    def delivered_at(self, stream: str, date: datetime) -> int:
+        """Return how many delivered items of a stream are dated exactly `date`."""
+        ledger = self._ledgers.get(stream)
+        return 0 if ledger is None else sum(d == date for d in ledger.delivered.values())
+
+    def subscribe(self, device_id: Hashable, listener: Callable[[ItemT], None]) -> CALLBACK_TYPE:
+        """Hand a device's new items to `listener`, oldest first; return how to stop."""
+        listeners = self._listeners.setdefault(device_id, [])
+        listeners.append(listener)
+        return lambda: listeners.remove(listener)
+
+    async def async_load(self) -> None:
+        """Read the stored ledgers and the wing's state (migrating older storage)."""
+        stored = await self._store.async_load() or {}
+        now = dt_util.utcnow()
+        streams = stored.get("streams")
+        if isinstance(streams, Mapping):
+            for stream, data in streams.items():
+                if (ledger := FeedLedger.from_dict(data, now)) is not None:
+                    self._ledgers[str(stream)] = ledger
+        wing = stored.get("wing")
+        self._wing_state.load(wing if isinstance(wing, Mapping) else {})
+        self._loaded = True
+
+    def follow(self, stream: str) -> bool:
+        """Follow a stream from now on, unless it is followed already; tell whether it is new."""
+        if stream in self._ledgers:
+            return False
+        self._ledgers[stream] = FeedLedger.starting(dt_util.utcnow())
+        self._dirty = True
+        return True
+
+    def forget(self, stream: str) -> None:
+        """Stop following a stream (its device is gone)."""
+        if self._ledgers.pop(stream, None) is not None:
+            self._dirty = True
+
+    def changed(self) -> None:
+        """Note that the wing's state changed, to be saved with the feed."""
+        self._dirty = True
+
+    async def async_probe(self, call: Callable[[], Awaitable[object]]) -> None:
+        """Make one small read to learn whether the token has the scope (nothing delivered)."""
+        try:
+            await call()
+        except AuthError as err:
+            if not err.missing_scope:
+                raise
+            self._scope_refused()
+        except _NOT_NOW:
+            return  # unknown for now; a later read tells
+        else:
+            self._scope_granted()
+
+    async def async_read(
+        self, stream: str, read: Callable[[datetime], Awaitable[FeedRead[ItemT]]]
+    ) -> bool:
+        """Read a stream from its ledger on and deliver what is new, oldest first.
+
+        False when the read was held back (429, outage, budget, an answer that is not a list):
+        nothing is delivered and the stream stays where it was, to be read again.
+        """
+        ledger = self._ledgers.get(stream)
+        if ledger is None or not self.enabled:
+            return False
+        started = dt_util.utcnow()
+        since = ledger.since(self.lookback)
+        try:
+            result = await read(since)
+        except AuthError as err:
+            if not err.missing_scope:
+                raise
+            self._scope_refused()
+            return False
+        except _NOT_NOW as err:
+            LOGGER.debug("%s not read now: %s", self._what, err)
+            return False
+        self._scope_granted()
+        self._note_problems(result)
+
+        def date(item: ItemT) -> datetime:
+            return self._items.date(item) or started
+
+        fresh = ledger.fresh(result.items, key=self._items.key, date=date, since=since)
+        ledger.record(
+            seen=result.items,
+            key=self._items.key,
+            date=date,
+            started=started,
+            resume_from=result.resume_from if result.cut else None,
+            lookback=self.lookback,
+            kept=self._kept_ids,
+        )
+        self._dirty = True
+        for item in fresh:
+            self._deliver(stream, item)
+        return True
+
+    async def async_save(self) -> None:
+        """Write the ledgers and the wing's state when they changed (a restart must not replay)."""
+        if not self._dirty:
+            return
+        self._dirty = False
+        await self._store.async_save(
+            {
+                "streams": {stream: ledger.as_dict() for stream, ledger in self._ledgers.items()},
+                "wing": self._wing_state.dump(),
+            }
+        )
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Return what the feed counted: streams, deliveries, skipped items, reads cut short."""
+        return {
+            "scope_missing": self.scope_missing,
+            "streams": len(self._ledgers),
+            "lookback_seconds": self.lookback.total_seconds(),
+            "delivered_since_start": self._delivered,
+            "remembered_ids": sum(len(ledger.delivered) for ledger in self._ledgers.values()),
+            "skipped_items": dict(sorted(self._skipped.items())),
+            "cut_reads": dict(sorted(self._cut.items())),
+        }
+
+    # ---- inside ------------------------------------------------------------------------------
+
+    def _deliver(self, stream: str, item: ItemT) -> None:
+        """Let the wing note the item, then hand it to its device's listeners."""
+        self._delivered += 1
+        self._on_deliver(stream, item)
+        device = self._items.device(item)
+        if device is None:
+            return
+        for listener in list(self._listeners.get(device, [])):
+            listener(item)
+
+    def _note_problems(self, result: FeedRead[ItemT]) -> None:
+        """Count skipped items and cut reads; log each kind once."""
+        for problem in result.skipped:
+            if not self._skipped[problem]:
+                LOGGER.warning(
+                    "%s: an item the cloud sent is malformed (%s); it is skipped, the others "
+                    "are delivered (counted in diagnostics, not logged again)",
+                    self._what,
+                    problem,
+                )
+            self._skipped[problem] += 1
+        if result.cut is not None:
+            if not self._cut[result.cut]:
+                LOGGER.warning(
+                    "%s: a read stopped early (%s); what it got is delivered and the next read "
+                    "goes on from there (not logged again)",
+                    self._what,
+                    result.cut,
+                )
+            self._cut[result.cut] += 1
+
+    def _scope_refused(self) -> None:
+        """Stop reading the feed, say which scope the token lacks, take the entities away."""
+        if self.scope_missing is not True:
+            LOGGER.warning(
+                "The %s token may not read %s (scope %s missing); its entities are not shown",
+                self._scope.cloud,
+                self._what,
+                self._scope.scope,
+            )
+        self.scope_missing = True
+        report_missing_scope(
+            self._hass,
+            entry_id=self._entry_id,
+            account=self._scope.account,
+            cloud=self._scope.cloud,
+            scope=self._scope.scope,
+            entity_keys=self._scope.entity_keys,
+        )
+
+    def _scope_granted(self) -> None:
+        """Clear the scope issue once the feed reads."""
+        if self.scope_missing is not False:
+            self.scope_missing = False
+            clear_missing_scope(self._hass, self._entry_id)
