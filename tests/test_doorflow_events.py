@@ -60,7 +60,14 @@ KINDS: list[tuple[dict[str, Any], str, dict[str, Any]]] = [
     ({"kind": "back_to_normal"}, "door_back_to_normal", {}),
     ({"kind": "tamper"}, "tamper", {}),
     ({"kind": "tamper_cleared"}, "tamper_cleared", {}),
-    ({"event_code": 70, "label": "Something new"}, "other", {"code": 70, "label": "Something new"}),
+    # Admit and reject with multi-factor authentication (70, 71-73): their group, not `other`.
+    ({"event_code": 70, "person": "Anna"}, "access_granted", {"method": "multi_factor"}),
+    *(
+        ({"event_code": code, "person": "Ben"}, "access_denied", {"reason": "multi_factor"})
+        for code in (71, 72, 73)
+    ),
+    # Door state or alarm codes without a published meaning: the group, with DoorFlow's label.
+    ({"event_code": 35, "label": "Door alarm"}, "door_alarm", {"code": 35, "label": "Door alarm"}),
 ]
 
 

@@ -70,21 +70,24 @@ DOORFLOW_SENTENCES = {
         "admitted someone with the exit button",
         "refused Ben: out of hours",
         "was forced open",
-        "reported event 71 Something new",
+        "refused Ben: multi-factor authentication failed",
+        "reported a door state or alarm: Door alarm",
     ],
     "de": [
         "hat Anna mit einer Karte eingelassen",
         "hat jemanden mit dem Ausgangstaster eingelassen",
         "hat Ben den Zutritt verweigert: außerhalb der Zutrittszeiten",
         "wurde gewaltsam geöffnet",
-        "hat das Ereignis 71 Something new gemeldet",
+        "hat Ben den Zutritt verweigert: Mehrfaktor-Authentifizierung fehlgeschlagen",
+        "hat einen Türzustand oder Alarm gemeldet: Door alarm",
     ],
     "pl": [
         "przyznano dostęp kartą (osoba: Anna)",
         "przyznano dostęp przyciskiem wyjścia",
         "odmówiono dostępu (osoba: Ben): poza godzinami dostępu",
         "otwarto siłą",
-        "zgłoszono zdarzenie 71 Something new",
+        "odmówiono dostępu (osoba: Ben): nieudane uwierzytelnianie wieloskładnikowe",
+        "zgłoszono stan drzwi lub alarm: Door alarm",
     ],
 }
 
@@ -139,7 +142,8 @@ async def test_doorflow_events_in_the_logbook(
         {"kind": "rex"},
         {"kind": "denied", "reason": "out_of_hours", "person": "Ben"},
         {"kind": "forced"},
-        {"event_code": 71, "label": "Something new"},
+        {"event_code": 71, "person": "Ben"},
+        {"event_code": 35, "label": "Door alarm"},
     ):
         await simulator.control("POST", "doorflow/channels/1202/event", happening)
     await advance(hass, freezer, 30)

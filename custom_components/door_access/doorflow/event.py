@@ -16,7 +16,7 @@ from ..event import DoorAccessEventEntityDescription, Happening, event_entity_ad
 from ..text import cloud_text
 from .coordinator import DoorFlowCoordinator
 from .devices import channel_device
-from .event_kinds import DoorEventType, door_kind_of
+from .event_kinds import LABELLED_TYPES, DoorEventType, door_kind_of
 from .events import DoorAlarm
 
 ACCESS_EVENTS: Final = DoorAccessEventEntityDescription[Channel](
@@ -47,7 +47,7 @@ def door_happening(event: DoorEvent) -> Happening:
     if event.created_at is not None:
         attributes["timestamp"] = event.created_at.isoformat()
     attributes["code"] = event.event_code
-    if kind.event_type is DoorEventType.OTHER and label:
+    if kind.event_type in LABELLED_TYPES and label:
         attributes["label"] = label
     pieces: dict[str, str] = {}
     values = {"code": str(event.event_code), "label": label or ""}

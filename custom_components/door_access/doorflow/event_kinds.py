@@ -1,9 +1,13 @@
 """What each DoorFlow event code means to Home Assistant: an event type and its detail.
 
-Admits (10-18) are `access_granted` with how the person came in, rejects (20-29)
-`access_denied` with the reason; door alarms, request-to-exit and tamper have types of their
-own. Codes the feed is asked for but that have no meaning here (35, 36, 70-73) and any code
-DoorFlow adds later are `other`, with the code and DoorFlow's label.
+Every group of codes DoorFlow publishes (its openapi.yaml, `event_codes`) has a kind: admits
+(10-18, and 70 with multi-factor authentication) are `access_granted` with how the person came
+in, rejects (20-29, and 71-73 with multi-factor authentication) `access_denied` with the
+reason; request-to-exit (30), door state and alarms (31-37), auto-unlock (40-42), remote
+control (50-63), tamper (90-91), channel status (1-3), channel sync (100-107) and directory
+(LDAP) sync (220, 223-225) have types of their own. Where DoorFlow publishes no meaning per
+code, the type names the group and the entity shows DoorFlow's label. Any code outside the
+groups is `other`, with its number.
 """
 
 from __future__ import annotations
@@ -25,6 +29,13 @@ class DoorEventType(StrEnum):
     REQUEST_TO_EXIT = "request_to_exit"
     TAMPER = "tamper"
     TAMPER_CLEARED = "tamper_cleared"
+    # Groups without a published meaning per code (DoorFlow's label says which).
+    DOOR_ALARM = "door_alarm"
+    CHANNEL_STATUS = "channel_status"
+    AUTO_UNLOCK = "auto_unlock"
+    REMOTE_CONTROL = "remote_control"
+    CHANNEL_SYNC = "channel_sync"
+    DIRECTORY_SYNC = "directory_sync"
     OTHER = "other"
 
 
@@ -49,6 +60,7 @@ ADMIT_METHODS: Final[Mapping[int, str]] = {
     16: "held_unlocked",
     17: "apple_wallet",
     18: "google_wallet",
+    70: "multi_factor",
 }
 DENIAL_REASONS: Final[Mapping[int, str]] = {
     20: "card_not_valid",
@@ -61,6 +73,9 @@ DENIAL_REASONS: Final[Mapping[int, str]] = {
     27: "unauthorized",
     28: "pass_back",
     29: "offline",
+    71: "multi_factor",
+    72: "multi_factor",
+    73: "multi_factor",
 }
 _DOOR_KINDS: Final[Mapping[int, DoorEventKind]] = {
     30: DoorEventKind(_T.REQUEST_TO_EXIT),
@@ -70,6 +85,17 @@ _DOOR_KINDS: Final[Mapping[int, DoorEventKind]] = {
     90: DoorEventKind(_T.TAMPER),
     91: DoorEventKind(_T.TAMPER_CLEARED),
 }
+# The published groups whose codes have no published meaning one by one.
+_GROUPS: Final[tuple[tuple[frozenset[int], DoorEventKind], ...]] = (
+    (frozenset(range(1, 4)), DoorEventKind(_T.CHANNEL_STATUS)),
+    (frozenset(range(31, 38)), DoorEventKind(_T.DOOR_ALARM)),
+    (frozenset(range(40, 43)), DoorEventKind(_T.AUTO_UNLOCK)),
+    (frozenset(range(50, 64)), DoorEventKind(_T.REMOTE_CONTROL)),
+    (frozenset(range(100, 108)), DoorEventKind(_T.CHANNEL_SYNC)),
+    (frozenset({220, 223, 224, 225}), DoorEventKind(_T.DIRECTORY_SYNC)),
+)
+# Types that name a group: the entity shows DoorFlow's label beside the code.
+LABELLED_TYPES: Final = frozenset({*(kind.event_type for _, kind in _GROUPS), DoorEventType.OTHER})
 
 # Codes that raise the door's "forced or held open" alarm, and the one that ends it.
 ALARM_CODES: Final = frozenset({33, 34})
@@ -97,9 +123,11 @@ _OTHER: Final = DoorEventKind(_T.OTHER)
 
 
 def door_kind_of(code: int) -> DoorEventKind:
-    """Return what an event code means (`other` for codes without a meaning here)."""
+    """Return what an event code means: its own kind, its group's, or `other`."""
     if (method := ADMIT_METHODS.get(code)) is not None:
         return DoorEventKind(_T.ACCESS_GRANTED, method=method)
     if (reason := DENIAL_REASONS.get(code)) is not None:
         return DoorEventKind(_T.ACCESS_DENIED, reason=reason)
-    return _DOOR_KINDS.get(code, _OTHER)
+    if (kind := _DOOR_KINDS.get(code)) is not None:
+        return kind
+    return next((kind for codes, kind in _GROUPS if code in codes), _OTHER)
