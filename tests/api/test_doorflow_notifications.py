@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 from aiohttp import web
+from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 
 from simulator import SimulatorServer, World, load_scenario
@@ -24,6 +25,7 @@ from tests.api.clients import (
     rule_input,
 )
 from tests.api.servers import serve_catch_all
+from tests.contracts.doorflow_openapi import answers, schema
 
 KEY = "client-rules-key"
 
@@ -189,3 +191,18 @@ async def test_untrusted_answers(socket_enabled: None) -> None:
             await rules.read_event(1, callback="1")
         with pytest.raises(ValueError, match="ack_token"):
             await rules.read_event(1, callback="1", ack_token="x" * 600)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_rule_the_contract_allows_parses(data: st.DataObject) -> None:
+    """Any `NotificationRule` DoorFlow's openapi.yaml allows is read without error."""
+    raw = data.draw(answers(schema("NotificationRule")))
+    rule = NotificationRule.from_json(raw)
+    assert rule.id == str(raw["id"])
+    assert rule.name == raw["name"]
+    assert rule.active is raw["active"]
+    expected_codes = [e["code"] for e in raw["events"] if isinstance(e.get("code"), int)]
+    assert list(rule.event_codes) == expected_codes
+    webhook_urls = [a["data"] for a in raw["actions"] if a.get("type") == 0 and a.get("data")]
+    assert list(rule.call_back_urls) == webhook_urls

@@ -13,7 +13,8 @@ from aiohttp import web
 import pytest
 
 from simulator.doorflow_notifications import sign
-from tests.simulator.conftest import Sim
+from tests.contracts.doorflow_openapi import component_response, errors_of, response_schema
+from tests.simulator.conftest import Answer, Sim
 
 RULES_KEY = "rules-key"
 READ_KEY = "rules-read-key"
@@ -78,6 +79,16 @@ async def keys(sim: Sim) -> None:
     )
 
 
+RULES = "/api/3/notification_rules"
+ONE = "/api/3/notification_rules/{id}"
+
+
+def keeps(answer: Answer, json_schema: dict[str, Any], status: int) -> None:
+    """Assert the status and that the body keeps DoorFlow's published schema."""
+    assert answer.status == status, answer.text
+    assert errors_of(answer.body, json_schema) == []
+
+
 def rule_body(url: str, **extra: Any) -> dict[str, Any]:
     """Return a valid ``NotificationRuleInput``."""
     return {"name": "Door Access", "call_back_url": url, "match_event_codes": [33, 10], **extra}
@@ -91,7 +102,7 @@ async def test_rule_lifecycle_follows_the_contract(sim: Sim, keys: None) -> None
         key=RULES_KEY,
         json=rule_body("https://ha.example/api/webhook/x", match_controller_ids=[1201]),
     )
-    assert created.status == 200, created.text
+    keeps(created, response_schema(RULES, "post", 200), 200)
     rule = created.body
     assert set(rule) == {"id", "name", "active", "conditions", "events", "actions"}
     assert isinstance(rule["id"], int)
@@ -105,9 +116,10 @@ async def test_rule_lifecycle_follows_the_contract(sim: Sim, keys: None) -> None
         {"type": 0, "type_description": "Callback URL", "data": "https://ha.example/api/webhook/x"}
     ]
     listed = await sim.doorflow("GET", "/api/3/notification_rules", key=READ_KEY)
-    assert listed.status == 200
+    keeps(listed, response_schema(RULES, "get", 200), 200)
     assert listed.body == [rule]
     one = await sim.doorflow("GET", f"/api/3/notification_rules/{rule['id']}", key=READ_KEY)
+    keeps(one, response_schema(ONE, "get", 200), 200)
     assert one.body == rule
     replaced = await sim.doorflow(
         "PUT",
@@ -115,7 +127,7 @@ async def test_rule_lifecycle_follows_the_contract(sim: Sim, keys: None) -> None
         key=RULES_KEY,
         json=rule_body("https://ha.example/api/webhook/y", active=False),
     )
-    assert replaced.status == 200
+    keeps(replaced, response_schema(ONE, "put", 200), 200)
     assert replaced.body["conditions"] == []
     assert replaced.body["active"] is False
     assert replaced.body["actions"][0]["data"] == "https://ha.example/api/webhook/y"
@@ -124,9 +136,10 @@ async def test_rule_lifecycle_follows_the_contract(sim: Sim, keys: None) -> None
     )
     assert patched.status == 405  # the contract defines no PATCH
     deleted = await sim.doorflow("DELETE", f"/api/3/notification_rules/{rule['id']}", key=RULES_KEY)
-    assert (deleted.status, deleted.body) == (200, {"result": "ok"})
+    keeps(deleted, response_schema(ONE, "delete", 200), 200)
+    assert deleted.body == {"result": "ok"}
     gone = await sim.doorflow("DELETE", f"/api/3/notification_rules/{rule['id']}", key=RULES_KEY)
-    assert gone.status == 404
+    keeps(gone, response_schema(ONE, "delete", 404), 404)
     assert gone.body["error"] == "not_found"
     missing = await sim.doorflow("GET", "/api/3/notification_rules/999", key=READ_KEY)
     assert missing.status == 404
@@ -138,7 +151,7 @@ async def test_scopes_and_validation(sim: Sim, keys: None) -> None:
     refused = await sim.doorflow(
         "POST", "/api/3/notification_rules", key=READ_KEY, json=rule_body(url)
     )
-    assert refused.status == 403
+    keeps(refused, response_schema(RULES, "post", 403), 403)
     assert refused.body["error"] == "forbidden"
     plain = await sim.doorflow("GET", "/api/3/notification_rules")  # scenario key: no scope
     assert plain.status == 403
@@ -156,7 +169,7 @@ async def test_scopes_and_validation(sim: Sim, keys: None) -> None:
     ]
     for body, wrong in cases:
         answer = await sim.doorflow("POST", "/api/3/notification_rules", key=RULES_KEY, json=body)
-        assert answer.status == 422, (body, answer.text)
+        keeps(answer, component_response("UnprocessableEntityError"), 422)
         assert answer.body["error"] == "unprocessable_entity"
         assert list(answer.body["errors"]) == [wrong], body
     assert (await sim.doorflow("GET", "/api/3/notification_rules", key=READ_KEY)).body == []
@@ -230,7 +243,7 @@ async def test_matching_event_calls_the_url_and_the_read_acknowledges(
         key=RULES_KEY,
         params={"callback": callback, "ack_token": item["ack_token"]},
     )
-    assert read.status == 200
+    keeps(read, response_schema("/api/3/events/{id}", "get", 200), 200)
     state = await sim.control("GET", "doorflow/notifications")
     assert state["calls"][0]["acknowledged"] is True
     assert state["calls"][0]["statuses"] == [200]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+import copy
 from dataclasses import dataclass, field
 import hashlib
 import json
@@ -16,6 +17,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import aiohttp
 from aiohttp import web
 from aiotedee import (
     TedeeDataUpdateException,
@@ -26,7 +28,10 @@ from aiotedee import (
 import aiotedee.client.base
 import pytest
 
+from simulator import SimulatorServer, World, load_scenario
+from simulator.scenario import Scenario
 from simulator.tedee_bridge import BRIDGES_KEY, changes_between, parse_callback
+from tests.clock import FakeClock
 from tests.simulator.conftest import Sim
 
 BRIDGE = 9001
@@ -420,3 +425,42 @@ def test_change_rules() -> None:
     ]
     assert changes_between(base, base) == []
     assert parse_callback({"url": "http://a/b"}) == ("http://a/b", "POST", [])
+
+
+async def test_two_bridges_on_one_account(clock: FakeClock, receiver: Receiver) -> None:
+    """Each bridge on its own port, with its own locks, token and callbacks."""
+    data = copy.deepcopy(load_scenario("home").data)
+    data["tedee"]["bridges"].append({"id": 9002, "name": "Garage bridge", "serialNumber": "B2"})
+    for lock in data["tedee"]["locks"]:
+        if lock["id"] in (1003, 1004):
+            lock["connectedToId"] = 9002
+    world = World(Scenario("two-bridges", data), clock=clock, utcnow=clock.utcnow, seed=1)
+    async with SimulatorServer(world) as server, aiohttp.ClientSession() as session:
+        fleet = server.app[BRIDGES_KEY]
+        first, second = fleet.bridges[9001], fleet.bridges[9002]
+        assert first.port != second.port
+        clients = {}
+        for device in (first, second):
+            tedee = TedeeLocalClient(
+                local_token=device.config.token, local_ip="127.0.0.1", session=session
+            )
+            tedee._local_api_base = device.url
+            await tedee.get_locks()
+            clients[device.bridge_id] = tedee
+        assert set(clients[9001].locks_dict) == {1001, 1002}
+        assert set(clients[9002].locks_dict) == {1003, 1004}
+        assert (await clients[9002].get_local_bridge()).name == "Garage bridge"
+        wrong = TedeeLocalClient(
+            local_token=first.config.token, local_ip="127.0.0.1", session=session
+        )
+        wrong._local_api_base = second.url
+        with pytest.raises(TedeeLocalAuthException):
+            await wrong.get_locks()
+        await clients[9002].register_webhook(receiver.url)
+        world.tedee.locks[1001].state = 2  # on the other bridge: not pushed here
+        world.tedee.locks[1003].state = 2
+        await receiver.wait_for(1)
+        await asyncio.sleep(0.3)
+        assert [b["data"]["deviceId"] for b in receiver.bodies()] == [1003]
+        answer = await session.get(f"{second.url}/lock/1001", params={"api_token": "x"}, headers={})
+        assert answer.status == 401
