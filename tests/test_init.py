@@ -118,12 +118,12 @@ async def test_one_bulk_sync_per_interval(
     simulator: Simulator,
 ) -> None:
     """Each poll is one bulk lock sync; there are never two within 20 s."""
-    assert await _sync_count(simulator) == 0  # startup reads the full list instead
+    assert await _sync_count(simulator) == 1  # startup: the sync names every lock
     await advance(hass, freezer, TEDEE_POLL)
-    assert await _sync_count(simulator) == 1
+    assert await _sync_count(simulator) == 2
     for _ in range(5):
         await advance(hass, freezer, TEDEE_POLL)
-    assert await _sync_count(simulator) == 6
+    assert await _sync_count(simulator) == 7
     log = await simulator.requests()
     assert log["by_status"].get("429", 0) == 0
 
@@ -137,7 +137,7 @@ async def test_manual_refresh_is_coalesced_into_the_next_slot(
     """update_entity right after a poll waits for the 20 s slot instead of an extra call."""
     assert await async_setup_component(hass, "homeassistant", {})
     await advance(hass, freezer, TEDEE_POLL)
-    assert await _sync_count(simulator) == 1
+    assert await _sync_count(simulator) == 2
     entity_ids = lock_entity_ids(hass, init_integration)
     # Plain tasks: the refreshes wait for the slot, and waiting for them here would never end.
     refreshes = [
@@ -149,10 +149,10 @@ async def test_manual_refresh_is_coalesced_into_the_next_slot(
         for entity_id in entity_ids
     ]
     await advance(hass, freezer, 5, wait_background_tasks=False)
-    assert await _sync_count(simulator) == 1
+    assert await _sync_count(simulator) == 2
     await advance(hass, freezer, 16, wait_background_tasks=False)
     await asyncio.gather(*refreshes)
-    assert await _sync_count(simulator) == 2
+    assert await _sync_count(simulator) == 3
     log = await simulator.requests()
     assert log["by_status"].get("429", 0) == 0
 

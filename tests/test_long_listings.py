@@ -1,18 +1,19 @@
-"""A lock listing longer than Tedee's count window (10 listings per 10 min) keeps its place.
+"""Large accounts are usable at once: entities from the first bulk sync, details as listed.
 
-With 1000 locks the listing is 10 full pages and an empty one: eleven requests where the
-window allows ten. The first setup waits for the window instead of failing (and starting over
-from page 1 on every retry); a later listing goes on at the next poll while the bulk sync keeps
-every state fresh, and a lock is removed only once the listing reached its end.
+Tedee allows the lock list 10 times per 10 minutes. An account of 1000 locks is 10 pages of
+100: the listing ends once it holds every lock the sync named (no 11th, empty page), and the
+sync alone gives every lock its entities, so setup never waits for the window. A listing that
+outgrows the window goes on at a later poll; changed revisions are read one lock at a time,
+never by restarting the listing. The tests scale the account down with the page size (pages
+of 10 or 2), which keeps the number of pages, and so the window's arithmetic, the same.
 """
 
 from __future__ import annotations
 
-import logging
-
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -23,45 +24,158 @@ from custom_components.door_access.tedee import coordinator as tedee_coordinator
 from custom_components.door_access.tedee.coordinator import TedeeCoordinator
 
 from .conftest import Simulator
-from .helpers import TEDEE_POLL, advance, coordinator_of, set_tedee_lock, setup_entry, state_of
+from .helpers import (
+    TEDEE_POLL,
+    advance,
+    coordinator_of,
+    lock_entity_ids,
+    set_tedee_lock,
+    setup_entry,
+    state_of,
+)
 
 LISTING = "GET /api/{version}/my/lock"
+DETAILS = "GET /api/{version}/my/lock/{id}"
 BRIDGES = "GET /api/{version}/my/bridge"
 
 
-async def _add_locks(simulator: Simulator, count: int) -> None:
+async def _add_locks(simulator: Simulator, count: int, **fields: object) -> None:
     """Add `count` locked locks to the simulated Tedee account."""
+    tedee = simulator.world.tedee
     for number in range(count):
-        await simulator.control("POST", "tedee/locks", {"name": f"Extra {number}", "state": 6})
+        tedee.add_lock({"name": f"Extra {number}", "state": 6, **fields}, simulator.world.utcnow())
 
 
-async def test_first_setup_waits_for_the_listing_window(
+def _device_name(hass: HomeAssistant, entry: MockConfigEntry, lock_id: int) -> str | None:
+    """Return the registered device name of a lock."""
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, f"tedee-{lock_id}"), entry.entry_id
+    )
+    assert device is not None
+    return device.name
+
+
+async def test_a_large_account_has_every_entity_at_setup_in_ten_pages(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """100 locks in pages of 10 (1000 in pages of 100): 10 pages, no 11th, no wait, no 429.
+
+    Then half an hour of polling while locks are renamed: the renamed locks are read one by
+    one, the listing is not read again.
+    """
+    await simulator.control("POST", "tedee/config", {"max_page_size": 10, "lock_list_limit": 10})
+    await _add_locks(simulator, 96)
+    assert await setup_entry(hass, mock_config_entry)
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert len(lock_entity_ids(hass, mock_config_entry)) == 100
+    coordinator = coordinator_of(mock_config_entry, TedeeCoordinator)
+    assert all(lock.detailed for lock in coordinator.data.locks.values())
+    log = await simulator.requests()
+    assert log["by_endpoint"][LISTING] == 10
+    renamed = [1001, 1050, 1099]
+    for minute in range(30):
+        if minute % 10 == 0:
+            lock_id = renamed[minute // 10]
+            await simulator.control("PATCH", f"tedee/locks/{lock_id}", {"name": f"Moved {lock_id}"})
+        for _ in range(3):
+            await advance(hass, freezer, 20)
+    log = await simulator.requests()
+    assert log["by_endpoint"][LISTING] == 10
+    assert log["by_endpoint"][DETAILS] == len(renamed)
+    assert log["rate_limited"]["by_rules"] == 0
+    for lock_id in renamed:
+        assert _device_name(hass, mock_config_entry, lock_id) == f"Moved {lock_id}"
+
+
+async def test_entities_show_the_sync_until_details_are_listed(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Eight locks in pages of two under a window of two listings: four locks wait for theirs.
+
+    Setup does not wait: every lock has its entities at once, those not listed yet show the
+    state the sync gives under a name made of their id; once the window moved on, the listing
+    goes on from where it was and their devices get their names (and the sensors only their
+    details tell). No empty page ends the listing: it holds every lock the sync named.
+    """
+    monkeypatch.setitem(
+        tedee_coordinator.TEDEE_LIMITS,  # type: ignore[arg-type]
+        TedeeEndpoint.LOCKS,
+        Limit(group="lock_list", window_count=2, window=600.0),
+    )
+    await simulator.control("POST", "tedee/config", {"max_page_size": 2, "lock_list_limit": 2})
+    await _add_locks(simulator, 4, pullSpringEnabled=True, pullSpringDuration=4)
+    assert await setup_entry(hass, mock_config_entry)
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    coordinator = coordinator_of(mock_config_entry, TedeeCoordinator)
+    waiting = [1005, 1006, 1007, 1008]
+    assert sorted(coordinator.data.locks) == [1001, 1002, 1003, 1004, *waiting]
+    assert len(lock_entity_ids(hass, mock_config_entry)) == 8
+    assert await simulator.count(LISTING) == 2
+    registry = er.async_get(hass)
+    for lock_id in waiting:
+        assert not coordinator.data.locks[lock_id].detailed
+        assert _device_name(hass, mock_config_entry, lock_id) == f"Tedee lock {lock_id}"
+        entity_id = registry.async_get_entity_id("lock", DOMAIN, f"tedee-{lock_id}-lock")
+        assert entity_id is not None
+        assert state_of(hass, entity_id) == "locked"  # what the sync gives
+        assert (
+            registry.async_get_entity_id("sensor", DOMAIN, f"tedee-{lock_id}-pull_spring_duration")
+            is None
+        )
+    # The details of the listed locks are there at once.
+    assert _device_name(hass, mock_config_entry, 1001) == "Front door"
+    # Meanwhile a waiting lock's state follows the sync.
+    await set_tedee_lock(hass, simulator, freezer, 1006, state=2)
+    entity_id = registry.async_get_entity_id("lock", DOMAIN, "tedee-1006-lock")
+    assert entity_id is not None
+    assert state_of(hass, entity_id) == "unlocked"
+    # The window moves on: the listing goes on at the next poll and ends on its last page.
+    await advance(hass, freezer, 600)
+    await advance(hass, freezer, TEDEE_POLL)
+    assert await simulator.count(LISTING) == 4
+    for number, lock_id in enumerate(waiting):
+        assert coordinator.data.locks[lock_id].detailed
+        assert _device_name(hass, mock_config_entry, lock_id) == f"Extra {number}"
+        sensor = registry.async_get_entity_id(
+            "sensor", DOMAIN, f"tedee-{lock_id}-pull_spring_duration"
+        )
+        assert sensor is not None
+        assert state_of(hass, sensor) == "4"
+    # The entity kept its id and its state; its name now comes from the device.
+    assert registry.async_get_entity_id("lock", DOMAIN, "tedee-1006-lock") == entity_id
+    assert state_of(hass, entity_id) == "unlocked"
+    assert (await simulator.requests())["rate_limited"]["by_rules"] == 0
+
+
+async def test_setup_without_sync_slot_or_listing_window_is_retried_not_waited(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
     simulator: Simulator,
     monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Seven locks in pages of two under a window of two listings per second: setup waits."""
-    caplog.set_level(logging.INFO)
+    """A reload whose sync slot and listing window are both spent: not ready, retried later."""
     monkeypatch.setitem(
         tedee_coordinator.TEDEE_LIMITS,  # type: ignore[arg-type]
         TedeeEndpoint.LOCKS,
-        Limit(group="lock_list", window_count=2, window=1.0),
+        Limit(group="lock_list", window_count=1, window=600.0),
     )
-    await simulator.control(
-        "POST",
-        "tedee/config",
-        {"max_page_size": 2, "lock_list_limit": 2, "lock_list_window": 1.0},
-    )
-    await _add_locks(simulator, 3)
     assert await setup_entry(hass, mock_config_entry)
-    coordinator = coordinator_of(mock_config_entry, TedeeCoordinator)
-    assert len(coordinator.data.locks) == 7
-    log = await simulator.requests()
-    assert log["by_endpoint"][LISTING] == 4  # 2 + 2 + 2 + 1 (a short page ends it)
-    assert log["rate_limited"]["by_rules"] == 0
-    assert "waits" in caplog.text
+    # The reload comes at once: the last sync was just now, the window's one listing is used.
+    before = (await simulator.requests())["total"]
+    assert not await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert mock_config_entry.reason is not None
+    assert "request limit" in mock_config_entry.reason
+    # Nothing was sent that the cloud's rules would refuse.
+    assert (await simulator.requests())["total"] == before
 
 
 async def test_a_later_listing_goes_on_at_the_next_poll(
@@ -92,7 +206,8 @@ async def test_a_later_listing_goes_on_at_the_next_poll(
     # Once the window moved on, the listing goes on from the page it had reached.
     await advance(hass, freezer, 600)
     await advance(hass, freezer, TEDEE_POLL)
-    # 12 locks, one per page, and the empty page that ends the listing.
+    # 12 locks, one per page, and the empty page that ends the listing: lock 1004, which it
+    # was still expected to hold, is not there, so only its natural end tells.
     assert await simulator.count(LISTING) - before == 13
     assert read_now < 13
     assert registry.async_get_device_by_identifier(gone, init_integration.entry_id) is None

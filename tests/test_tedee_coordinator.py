@@ -8,10 +8,15 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.door_access.tedee.coordinator import TedeeCoordinator
+from custom_components.door_access.const import DOMAIN
+from custom_components.door_access.tedee.coordinator import (
+    DETAIL_READS_PER_POLL,
+    TedeeCoordinator,
+)
 
 from .conftest import Simulator
 from .helpers import (
@@ -26,23 +31,62 @@ from .helpers import (
 )
 
 
-async def test_many_changed_locks_reread_the_whole_list(
+async def test_many_new_locks_are_read_by_one_listing_page(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     simulator: Simulator,
 ) -> None:
-    """More than five changed revisions in one sync: one list read instead of many details."""
+    """More than five new locks in one sync: one listing page instead of six single reads.
+
+    The listing ends on its first page: it holds every lock the sync named, so no empty
+    page is asked for only to learn that the listing ended.
+    """
     for index in range(6):
         await simulator.control("POST", "tedee/locks", {"name": f"Shed {index}"})
     await simulator.control("DELETE", "requests")
     await advance(hass, freezer, TEDEE_POLL)
     log = await simulator.requests()
-    # Two pages: the lock listing states no page size or total, so a first page shorter than
-    # asked may be a server's cap; an empty second page confirms the end (see the Pager).
-    assert log["by_endpoint"].get("GET /api/{version}/my/lock", 0) == 2
+    assert log["by_endpoint"].get("GET /api/{version}/my/lock", 0) == 1
     assert log["by_endpoint"].get("GET /api/{version}/my/lock/{id}", 0) == 0
-    assert len(coordinator_of(init_integration, TedeeCoordinator).data.locks) == 10
+    coordinator = coordinator_of(init_integration, TedeeCoordinator)
+    assert len(coordinator.data.locks) == 10
+    assert all(lock.detailed for lock in coordinator.data.locks.values())
+
+
+async def test_changed_revisions_are_read_one_by_one_never_by_a_listing(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Every lock renamed at once: single reads within the per-poll cap, never a listing."""
+    coordinator = coordinator_of(init_integration, TedeeCoordinator)
+    lock_ids = sorted(coordinator.data.locks)
+    for lock_id in lock_ids:
+        await simulator.control("PATCH", f"tedee/locks/{lock_id}", {"name": f"Renamed {lock_id}"})
+    await simulator.control("DELETE", "requests")
+    await advance(hass, freezer, TEDEE_POLL)
+    log = await simulator.requests()
+    assert log["by_endpoint"].get("GET /api/{version}/my/lock", 0) == 0
+    # As many as the poll's share of the hourly budget allows (about two), at most the cap.
+    first = log["by_endpoint"].get("GET /api/{version}/my/lock/{id}", 0)
+    assert 0 < first <= DETAIL_READS_PER_POLL
+    assert first < len(lock_ids)
+    await advance(hass, freezer, TEDEE_POLL)
+    log = await simulator.requests()
+    assert log["by_endpoint"].get("GET /api/{version}/my/lock", 0) == 0
+    assert log["by_endpoint"].get("GET /api/{version}/my/lock/{id}", 0) == len(lock_ids)
+    names = {lock.name for lock in coordinator.data.locks.values()}
+    assert names == {f"Renamed {lock_id}" for lock_id in lock_ids}
+    # The devices follow the new names (the user's own names would stay).
+    registry = dr.async_get(hass)
+    for lock_id in lock_ids:
+        device = registry.async_get_device_by_identifier(
+            (DOMAIN, f"tedee-{lock_id}"), init_integration.entry_id
+        )
+        assert device is not None
+        assert device.name == f"Renamed {lock_id}"
 
 
 async def test_unreadable_bridges_are_not_an_error(

@@ -247,3 +247,37 @@ async def test_doorflow_repeated_pages_and_the_cap(serve: Any) -> None:
     with pytest.raises(DoorFlowBadResponseError, match="numbers: more than 4 pages") as capped_info:
         await read_all(capped, endless, DoorFlowBadResponseError)
     assert capped_info.value.endpoint == "GET numbers"
+
+
+def test_a_listing_ends_once_it_holds_every_expected_item() -> None:
+    """Expected keys end the listing on the page that completes them: no empty page after."""
+    listing = pager(page_size=2)
+    listing.expect({1, 2, 3, 4})
+    listing.add(Page(1, ids(1, 2)))
+    assert listing.next_page() == 2
+    listing.add(Page(2, ids(3, 4)))
+    assert listing.stopped_by is PagerStop.EXPECTED_SEEN
+    assert listing.complete
+    assert listing.next_page() is None
+
+
+def test_an_expected_item_that_never_comes_lets_the_listing_end_naturally() -> None:
+    """A key the server does not have: the listing goes on to its empty page."""
+    listing = pager(page_size=2)
+    listing.expect({1, 2, 9})
+    listing.add(Page(1, ids(1, 2)))
+    listing.add(Page(2, ids(3, 4)))
+    assert listing.next_page() == 3
+    listing.add(Page(3, ()))
+    assert listing.stopped_by is PagerStop.EMPTY_PAGE
+    assert {item["id"] for item in listing.items} == {1, 2, 3, 4}
+
+
+def test_expecting_after_pages_were_read_can_end_the_listing_at_once() -> None:
+    """Expectations given between pages are checked right away; none given: no effect."""
+    listing = pager(page_size=2)
+    listing.expect(set())
+    listing.add(Page(1, ids(1, 2)))
+    assert listing.next_page() == 2
+    listing.expect({1})
+    assert listing.stopped_by is PagerStop.EXPECTED_SEEN

@@ -60,6 +60,7 @@ from .doorflow import (
 from .tedee import (
     DEFAULT_API_VERSION as TEDEE_DEFAULT_API_VERSION,
     DEFAULT_BASE_URL as TEDEE_DEFAULT_BASE_URL,
+    DEFAULT_PAGE_SIZE as TEDEE_PAGE_SIZE,
     AccessLevel,
     Activity,
     ActivityEvent,
@@ -108,6 +109,7 @@ __all__ = [
     "DOORFLOW_MAX_PAGE_SIZE",
     "TEDEE_DEFAULT_API_VERSION",
     "TEDEE_DEFAULT_BASE_URL",
+    "TEDEE_PAGE_SIZE",
     "AccessLevel",
     "Account",
     "AccountSync",

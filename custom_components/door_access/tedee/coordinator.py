@@ -1,9 +1,13 @@
 """The Tedee account coordinator: owns the client and every call to the Tedee cloud.
 
-Every poll sends one bulk lock sync (the 20 s rule lives in `build_scheduler`); lock details are
-re-read when a lock's revision changes and hourly. Gates are read on their own slower interval,
-and kept apart: a gate failure never takes the locks down, nor a lock failure the gates. A
-device is removed only when a complete listing no longer has it.
+Every poll sends one bulk lock sync (the 20 s rule lives in `build_scheduler`), which names every
+lock: a lock has its entities from the first poll on, showing what the sync gives until its
+details (name, model, settings) are read. Details come from the paged listing (at the first poll,
+hourly, and when locks went missing), which ends once it holds every lock known and keeps its
+place across polls when Tedee's count window is full, and from single reads of the locks whose
+revision changed, as many per poll as the hourly budget leaves (`read_plan.py`). Gates are read
+on their own slower interval, and kept apart: a gate failure never takes the locks down, nor a
+lock failure the gates. A device is removed only when a complete listing no longer has it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from homeassistant.helpers.event import async_call_later
 
 from ..actions import FollowPlan, Transition
 from ..api import (
+    TEDEE_PAGE_SIZE,
     Activity,
     AuthError,
     Bridge,
@@ -33,6 +38,7 @@ from ..api import (
     LockSync,
     Operation,
     OperationFailure,
+    Pager,
     RateLimitError,
     TedeeApiVersionError,
     TedeeBleBoxNotLinkedError,
@@ -62,13 +68,20 @@ from ..const import (
 from ..coordinator import DoorAccessCoordinator, user_action
 from ..scheduler import Limit, Priority, RequestDeferredError, RequestScheduler, WindowFullError
 from .activity import ACTIVITY_LIMIT, ActivityReader
-from .devices import bridge_device_info, tedee_identifier
+from .devices import bridge_device_info, lock_device, tedee_identifier
+from .read_plan import Budget, spare_reads
 
 if TYPE_CHECKING:
     from ..models import DoorAccessConfigEntry
 
-# More changed revisions than this in one sync: re-read the whole (paged) list instead.
-MAX_DETAIL_FETCHES: Final = 5
+# More new locks than this in one sync (and no listing under way): read them by a listing.
+NEW_LOCKS_FOR_A_LISTING: Final = 5
+# Single detail reads (changed revisions, a few new locks) in one poll, at most.
+DETAIL_READS_PER_POLL: Final = 3
+# The first poll reads listing pages for at most this long; the listing goes on later.
+SETUP_LISTING_SECONDS: Final = 10.0
+# Lock listing pages per listing at the default page size, for the budget's estimate.
+LOCK_PAGE_SIZE: Final = TEDEE_PAGE_SIZE
 # Without gates (none linked, or no BleBox integration) they are looked for at most hourly.
 GATE_DISCOVERY_INTERVAL: Final = 3600.0
 # An operation's result when the lock could not finish moving.
@@ -161,9 +174,22 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         self.client = client
         self.gate_interval = float(entry.options.get(CONF_GATE_INTERVAL, DEFAULT_GATE_INTERVAL))
         self.follow_plan = OPERATION_FOLLOW
+        # When the hourly lock listing is due; whether missing locks call for one sooner.
         self._details_due = 0.0
         self._gates_due = 0.0
         self._listing_due = False
+        # The lock listing under way (kept across polls while its window is full).
+        self._lock_listing: Pager[Lock] | None = None
+        self._listing_wait = 0.0
+        # Locks the sync leaves out that the last complete listing still had.
+        self._confirmed_missing: frozenset[int] = frozenset()
+        # Lock id → when its details were first found out of date (oldest read first).
+        self._stale_since: dict[int, float] = {}
+        # Locks whose details-only entities the platforms were handed.
+        self._details_shown: set[int] = set()
+        # Extra reads (details, activity) this poll may still send, and the carry-over.
+        self._spare = 0
+        self._spare_carry = 0.0
         self.bridge_device_ids: dict[int, str] = {}
         # Lock id → when an action last settled its state (a poll sent earlier is older).
         self._settled_at: dict[int, float] = {}
@@ -193,6 +219,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         """Read what is due: locks (sync, details when due) and, on their interval, gates."""
         previous = self.data
         first = previous is None
+        self._spare, self._spare_carry = spare_reads(self.budget(), self._spare_carry)
         try:
             locks_part = await self._fetch_locks(previous)
         except AuthError, RateLimitError, RequestDeferredError:
@@ -216,6 +243,21 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             gates_allowed=gates_part.gates_allowed,
         )
 
+    def budget(self) -> Budget:
+        """Return the account's hourly budget as this poll sees it (for the extra reads)."""
+        scheduler = self.scheduler
+        poll = self._next_poll_in()
+        locks = len(self.data.locks) if self.data is not None else 0
+        listing_pages = locks // LOCK_PAGE_SIZE + 1
+        polling = 1.0 + 2.0 * poll / self.gate_interval + listing_pages * poll / 3600.0
+        return Budget(
+            hourly_limit=scheduler.hourly_limit,
+            action_reserve=scheduler.action_reserve,
+            used_last_hour=scheduler.used_last_hour(),
+            poll_interval=poll,
+            polling_per_poll=polling,
+        )
+
     async def _follow_activity(self, locks: Mapping[int, Lock], *, first: bool) -> None:
         """Note which locks moved; read the activity that is due (not in the first poll)."""
         if first:
@@ -235,40 +277,135 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         )
 
     async def _fetch_locks(self, previous: TedeeData | None) -> TedeeData:
-        """Read the locks: a full listing when due, else one bulk sync."""
-        now = self._clock()
-        if previous is None or now >= self._details_due or self._listing_due:
-            try:
-                return await self._read_full_listing(previous)
-            except WindowFullError:
-                # The listing outgrew the window: it goes on later, states stay fresh meanwhile.
-                if previous is None:
-                    raise
-        sent_at = self._clock()
-        syncs = await self._call(self.client.sync_locks, endpoint=TedeeEndpoint.LOCK_SYNC)
-        return await self._merge_syncs(previous, syncs, sent_at)
+        """Read the locks: one bulk sync, then the details that are due.
 
-    async def _read_full_listing(self, previous: TedeeData | None) -> TedeeData:
-        """Read every lock (paged), then the bridges; remove locks only if the listing is complete.
-
-        The bridges come last, so a listing that waits for its count window over several polls
-        reads them once, when it ends, not at every poll it goes on.
+        The sync names every lock, so every lock has its entities from the first poll on; a
+        lock whose details are not read yet shows what the sync gives. Details come from the
+        lock listing (the first poll, hourly, when locks went missing or many are new), which
+        ends as soon as it holds every lock known, and from single reads of the locks whose
+        revision changed (or few new ones), as many per poll as the hourly budget leaves.
         """
-        pager = await self._read_listing(
-            self.client.lock_pager,
-            self.client.get_lock_page,
-            endpoint=TedeeEndpoint.LOCKS,
-        )
-        bridges = await self._fetch_bridges(previous)
-        self._details_due = self._clock() + DETAILS_REFRESH_INTERVAL
-        self._listing_due = False
-        locks = {lock.id: lock for lock in pager.items}
-        known = previous.locks if previous is not None else {}
-        if not pager.complete:
-            # Not the whole listing: keep the locks it did not reach.
-            locks = {**known, **locks}
         base = previous or TedeeData(locks={}, gates={}, bridges={})
-        return replace(base, locks=locks, bridges=bridges, missing_locks=frozenset(), locks_ok=True)
+        sent_at = self._clock()
+        synced: dict[int, LockSync] | None = None
+        if previous is not None or not self._poll_allowed_in():
+            syncs = await self._call(self.client.sync_locks, endpoint=TedeeEndpoint.LOCK_SYNC)
+            synced = {sync.id: sync for sync in syncs}
+        # Else the first poll comes too soon after the last entry's sync (a reload): the
+        # listing alone tells the locks and their state, instead of waiting in setup.
+        details = {lock_id: lock for lock_id, lock in base.locks.items() if lock.detailed}
+        unknown = set(synced or ()) - details.keys()
+        listing: Pager[Lock] | None = None
+        if self._listing_wanted(previous, len(unknown)):
+            listing = await self._go_on_listing(
+                expected=set(synced or ()) | base.locks.keys(), first=previous is None
+            )
+            if synced is None and not listing.pages_read:
+                raise WindowFullError("the lock listing's window is full", self._listing_wait)
+            details.update((lock.id, lock) for lock in listing.items)
+        bridges = base.bridges
+        if previous is None or (listing is not None and listing.done):
+            bridges = await self._fetch_bridges(previous)
+        if synced is None:
+            # Only the listing was read: its locks, as they are, the whole account (or as
+            # much of it as was read: the rest comes in the next polls).
+            return replace(base, locks=details, bridges=bridges, locks_ok=True)
+        await self._read_changed_details(details, synced, listing_open=self._lock_listing)
+        locks = self._merge_syncs(details, synced, sent_at)
+        missing = base.locks.keys() - synced.keys()
+        if listing is not None and listing.complete:
+            listed = {lock.id for lock in listing.items}
+            # A complete listing decides: what it lacks is gone, what it has is kept.
+            missing &= listed
+            self._confirmed_missing = frozenset(missing)
+        for lock_id in missing:
+            locks[lock_id] = details.get(lock_id) or base.locks[lock_id]
+        if missing - self._confirmed_missing:
+            # One answer that leaves a lock out does not remove it: a full listing decides.
+            self._listing_due = True
+        return replace(
+            base, locks=locks, bridges=bridges, missing_locks=frozenset(missing), locks_ok=True
+        )
+
+    def _listing_wanted(self, previous: TedeeData | None, unknown: int) -> bool:
+        """Tell whether the lock listing is read (or goes on) in this poll."""
+        return (
+            previous is None
+            or self._lock_listing is not None
+            or self._listing_due
+            or self._clock() >= self._details_due
+            or unknown > NEW_LOCKS_FOR_A_LISTING
+        )
+
+    async def _go_on_listing(self, *, expected: set[int], first: bool) -> Pager[Lock]:
+        """Read pages of the lock listing as far as its count window allows now, no further.
+
+        The listing keeps its place across polls and ends once it holds every lock in
+        `expected` (no extra page only to learn that the next one is empty). The first poll
+        reads pages for at most `SETUP_LISTING_SECONDS`, so that setup never waits long.
+        """
+        pager = self._lock_listing or self.client.lock_pager()
+        self._lock_listing = pager
+        pager.expect(expected)
+        deadline = self._clock() + SETUP_LISTING_SECONDS if first else None
+        self._listing_wait = 0.0
+        try:
+            while (number := pager.next_page()) is not None:
+                if deadline is not None and self._clock() >= deadline:
+                    break
+                try:
+                    page = await self._call(
+                        self.client.get_lock_page,
+                        number,
+                        pager.page_size,
+                        endpoint=TedeeEndpoint.LOCKS,
+                    )
+                except WindowFullError as err:
+                    self._listing_wait = err.retry_in
+                    break
+                pager.add(page)
+        except BaseException:
+            self._lock_listing = None
+            raise
+        if pager.done:
+            self._lock_listing = None
+            self._listing_due = False
+            self._details_due = self._clock() + DETAILS_REFRESH_INTERVAL
+            if not pager.complete:
+                LOGGER.warning(
+                    "Tedee lock listing for %s stopped after %d pages; "
+                    "locks missing from it are kept",
+                    self.config_entry.title,
+                    pager.pages_read,
+                )
+        return pager
+
+    async def _read_changed_details(
+        self, details: dict[int, Lock], synced: Mapping[int, LockSync], *, listing_open: object
+    ) -> None:
+        """Read the details of locks whose revision changed (and new ones) one by one.
+
+        Never by a full listing: as many per poll as the hourly budget leaves (the longest
+        waiting first); the others keep their details until a later poll reads them. New
+        locks wait for a listing that is under way, which reads them anyway.
+        """
+        due = [
+            lock_id
+            for lock_id, sync in synced.items()
+            if (lock_id in details and details[lock_id].revision != sync.revision)
+            or (lock_id not in details and listing_open is None)
+        ]
+        now = self._clock()
+        self._stale_since = {lock_id: self._stale_since.get(lock_id, now) for lock_id in due}
+        due.sort(key=lambda lock_id: (self._stale_since[lock_id], lock_id))
+        for lock_id in due[: min(DETAIL_READS_PER_POLL, self._spare)]:
+            try:
+                lock = await self._call(self.client.get_lock, lock_id, endpoint=TedeeEndpoint.LOCK)
+            except RateLimitError, RequestDeferredError:
+                return  # the cloud or the budget says not now: a later poll reads them
+            self._spare -= 1
+            details[lock_id] = lock
+            del self._stale_since[lock_id]
 
     async def _fetch_bridges(self, previous: TedeeData | None) -> Mapping[int, Bridge]:
         """Read the bridges; an account or API without them is not an error."""
@@ -278,44 +415,25 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             return previous.bridges if previous is not None else {}
         return {bridge.id: bridge for bridge in bridges}
 
-    async def _merge_syncs(
-        self, previous: TedeeData, syncs: list[LockSync], sent_at: float
-    ) -> TedeeData:
-        """Apply a bulk sync; re-read details of locks that are new or changed revision."""
-        known = previous.locks
-        stale = [s.id for s in syncs if s.id not in known or known[s.id].revision != s.revision]
-        fresh: dict[int, Lock] = {}
-        if len(stale) > MAX_DETAIL_FETCHES:
-            try:
-                return await self._read_full_listing(previous)
-            except WindowFullError:
-                # The listing goes on later; until then new locks wait, known ones are synced.
-                self._listing_due = True
-        else:
-            fresh = {
-                lock_id: await self._call(
-                    self.client.get_lock, lock_id, endpoint=TedeeEndpoint.LOCK
-                )
-                for lock_id in stale
-            }
-        current = self.data.locks if self.data is not None else known
+    def _merge_syncs(
+        self, details: Mapping[int, Lock], synced: Mapping[int, LockSync], sent_at: float
+    ) -> dict[int, Lock]:
+        """Return every synced lock: its details (or what the sync gives) with its state."""
+        current = self.data.locks if self.data is not None else {}
         locks: dict[int, Lock] = {}
-        for sync in syncs:
-            base = fresh.get(sync.id) or known.get(sync.id)
-            if base is None:
-                continue
-            if self._settled_at.get(sync.id, float("-inf")) > sent_at and sync.id in current:
+        for lock_id, sync in synced.items():
+            known = details.get(lock_id)
+            # The details' revision stays: a newer one in the sync means "read them again".
+            lock = (
+                Lock.from_sync(sync)
+                if known is None
+                else replace(known.with_sync(sync), revision=known.revision)
+            )
+            if self._settled_at.get(lock_id, float("-inf")) > sent_at and lock_id in current:
                 # An action settled this lock after the sync was sent: its state is newer.
-                locks[sync.id] = replace(base.with_sync(sync), status=current[sync.id].status)
-            else:
-                locks[sync.id] = base.with_sync(sync)
-        # One answer that leaves a lock out does not remove it: a full listing decides.
-        missing = frozenset(known) - frozenset(locks)
-        for lock_id in missing:
-            locks[lock_id] = known[lock_id]
-        if missing:
-            self._listing_due = True
-        return replace(previous, locks=locks, missing_locks=missing, locks_ok=True)
+                lock = replace(lock, status=current[lock_id].status)
+            locks[lock_id] = lock
+        return locks
 
     async def _fetch_gates(self, previous: TedeeData | None, *, first: bool) -> TedeeData:
         """Read the gates when due (a gate sync, then the paged list); failures stay here."""
@@ -410,6 +528,22 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         return self._add_listener("lock", listener, current)
 
     @callback
+    def async_add_lock_details_listener(
+        self, listener: Callable[[list[Lock]], None]
+    ) -> CALLBACK_TYPE:
+        """Call `listener` with locks whose details become known (the current ones first).
+
+        For entities that only some locks have, told by their details (a pull spring
+        duration): a lock first known from a sync gets them once its details are read.
+        """
+        current = (
+            [lock for lock in self.announced("lock", self.data.locks) if lock.detailed]
+            if self.data is not None
+            else ()
+        )
+        return self._add_listener("lock_details", listener, current)
+
+    @callback
     def async_add_gate_listener(self, listener: Callable[[list[Gate]], None]) -> CALLBACK_TYPE:
         """Call `listener` with gates that appear (the current ones first)."""
         current = self.announced("gate", self.data.gates) if self.data is not None else ()
@@ -428,11 +562,20 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         new_locks, gone_locks = self._diff("lock", data.locks)
         new_gates, gone_gates = self._diff("gate", data.gates)
         _, gone_bridges = self._diff("bridge", data.bridges)
+        self._details_shown -= gone_locks
         if gone := gone_locks | gone_gates | gone_bridges:
             self._remove_tedee_devices(gone)
         self._register_bridges(self.announced("bridge", data.bridges))
+        self._refresh_lock_devices(lock for lock in data.locks.values() if lock.detailed)
         self._notify("lock", new_locks)
+        self._announce_details(self.announced("lock", data.locks))
         self._notify("gate", new_gates)
+
+    def _announce_details(self, shown: Iterable[Lock]) -> None:
+        """Hand the shown locks whose details were just read to the platforms (once each)."""
+        newly = [lock for lock in shown if lock.detailed and lock.id not in self._details_shown]
+        self._details_shown.update(lock.id for lock in newly)
+        self._notify("lock_details", newly)
 
     def _devices_granted(self, kind: str, new: list[Any]) -> None:
         """Show what this entry now provides: bridges as devices, locks and gates as entities."""
@@ -440,6 +583,10 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             self._register_bridges(new)
         else:
             self._notify(kind, new)
+        if kind == "lock":
+            # Shown here again or for the first time: with every entity its details tell.
+            self._details_shown.difference_update(lock.id for lock in new)
+            self._announce_details(new)
 
     def bridge_device_id(self, bridge_id: int) -> str | None:
         """Return the device id of a bridge, whichever entry provides it."""
@@ -448,6 +595,34 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         identifier = (DOMAIN, tedee_identifier(bridge_id))
         devices = dr.async_get(self.hass).async_get_devices(identifiers={identifier})
         return devices[0].id if devices else None
+
+    def _refresh_lock_devices(self, locks: Iterable[Lock]) -> None:
+        """Bring registered lock devices up to date with details just read.
+
+        A lock first shown from a sync gets its name, model and bridge once its details
+        arrive; a lock renamed in the Tedee app gets its new name. The user's own name for
+        a device (`name_by_user`) is never touched.
+        """
+        previous = self.data.locks if self.data is not None else {}
+        registry = dr.async_get(self.hass)
+        for lock in locks:
+            before = previous.get(lock.id)
+            if before is not None and before.detailed and _shown(before) == _shown(lock):
+                continue
+            device = registry.async_get_device_by_identifier(
+                (DOMAIN, tedee_identifier(lock.id)), self.config_entry.entry_id
+            )
+            if device is None:
+                continue  # not registered yet: its entities register it with these details
+            info = lock_device(self, lock).info
+            registry.async_update_device(
+                device.id,
+                name=info.get("name"),
+                model=info.get("model"),
+                serial_number=info.get("serial_number"),
+                sw_version=info.get("sw_version"),
+                via_device_id=info.get("via_device_id", device.via_device_id),
+            )
 
     def _register_bridges(self, bridges: Iterable[Bridge]) -> None:
         """Register bridges as devices so that locks can name them as `via_device`."""
@@ -610,7 +785,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     def _settle(self, lock_id: int, state: LockState) -> None:
         """Show the state the finished operation left the lock in; end a pull on time."""
         self._set_state(lock_id, state)
-        if state is LockState.PULLED:
+        if state is LockState.PULLED and not self.unloaded:
             lock = self.data.locks.get(lock_id)
             hold = lock.settings.pull_spring_duration if lock is not None else None
             self.config_entry.async_on_unload(
@@ -676,6 +851,11 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
                     translation_placeholders={"gate": gate.name or str(gate.id)},
                 ) from err
             raise
+
+
+def _shown(lock: Lock) -> tuple[object, ...]:
+    """Return what of a lock's details its device shows."""
+    return (lock.name, lock.model, lock.serial_number, lock.software_version, lock.bridge_id)
 
 
 _CLOSED = frozenset({LockState.LOCKED, LockState.SEMI_LOCKED, LockState.LOCKING})

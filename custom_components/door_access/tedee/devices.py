@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 
 from ..api import Bridge, Gate, Lock
@@ -59,22 +60,35 @@ def bridge_device_info(bridge: Bridge) -> DeviceInfo:
 
 
 def lock_device(coordinator: TedeeCoordinator, lock: Lock) -> DeviceHandle[Lock]:
-    """Return the device of a lock, below its bridge when it has one."""
-    info = DeviceInfo(
-        identifiers={(DOMAIN, tedee_identifier(lock.id))},
-        manufacturer=LOCK_MANUFACTURER,
-        model=lock.model,
-        name=lock.name or f"Tedee lock {lock.serial_number}",
-        serial_number=lock.serial_number or None,
-        sw_version=lock.software_version,
-    )
+    """Return the device of a lock, below its bridge when it has one.
+
+    A lock known only from a sync (details not read yet) names nothing its details would
+    tell: a device already registered keeps its name, model and bridge; a new one is named
+    after the lock's id until its details arrive (the coordinator then renames it).
+    """
+    identifier = tedee_identifier(lock.id)
+    if not lock.detailed:
+        info = DeviceInfo(identifiers={(DOMAIN, identifier)}, manufacturer=LOCK_MANUFACTURER)
+        registry = dr.async_get(coordinator.hass)
+        entry_id = coordinator.config_entry.entry_id
+        if registry.async_get_device_by_identifier((DOMAIN, identifier), entry_id) is None:
+            info["name"] = f"Tedee lock {lock.id}"
+    else:
+        info = DeviceInfo(
+            identifiers={(DOMAIN, identifier)},
+            manufacturer=LOCK_MANUFACTURER,
+            model=lock.model,
+            name=lock.name or f"Tedee lock {lock.serial_number}",
+            serial_number=lock.serial_number or None,
+            sw_version=lock.software_version,
+        )
     if lock.bridge_id is not None and (
         bridge_device_id := coordinator.bridge_device_id(lock.bridge_id)
     ):
         info["via_device_id"] = bridge_device_id
     lock_id = lock.id
     return DeviceHandle(
-        identifier=tedee_identifier(lock_id),
+        identifier=identifier,
         device_id=lock_id,
         info=info,
         read=lambda: coordinator.readable_lock(lock_id),

@@ -46,6 +46,10 @@ LOCK_SENSORS: tuple[DoorAccessSensorEntityDescription[Lock], ...] = (
         value_fn=_last_state_change,
         available_fn=_has_status,
     ),
+)
+
+# Sensors that only some locks have, told by their details: added once those are read.
+LOCK_DETAIL_SENSORS: tuple[DoorAccessSensorEntityDescription[Lock], ...] = (
     DoorAccessSensorEntityDescription[Lock](
         key="pull_spring_duration",
         translation_key="pull_spring_duration",
@@ -103,13 +107,28 @@ def async_setup_sensors(
             )
         )
 
-    stop_locks = coordinator.async_add_lock_listener(add_locks)
-    stop_gates = coordinator.async_add_gate_listener(add_gates)
+    @callback
+    def add_lock_details(locks: list[Lock]) -> None:
+        """Add the sensors that locks whose details were just read have."""
+        devices = [(lock_device(coordinator, lock), lock) for lock in locks]
+        async_add_entities(
+            describe(
+                devices,
+                LOCK_DETAIL_SENSORS,
+                lambda device, d: DoorAccessSensor(coordinator, device, d),
+            )
+        )
+
+    stops = (
+        coordinator.async_add_lock_listener(add_locks),
+        coordinator.async_add_lock_details_listener(add_lock_details),
+        coordinator.async_add_gate_listener(add_gates),
+    )
 
     @callback
     def stop() -> None:
         """Stop adding sensors for new devices."""
-        stop_locks()
-        stop_gates()
+        for each in stops:
+            each()
 
     return stop

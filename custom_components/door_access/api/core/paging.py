@@ -12,7 +12,7 @@ own pacing, and hands it back:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Collection, Hashable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -46,15 +46,18 @@ class PagerStop(StrEnum):
     TOTAL_REACHED = "total_reached"
     SHORT_PAGE = "short_page"
     PAGE_CAP = "page_cap"
+    EXPECTED_SEEN = "expected_seen"
 
 
 class Pager[T]:
     """Decides which page of a listing is due and when the listing is complete; no I/O.
 
-    The listing ends on an empty page, when the server's total is reached, or on a page
+    The listing ends on an empty page, when the server's total is reached, on a page
     shorter than the server's page size (the size the server states, else the largest page
     seen, so a server that silently caps pages below the size asked is still read to the
-    end). After `max_pages` pages it stops with `complete` False. A page that brings nothing
+    end), or once it holds every key the caller `expect`s (known from elsewhere, e.g. a
+    bulk state read that names every item: no extra page only to learn that it is empty).
+    After `max_pages` pages it stops with `complete` False. A page that brings nothing
     new (the same page again) raises `repeated_error`; items are de-duplicated by `key`.
     """
 
@@ -85,6 +88,7 @@ class Pager[T]:
         self._skipped = 0
         self._pages_read = 0
         self._stopped_by: PagerStop | None = None
+        self._expected: frozenset[Hashable] = frozenset()
 
     def __repr__(self) -> str:
         return (
@@ -137,6 +141,25 @@ class Pager[T]:
         """Return why the pager stopped, or None while pages are still due."""
         return self._stopped_by
 
+    def expect(self, keys: Collection[Hashable]) -> None:
+        """End the listing as soon as it holds all these keys (none given: never by this).
+
+        Items the listing has beyond them are still kept; a key that never comes makes the
+        listing go on to its natural end.
+        """
+        self._expected = frozenset(keys)
+        self._stop_if_expected_seen()
+
+    def _stop_if_expected_seen(self) -> None:
+        """Stop when at least one page was read and every expected key is among the items."""
+        if (
+            self._stopped_by is None
+            and self._pages_read
+            and self._expected
+            and self._expected <= self._seen
+        ):
+            self._stopped_by = PagerStop.EXPECTED_SEEN
+
     def next_page(self) -> int | None:
         """Return the number of the page to fetch next (from 1), or None when done."""
         return None if self.done else self._pages_read + 1
@@ -172,8 +195,10 @@ class Pager[T]:
             self._stopped_by = PagerStop.TOTAL_REACHED
         elif length < effective_size:
             self._stopped_by = PagerStop.SHORT_PAGE
-        elif self._pages_read >= self._max_pages:
-            self._stopped_by = PagerStop.PAGE_CAP
+        else:
+            self._stop_if_expected_seen()
+            if self._stopped_by is None and self._pages_read >= self._max_pages:
+                self._stopped_by = PagerStop.PAGE_CAP
 
     def _repeated(self, number: int, problem: str) -> RepeatedPageError:
         """Build the error for a page that brought nothing new."""

@@ -256,6 +256,25 @@ class Lock:
     status: LockStatus | None
     software_version: str | None
     revision: int
+    # False for a lock known only from a sync: its name, type, settings are not read yet.
+    detailed: bool = True
+
+    @classmethod
+    def from_sync(cls, sync: LockSync) -> Lock:
+        """Return a lock known only from a sync item (its details are read later)."""
+        return cls(
+            id=sync.id,
+            name="",
+            type=DeviceType.UNRECOGNIZED,
+            serial_number="",
+            is_connected=sync.is_connected,
+            bridge_id=None,
+            settings=LockSettings.from_fields(None),
+            status=sync.status,
+            software_version=None,
+            revision=sync.revision,
+            detailed=False,
+        )
 
     @classmethod
     def from_json(cls, data: object) -> Lock:
