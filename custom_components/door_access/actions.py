@@ -31,6 +31,10 @@ class OperationTimeoutError(Exception):
     """The cloud did not report the result of an operation in time."""
 
 
+class ActionInterruptedError(Exception):
+    """The entry unloaded while an operation was followed: its result is not read any more."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FollowPlan:
     """When to read an operation's progress: first near its typical duration, then growing."""
@@ -72,6 +76,11 @@ class ActionPipeline:
         self._clock = clock
         self._transitions: dict[str, Transition] = {}
         self._device_locks: dict[str, asyncio.Lock] = {}
+        self._closed = False
+
+    def close(self) -> None:
+        """Stop following operations (the entry unloads): nothing is read for them any more."""
+        self._closed = True
 
     def transition_of(self, key: str) -> Transition | None:
         """Return the transition a device shows while an action runs on it."""
@@ -120,6 +129,8 @@ class ActionPipeline:
             due += wait
             if (pause := due - self.now()) > 0:
                 await self._sleep(pause)
+            if self._closed:
+                raise ActionInterruptedError
             due = self.now()
             progress = await read()
             if done(progress):

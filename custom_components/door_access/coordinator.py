@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Iterable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate
@@ -14,7 +13,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .actions import ActionPipeline, OperationTimeoutError
+from .actions import ActionInterruptedError, ActionPipeline, OperationTimeoutError
 from .api import (
     AuthError,
     BadResponseError,
@@ -81,7 +80,9 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         entry.async_on_unload(lambda: self._claims.leave(entry))
         self._open_listings: dict[str, Pager[Any]] = {}
         self._forward_timer: CALLBACK_TYPE | None = None
-        entry.async_on_unload(self._cancel_forward_timer)
+        # Set once the entry unloads: nothing this coordinator does polls again after that.
+        self.unloaded = False
+        entry.async_on_unload(self._stop_polling)
         self._last_fetch_at = float("-inf")
         self._last_success_at = float("-inf")
         # Data older than this is not shown any more while the cloud holds requests back.
@@ -137,28 +138,18 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
     ) -> Pager[T]:
         """Read a paged listing, every page through the scheduler; say when it was cut short.
 
-        A listing longer than the endpoint's count window allows keeps its place: the first
-        refresh waits for the window (there is nothing to show yet), a later one leaves the
-        listing open and raises `WindowFullError`; the next call goes on from the page due.
+        A listing longer than the endpoint's count window allows keeps its place: it is left
+        open and `WindowFullError` is raised; the next call goes on from the page due. Setup
+        never sleeps for the window: a first refresh that cannot read its listing fails with
+        a translated "wait" error, and Home Assistant retries the setup later.
         """
         pager = self._open_listings.pop(endpoint, None) or new_pager()
         while (number := pager.next_page()) is not None:
             try:
                 page = await self._call(fetch_page, number, pager.page_size, endpoint=endpoint)
-            except WindowFullError as err:
-                if self.data is not None:
-                    self._open_listings[endpoint] = pager
-                    raise
-                LOGGER.info(
-                    "%s listing %s for %s waits %.0f s for the cloud's limit before page %d",
-                    self.cloud_name,
-                    endpoint,
-                    self.config_entry.title,
-                    err.retry_in,
-                    number,
-                )
-                await asyncio.sleep(err.retry_in)
-                continue
+            except WindowFullError:
+                self._open_listings[endpoint] = pager
+                raise
             pager.add(page)
         if not pager.complete:
             LOGGER.warning(
@@ -255,15 +246,15 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         A timer fires when the poll's slot is free, so nothing waits in between; requests to
         bring it forward while one is pending are merged into it.
         """
-        if self._forward_timer is not None:
-            return
+        if self._forward_timer is not None or self.unloaded:
+            return  # merged into the pending one, or the entry is gone (an action ended late)
         asked_at = self._clock()
 
         @callback
         def poll(_now: object) -> None:
             self._forward_timer = None
-            if self._last_fetch_at > asked_at:
-                return  # A poll has run since: nothing newer to bring forward.
+            if self.unloaded or self._last_fetch_at > asked_at:
+                return  # Unloaded, or a poll has run since: nothing to bring forward.
             self.config_entry.async_create_background_task(
                 self.hass, self.async_refresh(), f"{self.name} poll brought forward"
             )
@@ -271,8 +262,10 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         self._forward_timer = async_call_later(self.hass, self._poll_allowed_in(), poll)
 
     @callback
-    def _cancel_forward_timer(self) -> None:
-        """Drop a pending brought-forward poll (the entry unloads)."""
+    def _stop_polling(self) -> None:
+        """Drop a pending brought-forward poll and refuse new ones (the entry unloads)."""
+        self.unloaded = True
+        self.actions.close()
         if self._forward_timer is not None:
             self._forward_timer()
             self._forward_timer = None
@@ -287,6 +280,8 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
             key = "auth_failed"
         elif isinstance(err, OperationError):
             key = self.operation_error_keys.get(err.reason, "operation_failed")
+        elif isinstance(err, ActionInterruptedError):
+            key = "action_interrupted"
         elif isinstance(err, OperationTimeoutError):
             key = "operation_timeout"
         elif isinstance(err, RequestDeferredError):
@@ -406,6 +401,7 @@ def user_action[C: DoorAccessCoordinator[Any], **P](
         translated: tuple[type[Exception], ...] = (
             DoorCloudError,
             OperationTimeoutError,
+            ActionInterruptedError,
             RequestDeferredError,
         )
         try:
