@@ -593,3 +593,49 @@ async def test_deleting_the_entry_deletes_its_cursors(
     assert await hass.config_entries.async_remove(init_integration.entry_id)
     await hass.async_block_till_done()
     assert key not in hass_storage
+
+
+async def test_last_operated_by_follows_every_operation_code(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Keypad, fingerprint, Matter, access link, bridge API, force unlock: each names who did it.
+
+    Status codes (a door opened, a refused PIN) do not change it, even with a name.
+    """
+    registry = er.async_get(hass)
+    registry.async_update_entity(LAST_OPERATED, disabled_by=None)
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    await advance(hass, freezer, TEDEE_POLL)
+    fired = FiredEvents(hass)
+    for code, user, event_type, method in [
+        (65, "Kasia", "locked", "pin"),
+        (77, "Ola", "unlocked", "fingerprint"),
+        (78, "Ola", "force_unlocked", "fingerprint"),
+        (90, "Matter Hub", "locked", "matter"),
+        (228, "Courier", "unlocked", "access_link"),
+        (231, "Script", "pulled", "bridge_api"),
+        (56, "Anna", "postponed_lock", "button"),
+    ]:
+        await inject(simulator, 1001, code, username=user)
+        for _ in range(2):  # the poll that sees the move, then its activity read at the latest
+            await advance(hass, freezer, TEDEE_POLL)
+        last = hass.states.get(LAST_OPERATED)
+        assert last is not None
+        assert (last.state, last.attributes.get("event_type"), last.attributes.get("method")) == (
+            user,
+            event_type,
+            method,
+        ), code
+    for code in (83, 75, 86):
+        await inject(simulator, 1001, code, username="Not an operator")
+    # They move no lock state: the catch-up read (every 15 minutes) finds them.
+    for _ in range(20 * 60 // TEDEE_POLL):
+        await advance(hass, freezer, TEDEE_POLL)
+    assert fired.of(FRONT)[-1].event_type == "door_open_too_long"
+    last = hass.states.get(LAST_OPERATED)
+    assert last is not None
+    assert last.state == "Anna"
