@@ -287,16 +287,33 @@ async def test_scope_lost_while_running(
     simulator: Simulator,
     init_doorflow: MockConfigEntry,
 ) -> None:
-    """A 403 on the feed while running: the event entities go, the issue says why."""
-    assert hass.states.get(FRONT) is not None
-    await simulator.control(
+    """A 403 on the feed while running: the entities stay, unavailable; the issue says why.
+
+    With the scope back (the entry reloads, as reconfiguring does) they keep the user's names.
+    """
+    registry = er.async_get(hass)
+    registry.async_update_entity(FRONT, name="Front log")
+    registry.async_update_entity(FRONT_ALARM, name="Front forced")
+    faults = await simulator.control(
         "POST", "faults", {"kind": "status", "status": 403, "path_prefix": EVENTS_PATH}
     )
     await advance(hass, freezer, POLL)
-    assert hass.states.get(FRONT) is None
-    assert hass.states.get(FRONT_ALARM) is None
+    assert hass.states.get(FRONT).state == "unavailable"
+    assert hass.states.get(FRONT_ALARM).state == "unavailable"
     assert ir.async_get(hass).async_get_issue(DOMAIN, scope_issue_id(init_doorflow.entry_id))
     assert coordinator_of(init_doorflow, DoorFlowCoordinator).last_update_success
+
+    await simulator.control("DELETE", f"faults/{faults['id']}")
+    assert await hass.config_entries.async_reload(init_doorflow.entry_id)
+    await hass.async_block_till_done()
+    assert not ir.async_get(hass).async_get_issue(DOMAIN, scope_issue_id(init_doorflow.entry_id))
+    for entity_id, name in ((FRONT, "Front log"), (FRONT_ALARM, "Front forced")):
+        assert (entity := registry.async_get(entity_id)) is not None
+        assert entity.name == name
+        state = hass.states.get(entity_id)
+        assert state is not None
+        assert state.state != "unavailable"
+        assert state.attributes["friendly_name"] == name
 
 
 async def test_feed_outage_at_setup_and_after(

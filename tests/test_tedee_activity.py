@@ -20,7 +20,15 @@ from custom_components.door_access.tedee.coordinator import TedeeCoordinator
 
 from .activity_helpers import FiredEvents
 from .conftest import Simulator
-from .helpers import TEDEE_POLL, advance, coordinator_of, lock_call, run_action, setup_entry
+from .helpers import (
+    TEDEE_POLL,
+    advance,
+    coordinator_of,
+    lock_call,
+    run_action,
+    setup_entry,
+    state_of,
+)
 
 FRONT = "event.front_door_activity"
 BACK = "event.back_door_activity"
@@ -393,18 +401,46 @@ async def test_scope_lost_while_running(
     simulator: Simulator,
     init_integration: MockConfigEntry,
 ) -> None:
-    """A 403 on activity while running: the entities go, an issue says why, locks keep on."""
-    assert hass.states.get(FRONT) is not None
-    await simulator.control(
+    """A 403 on activity while running: the entities stay, unavailable, with the user's names.
+
+    An issue says why, locks keep on; once the key may read activity again (the entry is
+    reloaded, as reconfiguring does) the renamed entities are back under their names.
+    """
+    registry = er.async_get(hass)
+    registry.async_update_entity(FRONT, name="Door log")
+    registry.async_update_entity(LAST_OPERATED, name="Who opened", disabled_by=None)
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    faults = await simulator.control(
         "POST", "faults", {"kind": "status", "status": 403, "path_prefix": ACTIVITY_PATH}
     )
     await inject(simulator, 1001, "pin_unlock", username="Anna")
     await advance(hass, freezer, TEDEE_POLL)
-    assert hass.states.get(FRONT) is None
-    assert er.async_get(hass).async_get(FRONT) is None
+    assert state_of(hass, FRONT) == "unavailable"
+    assert state_of(hass, LAST_OPERATED) == "unavailable"
     assert ir.async_get(hass).async_get_issue(DOMAIN, scope_issue_id(init_integration.entry_id))
-    assert hass.states.get("lock.front_door") is not None
+    assert state_of(hass, "lock.front_door") == "unlocked"  # Anna's PIN, read by the sync
     assert coordinator_of(init_integration, TedeeCoordinator).last_update_success
+
+    # A restart (or reload) without the scope keeps them too, still unavailable.
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, FRONT) == "unavailable"
+    assert (entity := registry.async_get(FRONT)) is not None
+    assert entity.name == "Door log"
+
+    await simulator.control("DELETE", f"faults/{faults['id']}")
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert (
+        ir.async_get(hass).async_get_issue(DOMAIN, scope_issue_id(init_integration.entry_id))
+        is None
+    )
+    for entity_id, name in ((FRONT, "Door log"), (LAST_OPERATED, "Who opened")):
+        assert (entity := registry.async_get(entity_id)) is not None
+        assert entity.name == name
+        assert state_of(hass, entity_id) != "unavailable"
+    assert hass.states.get(LAST_OPERATED).attributes["friendly_name"] == "Who opened"
 
 
 async def test_activity_during_a_429_cooldown_comes_later_once(

@@ -21,6 +21,7 @@ from .const import DOMAIN
 from .coordinator import DoorAccessCoordinator
 from .entity import DeviceHandle, DoorAccessEntity, DoorAccessEntityDescription, describe
 from .models import DoorAccessConfigEntry
+from .scope_issue import entities_to_add
 from .text import cloud_text
 
 # Read-only entities fed by their coordinator: nothing to limit.
@@ -71,9 +72,16 @@ class DoorAccessEvent[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], Model
         device: DeviceHandle[ModelT, Any],
         description: DoorAccessEventEntityDescription[ModelT],
         happenings: HappeningSource,
+        readable: Callable[[], bool],
     ) -> None:
         super().__init__(coordinator, device, description)
         self._happenings = happenings
+        self._readable = readable
+
+    @property
+    def available(self) -> bool:
+        """Tell whether the device is there and the account may read its feed."""
+        return super().available and self._readable()
 
     async def async_added_to_hass(self) -> None:
         """Listen for the device's happenings while the entity exists."""
@@ -129,19 +137,21 @@ def event_entity_adder[ModelT, ItemT](
 
         return subscribe
 
+    def readable() -> bool:
+        return feed.enabled
+
     @callback
     def add_devices(models: list[ModelT]) -> None:
-        """Add the event entities of newly seen devices."""
-        if not feed.enabled:
-            return
+        """Add the event entities of newly seen devices (those the user has, without scope)."""
+        entities = describe(
+            [(device_of(model), model) for model in models],
+            (description,),
+            lambda device, d: DoorAccessEvent(
+                coordinator, device, d, happenings(device.device_id), readable
+            ),
+        )
         async_add_entities(
-            describe(
-                [(device_of(model), model) for model in models],
-                (description,),
-                lambda device, d: DoorAccessEvent(
-                    coordinator, device, d, happenings(device.device_id)
-                ),
-            )
+            entities_to_add(coordinator.hass, Platform.EVENT, entities, readable=feed.enabled)
         )
 
     return add_devices

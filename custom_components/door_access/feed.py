@@ -56,13 +56,11 @@ class FeedRead[ItemT]:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FeedScope:
-    """The scope a token needs for a feed, and what a missing one takes away."""
+    """The scope a token needs for a feed, named in the repair issue when it is missing."""
 
     scope: str
     cloud: str
     account: str
-    # Keys (unique-id suffixes) of the entities fed by the feed.
-    entity_keys: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -302,10 +300,10 @@ class Feed[ItemT]:
             self._cut[result.cut] += 1
 
     def _scope_refused(self) -> None:
-        """Stop reading the feed, say which scope the token lacks, take the entities away."""
+        """Stop reading the feed and say which scope the token lacks (its entities: unavailable)."""
         if self.scope_missing is not True:
             LOGGER.warning(
-                "The %s token may not read %s (scope %s missing); its entities are not shown",
+                "The %s token may not read %s (scope %s missing); its entities are unavailable",
                 self._scope.cloud,
                 self._what,
                 self._scope.scope,
@@ -317,7 +315,6 @@ class Feed[ItemT]:
             account=self._scope.account,
             cloud=self._scope.cloud,
             scope=self._scope.scope,
-            entity_keys=self._scope.entity_keys,
         )
 
     def _scope_granted(self) -> None:

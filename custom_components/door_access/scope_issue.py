@@ -1,15 +1,19 @@
-"""A token that may not read an activity feed: a repair issue naming the scope, no entities.
+"""A token that may not read an activity feed: a repair issue naming the scope.
 
-Everything else of the entry keeps working. The issue clears when a token with the scope is
-given (reauthentication or reconfiguration reloads the entry, which checks again).
+The feed's entities are not created for a token that never had the scope; those the user
+already has stay in the registry (names, areas, ids kept) and show unavailable. Everything else
+of the entry keeps working. The issue clears when a token with the scope is given
+(reauthentication or reconfiguration reloads the entry, which checks again).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers.entity import Entity
 
 from .const import DOMAIN
 
@@ -20,15 +24,9 @@ def scope_issue_id(entry_id: str) -> str:
 
 
 def report_missing_scope(
-    hass: HomeAssistant,
-    *,
-    entry_id: str,
-    account: str,
-    cloud: str,
-    scope: str,
-    entity_keys: Iterable[str],
+    hass: HomeAssistant, *, entry_id: str, account: str, cloud: str, scope: str
 ) -> None:
-    """Raise the repair issue and remove the entry's activity entities (by unique-id key)."""
+    """Raise the repair issue (the feed's entities stay, unavailable)."""
     ir.async_create_issue(
         hass,
         DOMAIN,
@@ -38,11 +36,21 @@ def report_missing_scope(
         translation_key="activity_scope_missing",
         translation_placeholders={"account": account, "scope": scope, "cloud": cloud},
     )
-    suffixes = tuple(f"-{key}" for key in entity_keys)
+
+
+def entities_to_add[EntityT: Entity](
+    hass: HomeAssistant, platform: Platform, entities: Sequence[EntityT], *, readable: bool
+) -> list[EntityT]:
+    """Return the feed entities to add: all while the feed reads, else those the user has."""
+    if readable:
+        return list(entities)
     registry = er.async_get(hass)
-    for entity in er.async_entries_for_config_entry(registry, entry_id):
-        if entity.unique_id.endswith(suffixes):
-            registry.async_remove(entity.entity_id)
+    return [
+        entity
+        for entity in entities
+        if entity.unique_id is not None
+        and registry.async_get_entity_id(platform, DOMAIN, entity.unique_id) is not None
+    ]
 
 
 def clear_missing_scope(hass: HomeAssistant, entry_id: str) -> None:

@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any, Final
 
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
+from homeassistant.const import Platform
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -13,6 +14,7 @@ from ..api import Channel, DoorEvent
 from ..binary_sensor import DoorAccessBinarySensor, DoorAccessBinarySensorEntityDescription
 from ..entity import DeviceHandle, describe
 from ..event import DoorAccessEventEntityDescription, Happening, event_entity_adder
+from ..scope_issue import entities_to_add
 from ..text import cloud_text
 from .coordinator import DoorFlowCoordinator
 from .devices import channel_device
@@ -79,7 +81,7 @@ def door_alarm_device(
 
     def read() -> DoorAlarm | None:
         exists = channel_id in coordinator.data.channels
-        return reader.alarm(channel_id) if exists else None
+        return reader.alarm(channel_id) if exists and reader.enabled else None
 
     return DeviceHandle(
         identifier=device.identifier, device_id=channel_id, info=device.info, read=read
@@ -110,18 +112,19 @@ def async_setup_door_alarms(
 
     @callback
     def add_doors(channels: list[Channel]) -> None:
-        """Add the alarm sensors of newly seen doors."""
-        if not reader.enabled:
-            return
+        """Add the alarm sensors of newly seen doors (those the user has, without the scope)."""
         devices = [
             (door_alarm_device(coordinator, channel), reader.alarm(channel.id))
             for channel in channels
         ]
+        entities = describe(
+            devices,
+            (DOOR_ALARM,),
+            lambda device, d: DoorAccessBinarySensor(coordinator, device, d),
+        )
         async_add_entities(
-            describe(
-                devices,
-                (DOOR_ALARM,),
-                lambda device, d: DoorAccessBinarySensor(coordinator, device, d),
+            entities_to_add(
+                coordinator.hass, Platform.BINARY_SENSOR, entities, readable=reader.enabled
             )
         )
 

@@ -27,8 +27,6 @@ from .event_kinds import ALARM_CLEARED_CODE, ALARM_CODES, FEED_CODES
 
 # The scope a DoorFlow key or token needs to read the event feed.
 EVENTS_SCOPE: Final = "account.event.access.readonly"
-# Keys (unique-id suffixes) of the entities fed by the event feed.
-EVENT_ENTITY_KEYS: Final = ("access_events", "door_alarm")
 PAGE_SIZE: Final = 200
 MAX_PAGES: Final = 5
 # The account's events are one stream.
@@ -78,7 +76,6 @@ class EventFeedReader:
                 scope=EVENTS_SCOPE,
                 cloud="DoorFlow",
                 account=account_name,
-                entity_keys=EVENT_ENTITY_KEYS,
             ),
             items=FeedItems(
                 key=lambda event: str(event.id),

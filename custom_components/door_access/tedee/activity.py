@@ -35,8 +35,6 @@ from .activity_kinds import OPERATIONS, kind_of
 
 # The scope a token needs to read device activity.
 ACTIVITY_SCOPE: Final = "DeviceActivity.Read"
-# Keys (unique-id suffixes) of the entities that show activity.
-ACTIVITY_ENTITY_KEYS: Final = ("activity", "last_operated_by")
 # The first page of a read is small (usually one or two items are new); later ones are full.
 FIRST_PAGE: Final = 20
 PAGE: Final = 200
@@ -162,7 +160,6 @@ class ActivityReader:
                 scope=ACTIVITY_SCOPE,
                 cloud="Tedee",
                 account=account,
-                entity_keys=ACTIVITY_ENTITY_KEYS,
             ),
             items=FeedItems(
                 key=lambda activity: str(activity.id),

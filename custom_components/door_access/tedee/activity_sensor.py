@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from homeassistant.const import Platform
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api import Lock
 from ..entity import DeviceHandle, describe
+from ..scope_issue import entities_to_add
 from ..sensor import DoorAccessSensor, DoorAccessSensorEntityDescription
 from .activity import LockActivity
 from .coordinator import TedeeCoordinator
@@ -46,7 +48,9 @@ def lock_activity_device(coordinator: TedeeCoordinator, lock: Lock) -> DeviceHan
     reader = coordinator.activity
 
     def read() -> LockActivity | None:
-        return None if coordinator.readable_lock(lock_id) is None else reader.view(lock_id)
+        if not reader.enabled or coordinator.readable_lock(lock_id) is None:
+            return None
+        return reader.view(lock_id)
 
     return DeviceHandle(
         identifier=device.identifier, device_id=lock_id, info=device.info, read=read
@@ -61,18 +65,17 @@ def async_setup_activity_sensors(
 
     @callback
     def add_locks(locks: list[Lock]) -> None:
-        """Add the sensors of newly seen locks."""
-        if not reader.enabled:
-            return
+        """Add the sensors of newly seen locks (those the user has, without the scope)."""
         devices = [
             (lock_activity_device(coordinator, lock), reader.view(lock.id)) for lock in locks
         ]
+        entities = describe(
+            devices,
+            (LAST_OPERATED_BY,),
+            lambda device, d: DoorAccessSensor(coordinator, device, d),
+        )
         async_add_entities(
-            describe(
-                devices,
-                (LAST_OPERATED_BY,),
-                lambda device, d: DoorAccessSensor(coordinator, device, d),
-            )
+            entities_to_add(coordinator.hass, Platform.SENSOR, entities, readable=reader.enabled)
         )
 
     return coordinator.async_add_lock_listener(add_locks)
