@@ -29,6 +29,7 @@ from .models import (
     SyncStatus,
 )
 from .notifications import NotificationRule, NotificationRules, rule_input
+from .webhooks import DoorFlowWebhookError, WebhookNotice, parse_webhook_body, signature_is_valid
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -53,6 +54,7 @@ __all__ = [
     "DoorFlowRepeatedPageError",
     "DoorFlowResponseTooLargeError",
     "DoorFlowTimeoutError",
+    "DoorFlowWebhookError",
     "EventSort",
     "Lockdown",
     "NotificationRule",
@@ -61,5 +63,8 @@ __all__ = [
     "Site",
     "SyncStatus",
     "TokenProvider",
+    "WebhookNotice",
+    "parse_webhook_body",
     "rule_input",
+    "signature_is_valid",
 ]
