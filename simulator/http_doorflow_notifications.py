@@ -43,7 +43,10 @@ from simulator.tokens import Token
 from simulator.world import World
 
 _LOGGER = logging.getLogger(__name__)
-WATCH_INTERVAL = 0.1
+# While rules exist the feed is looked at after every answer the server gives (a request or a
+# control call may add events) and at least every WATCH_INTERVAL s (events that time makes:
+# admission results, alarms clearing). Without rules the watcher sleeps until an answer.
+WATCH_INTERVAL = 0.25
 CALL_TIMEOUT = 10.0
 CONFIG_FIELDS = {"delay", "silent", "wrong_token", "duplicate", "secret"}
 
@@ -72,6 +75,7 @@ class NotificationRulesApi:
         self._state: DoorFlowState | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._session: aiohttp.ClientSession | None = None
+        self._wake = asyncio.Event()
 
     # -- API ------------------------------------------------------------------------------
 
@@ -91,6 +95,7 @@ class NotificationRulesApi:
         app.router.add_route("POST", control, self.control_config)
         app.router.add_route("POST", f"{control}/replay", self.control_replay)
         app.cleanup_ctx.append(self._lifetime)
+        app.on_response_prepare.append(self._after_answer)
 
     def _rule(self, request: web.Request) -> NotificationRule:
         """Return the rule named in the path, or the contract's 404."""
@@ -200,15 +205,22 @@ class NotificationRulesApi:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self._session.close()
 
+    async def _after_answer(self, request: web.Request, response: web.StreamResponse) -> None:
+        """Wake the watcher: the request just answered may have added events."""
+        self._wake.set()
+
     async def _watch(self) -> None:
-        """Look for new events every ``WATCH_INTERVAL`` s and send the calls they cause."""
+        """Send the calls new events cause; look after each answer and, with rules, on a timer."""
         while True:
+            self._wake.clear()
             try:
                 for call in self.poll():
                     self.dispatch(call)
             except Exception:  # pragma: no cover - keep watching whatever one round did
                 _LOGGER.exception("DoorFlow notification watcher failed")
-            await asyncio.sleep(WATCH_INTERVAL)
+            idle = WATCH_INTERVAL if self.center.rules else None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=idle)
 
     def dispatch(self, call: WebhookCall, *, times: int | None = None) -> None:
         """Send ``call`` in the background (twice under ``duplicate``; never when ``silent``)."""

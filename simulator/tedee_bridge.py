@@ -44,7 +44,11 @@ from simulator.timeutil import iso_ms
 from simulator.world import World
 
 _LOGGER = logging.getLogger(__name__)
-WATCH_INTERVAL = 0.1
+# While a callback is registered the locks are looked at after every answer (of the cloud, the
+# control API or a bridge), when a lock's next scheduled step is due, and at least every
+# WATCH_INTERVAL s; with no callback anywhere the watcher sleeps until an answer.
+WATCH_INTERVAL = 1.0
+MIN_WAIT = 0.05
 CALL_TIMEOUT = 10.0
 MAX_CALLBACKS = 50
 MAX_URL = 2048
@@ -505,6 +509,7 @@ class BridgeFleet:
         self._session: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._state: object = None
+        self._wake = asyncio.Event()
 
     def add_control_routes(self, app: web.Application) -> None:
         """Register ``/_control/tedee/bridges`` on the main application."""
@@ -513,12 +518,18 @@ class BridgeFleet:
         add("POST", r"/_control/tedee/bridges/{id:\d+}", self.control_config)
         add("DELETE", r"/_control/tedee/bridges/{id:\d+}/callbacks", self.control_drop)
         add("POST", r"/_control/tedee/bridges/{id:\d+}/replay", self.control_replay)
+        app.on_response_prepare.append(self._after_answer)
+
+    async def _after_answer(self, request: web.Request, response: web.StreamResponse) -> None:
+        """Wake the watcher: the request just answered may have changed a lock."""
+        self._wake.set()
 
     async def start(self, host: str) -> None:
         """Serve every bridge of the world and start watching."""
         self._state = self.world.tedee
         for bridge_id in sorted(self.world.tedee.bridges):
             device = SimulatedBridge(self.world, bridge_id, f"bridge-token-{bridge_id}", self._wall)
+            device.app.on_response_prepare.append(self._after_answer)
             await device.start(host)
             self.bridges[bridge_id] = device
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=CALL_TIMEOUT))
@@ -557,15 +568,32 @@ class BridgeFleet:
             found.extend((device, body) for body in device.changes())
         return found
 
+    def _next_wait(self) -> float | None:
+        """Return how long to sleep: until a watched lock's next step, at most the interval."""
+        watched = [d for d in self.bridges.values() if d.callbacks]
+        if not watched:
+            return None
+        wait = WATCH_INTERVAL
+        now = self.world.clock()
+        for device in watched:
+            for lock in device.locks():
+                if lock.steps:
+                    wait = min(wait, lock.steps[0].at - now)
+        return max(wait, MIN_WAIT)
+
     async def _watch(self) -> None:
-        """Look every ``WATCH_INTERVAL`` s and call the callbacks of what changed."""
+        """Call the callbacks of what changed; look after answers, due steps and on a timer."""
         while True:
+            self._wake.clear()
             try:
                 for device, body in self.poll():
                     self.dispatch(device, body)
+                wait = self._next_wait()
             except Exception:  # pragma: no cover - keep watching whatever one round did
                 _LOGGER.exception("Tedee bridge watcher failed")
-            await asyncio.sleep(WATCH_INTERVAL)
+                wait = WATCH_INTERVAL
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
 
     def dispatch(
         self, device: SimulatedBridge, body: dict[str, Any], times: int | None = None
