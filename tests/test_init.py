@@ -20,6 +20,7 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.door_access.const import DOMAIN
 from custom_components.door_access.tedee.coordinator import (
+    GATE_ISSUE_CLEAR_AFTER,
     TedeeCoordinator,
     unlinked_gate_issue_id,
 )
@@ -283,7 +284,7 @@ async def test_unlinked_gate_raises_repair_issue_until_relinked(
     init_integration: MockConfigEntry,
     simulator: Simulator,
 ) -> None:
-    """An unlinked gate has a repair issue that clears itself once it links again."""
+    """An unlinked gate has a repair issue that clears itself once it stayed linked again."""
     coordinator = coordinator_of(init_integration, TedeeCoordinator)
     issues = ir.async_get(hass)
     unlinked = [g for g in coordinator.data.gates.values() if not g.is_present_in_external]
@@ -299,6 +300,9 @@ async def test_unlinked_gate_raises_repair_issue_until_relinked(
     gate = unlinked[0]
     await simulator.control("PATCH", f"tedee/gates/{gate.id}", {"isPresentInExternal": True})
     await advance(hass, freezer, coordinator.gate_interval + 1)
+    assert issues.async_get_issue(DOMAIN, unlinked_gate_issue_id(entry_id, gate.id))
+    for _ in range(int(GATE_ISSUE_CLEAR_AFTER // coordinator.gate_interval) + 1):
+        await advance(hass, freezer, coordinator.gate_interval + 1)
     assert not issues.async_get_issue(DOMAIN, unlinked_gate_issue_id(entry_id, gate.id))
 
 

@@ -67,6 +67,7 @@ from ..const import (
 )
 from ..coordinator import DoorAccessCoordinator, user_action
 from ..scheduler import Limit, Priority, RequestDeferredError, RequestScheduler, WindowFullError
+from ..steady_issue import SteadyIssues
 from .activity import ACTIVITY_LIMIT, ActivityReader
 from .devices import bridge_device_info, lock_device, tedee_identifier
 from .read_plan import Budget, spare_reads
@@ -84,6 +85,11 @@ SETUP_LISTING_SECONDS: Final = 10.0
 LOCK_PAGE_SIZE: Final = TEDEE_PAGE_SIZE
 # Without gates (none linked, or no BleBox integration) they are looked for at most hourly.
 GATE_DISCOVERY_INTERVAL: Final = 3600.0
+# A gate's "unlinked from BleBox" repair issue: raised once the gate stayed unlinked this long
+# (two reads at the default gate interval), cleared once it stayed linked this long. A gate that
+# flips keeps one issue, and the user's "ignore" with it.
+GATE_ISSUE_RAISE_AFTER: Final = 600.0
+GATE_ISSUE_CLEAR_AFTER: Final = 1800.0
 # An operation's result when the lock could not finish moving.
 JAMMED_RESULT: Final = 1
 
@@ -194,6 +200,12 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         # Lock id → when an action last settled its state (a poll sent earlier is older).
         self._settled_at: dict[int, float] = {}
         self._failing_part: set[str] = set()
+        self._gate_issues = SteadyIssues(
+            hass,
+            self._clock,
+            raise_after=GATE_ISSUE_RAISE_AFTER,
+            clear_after=GATE_ISSUE_CLEAR_AFTER,
+        )
         activity_minutes = entry.options.get(CONF_ACTIVITY_INTERVAL, DEFAULT_ACTIVITY_INTERVAL)
         self.activity = ActivityReader(
             hass,
@@ -637,27 +649,30 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         """Detach the devices of removed locks and gates from this entry; drop their issues."""
         self._remove_devices(tedee_identifier(device_id) for device_id in device_ids)
         for device_id in device_ids:
-            ir.async_delete_issue(
-                self.hass, DOMAIN, unlinked_gate_issue_id(self.config_entry.entry_id, device_id)
-            )
+            self._gate_issues.forget(unlinked_gate_issue_id(self.config_entry.entry_id, device_id))
+
+    def _raise_unlinked_gate(self, gate: Gate, issue_id: str) -> None:
+        """Raise (or keep) the repair issue of a gate BleBox no longer has."""
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="gate_unlinked",
+            translation_placeholders={"gate": gate.name or str(gate.id)},
+        )
 
     def _update_issues(self, data: TedeeData) -> None:
         """Raise or clear repair issues: unlinked gates, no BleBox link, deprecated API."""
         entry_id = self.config_entry.entry_id
-        for gate in data.gates.values():
-            issue_id = unlinked_gate_issue_id(entry_id, gate.id)
-            if gate.status is GateStatus.UNLINKED:
-                ir.async_create_issue(
-                    self.hass,
-                    DOMAIN,
-                    issue_id,
-                    is_fixable=False,
-                    severity=ir.IssueSeverity.WARNING,
-                    translation_key="gate_unlinked",
-                    translation_placeholders={"gate": gate.name or str(gate.id)},
-                )
-            else:
-                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+        # Only the entry that shows a gate speaks for it (an account sharing it says nothing).
+        for gate in self.announced("gate", data.gates):
+            self._gate_issues.update(
+                unlinked_gate_issue_id(entry_id, gate.id),
+                problem=gate.status is GateStatus.UNLINKED,
+                create=partial(self._raise_unlinked_gate, gate),
+            )
         if data.gates_allowed:
             ir.async_delete_issue(self.hass, DOMAIN, gate_scope_issue_id(entry_id))
         else:
