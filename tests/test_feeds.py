@@ -222,7 +222,7 @@ async def test_doorflow_malformed_event_and_huge_names(
     await _door_event(simulator, kind="card_admit", person="Anna")
     await _door_event(simulator, kind="pin_admit", person="Ben", override={"person_id": [7]})
     await _door_event(simulator, kind="card_admit", person="P" * 10_000)
-    await _door_event(simulator, event_code=71, label="L" * 10_000)
+    await _door_event(simulator, event_code=35, label="L" * 10_000)  # a labelled group code
     await _doorflow_polls(hass, freezer, 2)
     events = fired.of(DOOR_EVENTS)
     assert [e.attributes.get("person") for e in events[:2]] == ["Anna", "P" * 99 + "…"]
