@@ -184,8 +184,10 @@ async def test_lockdown_refused_by_doorflow(
     )
     with pytest.raises(HomeAssistantError) as err:
         await call(hass, *args)
-    assert err.value.translation_key == "lockdown_refused"
-    assert "DoorFlow refused to change the lockdown of Front door" in str(err.value)
+    assert err.value.translation_key == "lockdown_refused_detail"
+    assert str(err.value) == (
+        "DoorFlow refused to change the lockdown of Front door: Simulated HTTP 422 failure"
+    )
     assert _flags(simulator) is None
     assert state_of(hass, SWITCH) == "off"
 
@@ -202,7 +204,7 @@ async def test_end_of_lockdown_refused_by_doorflow(
     )
     with pytest.raises(HomeAssistantError) as err:
         await _switch(hass, SERVICE_TURN_OFF)
-    assert err.value.translation_key == "lockdown_refused"
+    assert err.value.translation_key == "lockdown_refused_detail"
     assert state_of(hass, SWITCH) == "on"
 
 

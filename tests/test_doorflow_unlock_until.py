@@ -134,7 +134,10 @@ async def test_relock_time_refused_by_doorflow(
     init_doorflow: MockConfigEntry,
     simulator: Simulator,
 ) -> None:
-    """DoorFlow answers 422 (its clock says the time has passed): a translated error."""
+    """DoorFlow answers 422 (its clock says the time has passed): a translated error.
+
+    What DoorFlow said about it (its message) is part of the error.
+    """
     await simulator.control(
         "POST",
         "faults",
@@ -142,10 +145,15 @@ async def test_relock_time_refused_by_doorflow(
     )
     with pytest.raises(HomeAssistantError) as err:
         await _unlock_until(hass, freezer, duration={"minutes": 10})
-    assert err.value.translation_key == "relock_refused"
+    assert err.value.translation_key == "relock_refused_detail"
     assert err.value.translation_placeholders is not None
     assert err.value.translation_placeholders["door"] == "Front door"
     assert err.value.translation_placeholders["relock_at"] == "2026-11-20T04:10-08:00"
+    assert err.value.translation_placeholders["detail"] == "Simulated HTTP 422 failure"
+    assert str(err.value) == (
+        "DoorFlow refused to hold Front door unlocked until 2026-11-20T04:10-08:00: "
+        "Simulated HTTP 422 failure"
+    )
     assert state_of(hass, FRONT) == "locked"
 
 

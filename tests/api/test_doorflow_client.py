@@ -641,6 +641,11 @@ async def test_unlock_rejects_bad_relock_times(client: DoorFlowClient) -> None:
     with pytest.raises(DoorFlowOperationError) as info:
         await client.unlock(FRONT, relock_at=START - timedelta(minutes=1))
     assert info.value.reason is OperationFailure.REFUSED
+    # The 422's field errors are kept, for the integration to show.
+    detail = info.value.detail
+    assert detail is not None
+    assert detail.field_errors == {"relock_at": ("must be a future ISO 8601 date-time",)}
+    assert detail.summary().endswith("relock_at: must be a future ISO 8601 date-time")
 
 
 async def test_lockdown_and_unlockdown(client: DoorFlowClient) -> None:
@@ -680,6 +685,9 @@ async def test_sync_is_rate_limited_with_retry_in(sim: Sim, client: DoorFlowClie
     with pytest.raises(DoorFlowRateLimitError) as info:
         await client.sync()
     assert info.value.retry_after == 20
+    assert info.value.detail is not None  # the 429's description, kept
+    assert info.value.detail.code == "rate_limited"
+    assert info.value.detail.message == "Sync rate limit exceeded, retry in 20 seconds"
     sim.clock.advance(20)
     await client.sync()
     sim.clock.advance(3)
@@ -876,3 +884,70 @@ async def test_no_error_shows_a_credential(sim: Sim) -> None:
     assert len(errors) == 14
     for err in errors:
         assert_no_secret(err, API_KEY, ACCESS_TOKEN, BASIC)
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error", "expected"),
+    [
+        (
+            402,
+            {"error": "payment_required", "error_description": f"Plan expired for {API_KEY}"},
+            DoorFlowBadResponseError,
+            {"code": "payment_required", "message": "Plan expired for ***", "fields": {}},
+        ),
+        (
+            422,
+            {
+                "error": "Validation failed",
+                "errors": {
+                    "value": ["is already in use", 5, f"not {API_KEY}"],
+                    "limit_reached": "HID licence limit",
+                    "": ["nameless"],
+                    "x" * 100: ["long name"],
+                },
+            },
+            DoorFlowBadResponseError,
+            {
+                "code": "Validation failed",
+                "message": None,
+                "fields": {
+                    "value": ("is already in use", "not ***"),
+                    "limit_reached": ("HID licence limit",),
+                    "x" * 64: ("long name",),
+                },
+            },
+        ),
+        (
+            429,
+            {"error": "rate_limited", "description": "Slow down " * 50, "retry_in": 7},
+            DoorFlowRateLimitError,
+            {"code": "rate_limited", "message": ("Slow down " * 50)[:200], "fields": {}},
+        ),
+        (403, {"error": "forbidden", "reason": "No access"}, DoorFlowAuthError, None),
+        (418, ["not", "an", "object"], DoorFlowBadResponseError, None),
+    ],
+)
+async def test_error_answers_keep_what_the_cloud_said(
+    tiny: Any, status: int, body: Any, error: type[Exception], expected: dict[str, Any] | None
+) -> None:
+    """402 messages, 422 field errors and a 429's description stay in the typed error.
+
+    Shortened, text only, and with the credentials blanked.
+    """
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.json_response(body, status=status)
+
+    client = await tiny(handler)
+    with pytest.raises(error) as info:
+        await client.get_account()
+    assert_no_secret(info.value, API_KEY, BASIC)
+    detail = info.value.detail
+    if status == 403:
+        assert (detail.code, detail.message) == ("forbidden", "No access")
+    elif expected is None:
+        assert detail is None
+    else:
+        assert (detail.code, detail.message) == (expected["code"], expected["message"])
+        assert dict(detail.field_errors) == expected["fields"]
+        assert API_KEY not in repr(detail)

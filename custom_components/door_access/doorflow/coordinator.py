@@ -270,12 +270,20 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         refused_key: str,
         **placeholders: str,
     ) -> None:
-        """Send a door command and show its answer; a refusal is a translated error."""
+        """Send a door command and show its answer; a refusal is a translated error.
+
+        When DoorFlow said why (its message, a 422's field errors), the error says it too.
+        """
         try:
             channel = await self._call(send, channel_id, endpoint=endpoint, priority=Priority.USER)
         except DoorFlowOperationError as err:
             if err.reason is not OperationFailure.REFUSED:
                 raise
+            if err.detail is not None and (said := err.detail.summary()):
+                refused_key, placeholders = (
+                    f"{refused_key}_detail",
+                    {**placeholders, "detail": said},
+                )
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key=refused_key,

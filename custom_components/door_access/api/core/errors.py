@@ -7,8 +7,31 @@ cloud, or `TedeeError` for everything one cloud raises.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CloudDetail:
+    """What the cloud's error answer said, cut to size and with every credential blanked.
+
+    `code` is its error code (`"rate_limited"`, `"unprocessable_entity"`), `message` its own
+    words (`error_description`, `description`, `message` or `reason`), and `field_errors`
+    the messages per field of a validation error (DoorFlow's 422 `errors{field: [...]}`).
+    """
+
+    code: str | None = None
+    message: str | None = None
+    field_errors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """Return the message and the field errors as one line (`relock_at: must be ...`)."""
+        parts = [self.message] if self.message else []
+        parts.extend(
+            f"{name}: {'; '.join(messages)}" for name, messages in self.field_errors.items()
+        )
+        return " - ".join(parts) or (self.code or "")
 
 
 class DoorCloudError(Exception):
@@ -16,8 +39,11 @@ class DoorCloudError(Exception):
 
     `endpoint` names the request it came from as a template without ids, e.g.
     `"GET my/lock/sync"` or `"POST my/lock/{id}/operation/unlock"`; None when no request
-    was involved (a parse of data handed in by the caller).
+    was involved (a parse of data handed in by the caller). `detail` is what the cloud's
+    error answer said (402 and 422 messages, a 429's description), None when it said nothing.
     """
+
+    detail: CloudDetail | None = None
 
     def __init__(self, message: str, *, endpoint: str | None = None) -> None:
         super().__init__(message)

@@ -19,12 +19,18 @@ import aiohttp
 from yarl import URL
 
 from .auth import Authorization
-from .errors import ErrorKinds
+from .errors import CloudDetail, DoorCloudError, ErrorKinds
 
 DEFAULT_MAX_BODY_BYTES: Final = 8 * 1024 * 1024
 DEFAULT_REQUEST_TIMEOUT: Final = 20.0
 _MAX_DETAIL: Final = 200
 _DETAIL_KEYS: Final = ("error", "error_description", "description", "errorMessages")
+# Where an error answer says what went wrong in its own words, first found wins.
+_MESSAGE_KEYS: Final = ("error_description", "description", "message", "reason")
+# Bounds of what an error keeps of a validation answer's `errors{field: [...]}`.
+_MAX_FIELDS: Final = 10
+_MAX_FIELD_NAME: Final = 64
+_MAX_FIELD_MESSAGES: Final = 5
 
 type QueryParams = Sequence[tuple[str, str | int]]
 
@@ -164,6 +170,42 @@ class JsonHttp:
             return ""
         return f": {self._authorization.scrub(' - '.join(parts))[:_MAX_DETAIL]}"
 
+    def cloud_detail(self, body: object) -> CloudDetail | None:
+        """Return what an error answer said (code, message, field errors), or None.
+
+        Every text is shortened and has the credentials blanked; only text is kept.
+        """
+        if not isinstance(body, Mapping):
+            return None
+
+        def text(value: object) -> str | None:
+            if not isinstance(value, str) or not value.strip():
+                return None
+            return self._authorization.scrub(value.strip())[:_MAX_DETAIL]
+
+        message = next(
+            (found for key in _MESSAGE_KEYS if (found := text(body.get(key))) is not None), None
+        )
+        field_errors: dict[str, tuple[str, ...]] = {}
+        errors = body.get("errors")
+        if isinstance(errors, Mapping):
+            for name, value in list(errors.items())[:_MAX_FIELDS]:
+                listed = value if isinstance(value, list) else [value]
+                messages = tuple(
+                    found for item in listed[:_MAX_FIELD_MESSAGES] if (found := text(item))
+                )
+                if isinstance(name, str) and name and messages:
+                    field_errors[self._authorization.scrub(name)[:_MAX_FIELD_NAME]] = messages
+        code = text(body.get("error"))
+        if code is None and message is None and not field_errors:
+            return None
+        return CloudDetail(code=code, message=message, field_errors=field_errors)
+
+    def with_detail[E: DoorCloudError](self, error: E, body: object) -> E:
+        """Attach what the cloud's answer said to an error, and return the error."""
+        error.detail = self.cloud_detail(body)
+        return error
+
     async def request(
         self,
         method: str,
@@ -267,6 +309,13 @@ class JsonHttp:
         )
 
     def _raise_for_status(self, response: JsonResponse) -> None:
+        """Raise the typed error of a status that is not a success, with the cloud's words."""
+        try:
+            self._raise_bare_for_status(response)
+        except DoorCloudError as err:
+            raise self.with_detail(err, response.body) from None
+
+    def _raise_bare_for_status(self, response: JsonResponse) -> None:
         """Raise the typed error of a status that is not a success."""
         status, endpoint = response.status, response.endpoint
         if status in (401, 403):

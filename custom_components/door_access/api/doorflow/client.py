@@ -151,17 +151,21 @@ class DoorFlowClient:
 
     def _raise_for_command(self, response: JsonResponse, what: str, hint: str = "") -> None:
         """Turn the 400/404/422 of a door command into a DoorFlowOperationError."""
+        error: DoorFlowOperationError | None = None
         if response.status == 404:
-            raise DoorFlowOperationError(
+            error = DoorFlowOperationError(
                 f"{what}: not found", reason=OperationFailure.NOT_FOUND, endpoint=response.endpoint
             )
-        if response.status in (400, 422):
+        elif response.status in (400, 422):
             detail = self._http.detail(response.body) or (f" ({hint})" if hint else "")
-            raise DoorFlowOperationError(
+            error = DoorFlowOperationError(
                 f"{what}: refused ({response.status}){detail}",
                 reason=OperationFailure.REFUSED,
                 endpoint=response.endpoint,
             )
+        if error is not None:
+            # A 400 of a door command answers with the channel: no words of the cloud's.
+            raise self._http.with_detail(error, response.body)
 
     # ---- account and channels --------------------------------------------------------------
 
