@@ -306,3 +306,22 @@ async def test_store_of_an_unknown_version_starts_afresh(
     """A store of a version no wing knows (or without a wing's reader) reads as empty."""
     hass_storage[f"{DOMAIN}.feeds.x"] = {"version": 1, "minor_version": 1, "key": "k", "data": {}}
     assert await feed_store(hass, "x").async_load() == {}
+
+
+async def test_quiet_reads_write_the_watermark_now_and_then(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    init_doorflow: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A delivery is written at once; reads that bring nothing write at most every 5 min."""
+    key = f"{DOMAIN}.feeds.{init_doorflow.entry_id}"
+    await _door_event(simulator, kind="card_admit", person="Anna")
+    await _doorflow_polls(hass, freezer)
+    written = hass_storage[key]["data"]["streams"]["events"]
+    assert len(written["delivered"]) == 1
+    await _doorflow_polls(hass, freezer, 3)
+    assert hass_storage[key]["data"]["streams"]["events"] == written
+    await _doorflow_polls(hass, freezer, 10)
+    assert hass_storage[key]["data"]["streams"]["events"]["watermark"] > written["watermark"]

@@ -37,6 +37,8 @@ from .storage import LegacyFeedData, feed_store
 
 # How far before the watermark every read goes again: items uploaded this late are delivered.
 LOOKBACK: Final = timedelta(minutes=15)
+# A read that delivered nothing writes its watermark to disk at most this often.
+SAVE_WATERMARK_EVERY: Final = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +118,7 @@ class Feed[ItemT]:
         self._listeners: dict[Hashable, list[Callable[[ItemT], None]]] = {}
         self._loaded = False
         self._dirty = False
+        self._saved_at = dt_util.utcnow()
         self._skipped: Counter[str] = Counter()
         self._cut: Counter[str] = Counter()
         self._delivered = 0
@@ -228,6 +231,7 @@ class Feed[ItemT]:
             return self._items.date(item) or started
 
         fresh = ledger.fresh(result.items, key=self._items.key, date=date, since=since)
+        resume = ledger.resume
         ledger.record(
             seen=result.items,
             key=self._items.key,
@@ -237,7 +241,10 @@ class Feed[ItemT]:
             lookback=self.lookback,
             kept=self._kept_ids,
         )
-        self._dirty = True
+        # Deliveries are written at once; a watermark that only moved on now and then (a
+        # restart then reads a little more again, which the delivered ids make harmless).
+        if fresh or ledger.resume != resume or started - self._saved_at >= SAVE_WATERMARK_EVERY:
+            self._dirty = True
         for item in fresh:
             self._deliver(stream, item)
         return True
@@ -247,6 +254,7 @@ class Feed[ItemT]:
         if not self._dirty:
             return
         self._dirty = False
+        self._saved_at = dt_util.utcnow()
         await self._store.async_save(
             {
                 "streams": {stream: ledger.as_dict() for stream, ledger in self._ledgers.items()},
