@@ -697,7 +697,7 @@ async def test_doorflow_personal_api_key(hass: HomeAssistant, cloud: FakeCloud) 
         CONF_CLOUD: "doorflow",
         CONF_API_KEY: DOORFLOW_KEY,
         CONF_BASE_URL: cloud.url,
-        CONF_ACCOUNT_ID: 77,
+        CONF_ACCOUNT_ID: "77",  # ids are opaque text; a number keeps its digits
     }
     assert result["result"].unique_id == "doorflow_77"
     assert cloud.requests == [
@@ -711,7 +711,7 @@ async def test_doorflow_title_fallback(hass: HomeAssistant, cloud: FakeCloud) ->
     result = await _submit(hass, result, _doorflow_input(UNNAMED_DOORFLOW_KEY, cloud.url))
 
     assert result["title"] == "DoorFlow — 99"
-    assert result["data"][CONF_ACCOUNT_ID] == 99
+    assert result["data"][CONF_ACCOUNT_ID] == "99"
     assert result["result"].unique_id == "doorflow_99"
 
 
@@ -728,7 +728,8 @@ async def test_doorflow_title_fallback(hass: HomeAssistant, cloud: FakeCloud) ->
         ((200, "[1, 2]"), {"base": "invalid_response"}),
         ((200, '{"name": "no id"}'), {"base": "invalid_response"}),
         ((200, '{"id": true}'), {"base": "invalid_response"}),
-        ((200, '{"id": "acc-99"}'), {"base": "invalid_response"}),
+        ((200, '{"id": ""}'), {"base": "invalid_response"}),
+        ((200, '{"id": 1.5}'), {"base": "invalid_response"}),
     ],
 )
 async def test_doorflow_error_then_recovery(
@@ -1058,7 +1059,23 @@ async def test_simulator_doorflow(hass: HomeAssistant, sim: Simulator) -> None:
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "DoorFlow — Demo Office"
     assert result["result"].unique_id == "doorflow_7001"
-    assert result["data"][CONF_ACCOUNT_ID] == 7001
+    assert result["data"][CONF_ACCOUNT_ID] == "7001"
+
+
+async def test_simulator_doorflow_hashid_account(hass: HomeAssistant, sim: Simulator) -> None:
+    """An account whose id is a hashid (the contract's string) signs in and loads.
+
+    Issue 16: the client required a number, so such an account failed with
+    "invalid response".
+    """
+    sim.world.doorflow.account.hashid = "abc123xyz"
+    result = await _start(hass, "doorflow")
+    result = await _submit(hass, result, _doorflow_input("demo-doorflow-api-key", sim.url))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = result["result"]
+    assert entry.unique_id == "doorflow_abc123xyz"
+    assert result["data"][CONF_ACCOUNT_ID] == "abc123xyz"
+    assert result["title"] == "DoorFlow — Demo Office"
 
 
 async def test_strings_load_in_home_assistant(hass: HomeAssistant) -> None:

@@ -14,7 +14,7 @@ from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.door_access.const import DOMAIN
+from custom_components.door_access.const import CONF_ACCOUNT_ID, DOMAIN
 from custom_components.door_access.doorflow.coordinator import DoorFlowCoordinator
 
 from .conftest import DOORFLOW_ACCOUNT_ID, DOORFLOW_KEY, Simulator
@@ -246,3 +246,29 @@ async def test_new_door_appears_and_removed_door_goes(
         )
     assert hass.states.get("lock.lab") is None
     assert state_of(hass, FRONT) == "locked"
+
+
+async def test_an_account_with_a_hashid(
+    hass: HomeAssistant, simulator: Simulator, doorflow_config_entry: MockConfigEntry
+) -> None:
+    """An account whose id is a hashid (the contract's string) loads with its doors.
+
+    Its device identifier holds the hashid; the doors keep their `doorflow-<channel>` ids.
+    """
+    simulator.world.doorflow.account.hashid = "abc123xyz"
+    doorflow_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        doorflow_config_entry,
+        unique_id="doorflow_abc123xyz",
+        data={**doorflow_config_entry.data, CONF_ACCOUNT_ID: "abc123xyz"},
+    )
+    assert await hass.config_entries.async_setup(doorflow_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert doorflow_config_entry.state is ConfigEntryState.LOADED
+    registry = dr.async_get(hass)
+    account = registry.async_get_device_by_identifier(
+        (DOMAIN, "doorflow-account-abc123xyz"), doorflow_config_entry.entry_id
+    )
+    assert account is not None
+    assert account.name == "Demo Office"
+    assert len(lock_entity_ids(hass, doorflow_config_entry)) == 3
