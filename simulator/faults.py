@@ -29,6 +29,7 @@ LISTING_ENDPOINTS = frozenset(
     {
         "GET /api/{version}/my/lock",
         "GET /api/{version}/my/gate",
+        "GET /api/{version}/my/deviceactivity",
         "GET /api/3/channels",
         "GET /api/3/events",
         "GET /api/3/sites",

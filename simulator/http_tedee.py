@@ -326,6 +326,7 @@ class TedeeApi:
         """GET /my/deviceactivity?deviceId=&elements=&lastElemDate=: newest first.
 
         A guest's credential sees only its user's activity and activity without an author.
+        Under a ``repeat_page`` fault `lastElemDate` is ignored (the newest items come again).
         """
         state = self.world.tedee
         values = self._query(request, "deviceId")
@@ -345,7 +346,7 @@ class TedeeApi:
             )
         dates = self._query(request, "lastElemDate")
         before = None
-        if dates:
+        if dates and take_fault(self.world, "repeat_page", request) is None:
             try:
                 before = parse_iso(dates[0])
             except ValueError:

@@ -325,3 +325,31 @@ async def test_quiet_reads_write_the_watermark_now_and_then(
     assert hass_storage[key]["data"]["streams"]["events"] == written
     await _doorflow_polls(hass, freezer, 10)
     assert hass_storage[key]["data"]["streams"]["events"]["watermark"] > written["watermark"]
+
+
+async def test_tedee_cloud_ignoring_last_elem_date(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A cloud that answers the newest items again when asked for older ones: what the read
+    got is delivered once, in order; no error, no loop."""
+    await simulator.control(
+        "POST", "faults", {"kind": "repeat_page", "path_prefix": "/api/v37/my/deviceactivity"}
+    )
+    fired = FiredEvents(hass)
+    # 251 new items: pages of 20 and 200 would reach them all; the cloud answers the newest
+    # 200 again instead of the next 200.
+    await _activity(simulator, "wrong_pin", count=250)
+    await _activity(simulator, "pin_unlock", username="Anna")
+    await _tedee_polls(hass, freezer)
+    coordinator = coordinator_of(init_integration, TedeeCoordinator)
+    assert coordinator.last_update_success
+    assert fired.types(FRONT) == ["incorrect_pin"] * 199 + ["unlocked"]
+    stamps = [e.attributes["timestamp"] for e in fired.of(FRONT)]
+    assert stamps == sorted(stamps)
+    await _activity(simulator, "button_lock")
+    await _tedee_polls(hass, freezer, 3)
+    assert fired.types(FRONT) == ["incorrect_pin"] * 199 + ["unlocked", "locked"]
+    assert coordinator.activity.feed.diagnostics()["cut_reads"]["repeated page"] >= 1
