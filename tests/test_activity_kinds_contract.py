@@ -16,6 +16,7 @@ import pytest
 from custom_components.door_access.api import Activity, ActivityEvent
 from custom_components.door_access.tedee.activity_kinds import (
     GATE_ACTIVITY_TYPES,
+    LOCK_ACTIVITY_TYPES,
     OPERATIONS,
     ActivityType,
     Method,
@@ -101,7 +102,8 @@ def test_every_documented_code_is_translated(code: int, name: str, language: str
     """Its event type and method in both entities, its logbook sentence and every piece."""
     strings = _translations(language)
     kind = kind_of(ActivityEvent(code))
-    activity_entity = strings["entity"]["event"]["lock_activity"]["state_attributes"]
+    entity = "gate_activity" if kind.event_type in GATE_ACTIVITY_TYPES else "lock_activity"
+    activity_entity = strings["entity"]["event"][entity]["state_attributes"]
     assert activity_entity["event_type"]["state"][kind.event_type.value]
     if kind.method is not None:
         assert activity_entity["method"]["state"][kind.method.value]
@@ -110,8 +112,10 @@ def test_every_documented_code_is_translated(code: int, name: str, language: str
         assert last_operated["event_type"]["state"][kind.event_type.value]
         if kind.method is not None:
             assert last_operated["method"]["state"][kind.method.value]
+    types = GATE_ACTIVITY_TYPES if entity == "gate_activity" else LOCK_ACTIVITY_TYPES
     for username in ("Anna", None):
-        happening = activity_happening(_activity(code, username))
+        happening = activity_happening(_activity(code, username), types)
+        assert happening.event_type == kind.event_type.value
         common = strings["common"]
         assert common[happening.sentence], happening.sentence
         for piece in happening.pieces.values():
@@ -155,3 +159,9 @@ def test_gate_codes_are_the_gate_entity_types() -> None:
     assert {kind_of(ActivityEvent(code)).event_type for code in gate_codes} == {ActivityType.OPENED}
     assert set(GATE_ACTIVITY_TYPES) == {ActivityType.OPENED, ActivityType.OTHER}
     assert _activity(10000).date == datetime(2026, 12, 1, 10, tzinfo=UTC)
+    # A lock's code on a gate's entity (and a gate's on a lock's) fires `other`.
+    assert activity_happening(_activity(33), GATE_ACTIVITY_TYPES).event_type == "other"
+    assert activity_happening(_activity(10001)).event_type == "other"
+    opened = activity_happening(_activity(10001, "Courier"), GATE_ACTIVITY_TYPES)
+    assert (opened.event_type, opened.sentence) == ("opened", "activity_operation_by")
+    assert opened.pieces == {"action": "action_opened", "method": "method_access_link"}

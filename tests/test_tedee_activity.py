@@ -12,7 +12,11 @@ from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.door_access.const import CONF_ACTIVITY_INTERVAL, DOMAIN
+from custom_components.door_access.const import (
+    CONF_ACTIVITY_INTERVAL,
+    DEFAULT_GATE_INTERVAL,
+    DOMAIN,
+)
 from custom_components.door_access.scope_issue import scope_issue_id
 from custom_components.door_access.storage import FEED_STORAGE_VERSION
 from custom_components.door_access.tedee.activity import LastOperation
@@ -217,8 +221,9 @@ async def test_several_pages_between_reads(
     assert stamps == sorted(stamps)
     assert len(set(stamps)) == 251
     assert "user" not in events[0].attributes
-    # Catch-up reads of the three connected locks, two of them paged once more (20 + 200 + 200).
-    assert await activity_requests(simulator) - before <= 3 + 2 + 3
+    # Catch-up reads of the three connected locks, two of them paged once more (20 + 200 + 200),
+    # and of the one connected gate.
+    assert await activity_requests(simulator) - before <= 3 + 2 + 3 + 1
 
 
 async def test_reload_and_restart_never_replay(
@@ -608,9 +613,12 @@ async def test_no_catch_up_while_every_lock_is_off_its_bridge(
     simulator: Simulator,
     init_integration: MockConfigEntry,
 ) -> None:
-    """Locks cut off from their bridge report no state: nothing to catch up on."""
+    """Locks cut off from their bridge report no state: nothing to catch up on (nor gates
+    disconnected from BleBox: nobody can open them)."""
     for lock_id in (1001, 1002, 1004):
         await simulator.control("PATCH", f"tedee/locks/{lock_id}", {"isConnected": False})
+    await simulator.control("PATCH", "tedee/gates/501", {"isConnected": False, "immediate": True})
+    await advance(hass, freezer, DEFAULT_GATE_INTERVAL)  # the gates are read again
     await advance(hass, freezer, TEDEE_POLL)
     before = await activity_requests(simulator)
     for _ in range(60):

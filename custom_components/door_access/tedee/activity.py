@@ -25,7 +25,7 @@ from typing import Any, Final
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from ..api import Activity, ItemsRead, Lock
+from ..api import Activity, Gate, GateStatus, ItemsRead, Lock
 from ..const import LOGGER
 from ..feed import Feed, FeedItems, FeedRead, FeedScope, FeedWingState
 from ..ledger import FeedLedger
@@ -41,6 +41,8 @@ PAGE: Final = 200
 MAX_PAGES: Final = 5
 # Catch-up reads are spread out: at most one every 120 s (30 per hour), whatever the locks.
 CATCH_UP_SPACING: Final = 120.0
+# Gates' catch-up reads: at most one every 600 s (6 per hour), however many gates.
+GATE_CATCH_UP_SPACING: Final = 600.0
 # Every activity read together: at most 60 per rolling hour (under 9 % of Tedee's 700).
 ACTIVITY_LIMIT: Final = Limit(group="device_activity", window_count=60, window=3600.0)
 
@@ -78,6 +80,11 @@ def activity_reads_per_hour(
             spacing = math.ceil(spacing / poll_interval) * poll_interval
         catch_up = 3600.0 / spacing
     return min(float(ACTIVITY_LIMIT.window_count or 0), catch_up + moves_per_hour)
+
+
+def gate_stream(gate_id: int) -> str:
+    """Return the feed stream of a gate's activity (lock streams are the bare lock id)."""
+    return f"gate-{gate_id}"
 
 
 def _fingerprint(lock: Lock) -> Fingerprint | None:
@@ -152,6 +159,12 @@ class ActivityReader:
         self._pending: set[int] = set()
         self._last_read: dict[int, float] = {}
         self._next_catch_up = clock() + CATCH_UP_SPACING
+        # Gates: their own streams (`gate-<id>`), reads after our own openings and a catch-up.
+        self._gates: set[int] = set()
+        self._connected_gates: set[int] = set()
+        self._pending_gates: set[int] = set()
+        self._gate_last_read: dict[int, float] = {}
+        self._next_gate_catch_up = clock() + CATCH_UP_SPACING
         self.feed = Feed[Activity](
             hass,
             entry_id,
@@ -219,6 +232,57 @@ class ActivityReader:
         if str(lock_id) in self.feed.streams:
             self._pending.add(lock_id)
 
+    def note_gates(self, gates: Mapping[int, Gate]) -> None:
+        """Follow the activity of new gates from now; forget the gates that are gone.
+
+        Only a connected gate can be opened, so only connected gates get catch-up reads.
+        """
+        for gate_id in gates:
+            self.feed.follow(gate_stream(gate_id))
+        for gate_id in self._gates - gates.keys():
+            self.feed.forget(gate_stream(gate_id))
+            self._pending_gates.discard(gate_id)
+            self._gate_last_read.pop(gate_id, None)
+        self._gates = set(gates)
+        self._connected_gates = {
+            gate_id for gate_id, gate in gates.items() if gate.status is GateStatus.CONNECTED
+        }
+
+    def mark_gate(self, gate_id: int) -> None:
+        """Read a gate's activity on the next poll (after we opened it)."""
+        if gate_id in self._gates:
+            self._pending_gates.add(gate_id)
+
+    def gates_due(self) -> list[int]:
+        """Return the gates whose activity is read in this poll: ones we opened, a catch-up.
+
+        Someone who opens a gate outside Home Assistant (an access link, the app) changes no
+        state the cloud reports, so each connected gate is also read round robin, as often as
+        a lock's catch-up read, at most `GATE_CATCH_UP_SPACING` apart.
+        """
+        due = sorted(self._pending_gates)
+        now = self._clock()
+        candidates = self._connected_gates
+        if self.catch_up_interval and candidates and now >= self._next_gate_catch_up:
+            spacing = self.catch_up_interval / len(candidates)
+            self._next_gate_catch_up = now + max(spacing, GATE_CATCH_UP_SPACING)
+            catch_up = min(candidates, key=lambda g: self._gate_last_read.get(g, float("-inf")))
+            if catch_up not in due:
+                due.append(catch_up)
+        return due
+
+    async def async_read_gates_due(self) -> None:
+        """Read every gate that is due, delivering what is new (held back: stays due)."""
+        for gate_id in self.gates_due():
+            read = partial(self._read_lock, gate_id)
+            if not await self.feed.async_read(gate_stream(gate_id), read):
+                break
+            self._pending_gates.discard(gate_id)
+            self._gate_last_read[gate_id] = self._clock()
+        if not self.enabled:
+            self._pending_gates.clear()
+        await self.feed.async_save()
+
     def due(self) -> list[int]:
         """Return the locks whose activity is read in this poll, in order.
 
@@ -266,7 +330,7 @@ class ActivityReader:
         return min(candidates, key=lambda c: self._last_read.get(c, float("-inf")))
 
     async def _read_lock(self, lock_id: int, since: datetime) -> FeedRead[Activity]:
-        """Read a lock's activity back from the newest until `since`; oldest first.
+        """Read a lock's (or a gate's) activity back from the newest until `since`; oldest first.
 
         Pages go back with `lastElemDate`; a page that brings nothing new (the cloud ignored
         it) ends the read with what it got.
@@ -294,7 +358,7 @@ class ActivityReader:
         else:
             cut = "page cap"
             LOGGER.warning(
-                "More than %d activities of Tedee lock %s arrived since the last read; "
+                "More than %d activities of Tedee device %s arrived since the last read; "
                 "the older ones are skipped",
                 len(newest_first),
                 lock_id,
@@ -309,8 +373,8 @@ class ActivityReader:
         """Remember the latest operation of a lock that names a person (capped name)."""
         kind = kind_of(activity.event)
         user = cloud_text(activity.username)
-        if kind.event_type not in OPERATIONS or not user:
-            return
+        if kind.event_type not in OPERATIONS or not user or not stream.isdigit():
+            return  # a gate's stream: its event entity says who opened it
         lock_id = int(stream)
         previous = self._last_operation.get(lock_id)
         if previous is not None and previous.date > activity.date:

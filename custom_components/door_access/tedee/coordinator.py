@@ -247,6 +247,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             self._part_recovered("locks")
             await self._follow_activity(locks_part.locks, first=first)
         gates_part = await self._fetch_gates(previous, first=first)
+        await self._follow_gate_activity(gates_part, first=first)
         return replace(
             locks_part,
             gates=gates_part.gates,
@@ -277,6 +278,14 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             return
         self.activity.note_locks(locks)
         await self.activity.async_read_due()
+
+    async def _follow_gate_activity(self, gates: TedeeData, *, first: bool) -> None:
+        """Follow the gates' activity; read what is due (not in the first poll)."""
+        if not gates.gates_ok or not self.activity.feed.loaded:
+            return
+        self.activity.note_gates(gates.gates)
+        if not first:
+            await self.activity.async_read_gates_due()
 
     async def _read_activity(
         self, lock_id: int, elements: int, older_than: datetime | None
@@ -845,7 +854,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
 
     @user_action
     async def async_open_gate(self, gate_id: int) -> None:
-        """Open a gate for its impulse length."""
+        """Open a gate for its impulse length (its activity is read on the next poll)."""
         try:
             await self._call(
                 self.client.open_gate,
@@ -866,6 +875,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
                     translation_placeholders={"gate": gate.name or str(gate.id)},
                 ) from err
             raise
+        self.activity.mark_gate(gate_id)
 
 
 def _shown(lock: Lock) -> tuple[object, ...]:

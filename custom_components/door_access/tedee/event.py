@@ -1,4 +1,4 @@
-"""The activity event entity of Tedee locks: who locked, unlocked or opened it, and how."""
+"""The activity event entities of Tedee locks and gates: who locked, unlocked or opened them."""
 
 from __future__ import annotations
 
@@ -9,17 +9,31 @@ from typing import Any, Final
 from homeassistant.core import CALLBACK_TYPE
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..api import Activity, Lock
+from ..api import Activity, Gate, Lock
+from ..cloud import chain
 from ..event import DoorAccessEventEntityDescription, Happening, event_entity_adder
 from ..text import cloud_text
-from .activity_kinds import LOCK_ACTIVITY_TYPES, OPERATIONS, ActivityKind, ActivityType, kind_of
+from .activity_kinds import (
+    GATE_ACTIVITY_TYPES,
+    LOCK_ACTIVITY_TYPES,
+    OPERATIONS,
+    ActivityKind,
+    ActivityType,
+    kind_of,
+)
 from .coordinator import TedeeCoordinator
-from .devices import lock_device
+from .devices import gate_device, lock_device
 
 ACTIVITY: Final = DoorAccessEventEntityDescription[Lock](
     key="activity",
     translation_key="lock_activity",
     event_types=[event_type.value for event_type in LOCK_ACTIVITY_TYPES],
+)
+# A gate's activity: opened from the app or the API (Home Assistant too) or by an access link.
+GATE_ACTIVITY: Final = DoorAccessEventEntityDescription[Gate](
+    key="activity",
+    translation_key="gate_activity",
+    event_types=[event_type.value for event_type in GATE_ACTIVITY_TYPES],
 )
 
 
@@ -61,7 +75,7 @@ def activity_happening(
     )
 
 
-def async_setup_activity_events(
+def _async_setup_lock_activity_events(
     coordinator: TedeeCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> CALLBACK_TYPE:
     """Add an activity entity for every lock (when the token may read activity)."""
@@ -75,3 +89,24 @@ def async_setup_activity_events(
             happening_of=activity_happening,
         )
     )
+
+
+def _async_setup_gate_activity_events(
+    coordinator: TedeeCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
+) -> CALLBACK_TYPE:
+    """Add an activity entity for every gate (when the token may read activity)."""
+    return coordinator.async_add_gate_listener(
+        event_entity_adder(
+            coordinator,
+            async_add_entities,
+            feed=coordinator.activity,
+            device_of=partial(gate_device, coordinator),
+            description=GATE_ACTIVITY,
+            happening_of=partial(activity_happening, event_types=GATE_ACTIVITY_TYPES),
+        )
+    )
+
+
+async_setup_activity_events = chain(
+    _async_setup_lock_activity_events, _async_setup_gate_activity_events
+)
