@@ -747,6 +747,18 @@ async def test_doorflow_error_then_recovery(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
+async def test_doorflow_hashid_account(hass: HomeAssistant, cloud: FakeCloud) -> None:
+    """An account whose id is a hashid (text, as DoorFlow's contract types it) signs in."""
+    result = await _start(hass, "doorflow")
+    cloud.fail_next(200, '{"id": "abc123xyz", "name": "Hashid Offices"}')
+    result = await _submit(hass, result, _doorflow_input(DOORFLOW_KEY, cloud.url))
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "DoorFlow — Hashid Offices"
+    assert result["data"][CONF_ACCOUNT_ID] == "abc123xyz"
+    assert result["result"].unique_id == "doorflow_abc123xyz"
+
+
 async def test_doorflow_input_errors_then_recovery(
     hass: HomeAssistant, cloud: FakeCloud, closed_port_url: str
 ) -> None:
