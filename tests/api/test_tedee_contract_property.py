@@ -198,7 +198,11 @@ def _assert_enum(target: str, raw: int, member: Any) -> None:
         assert member.name == "UNRECOGNIZED"
 
 
-SETTINGS = settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much], deadline=None)
+SETTINGS = settings(
+    max_examples=120,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    deadline=None,
+)
 
 
 def test_every_documented_enum_value_has_its_member() -> None:
@@ -225,7 +229,11 @@ def test_device_activity(generated: tuple[dict[str, Any], Plan]) -> None:
 
 
 # A lock has the most fields (with its settings and state): fewer, larger examples.
-@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much], deadline=None)
+@settings(
+    max_examples=60,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    deadline=None,
+)
 @given(documented_object("lock"))
 def test_lock(generated: tuple[dict[str, Any], Plan]) -> None:
     data, plan = generated
@@ -266,7 +274,11 @@ def test_gate(generated: tuple[dict[str, Any], Plan]) -> None:
     assert gate.status.value in {"connected", "disconnected", "unlinked"}
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much], deadline=None)
+@settings(
+    max_examples=40,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    deadline=None,
+)
 @given(documented_object("gate-list"))
 def test_gate_list(generated: tuple[dict[str, Any], Plan]) -> None:
     data, plan = generated
