@@ -38,6 +38,19 @@ def pager(page_size: int = 3, max_pages: int = 10) -> Pager[dict[str, int]]:
     return Pager(key=lambda item: item["id"], page_size=page_size, max_pages=max_pages)
 
 
+def test_skipped_items_count_towards_the_page() -> None:
+    """A feed's malformed items, left out by the parser, still make a page full (not short),
+    a page of only such items is not empty, and they count towards the total."""
+    listing = pager(page_size=3)
+    listing.add(Page(1, ids(1, 2), skipped=("event.id: expected an identifier, got list",)))
+    assert listing.next_page() == 2
+    listing.add(Page(2, (), skipped=("a", "b", "c")))
+    assert listing.next_page() == 3
+    listing.add(Page(3, ids(3), total=7, skipped=("d",)))
+    assert listing.stopped_by is PagerStop.TOTAL_REACHED
+    assert [item["id"] for item in listing.items] == [1, 2, 3]
+
+
 def drive(pages: dict[int, Page[dict[str, int]]], subject: Pager[dict[str, int]]) -> list[int]:
     """Feed pages as the pager asks for them; return the page numbers it asked for."""
     asked = []

@@ -15,6 +15,7 @@ from tests.api.clients import (
     ActivityEvent,
     ActivitySource,
     AuthError,
+    ItemsRead,
     TedeeAuthError,
     TedeeBadResponseError,
     TedeeClient,
@@ -53,6 +54,9 @@ async def cloud(socket_enabled: None) -> AsyncIterator[tuple[TedeeClient, list[w
             )
         if request.query.get("deviceId") == "0":
             return web.json_response({"result": [], "success": True})
+        if request.query.get("deviceId") == "7":  # one malformed item among good ones
+            items = [item(3, 62), {**item(2), "id": [2]}, item(1)]
+            return web.json_response({"result": items, "success": True})
         items = [item(3, 62), item(2, 61, "2026-11-20T13:00:00"), item(1, 999)]
         return web.json_response({"result": items, "success": True})
 
@@ -103,6 +107,20 @@ async def test_older_than_is_sent_as_naive_utc(
     for elements in (0, 201):
         with pytest.raises(ValueError, match="elements"):
             await client.get_device_activity(1001, elements=elements)
+
+
+async def test_a_malformed_item_is_skipped_not_the_answer(
+    cloud: tuple[TedeeClient, list[web.Request]],
+) -> None:
+    """The good items are kept; the skipped one's problem names its field, not its value."""
+    client, _ = cloud
+    read = await client.read_device_activity(7)
+    assert isinstance(read, ItemsRead)
+    assert [activity.id for activity in read.items] == [3, 1]
+    assert len(read.skipped) == 1
+    assert "activity.id" in read.skipped[0]
+    assert "[2]" not in read.skipped[0]
+    assert [activity.id for activity in await client.get_device_activity(7)] == [3, 1]
 
 
 async def test_an_empty_answer_is_no_activity(
