@@ -74,7 +74,7 @@ async def async_remove_config_entry_device(
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DoorAccessConfigEntry) -> None:
-    """Hand shared devices to another entry; forget the account's scheduler and cursors."""
+    """Hand shared devices to another entry; forget the account's scheduler and feed state."""
     device_claims(hass).remove(entry.entry_id)
     hass.data.get(SCHEDULERS, {}).pop(entry.entry_id, None)
     await feed_store(hass, entry.entry_id).async_remove()
