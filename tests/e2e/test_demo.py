@@ -1,8 +1,8 @@
 """The local demo, end to end: `scripts/demo_orchestrator.py --check` on free loopback ports.
 
 It starts the simulator and a real `hass` process, onboards the demo user, adds the Tedee and
-DoorFlow entries through the config flow's REST API, checks the entities and an unlock, then
-stops everything. This is what `./scripts/demo --check` runs inside the environment.
+DoorFlow entries through the config flow's REST API, checks the entities, an unlock and a keypad
+unlock's sentence in the logbook, then stops everything. This is what `./scripts/demo --check` runs inside the environment.
 """
 
 from __future__ import annotations
@@ -77,6 +77,10 @@ def test_demo_check(tmp_path: Path, socket_enabled: None) -> None:
     assert "check: service descriptions build (the frontend can load)" in output
     assert "button.demo_office_sync_door_controllers" in output
     assert "check: lock.unlock lock." in output
+    # A keypad unlock reads as a sentence in the logbook (recorder, history and logbook loaded).
+    assert "check: logbook: Front door " in output
+    [logbook] = [line for line in output.splitlines() if "check: logbook:" in line]
+    assert "Anna" in logbook
     assert "\"Tedee — Demo User's account\": 'loaded'" in output
     assert "'DoorFlow — Demo Office': 'loaded'" in output
     assert "demo check passed" in output
@@ -87,6 +91,8 @@ def test_demo_check(tmp_path: Path, socket_enabled: None) -> None:
     configuration = (config / "configuration.yaml").read_text()
     assert "\ndefault_config:" not in configuration
     assert "\nhttp:" not in configuration
+    for component in ("recorder", "history", "logbook"):
+        assert f"\n{component}:" in configuration
     http = json.loads((config / ".storage" / "http").read_text())["data"]
     assert http["stable"]["server_port"] == port
     assert http["stable"]["server_host"] == ["127.0.0.1"]
