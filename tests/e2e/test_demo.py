@@ -2,7 +2,8 @@
 
 It starts the simulator and a real `hass` process, onboards the demo user, adds the Tedee and
 DoorFlow entries through the config flow's REST API, checks the entities, an unlock and a keypad
-unlock's sentence in the logbook, then stops everything. This is what `./scripts/demo --check` runs inside the environment.
+unlock's sentence in the logbook, then stops everything. This is what `./scripts/demo --check`
+runs inside the environment.
 """
 
 from __future__ import annotations
