@@ -150,6 +150,6 @@ def test_activity_reads_per_hour() -> None:
     assert activity_reads_per_hour(locks=500, catch_up_minutes=15) == 30
     assert activity_reads_per_hour(locks=3, catch_up_minutes=0, moves_per_hour=5) == 5
     assert activity_reads_per_hour(locks=0, catch_up_minutes=15) == 0
-    assert activity_reads_per_hour(locks=500, catch_up_minutes=15, moves_per_hour=100) == (
+    assert activity_reads_per_hour(locks=500, catch_up_minutes=15, moves_per_hour=1000) == (
         ACTIVITY_LIMIT.window_count
     )

@@ -70,6 +70,7 @@ def test_moved_locks_are_read_first_newest_first() -> None:
         locks=[7, 8, 9, 10],
         now=400.0,
         catch_up_interval=900.0,
+        catch_up_reads=1,
     )
     assert plan.moved == (8, 9)
     assert plan.catch_up == ()
@@ -85,19 +86,43 @@ def test_catch_up_reads_take_what_is_left_round_robin() -> None:
         locks=[1, 2, 3, 4, 5],
         now=1000.0,
         catch_up_interval=900.0,
+        catch_up_reads=5,
     )
     assert plan.moved == (1,)
     # 5 was never read, then 4 and 2; 3 was read 100 s ago.
     assert plan.catch_up == (5, 4, 2)
+    # The pace the caller keeps: one catch-up read now.
+    paced = plan_activity(
+        slots=4,
+        moved={},
+        last_read={2: 10.0},
+        locks=[1, 2],
+        now=1000.0,
+        catch_up_interval=900.0,
+        catch_up_reads=1,
+    )
+    assert paced.catch_up == (1,)
 
 
 def test_no_slots_or_no_catch_up_interval() -> None:
     """No slot: nothing is read; a catch-up interval of 0: only moved locks."""
     nothing = plan_activity(
-        slots=0, moved={1: 1.0}, last_read={}, locks=[1], now=2.0, catch_up_interval=60.0
+        slots=0,
+        moved={1: 1.0},
+        last_read={},
+        locks=[1],
+        now=2.0,
+        catch_up_interval=60.0,
+        catch_up_reads=1,
     )
     assert nothing.reads == ()
     only_moved = plan_activity(
-        slots=5, moved={1: 1.0}, last_read={}, locks=[1, 2], now=2.0, catch_up_interval=0.0
+        slots=5,
+        moved={1: 1.0},
+        last_read={},
+        locks=[1, 2],
+        now=2.0,
+        catch_up_interval=0.0,
+        catch_up_reads=1,
     )
     assert only_moved.reads == (1,)

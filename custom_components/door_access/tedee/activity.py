@@ -2,9 +2,12 @@
 
 Activity is read for a lock only when it is likely to have some: when the lock's state, its
 last-state-change time, charging or jam flag moved since the previous poll, after one of our
-own actions, and by a slow catch-up read (one lock at a time, round robin) for what changes no
-state (a wrong PIN, a postponed lock). Every read goes through the account's scheduler as
-polling, within the hourly budget and a window of its own (`ACTIVITY_LIMIT`).
+own actions, and by a slow catch-up read (round robin) for what changes no state (a wrong PIN,
+a postponed lock). How many reads a poll sends is what the hourly budget leaves after polling
+and the action reserve (the coordinator's spare reads); which ones is `read_plan.plan_activity`:
+moved locks first, newest move first, then catch-up with what is left, at the catch-up pace.
+Every read goes through the account's scheduler as polling, under a ceiling of its own
+(`ACTIVITY_LIMIT`) that the plan never reaches.
 
 Delivery is the shared feed's (`feed.py`): one stream per lock, read back from the newest
 activity to the lock's watermark less the lookback, delivered exactly once, oldest first, kept
@@ -32,6 +35,7 @@ from ..ledger import FeedLedger
 from ..scheduler import Limit
 from ..text import cloud_text
 from .activity_kinds import OPERATIONS, kind_of
+from .read_plan import plan_activity
 
 # The scope a token needs to read device activity.
 ACTIVITY_SCOPE: Final = "DeviceActivity.Read"
@@ -39,12 +43,14 @@ ACTIVITY_SCOPE: Final = "DeviceActivity.Read"
 FIRST_PAGE: Final = 20
 PAGE: Final = 200
 MAX_PAGES: Final = 5
-# Catch-up reads are spread out: at most one every 120 s (30 per hour), whatever the locks.
+# Catch-up reads are spread out: at most one every 120 s (30 per hour), whatever the locks, so
+# a quiet account keeps its polling light; reads for locks that moved are not paced by this.
 CATCH_UP_SPACING: Final = 120.0
 # Gates' catch-up reads: at most one every 600 s (6 per hour), however many gates.
 GATE_CATCH_UP_SPACING: Final = 600.0
-# Every activity read together: at most 60 per rolling hour (under 9 % of Tedee's 700).
-ACTIVITY_LIMIT: Final = Limit(group="device_activity", window_count=60, window=3600.0)
+# Every activity read together, at most, per rolling hour: a ceiling above what the budget's
+# spare reads ever allow (Tedee's 700 less the reserve and polling), never the binding limit.
+ACTIVITY_LIMIT: Final = Limit(group="device_activity", window_count=400, window=3600.0)
 
 # The delivered ids a lock's stream keeps (more than a lookback window of one lock holds).
 KEPT_IDS_PER_LOCK: Final = 500
@@ -156,7 +162,8 @@ class ActivityReader:
         self.catch_up_interval = catch_up_interval
         self._last_operation: dict[int, LastOperation] = {}
         self._seen: dict[int, Fingerprint | None] = {}
-        self._pending: set[int] = set()
+        # Lock id → when its state was last seen moving (or we operated it), until read.
+        self._moved: dict[int, float] = {}
         self._last_read: dict[int, float] = {}
         self._next_catch_up = clock() + CATCH_UP_SPACING
         # Gates: their own streams (`gate-<id>`), reads after our own openings and a catch-up.
@@ -193,8 +200,8 @@ class ActivityReader:
 
     @property
     def pending(self) -> frozenset[int]:
-        """Return the locks whose activity is due to be read."""
-        return frozenset(self._pending)
+        """Return the locks whose activity is due to be read (their state moved)."""
+        return frozenset(self._moved)
 
     async def async_start(self, locks: Mapping[int, Lock]) -> None:
         """Load the ledgers, note the locks, and check the scope once (no delivery yet).
@@ -207,7 +214,7 @@ class ActivityReader:
             watermark = self.feed.watermark(str(lock_id))
             changed = None if lock.status is None else lock.status.last_state_changed
             if watermark is not None and changed is not None and changed > watermark:
-                self._pending.add(lock_id)
+                self._moved[lock_id] = self._clock()
         self.note_locks(locks)
         if locks and self.feed.scope_missing is None:
             lock_id = next(iter(locks))
@@ -221,7 +228,7 @@ class ActivityReader:
             if not self.feed.follow(str(lock_id)) and self._seen.get(lock_id, fingerprint) != (
                 fingerprint
             ):
-                self._pending.add(lock_id)
+                self._moved[lock_id] = self._clock()
             self._seen[lock_id] = fingerprint
         known = {int(stream) for stream in self.feed.streams if stream.isdigit()}
         for lock_id in known - locks.keys():
@@ -230,7 +237,7 @@ class ActivityReader:
     def mark(self, lock_id: int) -> None:
         """Read a lock's activity on the next poll (after one of our own actions)."""
         if str(lock_id) in self.feed.streams:
-            self._pending.add(lock_id)
+            self._moved[lock_id] = self._clock()
 
     def note_gates(self, gates: Mapping[int, Gate]) -> None:
         """Follow the activity of new gates from now; forget the gates that are gone.
@@ -283,29 +290,45 @@ class ActivityReader:
             self._pending_gates.clear()
         await self.feed.async_save()
 
-    def due(self) -> list[int]:
-        """Return the locks whose activity is read in this poll, in order.
+    def due(self, slots: int) -> list[int]:
+        """Return the locks whose activity is read in this poll, in order, at most `slots`.
 
-        The locks whose state moved (and after our own actions), then one catch-up read.
+        The locks whose state moved (and after our own actions), newest move first; then, with
+        what is left, catch-up reads when their pace allows one (round robin, least recently
+        read first). Moved locks beyond the slots stay due for the next poll.
         """
-        due = sorted(self._pending)
-        if (catch_up := self._catch_up_due()) is not None and catch_up not in due:
-            due.append(catch_up)
-        return due
+        now = self._clock()
+        readable = [lock_id for lock_id, seen in self._seen.items() if seen is not None]
+        plan = plan_activity(
+            slots=slots,
+            moved=self._moved,
+            last_read=self._last_read,
+            locks=readable,
+            now=now,
+            catch_up_interval=self.catch_up_interval,
+            catch_up_reads=1 if self._catch_up_pace_allows(now) else 0,
+        )
+        if plan.catch_up:
+            self._next_catch_up = now + catch_up_spacing(self.catch_up_interval, len(readable))
+        return list(plan.reads)
 
-    async def async_read_due(self) -> None:
-        """Read every lock that is due, delivering what is new.
+    async def async_read_due(self, slots: int) -> int:
+        """Read the locks that are due within `slots` reads, delivering what is new.
 
         Stops at the first read the cloud or the budget holds back; those locks stay due.
+        Returns how many reads were made.
         """
-        for lock_id in self.due():
+        made = 0
+        for lock_id in self.due(slots):
             if not await self.feed.async_read(str(lock_id), partial(self._read_lock, lock_id)):
                 break
-            self._pending.discard(lock_id)
+            made += 1
+            self._moved.pop(lock_id, None)
             self._last_read[lock_id] = self._clock()
         if not self.enabled:
-            self._pending.clear()
+            self._moved.clear()
         await self.feed.async_save()
+        return made
 
     def subscribe(self, lock_id: int, listener: Callable[[Activity], None]) -> CALLBACK_TYPE:
         """Hand a lock's new activities to `listener`, oldest first; return how to stop."""
@@ -317,17 +340,9 @@ class ActivityReader:
 
     # ---- reading ---------------------------------------------------------------------------
 
-    def _catch_up_due(self) -> int | None:
-        """Return the lock whose catch-up read is due now, if any (round robin)."""
-        if not self.catch_up_interval or self._clock() < self._next_catch_up:
-            return None
-        candidates = [lock_id for lock_id, seen in self._seen.items() if seen is not None]
-        if not candidates:
-            return None
-        now = self._clock()
-        self._next_catch_up = now + catch_up_spacing(self.catch_up_interval, len(candidates))
-        # The lock read least recently (a state-triggered read counts) is next.
-        return min(candidates, key=lambda c: self._last_read.get(c, float("-inf")))
+    def _catch_up_pace_allows(self, now: float) -> bool:
+        """Tell whether a catch-up read may go out now (one every `catch_up_spacing`)."""
+        return bool(self.catch_up_interval) and now >= self._next_catch_up
 
     async def _read_lock(self, lock_id: int, since: datetime) -> FeedRead[Activity]:
         """Read a lock's (or a gate's) activity back from the newest until `since`; oldest first.
@@ -391,7 +406,7 @@ class ActivityReader:
         self.feed.forget(str(lock_id))
         self._last_operation.pop(lock_id, None)
         self._seen.pop(lock_id, None)
-        self._pending.discard(lock_id)
+        self._moved.pop(lock_id, None)
         self._last_read.pop(lock_id, None)
 
     # ---- storage ---------------------------------------------------------------------------

@@ -121,7 +121,7 @@ TEDEE_LIMITS: Final[Mapping[str, Limit]] = {
     ),
     # Limited to 10 requests per 10 minutes for personal-key callers.
     TedeeEndpoint.LOCKS: Limit(group="lock_list", window_count=10, window=600.0),
-    # Not a Tedee rule: our own cap, so that activity never crowds out lock polling.
+    # Not a Tedee rule: our own ceiling; the budget's spare reads pace activity below it.
     TedeeEndpoint.DEVICE_ACTIVITY: ACTIVITY_LIMIT,
 }
 
@@ -262,7 +262,8 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         poll = self._next_poll_in()
         locks = len(self.data.locks) if self.data is not None else 0
         listing_pages = locks // LOCK_PAGE_SIZE + 1
-        polling = 1.0 + 2.0 * poll / self.gate_interval + listing_pages * poll / 3600.0
+        # The sync, the gate sync and list, the hourly lock listing, gates' activity catch-up.
+        polling = 1.0 + 2.0 * poll / self.gate_interval + (listing_pages + 6) * poll / 3600.0
         return Budget(
             hourly_limit=scheduler.hourly_limit,
             action_reserve=scheduler.action_reserve,
@@ -277,7 +278,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             await self.activity.async_start(locks)
             return
         self.activity.note_locks(locks)
-        await self.activity.async_read_due()
+        self._spare -= await self.activity.async_read_due(self._spare)
 
     async def _follow_gate_activity(self, gates: TedeeData, *, first: bool) -> None:
         """Follow the gates' activity; read what is due (not in the first poll)."""

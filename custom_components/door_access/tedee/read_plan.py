@@ -91,20 +91,22 @@ def plan_activity(
     locks: Iterable[int],
     now: float,
     catch_up_interval: float,
+    catch_up_reads: int,
 ) -> ActivityPlan:
     """Plan one poll's activity reads within `slots` reads.
 
     `moved` maps a lock whose state moved (or that one of our actions operated) to when that
     was noticed: those are read first, newest first (the newest move is the one a person is
     waiting for; an older one is already late, and its read delivers it later anyway). What is
-    left goes to catch-up reads for what changes no state (a wrong PIN): the locks read least
-    recently first, each at most once per `catch_up_interval` (0: no catch-up reads).
+    left goes to catch-up reads for what changes no state (a wrong PIN), at most
+    `catch_up_reads` (the pace the caller keeps): the locks read least recently first, each at
+    most once per `catch_up_interval` (0: no catch-up reads).
     """
     if slots <= 0:
         return ActivityPlan(moved=(), catch_up=())
     by_newest = sorted(moved, key=lambda lock_id: (-moved[lock_id], lock_id))
     chosen = tuple(by_newest[:slots])
-    left = slots - len(chosen)
+    left = min(slots - len(chosen), catch_up_reads)
     catch_up: tuple[int, ...] = ()
     if left > 0 and catch_up_interval > 0:
         never = float("-inf")
