@@ -18,10 +18,14 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.door_access.api import DoorFlowBadResponseError
+from custom_components.door_access.doorflow.coordinator import DoorFlowCoordinator
+
 from .conftest import DOORFLOW_KEY, Simulator
 from .helpers import (
     advance,
     assert_translated,
+    coordinator_of,
     flow_sources,
     lock_call,
     record_states,
@@ -269,3 +273,31 @@ async def test_action_rate_limited(
     # Another command was not refused by DoorFlow: it goes out.
     await run_action(hass, freezer, lock_call(hass, "lock", FRONT), max_seconds=200)
     assert await simulator.count("POST /api/3/channels/{id}/normal") == 1
+
+
+async def test_action_refused_for_the_account_s_plan(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """A 402 says the account's plan or licence refused it, with DoorFlow's own words."""
+    await simulator.control("POST", "faults", {"kind": "status", "status": 402, "count": 1})
+    err = await _expect_error(hass, freezer, "lock", "payment_required_detail")
+    assert str(err) == (
+        "DoorFlow refused the action because of the account's plan or licence: "
+        "Simulated HTTP 402 failure"
+    )
+    assert not flow_sources(hass)  # not a credentials problem
+
+
+async def test_action_refused_for_the_plan_without_words(
+    hass: HomeAssistant, init_doorflow: MockConfigEntry
+) -> None:
+    """A 402 without a message still says what it is."""
+    coordinator = coordinator_of(init_doorflow, DoorFlowCoordinator)
+    err = coordinator.action_error(DoorFlowBadResponseError("GET account: HTTP 402", status=402))
+    assert err.translation_key == "payment_required"
+    assert str(err) == (
+        "DoorFlow refused the action because of the account's plan or licence (payment required)"
+    )

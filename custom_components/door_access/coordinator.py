@@ -273,9 +273,17 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
     # ---- actions ---------------------------------------------------------------------------
 
     def action_error(self, err: Exception) -> HomeAssistantError:
-        """Translate an error raised by a user action (refused token: start reauth)."""
+        """Translate an error raised by a user action (refused token: start reauth).
+
+        A 402 (the account's plan or licence) says so, with the cloud's words when it gave any.
+        """
         seconds = 0.0
-        if isinstance(err, AuthError):
+        said: dict[str, str] = {}
+        if isinstance(err, BadResponseError) and err.status == 402:
+            key = "payment_required"
+            if err.detail is not None and (detail := err.detail.summary()):
+                key, said = "payment_required_detail", {"detail": detail}
+        elif isinstance(err, AuthError):
             self.config_entry.async_start_reauth(self.hass)
             key = "auth_failed"
         elif isinstance(err, OperationError):
@@ -293,7 +301,7 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         return HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key=key,
-            translation_placeholders=self.placeholders(seconds=str(max(1, round(seconds)))),
+            translation_placeholders=self.placeholders(seconds=str(max(1, round(seconds))), **said),
         )
 
     # ---- new and removed devices -----------------------------------------------------------
