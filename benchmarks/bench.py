@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
 import random
+from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -21,12 +23,15 @@ from .harness import (
     add_doorflow,
     add_tedee,
     home_assistant,
+    restore_entry,
     simulated_cloud,
 )
+from .loop_watch import LoopWatch
 from .probes import CoordinatorProbe, OperationLog, probe_coordinators
 from .scenarios import Size
 from .virtual_time import VirtualTimeLoop
 
+TEDEE_PREFIX = "/api/{version}/"
 BULK_SYNC = "GET /api/{version}/my/lock/sync"
 SINGLE_SYNC = "GET /api/{version}/my/lock/{id}/sync"
 
@@ -44,8 +49,48 @@ class Bench:
     doorflow: Account
     operations: OperationLog
     rng: random.Random
+    watch: LoopWatch
+    stack: AsyncExitStack
     tedee_probe: CoordinatorProbe | None = None
     doorflow_probe: CoordinatorProbe | None = None
+    # The arrival time of every Tedee request the server saw (for the busiest hour).
+    tedee_arrivals: list[float] = field(default_factory=list)
+    restarts: int = 0
+
+    async def restart(self, down: float = 30.0) -> None:
+        """Restart Home Assistant: stop it, wait `down` s, start a new one with the entries.
+
+        The config entries are kept (as Home Assistant keeps them in `.storage`); the loop
+        watch is paused while the old one stops and the new one sets up.
+        """
+        entries = [self.tedee.entry, self.doorflow.entry]
+        with self.watch.paused():
+            await self.stack.aclose()
+            self.stack = AsyncExitStack()
+            await asyncio.sleep(down)
+            self.hass = await self.stack.enter_async_context(home_assistant(self.loop))
+            self.states = StateLog(self.hass)
+            self.tedee = await restore_entry(self.hass, entries[0])
+            self.doorflow = await restore_entry(self.hass, entries[1])
+        self.tedee_probe = self.doorflow_probe = None
+        self.restarts += 1
+
+    async def reload_tedee(self) -> None:
+        """Reload the Tedee entry (as the user's "Reload" does); the watch is paused."""
+        with self.watch.paused():
+            await self.hass.config_entries.async_reload(self.tedee.entry.entry_id)
+            await self.hass.async_block_till_done()
+        self.tedee_probe = None
+
+    def busiest_hour(self, since: float) -> int:
+        """Return the most Tedee requests the server saw in any hour after `since`."""
+        times = [t for t in self.tedee_arrivals if t >= since]
+        most, first = 0, 0
+        for last, arrival in enumerate(times):
+            while times[first] <= arrival - 3600.0:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
 
     def attach_probes(self) -> None:
         """Probe the coordinators of the accounts that are loaded (after the warm-up)."""
@@ -99,25 +144,49 @@ async def open_bench(
     *,
     seed: int,
     latency_ms: tuple[float, float] = (0.0, 0.0),
+    watch: LoopWatch | None = None,
 ) -> AsyncIterator[Bench]:
     """Start the simulator and Home Assistant, sign in to both accounts, attach the probes."""
-    async with (
-        simulated_cloud(loop, size.scenario(), seed=seed, latency_ms=latency_ms) as cloud,
-        home_assistant(loop) as hass,
-    ):
-        operations = OperationLog()
-        operations.attach(cloud.world)
-        states = StateLog(hass)
-        tedee = await add_tedee(hass, cloud.url)
-        doorflow = await add_doorflow(hass, cloud.url)
-        yield Bench(
-            loop=loop,
-            size=size,
-            cloud=cloud,
-            hass=hass,
-            states=states,
-            tedee=tedee,
-            doorflow=doorflow,
-            operations=operations,
-            rng=random.Random(seed),
-        )
+    async with simulated_cloud(loop, size.scenario(), seed=seed, latency_ms=latency_ms) as cloud:
+        stack = AsyncExitStack()
+        bench: Bench | None = None
+        try:
+            hass = await stack.enter_async_context(home_assistant(loop))
+            operations = OperationLog()
+            operations.attach(cloud.world)
+            arrivals: list[float] = []
+            _record_tedee_arrivals(cloud, arrivals)
+            states = StateLog(hass)
+            tedee = await add_tedee(hass, cloud.url)
+            doorflow = await add_doorflow(hass, cloud.url)
+            bench = Bench(
+                loop=loop,
+                size=size,
+                cloud=cloud,
+                hass=hass,
+                states=states,
+                tedee=tedee,
+                doorflow=doorflow,
+                operations=operations,
+                rng=random.Random(seed),
+                watch=watch if watch is not None else LoopWatch(),
+                stack=stack,
+                tedee_arrivals=arrivals,
+            )
+            yield bench
+        finally:
+            # The Home Assistant running now (a restart replaces the first one).
+            await (bench.stack if bench is not None else stack).aclose()
+
+
+def _record_tedee_arrivals(cloud: SimulatedCloud, arrivals: list[float]) -> None:
+    """Note the arrival time of every Tedee API request the simulator's log records."""
+    log = cloud.world.requests
+    record = log.record
+
+    def recording(entry: Any) -> None:
+        record(entry)
+        if entry.path.startswith(TEDEE_PREFIX):
+            arrivals.append(entry.t)
+
+    log.record = recording  # type: ignore[method-assign,assignment]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+import math
 from typing import Any
 
 from homeassistant.components.lock.const import LockState
@@ -27,7 +28,7 @@ STATE_UNLOCKED = LockState.UNLOCKED
 # Seconds between one change being shown and the next change: at least this, plus a uniform
 # draw over one poll interval, so that changes fall at every phase of the poll cycle alike.
 MIN_GAP = 3.0
-# A change not shown after this long counts as missed.
+# A change not shown after this long is never shown: it counts as infinitely late.
 GIVE_UP = 300.0
 
 
@@ -38,6 +39,15 @@ class Freshness:
     tedee: list[float] = field(default_factory=list)
     doorflow: list[float] = field(default_factory=list)
     missed: int = 0
+    # Why a cloud has no sample at all (no device to change).
+    tedee_none: str = "the Tedee entry was not set up"
+    doorflow_none: str = "the DoorFlow entry was not set up"
+
+    def extend(self, other: Freshness) -> None:
+        """Add another phase's samples."""
+        self.tedee.extend(other.tedee)
+        self.doorflow.extend(other.doorflow)
+        self.missed += other.missed
 
     @property
     def tedee_summary(self) -> Summary:
@@ -75,15 +85,21 @@ def _door_candidates(bench: Bench) -> list[tuple[int, str]]:
 
 
 async def _next_change(bench: Bench, coordinator: DoorAccessCoordinator[Any]) -> None:
-    """Wait until the next change: a random phase of the coordinator's poll cycle."""
+    """Wait until the next change: a random phase of the poll cycle (never under 30 s wide).
+
+    The spread is at least 30 s whatever interval the coordinator reports, so that a product
+    polling far less often is still sampled at every phase (the target does not read it).
+    """
     interval = coordinator.update_interval
-    cycle = interval.total_seconds() if interval is not None else 30.0
+    cycle = max(30.0, interval.total_seconds() if interval is not None else 30.0)
     await asyncio.sleep(MIN_GAP + bench.rng.uniform(0.0, cycle))
 
 
 async def _change_tedee(bench: Bench, changes: int, result: Freshness) -> None:
     """Flip random locks between locked and unlocked; time until HA shows each."""
     candidates = _tedee_candidates(bench)
+    if not candidates:
+        result.tedee_none = "no connected Tedee lock showed locked or unlocked"
     for _ in range(changes if candidates else 0):
         await _next_change(bench, bench.tedee.coordinator)
         lock_id, entity = bench.rng.choice(candidates)
@@ -97,13 +113,14 @@ async def _change_tedee(bench: Bench, changes: int, result: Freshness) -> None:
         shown_at = await wait_or_none(seen, GIVE_UP)
         if shown_at is None:
             result.missed += 1
-        else:
-            result.tedee.append(shown_at - changed_at)
+        result.tedee.append(math.inf if shown_at is None else shown_at - changed_at)
 
 
 async def _change_doorflow(bench: Bench, changes: int, result: Freshness) -> None:
     """Hold random doors unlocked or return them to normal; time until HA shows each."""
     candidates = _door_candidates(bench)
+    if not candidates:
+        result.doorflow_none = "no online DoorFlow door showed locked or unlocked"
     for _ in range(changes if candidates else 0):
         await _next_change(bench, bench.doorflow.coordinator)
         channel_id, entity = bench.rng.choice(candidates)
@@ -119,8 +136,7 @@ async def _change_doorflow(bench: Bench, changes: int, result: Freshness) -> Non
         shown_at = await wait_or_none(seen, GIVE_UP)
         if shown_at is None:
             result.missed += 1
-        else:
-            result.doorflow.append(shown_at - changed_at)
+        result.doorflow.append(math.inf if shown_at is None else shown_at - changed_at)
 
 
 async def measure_freshness(bench: Bench, changes: int) -> Freshness:

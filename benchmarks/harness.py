@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 import functools
+import socket
 import time
 from typing import Any
 
@@ -34,7 +35,9 @@ from homeassistant.core import (
 )
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
+    MockConfigEntry,
     async_test_home_assistant,
 )
 
@@ -291,13 +294,28 @@ class Account:
         ]
 
 
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 @asynccontextmanager
 async def home_assistant(loop: VirtualTimeLoop) -> AsyncIterator[HomeAssistant]:
-    """Run a real Home Assistant (the test harness's) on the loop, custom integrations on."""
+    """Run a real Home Assistant (the test harness's) on the loop, custom integrations on.
+
+    Its HTTP server binds a free port on 127.0.0.1, never 8123 (another Home Assistant on the
+    machine may hold it).
+    """
     async with async_test_home_assistant(loop) as hass:
         hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
         if hass.loop is not loop or hass.loop.time() != loop.time():
             raise RuntimeError("Home Assistant does not run on the virtual clock")
+        http = {"server_host": "127.0.0.1", "server_port": free_port()}
+        if not await async_setup_component(hass, "http", {"http": http}):
+            raise RuntimeError("Home Assistant's http did not set up")
         try:
             yield hass
         finally:
@@ -345,6 +363,24 @@ async def add_doorflow(hass: HomeAssistant, url: str) -> Account:
         hass, Cloud.DOORFLOW, {CONF_API_KEY: DOORFLOW_KEY, SECTION_ADVANCED: {CONF_BASE_URL: url}}
     )
     return Account(entry)
+
+
+async def restore_entry(hass: HomeAssistant, entry: ConfigEntry[Any]) -> Account:
+    """Add a config entry kept from another Home Assistant (a restart) and set it up."""
+    copy = MockConfigEntry(
+        domain=entry.domain,
+        data=dict(entry.data),
+        options=dict(entry.options),
+        unique_id=entry.unique_id,
+        title=entry.title,
+        version=entry.version,
+        minor_version=entry.minor_version,
+        entry_id=entry.entry_id,
+    )
+    copy.add_to_hass(hass)
+    await hass.config_entries.async_setup(copy.entry_id)
+    await hass.async_block_till_done()
+    return Account(copy)
 
 
 async def sleep_until(loop: VirtualTimeLoop, when: float) -> None:

@@ -13,8 +13,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+import math
 import statistics
 
 from homeassistant.components.lock.const import DOMAIN as LOCK_DOMAIN, LockState
@@ -46,6 +48,7 @@ def _operation_requests(bench: Bench) -> int:
     )
 
 
+TEDEE_PREFIX = "/api/{version}/"
 STATUS_READ = "GET /api/{version}/my/device/operation/{operation_id}"
 # Every lock command (lock, unlock, pull) starts with this.
 COMMAND = "POST /api/{version}/my/lock/"
@@ -68,6 +71,8 @@ class ActionSample:
     # final status read's uplink and downlink delays (its transit).
     command_network: float
     read_transit: float
+    # The final status read's downlink delay alone, as the simulator drew it.
+    read_down: float
     # The integration's share in parts: Home Assistant and the client before the command left,
     # the wait from the operation's end to the final status read being sent (the follow-up
     # reads are timed from when the command left, so the command's answer on its way back,
@@ -82,6 +87,15 @@ class ActionSample:
     def beyond_operation(self) -> float:
         """Return the seconds from press to confirmed state beyond the lock's own time."""
         return self.call_seconds - self.operation_seconds
+
+    @property
+    def beyond_unavoidable(self) -> float:
+        """Return the time beyond the operation and beyond what no client can avoid.
+
+        What no client can avoid: the command's uplink to the operation's start, and the final
+        answer's downlink, both as the simulator drew them. Nothing else is taken out.
+        """
+        return self.beyond_operation - self.command_network - self.read_down
 
     @property
     def integration_share(self) -> float:
@@ -101,6 +115,30 @@ class Actions:
     samples: list[ActionSample] = field(default_factory=list)
     brought_forward: int = 0
     failed: int = 0
+    # Every Tedee request the server saw during the phase, beyond the quiet rate.
+    extra_requests: float = math.nan
+    seconds: float = 0.0
+    by_endpoint: dict[str, int] = field(default_factory=dict)
+    none_reason: str = "the Tedee entry was not set up"
+
+    def delays(self, service: str) -> list[float]:
+        """Return the judged delays of one service (a failed action is infinitely late)."""
+        failed = [math.inf] * self.failed_by.get(service, 0)
+        return [s.beyond_unavoidable for s in self.samples if s.service == service] + failed
+
+    failed_by: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def extra_per_action(self) -> float:
+        """Return every request the actions caused beyond the quiet rate, per action."""
+        count = len(self.samples) + self.failed
+        return self.extra_requests / count if count else math.nan
+
+    @property
+    def per_hour(self) -> float:
+        """Return the actions per hour of the phase."""
+        count = len(self.samples) + self.failed
+        return count * 3600.0 / self.seconds if self.seconds else math.nan
 
     def beyond(self, service: str | None = None, part: str = "beyond_operation") -> Summary:
         """Summarise the time beyond the operation (or one part of it), for one service."""
@@ -175,6 +213,7 @@ async def _action(bench: Bench, lock_id: int, entity: str) -> ActionSample | Non
         read_downlink=final - read.arrival,
         command_network=command.uplink,
         read_transit=read.uplink + read.downlink,
+        read_down=read.downlink,
         before_command=command.sent - pressed,
         end_to_read=read.sent - operation.complete_at,
         after_answer=final - read.answered,
@@ -182,25 +221,51 @@ async def _action(bench: Bench, lock_id: int, entity: str) -> ActionSample | Non
     )
 
 
-async def measure_actions(bench: Bench, count: int) -> Actions:
-    """Press `count` actions on random locks, spaced out; measure each."""
+def _tedee_requests(bench: Bench) -> Counter[str]:
+    """Return every Tedee request the server saw so far, by endpoint."""
+    return Counter(
+        {
+            key: n
+            for key, n in bench.cloud.world.requests.by_endpoint.items()
+            if key.partition(" ")[2].startswith(TEDEE_PREFIX)
+        }
+    )
+
+
+async def measure_actions(bench: Bench, count: int, quiet_per_hour: float) -> Actions:
+    """Press locks and unlocks on random locks, spaced out, until each has `count`.
+
+    Every Tedee request the server saw in the phase is counted, less what the quiet rate
+    (`quiet_per_hour`) would have cost over the same time: that is what the actions caused.
+    """
     result = Actions()
     candidates = _lock_candidates(bench)
+    if not candidates:
+        result.none_reason = "no connected lock showed a settled state, so none was pressed"
     probe = bench.tedee_probe
     forward = probe.brought_forward if probe is not None else 0
-    for _ in range(count if candidates else 0):
+    before, started = _tedee_requests(bench), bench.loop.time()
+    done = Counter[str]()
+    while candidates and min(done[SERVICE_LOCK], done[SERVICE_UNLOCK]) < count:
         await asyncio.sleep(bench.rng.uniform(*GAP))
         lock_id, entity = bench.rng.choice(candidates)
         await _settled(bench, entity, lambda state: state in SETTLED)
+        service = SERVICE_UNLOCK if bench.shown(entity) == LockState.LOCKED else SERVICE_LOCK
         sample = await _action(bench, lock_id, entity)
+        done[service] += 1
         if sample is None:
             result.failed += 1
+            result.failed_by[service] = result.failed_by.get(service, 0) + 1
         else:
             result.samples.append(sample)
     # Let the last polls brought forward happen before counting them.
     await asyncio.sleep(60)
     if probe is not None:
         result.brought_forward = probe.brought_forward - forward
+    result.seconds = bench.loop.time() - started
+    seen = _tedee_requests(bench) - before
+    result.by_endpoint = dict(seen)
+    result.extra_requests = seen.total() - quiet_per_hour * result.seconds / 3600.0
     return result
 
 
