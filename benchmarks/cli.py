@@ -39,7 +39,7 @@ MODES = {
     "full": Mode(DEFAULT_SIZES, Settings()),
     "gate": Mode(
         GATE_SIZES,
-        Settings(day_hours=3, day_seeds=2, warmup=300, cost_window=300),
+        Settings(day_hours=3, day_seeds=2, warmup=300, cost_window=300, baselines=False),
     ),
     "smoke": Mode(
         "home",
@@ -70,8 +70,9 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     preset.add_argument(
         "--gate",
         action="store_true",
-        help="the quick gate CI runs: home with every figure on 3-hour unkind days (2 seeds), "
-        "100 locks' update cost; the same targets (a few minutes)",
+        help="the quick gate CI runs: home with every Door Access figure (3-hour unkind days, "
+        "2 seeds; no baselines), 100 locks' update cost; the same targets; a known miss "
+        "fails only past its regression guard (a few minutes)",
     )
     preset.add_argument(
         "--smoke",
@@ -199,4 +200,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Wrote {args.output}")
     if args.smoke:
         return 0 if all(check.passed for check in checks) else 1
-    return 1 if missed(report) else 0
+    return 1 if missed(report, gate=mode == "gate") else 0

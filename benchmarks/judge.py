@@ -23,6 +23,8 @@ class Verdict:
     met: bool | None = None
     # Why it could not be measured (then `met` is False).
     unmeasured: str | None = None
+    # The number judged (a p95's interval's upper end), for a known miss's regression guard.
+    value: float | None = None
 
     def render(self) -> str:
         """Return the text with the verdict."""
@@ -81,7 +83,7 @@ def judge_p95(
             met=False,
             unmeasured=f"only {summary.count} samples, a p95 needs {min_samples}",
         )
-    return Verdict(text, met=summary.p95_high <= limit)
+    return Verdict(text, met=summary.p95_high <= limit, value=summary.p95_high)
 
 
 def judge_at_most(value: float | None, limit: float, text: str, *, why_none: str) -> Verdict:

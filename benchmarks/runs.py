@@ -189,7 +189,8 @@ async def day_run(
             await asyncio.sleep(min(settings.rate_window, 1800.0))
             quiet = window.finish().tedee_total
             result.latency = await _interact(bench, settings, quiet)
-        end = start + settings.day_hours * 3600
+        # The unkind day proper starts after the warm-up and the timed interaction.
+        end = loop.time() + settings.day_hours * 3600
         unkind = await unkind_day(bench, loop.time(), end)
         await sleep_until(loop, end)
         hours = (loop.time() - start) / 3600

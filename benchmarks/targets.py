@@ -47,6 +47,41 @@ MAX_SUPERLINEAR = 2.0
 
 
 @dataclass(frozen=True)
+class KnownMiss:
+    """A figure the product misses today: still judged and shown missed, never retargeted.
+
+    The gate (CI) fails on it only past `guard` (the upper end of its p95's interval), so that
+    a regression is caught while the miss is being fixed; the full run fails on it.
+    """
+
+    figure: str
+    guard: float
+    reason: str
+
+
+KNOWN_MISSES = (
+    KnownMiss(
+        "Unlock → confirmed",
+        1.5,
+        "Measured on 200 unlocks on 2026-12-04 and reported: the operation's status reads "
+        "(the first 2 s after the command, then every 0.75 s growing 1.5x) leave up to about "
+        "1.1 s after the lock's end before a read sees it, so the p95 is just over 1 s.",
+    ),
+    KnownMiss(
+        "Lock → confirmed",
+        1.5,
+        "The same status-read schedule as unlock; reported on 2026-12-04.",
+    ),
+)
+
+
+def known_miss(figure: str) -> KnownMiss | None:
+    """Return the known miss a figure's row names, if any."""
+    text = figure.removeprefix("3 ")
+    return next((k for k in KNOWN_MISSES if text.startswith(k.figure)), None)
+
+
+@dataclass(frozen=True)
 class Change:
     """One entry of the targets' history."""
 
