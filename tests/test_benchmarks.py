@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from benchmarks.virtual_time import VirtualTimeLoop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,38 +48,60 @@ def test_virtual_loop_holds_the_clock_while_a_thread_works() -> None:
         loop.close()
 
 
-def test_benchmark_smoke_mode(tmp_path: Path) -> None:
-    """`python -m benchmarks --smoke` runs every figure, agrees with its known answers."""
+def test_benchmark_smoke_mode_produces_every_figure(tmp_path: Path) -> None:
+    """`python -m benchmarks --smoke` runs every figure and agrees with its known answers.
+
+    Its samples are too few to judge (each p95 says so); the gate below judges.
+    """
     output = tmp_path / "benchmarks.md"
     completed = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--smoke", "--output", str(output)],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=90,
+        timeout=110,
         check=False,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     report = output.read_text(encoding="utf-8")
     for figure in (
-        "| 1 Tedee requests per hour, activity on",
-        "| 1 …of which activity reads",
-        "| 1 Naive baseline",
-        "| 2 Self-caused 429s",
-        "| 3 Freshness Tedee",
-        "| 3 Unlock → confirmed, beyond the operation",
-        "| 3 Unlock → confirmed, with latency, raw",
-        "| 3 Unlock → confirmed, with latency, the integration's share",
-        '| 3 "Lock all"',
-        '| 4 "Open" shown',
+        "| 1 Tedee requests per hour, quiet hour",
+        "| 1 Busiest hour of the run",
+        "| 1 Every request an action causes",
+        "| 2 Self-caused 429s, unkind day",
+        "| 3 Freshness Tedee, across the unkind days",
+        "| 3 Unlock → confirmed, beyond the operation, no latency",
+        "beyond what no client can avoid",
         "| 5 State writes per update",
+        "| 5 Longest Home Assistant's loop was held",
+        "| Baseline bulk sync every 21 s: freshness Tedee",
+        "| Baseline HACS cloud Tedee",
     ):
-        assert figure in report
-    assert "| no jump in flight |" in report
+        assert figure in report, figure
+    # Too few samples is a miss that says why, never a pass.
+    assert "fewer than 200 samples ❌ missed" in report
     assert "| held request |" in report
     assert "**no**" not in report
-    assert "not measured" not in report
-    assert "0 ✅" in report.partition("| 2 Client timeouts")[2].splitlines()[0]
-    # Activity is on (the simulated token has the scope): its reads are counted and priced.
-    activity = report.partition("| `GET my/deviceactivity` | ")[2].splitlines()[0]
-    assert not activity.startswith(("0 ", "\N{EN DASH}")), activity
+
+
+@pytest.mark.timeout(900)
+def test_benchmark_gate_passes_on_the_product(tmp_path: Path) -> None:
+    """The quick gate (`--gate`: home with every figure, 100 locks' cost) meets its targets.
+
+    Same targets and rules as the full run; a known miss fails it only past its regression
+    guard. A regression of any other figure turns this red.
+    """
+    output = tmp_path / "gate.md"
+    completed = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--gate", "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=840,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-3000:]
+    assert "Gate: passed" in completed.stdout
+    report = output.read_text(encoding="utf-8")
+    assert "n=200" in report or "n=4" in report
+    assert "not measured" not in report.partition("### Missed")[0]
