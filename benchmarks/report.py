@@ -863,7 +863,7 @@ METHOD = """## Running it
 
 It exits with status 1 when any Door Access figure misses its target or a known-answer check
 fails, and prints why. `--gate` runs the key figures on fewer sizes with the same rules and the
-same targets (home: everything, on a 3-hour unkind day; 100 locks: the update cost, the
+same targets (home: everything, on two 8-hour unkind days; 100 locks: the update cost, the
 writes and the event loop, for linearity); `tests/test_benchmarks.py` runs it inside the test
 command, so a regression fails CI. `--smoke` only checks that every figure is produced.
 
