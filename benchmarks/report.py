@@ -863,9 +863,14 @@ METHOD = """## Running it
 
 It exits with status 1 when any Door Access figure misses its target or a known-answer check
 fails, and prints why. `--gate` runs the key figures on fewer sizes with the same rules and the
-same targets (home: everything, on two 8-hour unkind days; 100 locks: the update cost, the
-writes and the event loop, for linearity); `tests/test_benchmarks.py` runs it inside the test
-command, so a regression fails CI. `--smoke` only checks that every figure is produced.
+same targets (home: every Door Access figure, on two 8-hour unkind days, no baselines; 100
+locks: the update cost, the writes and the event loop, for linearity);
+`tests/test_benchmarks.py` runs it inside the test command, so a regression fails CI. A *known
+miss* (`targets.KNOWN_MISSES`: a figure the product misses today, reported, its target kept) is
+shown missed and fails the full run; the gate fails on it only past its regression guard.
+`--smoke` only checks that every figure is produced. `python -m benchmarks.breakages` measures
+deliberately broken products and shows each missing its figure
+(`tests/test_benchmark_breakages.py`).
 
 ## How it is measured
 
