@@ -95,7 +95,9 @@ async def _next_change(bench: Bench, coordinator: DoorAccessCoordinator[Any]) ->
     await asyncio.sleep(MIN_GAP + bench.rng.uniform(0.0, cycle))
 
 
-async def _change_tedee(bench: Bench, changes: int, result: Freshness) -> None:
+async def _change_tedee(
+    bench: Bench, changes: int, result: Freshness, give_up: float = GIVE_UP
+) -> None:
     """Flip random locks between locked and unlocked; time until HA shows each."""
     candidates = _tedee_candidates(bench)
     if not candidates:
@@ -110,13 +112,15 @@ async def _change_tedee(bench: Bench, changes: int, result: Freshness) -> None:
         await bench.cloud.control(
             "PATCH", f"tedee/locks/{lock_id}", {"state": LOCKED if to_locked else UNLOCKED}
         )
-        shown_at = await wait_or_none(seen, GIVE_UP)
+        shown_at = await wait_or_none(seen, give_up)
         if shown_at is None:
             result.missed += 1
         result.tedee.append(math.inf if shown_at is None else shown_at - changed_at)
 
 
-async def _change_doorflow(bench: Bench, changes: int, result: Freshness) -> None:
+async def _change_doorflow(
+    bench: Bench, changes: int, result: Freshness, give_up: float = GIVE_UP
+) -> None:
     """Hold random doors unlocked or return them to normal; time until HA shows each."""
     candidates = _door_candidates(bench)
     if not candidates:
@@ -133,19 +137,24 @@ async def _change_doorflow(bench: Bench, changes: int, result: Freshness) -> Non
             f"doorflow/channels/{channel_id}",
             {"mode": "normal" if to_locked else "unlock"},
         )
-        shown_at = await wait_or_none(seen, GIVE_UP)
+        shown_at = await wait_or_none(seen, give_up)
         if shown_at is None:
             result.missed += 1
         result.doorflow.append(math.inf if shown_at is None else shown_at - changed_at)
 
 
-async def measure_freshness(bench: Bench, changes: int) -> Freshness:
-    """Make `changes` changes on each cloud (side by side) and time each until shown."""
+async def measure_freshness(
+    bench: Bench, changes: int, *, give_up: float = GIVE_UP, doorflow: bool = True
+) -> Freshness:
+    """Make `changes` changes on each cloud (side by side) and time each until shown.
+
+    A change not shown within `give_up` virtual seconds is never shown (∞).
+    """
     result = Freshness()
     tasks = []
     if bench.tedee.loaded:
-        tasks.append(_change_tedee(bench, changes, result))
-    if bench.doorflow.loaded:
-        tasks.append(_change_doorflow(bench, changes, result))
+        tasks.append(_change_tedee(bench, changes, result, give_up))
+    if doorflow and bench.doorflow.loaded:
+        tasks.append(_change_doorflow(bench, changes, result, give_up))
     await asyncio.gather(*tasks)
     return result
