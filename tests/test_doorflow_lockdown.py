@@ -222,3 +222,19 @@ async def test_lockdown_of_a_removed_door_and_an_outage(
     with pytest.raises(HomeAssistantError) as err:
         await _switch(hass, SERVICE_TURN_ON, "switch.head_office_back_office_lockdown")
     assert err.value.translation_key == "action_cannot_connect"
+
+
+async def test_lockdown_refused_without_words(
+    hass: HomeAssistant, init_doorflow: MockConfigEntry, simulator: Simulator
+) -> None:
+    """DoorFlow refuses with an empty 400: the error names the door, and nothing more."""
+    await simulator.control(
+        "POST",
+        "faults",
+        {"kind": "empty", "status": 400, "path_prefix": "/api/3/channels/1201/lockdown"},
+    )
+    with pytest.raises(HomeAssistantError) as err:
+        await _switch(hass, SERVICE_TURN_ON)
+    assert err.value.translation_key == "lockdown_refused"
+    assert str(err.value) == "DoorFlow refused to change the lockdown of Front door"
+    assert state_of(hass, SWITCH) == "off"

@@ -220,3 +220,28 @@ async def test_locking_before_the_relock_time_needs_no_extra_read(
     for _ in range(4):
         await advance(hass, freezer, 30)
     assert await simulator.count("GET /api/3/channels") == polls + 4  # the regular ones only
+
+
+async def test_a_relock_time_at_the_end_of_time_from_the_cloud(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """DoorFlow holds a door unlocked until 9999-12-31 (the contract allows any date-time).
+
+    The door shows unlocked with that time; polling goes on (no timer past the calendar).
+    """
+    await simulator.control(
+        "PATCH",
+        "doorflow/channels/1201",
+        {"mode": "unlock", "relock_at": "9999-12-31T23:59:59Z"},
+    )
+    await advance(hass, freezer, 30)
+    assert state_of(hass, FRONT) == "unlocked"
+    assert dt_util.parse_datetime(state_of(hass, RELOCK)) == datetime(
+        9999, 12, 31, 23, 59, 59, tzinfo=UTC
+    )
+    await simulator.control("PATCH", "doorflow/channels/1201", {"mode": "normal"})
+    await advance(hass, freezer, 30)
+    assert state_of(hass, FRONT) == "locked"

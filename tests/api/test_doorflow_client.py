@@ -398,6 +398,7 @@ def test_channel_model_reads_every_field() -> None:
         pic_version="0.9",
     )
     assert channel.firmware == "1.2.3 (PIC 0.9)"
+    assert Channel.from_json({"id": 7, "pic_version": "2.0"}).firmware == "PIC 2.0"
     assert channel.is_unlocked
     assert channel.is_locked_down
 

@@ -72,6 +72,9 @@ _ADMISSION_FAILURES: Mapping[AdmissionStatus, OperationFailure] = {
     AdmissionStatus.TIMEOUT: OperationFailure.TIMEOUT,
 }
 
+# How far ahead a door's relock time gets a timer of its own (later ones: the polls see them).
+RELOCK_FOLLOW_HORIZON: Final = timedelta(days=31)
+
 # A door controller answers an admit in about 1-3 s: read its decision first after 1.5 s.
 ADMISSION_FOLLOW = FollowPlan(first_delay=1.5, interval=0.75, max_wait=DOORFLOW_ADMIT_MAX_WAIT)
 
@@ -414,13 +417,20 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
     # ---- relock times ----------------------------------------------------------------------
 
     def _follow_relock(self, channels: Mapping[str, Channel]) -> None:
-        """Read the doors again once the first door held unlocked until a time relocks."""
+        """Read the doors again once the first door held unlocked until a time relocks.
+
+        Only relock times within `RELOCK_FOLLOW_HORIZON` get a timer: DoorFlow may send any
+        date-time (9999-12-31 too), and polls in between see a later one.
+        """
         now = dt_util.utcnow()
+        horizon = now + RELOCK_FOLLOW_HORIZON
         due = min(
             (
                 channel.relock_at
                 for channel in channels.values()
-                if channel.is_unlocked and channel.relock_at is not None and channel.relock_at > now
+                if channel.is_unlocked
+                and channel.relock_at is not None
+                and now < channel.relock_at < horizon
             ),
             default=None,
         )
