@@ -68,12 +68,15 @@ class DoorFlowState:
     def __init__(self, data: dict[str, Any], rng: random.Random, utc_now: datetime) -> None:
         self.rng = rng
         acc = data.get("account", {})
+        # The scenario's id may be a number or, as the contract has it, a hashid string; the
+        # request log counts accounts by a number (a hashid's account counts as 7001).
+        given_id = acc.get("id", 7001)
         self.account = DoorFlowAccount(
-            id=int(acc.get("id", 7001)),
+            id=given_id if isinstance(given_id, int) else 7001,
             name=str(acc.get("name", "Demo Office")),
             resource_owner_id=int(acc.get("resource_owner_id", 9100)),
             last_sync=utc_now,
-            hashid=str(acc.get("hashid", acc.get("id", 7001))),
+            hashid=str(acc.get("hashid", given_id)),
             time_zone=str(acc.get("time_zone", "Europe/London")),
         )
         self.config = DoorFlowConfig()

@@ -8,10 +8,13 @@ token info, and the error answers (400, 401, 403, 404, 422).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+import random
 from typing import Any
 
 import pytest
 
+from simulator.doorflow import DoorFlowState
 from simulator.doorflow_events import ADMIT_KINDS, DENY_REASONS, DOOR_KINDS
 from tests.contracts.doorflow_openapi import (
     component_response,
@@ -24,6 +27,7 @@ from tests.contracts.doorflow_openapi import (
 from .conftest import Answer, Sim
 
 ACCESS_TOKEN = "contract-doorflow-access-token"
+START = datetime(2026, 11, 3, 10, tzinfo=UTC)
 
 
 def keeps(answer: Answer, json_schema: dict[str, Any], status: int) -> None:
@@ -144,3 +148,12 @@ async def test_error_answers(sim: Sim) -> None:
     # The unlock endpoint documents no 422; the simulator answers the contract's shape of one.
     keeps(past, component_response("UnprocessableEntityError"), 422)
     assert past.body["errors"]["relock_at"]
+
+
+def test_a_scenario_account_with_a_hashid() -> None:
+    """A scenario may give the account the contract's string id; the API shows it as given."""
+    state = DoorFlowState({"account": {"id": "abc123xyz"}}, random.Random(1), START)
+    assert state.account_json()["id"] == "abc123xyz"
+    assert errors_of(state.account_json(), schema("Account")) == []
+    numbered = DoorFlowState({"account": {"id": 42}}, random.Random(1), START)
+    assert numbered.account_json()["id"] == "42"
