@@ -11,6 +11,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.lock import DOMAIN as LOCK_DOMAIN
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -28,6 +29,7 @@ from .conftest import Simulator
 from .helpers import (
     TEDEE_POLL,
     advance,
+    assert_translated,
     coordinator_of,
     lock_call,
     press_button,
@@ -113,9 +115,9 @@ async def test_failed_operation_falls_back_and_polls_soon(
 ) -> None:
     """An operation the lock could not do: the last confirmed state shows, a poll follows."""
     await simulator.control("PATCH", "tedee/locks/1004", {"isConnected": False})
-    with pytest.raises(Exception) as err:  # noqa: PT011 - the translated error is checked below
+    with pytest.raises(HomeAssistantError) as err:
         await run_action(hass, freezer, lock_call(hass, "unlock", OFFICE))
-    assert getattr(err.value, "translation_key", None) == "operation_failed"
+    assert_translated(err.value, "operation_failed")
     syncs = await simulator.count(SYNC)
     await advance(hass, freezer, TEDEE_POLL)
     assert await simulator.count(SYNC) == syncs + 1
