@@ -173,6 +173,37 @@ async def run_action(
         await hass.async_block_till_done()
 
 
+async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: int) -> None:
+    """Move the clock a second at a time, waiting for nothing but the event loop."""
+    for _ in range(seconds):
+        for _ in range(20):
+            await asyncio.sleep(0)
+        freezer.tick(timedelta(seconds=1))
+        async_fire_time_changed(hass)
+
+
+async def seconds_until_done(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    task: asyncio.Future[Any],
+    *,
+    max_seconds: int = 60,
+) -> int:
+    """Move the clock a second at a time until a task is done; return the seconds it took.
+
+    Nothing is awaited but the task, so background work still waiting (a request held open
+    by the simulator) does not hold the clock; the task's outcome is left to the caller.
+    """
+    for second in range(max_seconds + 1):
+        for _ in range(20):
+            await asyncio.sleep(0)
+        if task.done():
+            return second
+        freezer.tick(timedelta(seconds=1))
+        async_fire_time_changed(hass)
+    raise AssertionError(f"not done within {max_seconds} s")
+
+
 @asynccontextmanager
 async def serve_catch_all(handler: Handler) -> AsyncIterator[str]:
     """Serve one catch-all handler on 127.0.0.1 and yield its base URL."""

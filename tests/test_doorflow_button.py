@@ -10,7 +10,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from .conftest import DOORFLOW_KEY, Simulator
-from .helpers import advance, flow_sources, press_button, state_of
+from .helpers import advance, flow_sources, press_button, seconds_until_done, state_of
 
 SYNC = "button.demo_office_sync_door_controllers"
 SYNC_ENDPOINT = "POST /api/3/sync"
@@ -133,21 +133,28 @@ async def test_press_while_cooling_down_waits_for_the_window(
 @pytest.mark.parametrize(
     ("fault", "key"),
     [
-        ({"kind": "status", "status": 500}, "action_cannot_connect"),
-        ({"kind": "unauthorized"}, "auth_failed"),
+        ({"kind": "status", "status": 500, "count": 1}, "action_cannot_connect"),
+        # Refused again when asked a second time (after the pause and the sync's slot).
+        (
+            {"kind": "unauthorized", "count": 2, "path_prefix": "/api/3/sync"},
+            "auth_failed",
+        ),
     ],
 )
-async def test_press_errors(
+async def test_press_errors(  # noqa: PLR0917
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_doorflow: MockConfigEntry,
     simulator: Simulator,
     fault: dict[str, object],
     key: str,
 ) -> None:
     """A server error or a refused key comes back as a translated error."""
-    await simulator.control("POST", "faults", fault | {"count": 1})
+    await simulator.control("POST", "faults", fault)
+    press = hass.async_create_task(press_button(hass, SYNC))
+    await seconds_until_done(hass, freezer, press)
     with pytest.raises(HomeAssistantError) as err:
-        await press_button(hass, SYNC)
+        await press
     assert err.value.translation_key == key
 
 

@@ -17,7 +17,7 @@ from custom_components.door_access import SCHEDULERS
 from custom_components.door_access.const import DOMAIN
 
 from .conftest import Simulator
-from .helpers import advance, setup_entry, state_of
+from .helpers import advance, setup_entry, state_of, tick
 
 SITES: Final = "GET /api/3/sites"
 FRONT_CONTROLLER: Final = "doorflow-controller-001bc50a1201"
@@ -180,11 +180,13 @@ async def test_a_revoked_key_on_the_site_listing_asks_for_reauth(
     init_doorflow: MockConfigEntry,
     simulator: Simulator,
 ) -> None:
-    """A 401 on the sites is a refused key like any other: reauthenticate."""
+    """A 401 on the sites, again after the pause, is a refused key like any other: reauth."""
     await simulator.control(
         "POST", "faults", {"kind": "unauthorized", "path_prefix": "/api/3/sites"}
     )
-    await advance(hass, freezer, 3600)
+    await advance(hass, freezer, 3600, wait_background_tasks=False)
+    await tick(hass, freezer, 10)
+    await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
 

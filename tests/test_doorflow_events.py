@@ -19,7 +19,14 @@ from custom_components.door_access.storage import FEED_STORAGE_VERSION
 
 from .activity_helpers import FiredEvents
 from .conftest import Simulator
-from .helpers import advance, coordinator_of, setup_entry, state_of
+from .helpers import (
+    advance,
+    coordinator_of,
+    seconds_until_done,
+    setup_entry,
+    state_of,
+    tick,
+)
 
 POLL = 30
 FRONT = "event.head_office_front_door_access_events"
@@ -344,16 +351,19 @@ async def test_refused_key_on_the_feed_starts_reauth(
     doorflow_config_entry: MockConfigEntry,
     at_setup: bool,
 ) -> None:
-    """A 401 on the feed is a refused key (not a missing scope): reauthentication."""
-    fault = {"kind": "unauthorized", "count": 1, "path_prefix": EVENTS_PATH}
+    """A 401 on the feed, again after the pause, is a refused key (not a missing scope)."""
+    fault = {"kind": "unauthorized", "count": 2, "path_prefix": EVENTS_PATH}
     if at_setup:
         await simulator.control("POST", "faults", fault)
     doorflow_config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(doorflow_config_entry.entry_id)
+    setup = hass.async_create_task(hass.config_entries.async_setup(doorflow_config_entry.entry_id))
+    await seconds_until_done(hass, freezer, setup)
     await hass.async_block_till_done()
     if not at_setup:
         await simulator.control("POST", "faults", fault)
-        await advance(hass, freezer, POLL)
+        await advance(hass, freezer, POLL, wait_background_tasks=False)
+        await tick(hass, freezer, 10)
+        await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
 

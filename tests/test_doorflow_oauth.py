@@ -23,6 +23,7 @@ from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER, Config
 from homeassistant.const import CONF_API_KEY, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.config_entry_oauth2_flow import (
     LocalOAuth2Implementation,
     async_get_implementations,
@@ -50,19 +51,30 @@ from custom_components.door_access.const import (
 )
 from custom_components.door_access.doorflow.oauth import (
     DOORFLOW_AUTHORIZE_URL,
+    REFRESH_DEADLINE,
     SCOPES,
+    TOKEN_WAIT,
     authorization_server,
     entry_tokens,
     implementation_at,
 )
 
 from .conftest import DOORFLOW_ACCOUNT_ID, Simulator
-from .helpers import advance, flow_sources, lock_call, run_action, state_of
+from .helpers import (
+    advance,
+    flow_sources,
+    lock_call,
+    run_action,
+    seconds_until_done,
+    state_of,
+    tick,
+)
 
 CLIENT_ID: Final = "demo-doorflow-client"
 CLIENT_SECRET: Final = "demo-doorflow-secret"
 AUTH_DOMAIN: Final = "door_access_demo"
 TOKEN_ENDPOINT: Final = "POST /oauth/token"
+UNLOCK_ENDPOINT: Final = "POST /api/3/channels/{id}/unlock"
 FRONT: Final = "lock.head_office_front_door"
 # Home Assistant refreshes an access token 20 s before it expires (clock skew allowed).
 NEAR_EXPIRY: Final = 3600 - 20 + 1
@@ -406,10 +418,13 @@ async def test_a_refused_refresh_starts_reauth(
 ) -> None:
     """DoorFlow refuses the refresh token for good: Home Assistant asks to sign in again."""
     await simulator.control("POST", "doorflow/oauth", {"token_failure": {"error": "invalid_grant"}})
+    before = await simulator.count(TOKEN_ENDPOINT)
     await advance(hass, freezer, NEAR_EXPIRY)
     assert flow_sources(hass) == ["reauth"]
     assert oauth_entry.state is ConfigEntryState.LOADED
     assert state_of(hass, FRONT) == STATE_UNAVAILABLE
+    # At once: the refused refresh is not tried again, nor the request that needed it.
+    assert await simulator.count(TOKEN_ENDPOINT) == before + 1
 
 
 async def test_an_answer_lost_after_rotation_ends_in_reauth(
@@ -463,6 +478,113 @@ async def test_revoked_access_starts_reauth_and_oauth_signs_in_again(
     assert _usable(simulator, _refresh_token(oauth_entry))
     assert oauth_entry.state is ConfigEntryState.LOADED
     assert state_of(hass, FRONT) == "locked"
+
+
+# ---- a token endpoint that does not answer, an access token refused ------------------------
+
+
+async def test_a_hung_token_endpoint_fails_an_unlock_within_20_s(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    oauth_entry: MockConfigEntry,
+) -> None:
+    """DoorFlow holds the token request open: the unlock fails in time, translated, no reauth.
+
+    The refresh gives up by itself in its turn; once the token endpoint answers again the
+    next poll refreshes, and the door opens.
+    """
+    await simulator.control(
+        "POST", "faults", {"kind": "hang", "path_prefix": "/oauth/token", "hang_seconds": 3600}
+    )
+    freezer.tick(timedelta(seconds=NEAR_EXPIRY))  # the access token needs a refresh
+    unlock = hass.async_create_task(lock_call(hass, "unlock", FRONT))
+    seconds = await seconds_until_done(hass, freezer, unlock)
+    assert TOKEN_WAIT <= seconds < 20
+    with pytest.raises(HomeAssistantError) as err:
+        await unlock
+    assert err.value.translation_key == "action_cannot_connect"
+    (fault,) = await simulator.control("GET", "faults")
+    assert fault["hits"] == 1  # one refresh, held open; the unlock itself never went out
+    assert simulator.world.doorflow.channels[1201].mode == "normal"
+    assert flow_sources(hass) == []
+
+    keeper = entry_tokens(hass, oauth_entry)
+    assert keeper.refreshing
+    await simulator.control("DELETE", "faults")
+    for _ in range(int(REFRESH_DEADLINE - TOKEN_WAIT) + 1):
+        await tick(hass, freezer, 1)
+        if not keeper.refreshing:
+            break
+    assert not keeper.refreshing  # given up by its own deadline
+    await advance(hass, freezer, 60)  # the poll after the outage's back-off
+    assert state_of(hass, FRONT) == "locked"
+    await run_action(hass, freezer, lock_call(hass, "unlock", FRONT))
+    assert state_of(hass, FRONT) == "unlocked"
+    assert flow_sources(hass) == []
+
+
+async def test_a_refused_access_token_is_refreshed_and_the_unlock_sent_again(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    oauth_entry: MockConfigEntry,
+) -> None:
+    """DoorFlow refuses an access token that has not expired: one refresh, the unlock again."""
+    refused = oauth_entry.data[CONF_OAUTH_TOKEN]["access_token"]
+    await simulator.control("POST", "tokens/revoke", {"token": refused})
+    before = await simulator.count(TOKEN_ENDPOINT)
+    unlocks = await simulator.count(UNLOCK_ENDPOINT)
+    await run_action(hass, freezer, lock_call(hass, "unlock", FRONT))
+    assert state_of(hass, FRONT) == "unlocked"
+    assert await simulator.count(TOKEN_ENDPOINT) == before + 1
+    assert await simulator.count(UNLOCK_ENDPOINT) == unlocks + 2
+    assert oauth_entry.data[CONF_OAUTH_TOKEN]["access_token"] != refused
+    assert flow_sources(hass) == []
+
+
+async def test_a_401_after_the_refresh_starts_reauth(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    oauth_entry: MockConfigEntry,
+) -> None:
+    """Refused before and after one refresh: the unlock fails and Home Assistant asks again."""
+    await simulator.control(
+        "POST",
+        "faults",
+        {"kind": "unauthorized", "count": 2, "path_prefix": "/api/3/channels/1201/unlock"},
+    )
+    before = await simulator.count(TOKEN_ENDPOINT)
+    with pytest.raises(HomeAssistantError) as err:
+        await run_action(hass, freezer, lock_call(hass, "unlock", FRONT))
+    assert err.value.translation_key == "auth_failed"
+    assert await simulator.count(TOKEN_ENDPOINT) == before + 1
+    assert flow_sources(hass) == ["reauth"]
+    assert simulator.world.doorflow.channels[1201].mode == "normal"
+
+
+async def test_two_refused_requests_share_one_refresh(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    oauth_entry: MockConfigEntry,
+) -> None:
+    """A poll and an unlock refused with the same token: one refresh serves both."""
+    refused = oauth_entry.data[CONF_OAUTH_TOKEN]["access_token"]
+    await simulator.control("POST", "tokens/revoke", {"token": refused})
+    before = await simulator.count(TOKEN_ENDPOINT)
+    coordinator = oauth_entry.runtime_data.coordinator
+
+    async def poll_and_unlock() -> None:
+        """Poll and unlock at the same time."""
+        await asyncio.gather(coordinator.async_refresh(), lock_call(hass, "unlock", FRONT))
+
+    await run_action(hass, freezer, poll_and_unlock())
+    assert await simulator.count(TOKEN_ENDPOINT) == before + 1
+    assert state_of(hass, FRONT) == "unlocked"
+    assert coordinator.last_update_success
+    assert flow_sources(hass) == []
 
 
 async def test_an_unknown_credential_asks_to_sign_in_again(

@@ -29,7 +29,7 @@ from custom_components.door_access.tedee.activity import (
 from custom_components.door_access.tedee.coordinator import TedeeCoordinator
 
 from .conftest import TEDEE_KEY, Simulator
-from .helpers import TEDEE_POLL, advance
+from .helpers import TEDEE_POLL, advance, tick
 
 POLL = TEDEE_POLL
 ACTIVITY = "GET /api/{version}/my/deviceactivity"
@@ -223,8 +223,11 @@ async def test_no_secret_anywhere_with_every_fault(
     with pytest.raises(HomeAssistantError) as action_error:
         await hass.services.async_call("lock", "lock", {"entity_id": lock_id}, blocking=True)
     diagnostics = await async_get_config_entry_diagnostics(hass, mock_config_entry)
+    # A 401 asked again after a pause (ticking), then a revoked key (reauth at once).
     await simulator.control("POST", "faults", {"kind": "unauthorized", "count": 1})
-    await _run(hass, freezer, simulator, meter, 60)
+    await advance(hass, freezer, POLL, wait_background_tasks=False)
+    await tick(hass, freezer, 30)
+    await hass.async_block_till_done()
     await simulator.control("POST", "tokens/revoke", {"token": TEDEE_KEY})
     await _run(hass, freezer, simulator, meter, 60)
 

@@ -30,8 +30,10 @@ from .helpers import (
     coordinator_of,
     lock_call,
     run_action,
+    seconds_until_done,
     setup_entry,
     state_of,
+    tick,
 )
 
 FRONT = "event.front_door_activity"
@@ -575,18 +577,21 @@ async def test_refused_token_on_activity_starts_reauth(
     mock_config_entry: MockConfigEntry,
     at_setup: bool,
 ) -> None:
-    """A 401 on activity is a refused token (not a missing scope): reauthentication."""
-    fault = {"kind": "unauthorized", "count": 1, "path_prefix": ACTIVITY_PATH}
+    """A 401 on activity, again after the pause, is a refused token (not a missing scope)."""
+    fault = {"kind": "unauthorized", "count": 2, "path_prefix": ACTIVITY_PATH}
     if at_setup:
         await simulator.control("POST", "faults", fault)
     mock_config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    setup = hass.async_create_task(hass.config_entries.async_setup(mock_config_entry.entry_id))
+    await seconds_until_done(hass, freezer, setup)
     await hass.async_block_till_done()
     if not at_setup:
         await simulator.control("POST", "faults", fault)
         await advance(hass, freezer, 1)
         await inject(simulator, 1001, "pin_unlock", username="Anna")
-        await advance(hass, freezer, TEDEE_POLL)
+        await advance(hass, freezer, TEDEE_POLL, wait_background_tasks=False)
+        await tick(hass, freezer, 10)
+        await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
 

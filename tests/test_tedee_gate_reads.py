@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from .conftest import Simulator
-from .helpers import advance, flow_sources, setup_entry, state_of
+from .helpers import advance, flow_sources, setup_entry, state_of, tick
 
 GATE_PATH: Final = "/api/v37/my/gate"
 DRIVEWAY_OPEN: Final = "button.driveway_gate_open"
@@ -41,8 +41,10 @@ async def test_a_refused_token_on_the_gates_asks_for_reauth(
     init_integration: MockConfigEntry,
     simulator: Simulator,
 ) -> None:
-    """A 401 on the gate read is the account's token refused, like on the locks."""
+    """A 401 on the gate read, again after the pause, is the account's token refused."""
     await simulator.control("POST", "faults", {"kind": "unauthorized", "path_prefix": GATE_PATH})
     coordinator = init_integration.runtime_data.coordinator
-    await advance(hass, freezer, coordinator.gate_interval + 1)
+    await advance(hass, freezer, coordinator.gate_interval + 1, wait_background_tasks=False)
+    await tick(hass, freezer, 10)
+    await hass.async_block_till_done()
     assert flow_sources(hass) == ["reauth"]

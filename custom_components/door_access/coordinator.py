@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Iterable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Concatenate
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Final
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
@@ -30,6 +30,10 @@ from .scheduler import Priority, RequestDeferredError, RequestScheduler, WindowF
 
 if TYPE_CHECKING:
     from .models import DoorAccessConfigEntry
+
+# Seconds before a request refused with a plain 401 on a fixed key (a personal key) is sent
+# again: only a second refusal asks the user to sign in again.
+CREDENTIAL_RECHECK_PAUSE: Final = 5.0
 
 
 class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
@@ -106,6 +110,60 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         endpoint: str,
         key: Hashable | None = None,
         priority: Priority = Priority.BACKGROUND,
+    ) -> T:
+        """Send one request through the account's scheduler; ask once more after a plain 401.
+
+        A refused credential (401) is not taken at its word at once: an OAuth token is
+        refreshed and the request sent again; a fixed key (a personal key) is tried again
+        after `CREDENTIAL_RECHECK_PAUSE` (clouds have answered 401 during outages). Only a
+        second refusal, or a key the cloud says is revoked, reaches the caller (reauth).
+        """
+        sent_at = self._clock()
+        try:
+            return await self._scheduled(send, args, endpoint, key, priority)
+        except AuthError as err:
+            if not await self._ready_to_ask_again(err, endpoint, sent_at):
+                raise
+        return await self._scheduled(send, args, endpoint, key, priority)
+
+    async def _ready_to_ask_again(self, err: AuthError, endpoint: str, sent_at: float) -> bool:
+        """Renew the credential, or wait a short pause; False when asking again cannot help."""
+        if err.missing_scope:
+            return False
+        if await self._renew_credentials(err, sent_at):
+            LOGGER.debug(
+                "%s refused the access token of %s for %s; refreshed it, sending again",
+                self.cloud_name,
+                self.config_entry.title,
+                endpoint,
+            )
+            return True
+        if err.revoked:
+            return False
+        LOGGER.debug(
+            "%s refused the key of %s for %s; asking again in %.0f s before signing in again",
+            self.cloud_name,
+            self.config_entry.title,
+            endpoint,
+            CREDENTIAL_RECHECK_PAUSE,
+        )
+        await asyncio.sleep(CREDENTIAL_RECHECK_PAUSE)
+        return True
+
+    async def _renew_credentials(self, err: AuthError, refused_since: float) -> bool:  # noqa: ARG002
+        """Renew a refused credential (an OAuth token); False when it cannot be renewed.
+
+        `refused_since` is when the refused request was sent (the loop's clock).
+        """
+        return False
+
+    async def _scheduled[T](
+        self,
+        send: Callable[..., Awaitable[T]],
+        args: tuple[Any, ...],
+        endpoint: str,
+        key: Hashable | None,
+        priority: Priority,
     ) -> T:
         """Send one request through the account's scheduler; say once what a 429 blocked."""
         try:

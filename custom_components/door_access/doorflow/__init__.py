@@ -35,11 +35,10 @@ def _create_coordinator(
     session = async_get_clientsession(hass)
     base_url = entry.data.get(CONF_BASE_URL) or DOORFLOW_DEFAULT_BASE_URL
     if CONF_AUTH_IMPLEMENTATION in entry.data:
-        client = DoorFlowClient(
-            session, token_provider=entry_tokens(hass, entry).access_token, base_url=base_url
-        )
-    else:
-        client = DoorFlowClient(session, api_key=entry.data[CONF_API_KEY], base_url=base_url)
+        tokens = entry_tokens(hass, entry)
+        client = DoorFlowClient(session, token_provider=tokens.access_token, base_url=base_url)
+        return DoorFlowCoordinator(hass, entry, client, scheduler, tokens=tokens)
+    client = DoorFlowClient(session, api_key=entry.data[CONF_API_KEY], base_url=base_url)
     return DoorFlowCoordinator(hass, entry, client, scheduler)
 
 

@@ -53,6 +53,7 @@ from .devices import (
     site_name,
 )
 from .events import EventFeedReader
+from .oauth import DoorFlowTokens, RefreshRefusedError
 
 if TYPE_CHECKING:
     from ..models import DoorAccessConfigEntry
@@ -116,6 +117,8 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         entry: DoorAccessConfigEntry,
         client: DoorFlowClient,
         scheduler: RequestScheduler,
+        *,
+        tokens: DoorFlowTokens | None = None,
     ) -> None:
         poll = max(
             int(entry.options.get(CONF_POLL_INTERVAL, DOORFLOW_DEFAULT_POLL_INTERVAL)),
@@ -123,6 +126,8 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         )
         super().__init__(hass, entry, scheduler, poll_interval=poll)
         self.client = client
+        # The OAuth token keeper of an entry signed in through OAuth (None: a personal key).
+        self.tokens = tokens
         self.follow_plan = ADMISSION_FOLLOW
         self.account_device_id: str | None = None
         # Door controllers (by MAC) as devices, and the account's sites (for the doors' areas).
@@ -142,6 +147,13 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         self._relock_timer: CALLBACK_TYPE | None = None
         self._relock_due: datetime | None = None
         entry.async_on_unload(self._cancel_relock_timer)
+
+    async def _renew_credentials(self, err: AuthError, refused_since: float) -> bool:
+        """Refresh a refused OAuth access token (a personal key, a refused refresh: no)."""
+        if self.tokens is None or isinstance(err, RefreshRefusedError):
+            return False
+        await self.tokens.renew(refused_since)
+        return True
 
     # ---- polling ---------------------------------------------------------------------------
 

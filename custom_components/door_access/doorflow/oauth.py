@@ -21,6 +21,7 @@ from homeassistant.core import HassJob, HomeAssistant
 from homeassistant.exceptions import (
     ImplementationUnavailableError,
     OAuth2TokenRequestBaseError,
+    OAuth2TokenRequestConnectionError,
     OAuth2TokenRequestReauthError,
     UnknownImplementationError,
 )
@@ -54,6 +55,10 @@ SCOPES: Final = (
 # Where a DoorFlow administrator creates the application whose credentials Home Assistant uses.
 DEVELOPER_APPLICATIONS_URL: Final = "https://developer.doorflow.com/applications"
 HA_REDIRECT_URL: Final = "https://my.home-assistant.io/redirect/oauth"
+# The longest anyone (a door action, a poll) waits for a new access token.
+TOKEN_WAIT: Final = 10.0
+# The longest one refresh may take; one that does not end by then is given up.
+REFRESH_DEADLINE: Final = 20.0
 
 
 def authorization_server(base_url: str) -> tuple[str, str]:
@@ -140,13 +145,24 @@ def _retrieve(task: asyncio.Task[None]) -> None:
         LOGGER.debug("DoorFlow token refresh failed: %s", type(err).__name__)
 
 
+class RefreshRefusedError(DoorFlowAuthError):
+    """DoorFlow refused the refresh token (`invalid_grant`), or the credential is gone."""
+
+
 class DoorFlowTokens:
-    """The access token of one OAuth entry, refreshed one refresh at a time and never halfway."""
+    """The access token of one OAuth entry, refreshed one refresh at a time and never halfway.
+
+    Nobody waits longer than `TOKEN_WAIT` for a refresh (a door action fails with a clear
+    error instead of hanging on a token endpoint that does not answer), and a refresh itself
+    ends within `REFRESH_DEADLINE`, so that a hung one does not block the next.
+    """
 
     def __init__(self, hass: HomeAssistant, entry: DoorAccessConfigEntry) -> None:
         self._hass = hass
         self._entry = entry
         self._refresh: asyncio.Task[None] | None = None
+        # When (the loop's clock) the last refresh stored a new token.
+        self._renewed_at = float("-inf")
 
     @property
     def refreshing(self) -> bool:
@@ -166,38 +182,53 @@ class DoorFlowTokens:
     async def access_token(self) -> str:
         """Return a valid access token, refreshing it first when it is (nearly) expired.
 
-        Raises the client's errors: `DoorFlowAuthError` when DoorFlow refuses the refresh token
-        or the application credential is gone (reauthentication), `DoorFlowConnectionError`
-        when no new token could be had for now.
+        Raises `RefreshRefusedError` (a revoked `DoorFlowAuthError`) when DoorFlow refuses the
+        refresh token or the application credential is gone (reauthentication),
+        `DoorFlowConnectionError` when no new token could be had for now (within `TOKEN_WAIT`).
         """
         if not self._fresh():
-            try:
-                await self._refreshed()
-            except (OAuth2TokenRequestReauthError, UnknownImplementationError) as err:
-                status = getattr(err, "status", 0)
-                raise DoorFlowAuthError(
-                    f"{TOKEN_ENDPOINT}: the sign-in is no longer valid ({status})",
-                    status=status,
-                    endpoint=TOKEN_ENDPOINT,
-                ) from None
-            except (
-                OAuth2TokenRequestBaseError,
-                ImplementationUnavailableError,
-                ClientError,
-                TimeoutError,
-            ) as err:
-                raise DoorFlowConnectionError(
-                    f"{TOKEN_ENDPOINT}: no new access token ({type(err).__name__})",
-                    endpoint=TOKEN_ENDPOINT,
-                ) from None
+            await self._wait_for_refresh(force=False)
         return str(self._token()["access_token"])
 
-    async def _refreshed(self) -> None:
+    async def renew(self, refused_since: float) -> None:
+        """Refresh the access token DoorFlow refused (401) although it had not expired.
+
+        `refused_since` is when (the loop's clock) the refused request was sent: a refresh that
+        stored a token since then already replaced it. Raises like `access_token`.
+        """
+        if self._renewed_at < refused_since:
+            await self._wait_for_refresh(force=True)
+
+    async def _wait_for_refresh(self, *, force: bool) -> None:
+        """Wait at most `TOKEN_WAIT` for the entry's refresh; map its failure."""
+        try:
+            async with asyncio.timeout(TOKEN_WAIT):
+                await self._refreshed(force=force)
+        except (OAuth2TokenRequestReauthError, UnknownImplementationError) as err:
+            status = getattr(err, "status", 0)
+            raise RefreshRefusedError(
+                f"{TOKEN_ENDPOINT}: the sign-in is no longer valid ({status})",
+                status=status,
+                endpoint=TOKEN_ENDPOINT,
+                revoked=True,
+            ) from None
+        except (
+            OAuth2TokenRequestBaseError,
+            ImplementationUnavailableError,
+            ClientError,
+            TimeoutError,
+        ) as err:
+            raise DoorFlowConnectionError(
+                f"{TOKEN_ENDPOINT}: no new access token ({type(err).__name__})",
+                endpoint=TOKEN_ENDPOINT,
+            ) from None
+
+    async def _refreshed(self, *, force: bool) -> None:
         """Wait for the entry's one refresh, starting it when none is on its way."""
         task = self._refresh
         if task is None or task.done():
             task = self._entry.async_create_task(
-                self._hass, self._refresh_token(), "DoorFlow token refresh"
+                self._hass, self._refresh_token(force=force), "DoorFlow token refresh"
             )
             # Home Assistant stopping waits for it (its shutdown jobs), then writes the entry.
             forget = self._hass.async_add_shutdown_job(HassJob(_finished), task)
@@ -212,10 +243,28 @@ class DoorFlowTokens:
         # A cancelled caller stops waiting; the refresh itself goes on and stores its token.
         await asyncio.shield(task)
 
-    async def _refresh_token(self) -> None:
-        """Refresh through Home Assistant's OAuth2 session, which stores the new token."""
-        implementation = await async_entry_implementation(self._hass, self._entry)
-        await OAuth2Session(self._hass, self._entry, implementation).async_ensure_token_valid()
+    async def _refresh_token(self, *, force: bool) -> None:
+        """Refresh through Home Assistant's OAuth2 session and store the new token.
+
+        `force` refreshes a token that has not expired yet (DoorFlow refused it). The whole
+        refresh ends within `REFRESH_DEADLINE`; DoorFlow's answer arriving later is lost.
+        """
+        async with asyncio.timeout(REFRESH_DEADLINE):
+            implementation = await async_entry_implementation(self._hass, self._entry)
+            session = OAuth2Session(self._hass, self._entry, implementation)
+            if not force:
+                await session.async_ensure_token_valid()
+            else:
+                self._store(await implementation.async_refresh_token(session.token))
+        self._renewed_at = self._hass.loop.time()
+
+    def _store(self, token: dict[str, Any]) -> None:
+        """Store a token the refresh returned (checked as Home Assistant's session does)."""
+        if any(token.get(field) in (None, "") for field in ("access_token", "expires_at")):
+            raise OAuth2TokenRequestConnectionError(domain=DOMAIN)
+        self._hass.config_entries.async_update_entry(
+            self._entry, data={**self._entry.data, CONF_OAUTH_TOKEN: token}
+        )
 
 
 _TOKENS: HassKey[dict[str, DoorFlowTokens]] = HassKey(f"{DOMAIN}_doorflow_tokens")

@@ -51,11 +51,19 @@ class DoorCloudError(Exception):
 
 
 class AuthError(DoorCloudError):
-    """The credentials were refused (401) or lack a permission or scope (403)."""
+    """The credentials were refused (401) or lack a permission or scope (403).
 
-    def __init__(self, message: str, *, status: int, endpoint: str | None = None) -> None:
+    `revoked` is True when the cloud said the credential is gone for good (revoked, an
+    `invalid_grant` of a refresh token): asking again cannot help. A plain 401 may also come
+    from an outage of the cloud.
+    """
+
+    def __init__(
+        self, message: str, *, status: int, endpoint: str | None = None, revoked: bool = False
+    ) -> None:
         super().__init__(message, endpoint=endpoint)
         self.status = status
+        self.revoked = revoked
 
     @property
     def missing_scope(self) -> bool:

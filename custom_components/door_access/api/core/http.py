@@ -31,6 +31,9 @@ _MESSAGE_KEYS: Final = ("error_description", "description", "message", "reason")
 _MAX_FIELDS: Final = 10
 _MAX_FIELD_NAME: Final = 64
 _MAX_FIELD_MESSAGES: Final = 5
+# Words of a 401 that say the credential is gone for good (not an outage): OAuth's
+# `invalid_grant`, and "revoked" (DoorFlow: "The access token was revoked").
+_REVOKED_WORDS: Final = ("invalid_grant", "revoked")
 
 type QueryParams = Sequence[tuple[str, str | int]]
 
@@ -77,6 +80,26 @@ def retry_after(body: object, headers: Mapping[str, str]) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+def _error_texts(body: object) -> list[str]:
+    """Return the texts of an error body's `error`, `error_description`, ... fields."""
+    if not isinstance(body, Mapping):
+        return []
+    parts: list[str] = []
+    for key in _DETAIL_KEYS:
+        value = body.get(key)
+        if isinstance(value, list):
+            parts.extend(item for item in value if isinstance(item, str) and item)
+        elif isinstance(value, str) and value:
+            parts.append(value)
+    return parts
+
+
+def says_revoked(body: object) -> bool:
+    """Tell whether a 401's body says the credential is gone for good (revoked, invalid grant)."""
+    text = " ".join(_error_texts(body))[: 4 * _MAX_DETAIL].lower()
+    return any(word in text for word in _REVOKED_WORDS)
 
 
 def header_int(headers: Mapping[str, str], *names: str) -> int | None:
@@ -157,15 +180,7 @@ class JsonHttp:
 
     def detail(self, body: object) -> str:
         """Return `: <the server's error text>` (secrets blanked, shortened), or nothing."""
-        if not isinstance(body, Mapping):
-            return ""
-        parts: list[str] = []
-        for key in _DETAIL_KEYS:
-            value = body.get(key)
-            if isinstance(value, list):
-                parts.extend(item for item in value if isinstance(item, str) and item)
-            elif isinstance(value, str) and value:
-                parts.append(value)
+        parts = _error_texts(body)
         if not parts:
             return ""
         return f": {self._authorization.scrub(' - '.join(parts))[:_MAX_DETAIL]}"
@@ -323,6 +338,7 @@ class JsonHttp:
                 f"{endpoint}: credentials refused ({status}){self.detail(response.body)}",
                 status=status,
                 endpoint=endpoint,
+                revoked=status == 401 and says_revoked(response.body),
             )
         if status == 429:
             raise self.errors.rate_limit(
