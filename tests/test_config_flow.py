@@ -504,6 +504,12 @@ async def test_tedee_longest_token_reaches_the_cloud(hass: HomeAssistant, cloud:
         "https://-api.tedee.com",
         "https://api..tedee.com",
         "https://api.tedee.com/\x00",
+        # Control characters are refused, never stripped into another address.
+        "https://api.tedee.com\r\n",
+        "https://api.tedee.com\n",
+        "https://api.tedee.com\r",
+        "\thttps://api.tedee.com",
+        "https://api.tedee.com/\x1b",
     ],
 )
 async def test_tedee_invalid_base_url_then_recovery(
@@ -532,6 +538,7 @@ async def test_tedee_invalid_base_url_then_recovery(
         ("http://localhost:8123", "http://localhost:8123"),
         ("http://127.0.0.5:81", "http://127.0.0.5:81"),
         ("http://[::1]:8080/", "http://[::1]:8080"),
+        ("  https://api.tedee.com  ", "https://api.tedee.com"),
     ],
 )
 def test_accepted_base_urls(base_url: str, expected: str) -> None:
@@ -855,6 +862,21 @@ async def test_doorflow_reconfigure(hass: HomeAssistant, cloud: FakeCloud) -> No
     result = await _submit(hass, result, _doorflow_input(OTHER_DOORFLOW_KEY, cloud.url))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_account"
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\n", "\r", "\t"])
+async def test_reconfigure_refuses_a_base_url_with_a_control_character(
+    hass: HomeAssistant, cloud: FakeCloud, ending: str
+) -> None:
+    """Reconfigure with a trailing CR/LF (or tab): the form's error, nothing stored or sent."""
+    entry = _doorflow_entry(cloud)
+    entry.add_to_hass(hass)
+    result = await _reconfigure_with_key(hass, entry)
+    result = await _submit(hass, result, _doorflow_input(DOORFLOW_KEY, f"{cloud.url}{ending}"))
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_base_url"}
+    assert cloud.requests == []
+    assert entry.data[CONF_BASE_URL] == cloud.url
 
 
 # Options

@@ -79,36 +79,64 @@ async def test_presses_within_the_slot_merge_into_one_follow_up(
     assert log["by_status"].get("429", 0) == 0
 
 
-async def test_forced_429_is_reported_with_its_wait(
+async def test_a_sync_refused_with_retry_in_goes_out_once_when_allowed(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     init_doorflow: MockConfigEntry,
     simulator: Simulator,
 ) -> None:
-    """When DoorFlow still answers 429 (a larger account), the error says how long to wait."""
+    """DoorFlow answers 429 `retry_in` (a larger account): the pending sync is pushed once.
+
+    Presses meanwhile merge into it; it goes out when DoorFlow's wait is over, exactly once,
+    without anyone pressing again, and no request lands inside the wait.
+    """
     await simulator.control("POST", "doorflow/config", {"sync_interval": 90})
     await press_button(hass, SYNC)
     await advance(hass, freezer, 31)
-    with pytest.raises(HomeAssistantError) as err:
-        await press_button(hass, SYNC)
-    assert err.value.translation_domain == "door_access"
-    assert err.value.translation_key == "rate_limited"
-    assert err.value.translation_placeholders is not None
+    await press_button(hass, SYNC)  # refused: 429, retry_in 59 s
+    assert await simulator.count(SYNC_ENDPOINT) == 2
+    state = hass.states.get(ACCOUNT_SYNC)
+    assert state is not None
+    assert state.state == "waiting"
     # DoorFlow's retry_in (59 s) plus the scheduler's safety margin.
-    assert 59 <= int(err.value.translation_placeholders["seconds"]) <= 62
-    assert "DoorFlow" in str(err.value)
-
-    # A press now waits for the end of DoorFlow's window: nothing is sent inside it.
-    total = (await simulator.requests())["total"]
-    await press_button(hass, SYNC)
-    assert state_of(hass, ACCOUNT_SYNC) == "waiting"
+    assert 58 <= state.attributes["seconds_left"] <= 62
+    for _ in range(3):
+        await press_button(hass, SYNC)
     await advance(hass, freezer, 30)
-    requests = await simulator.requests()
-    assert requests["by_endpoint"].get(SYNC_ENDPOINT, 0) == 2
+    assert await simulator.count(SYNC_ENDPOINT) == 2
     assert state_of(hass, "lock.head_office_front_door") == "locked"
     await advance(hass, freezer, 35)
     assert await simulator.count(SYNC_ENDPOINT) == 3
-    assert total < (await simulator.requests())["total"]
+    assert state_of(hass, ACCOUNT_SYNC) != "waiting"
+    await advance(hass, freezer, 300)
+    assert await simulator.count(SYNC_ENDPOINT) == 3
+    requests = await simulator.requests()
+    assert requests["rate_limited"]["total"] == 1
+
+
+async def test_the_action_says_when_a_refused_sync_goes_out(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """`sync_controllers` refused with 429: a translated note of when it goes out, then once."""
+    await simulator.control("POST", "faults", {"kind": "rate_limit", "retry_after": 45, "count": 1})
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            "door_access",
+            "sync_controllers",
+            {"config_entry_id": init_doorflow.entry_id},
+            blocking=True,
+        )
+    assert err.value.translation_key == "sync_scheduled"
+    assert err.value.translation_placeholders is not None
+    assert 45 <= int(err.value.translation_placeholders["seconds"]) <= 48
+    assert "DoorFlow" in str(err.value)
+    await advance(hass, freezer, 50)
+    assert await simulator.count(SYNC_ENDPOINT) == 2
+    await advance(hass, freezer, 120)
+    assert await simulator.count(SYNC_ENDPOINT) == 2
 
 
 async def test_press_while_cooling_down_waits_for_the_window(
@@ -117,16 +145,16 @@ async def test_press_while_cooling_down_waits_for_the_window(
     init_doorflow: MockConfigEntry,
     simulator: Simulator,
 ) -> None:
-    """After DoorFlow refused a sync, a press is sent once its Retry-After has passed."""
+    """After DoorFlow refused a sync, it goes out once its Retry-After has passed."""
     await simulator.control("POST", "faults", {"kind": "rate_limit", "retry_after": 45, "count": 1})
-    with pytest.raises(HomeAssistantError) as err:
-        await press_button(hass, SYNC)
-    assert err.value.translation_key == "rate_limited"
+    await press_button(hass, SYNC)
     await press_button(hass, SYNC)
     await press_button(hass, SYNC)
     assert await simulator.count(SYNC_ENDPOINT) == 1
     assert state_of(hass, ACCOUNT_SYNC) == "waiting"
     await advance(hass, freezer, 50)
+    assert await simulator.count(SYNC_ENDPOINT) == 2
+    await advance(hass, freezer, 120)
     assert await simulator.count(SYNC_ENDPOINT) == 2
 
 

@@ -261,11 +261,12 @@ async def test_without_credentials_home_assistant_asks_for_them(
     assert result["reason"] == "missing_credentials"
 
 
+@pytest.mark.parametrize("wrong", ["http://doorflow.example", "{url}\r\n", "{url}\n"])
 async def test_a_wrong_base_url_is_shown_on_the_form(
-    hass: HomeAssistant, simulator: Simulator, credential: None
+    hass: HomeAssistant, simulator: Simulator, credential: None, wrong: str
 ) -> None:
-    """A plain-http address elsewhere than this machine is refused before leaving."""
-    result = await _start_oauth(hass, "http://doorflow.example")
+    """Plain http elsewhere than this machine, or a trailing CR/LF: refused before leaving."""
+    result = await _start_oauth(hass, wrong.format(url=simulator.url))
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "invalid_base_url"}
     result = await _configure(hass, result["flow_id"], {"advanced": {CONF_BASE_URL: simulator.url}})
@@ -754,3 +755,13 @@ async def test_token_keeper_is_the_same_across_reloads(
     assert await hass.config_entries.async_reload(oauth_entry.entry_id)
     assert entry_tokens(hass, oauth_entry) is keeper
     assert not keeper.refreshing
+
+
+async def test_removing_the_entry_forgets_its_token_keeper(
+    hass: HomeAssistant, oauth_entry: MockConfigEntry
+) -> None:
+    """Deleting the entry drops its token cache (nothing of it is kept for its id)."""
+    keeper = entry_tokens(hass, oauth_entry)
+    assert await hass.config_entries.async_remove(oauth_entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry_tokens(hass, oauth_entry) is not keeper

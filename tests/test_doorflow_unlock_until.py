@@ -19,6 +19,7 @@ from .conftest import Simulator
 from .helpers import advance, assert_translated, run_action, state_of
 
 FRONT: Final = "lock.head_office_front_door"
+BACK: Final = "lock.head_office_back_office"
 RELOCK: Final = "sensor.head_office_front_door_relock_time"
 NOW: Final = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -166,6 +167,12 @@ async def test_relock_time_refused_by_doorflow(
         ({"duration": "-00:05:00"}, "duration_not_positive"),
         ({}, "until_or_duration"),
         ({"until": "2026-11-20T18:00:00+00:00", "duration": {"hours": 1}}, "until_or_duration"),
+        # The end of time: beyond a year ahead, up to what Python's calendar holds.
+        ({"until": "9999-12-31T23:59:59"}, "unlock_too_long"),
+        ({"until": "9999-12-31T23:59:59+00:00"}, "unlock_too_long"),
+        ({"until": "2027-11-22T12:00:00+00:00"}, "unlock_too_long"),
+        ({"duration": {"days": 367}}, "unlock_too_long"),
+        ({"duration": {"days": 999999999}}, "unlock_too_long"),
     ],
 )
 async def test_input_is_checked_before_anything_is_sent(  # noqa: PLR0917
@@ -176,12 +183,68 @@ async def test_input_is_checked_before_anything_is_sent(  # noqa: PLR0917
     data: dict[str, Any],
     key: str,
 ) -> None:
-    """A time not in the future, a duration of zero or less, both or neither: refused."""
+    """Not ahead, too far ahead, a duration of zero or less, both or neither: refused."""
     before = (await simulator.requests())["total"]
     with pytest.raises(ServiceValidationError) as err:
         await _unlock_until(hass, freezer, **data)
     assert_translated(err.value, key)
     assert (await simulator.requests())["total"] == before
+
+
+async def test_the_end_of_time_on_two_doors_sends_nothing(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Two doors until 9999-12-31: one translated refusal, neither door is touched."""
+    before = (await simulator.requests())["total"]
+    with pytest.raises(ServiceValidationError) as err:
+        await _unlock_until(
+            hass, freezer, entity_id=[FRONT, BACK], until="9999-12-31T23:59:59+00:00"
+        )
+    assert err.value.translation_key == "unlock_too_long"
+    assert err.value.translation_placeholders == {
+        "value": "9999-12-31T23:59:59+00:00",
+        "days": "366",
+    }
+    assert (await simulator.requests())["total"] == before
+    for channel_id in (1201, 1202):
+        assert simulator.world.doorflow.channels[channel_id].mode == "normal"
+
+
+async def test_a_year_ahead_is_accepted(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """The longest hold allowed goes out as asked."""
+    await _unlock_until(hass, freezer, duration={"days": 366})
+    assert _relock_at(simulator) == NOW + timedelta(days=366)
+    assert state_of(hass, FRONT) == "unlocked"
+
+
+async def test_a_relock_time_at_the_end_of_time_from_doorflow(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_doorflow: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """DoorFlow holds a door until 9999-12-31: shown as it is, polling goes on."""
+    await simulator.control(
+        "PATCH",
+        "doorflow/channels/1201",
+        {"mode": "unlock", "relock_at": "9999-12-31T23:59:59+00:00"},
+    )
+    await advance(hass, freezer, 30)
+    assert state_of(hass, FRONT) == "unlocked"
+    assert dt_util.parse_datetime(state_of(hass, RELOCK)) == datetime(
+        9999, 12, 31, 23, 59, 59, tzinfo=UTC
+    )
+    await advance(hass, freezer, 30)
+    coordinator = init_doorflow.runtime_data.coordinator
+    assert coordinator.last_update_success
 
 
 async def test_until_refused_while_locked_down(

@@ -188,6 +188,33 @@ async def test_rate_limit_keeps_entities_and_waits_retry_after(
     assert init_integration.runtime_data.coordinator.last_update_success
 
 
+async def test_a_retry_after_of_a_billion_seconds_waits_an_hour(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Retry-After 10^9 on the lock sync: nothing goes to it for an hour, then the locks are
+    read again (not "wait 999999407 s" for good); the cut is logged once."""
+    entity_id = lock_entity_ids(hass, init_integration)[0]
+    await simulator.control(
+        "POST", "faults", {"kind": "rate_limit", "retry_after": 1_000_000_000, "count": 1}
+    )
+    await advance(hass, freezer, TEDEE_POLL)
+    syncs = await _sync_count(simulator)
+    for _ in range(50):  # 50 min: inside the hour
+        await advance(hass, freezer, 60)
+    assert await _sync_count(simulator) == syncs
+    assert hass.states.get(entity_id).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
+    for _ in range(15):
+        await advance(hass, freezer, 60)
+    assert await _sync_count(simulator) > syncs
+    assert init_integration.runtime_data.coordinator.last_update_success
+    assert hass.states.get(entity_id).state != STATE_UNAVAILABLE  # type: ignore[union-attr]
+    assert caplog.text.count("the longest wait Door Access accepts") == 1
+
+
 async def test_outage_makes_entities_unavailable_and_they_come_back(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

@@ -13,6 +13,7 @@ from custom_components.door_access.api import RateLimitError
 from custom_components.door_access.scheduler import (
     BASE_MARGIN,
     MAX_MARGIN,
+    MAX_RETRY_AFTER,
     Limit,
     Priority,
     RequestDeferredError,
@@ -176,6 +177,23 @@ async def test_a_429_blocks_only_its_group_for_retry_after(clock: FakeClock) -> 
         await scheduler.run(_ok, endpoint=SYNC, priority=Priority.USER)
     assert "cooling down" in err.value.reason
     clock.advance(300 + MAX_MARGIN)
+    assert await scheduler.run(_ok, endpoint=SYNC) == "ok"
+
+
+async def test_a_retry_after_beyond_an_hour_is_cut_to_an_hour(
+    clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Retry-After 10^9 s waits MAX_RETRY_AFTER (one hour), said once in the log."""
+    scheduler = _scheduler(clock)
+    for endpoint in (SYNC, UNLOCK):
+        with pytest.raises(RateLimitError):
+            await scheduler.run(_refused(clock, 1_000_000_000, endpoint), endpoint=endpoint)
+        note = scheduler.last_rate_limit
+        assert note is not None
+        assert note.retry_after == MAX_RETRY_AFTER == 3600.0
+        assert scheduler.cooling_down_for(endpoint) <= MAX_RETRY_AFTER + MAX_MARGIN
+    assert caplog.text.count("the longest wait Door Access accepts") == 1
+    clock.advance(MAX_RETRY_AFTER + MAX_MARGIN)
     assert await scheduler.run(_ok, endpoint=SYNC) == "ok"
 
 

@@ -74,7 +74,10 @@ async def async_remove_config_entry_device(
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DoorAccessConfigEntry) -> None:
-    """Hand shared devices to another entry; forget the account's scheduler and feed state."""
+    """Hand shared devices to another entry; forget the scheduler, feed state and token cache."""
     device_claims(hass).remove(entry.entry_id)
     hass.data.get(SCHEDULERS, {}).pop(entry.entry_id, None)
     await feed_store(hass, entry.entry_id).async_remove()
+    forget_entry = wing_of(entry.data).forget_entry
+    if forget_entry is not None:
+        forget_entry(hass, entry.entry_id)

@@ -135,6 +135,9 @@ class CloudWing[CoordinatorT: DoorAccessCoordinator[Any]]:
     current_identifiers: Callable[[CoordinatorT], set[str]]
     # The integration's door actions this cloud offers (None: none of them).
     door_actions: DoorActions[CoordinatorT] | None = None
+    # Forget what the wing keeps for an entry that is deleted (by entry id), beyond what the
+    # root forgets itself (the scheduler, the feed cursors).
+    forget_entry: Callable[[HomeAssistant, str], None] | None = None
 
 
 def chain[CoordinatorT](*setups: PlatformSetup[CoordinatorT]) -> PlatformSetup[CoordinatorT]:

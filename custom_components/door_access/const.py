@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 import logging
 from typing import Final
@@ -78,3 +79,5 @@ DOORFLOW_ADMIT_MAX_WAIT: Final = 30.0
 DOORFLOW_SITES_INTERVAL: Final = 3600.0
 # Seconds after a door's relock time before the door is read again (DoorFlow relocks it).
 DOORFLOW_RELOCK_MARGIN: Final = 2.0
+# The furthest ahead a door may be held unlocked until (`unlock_until`): one year.
+MAX_UNLOCK_AHEAD: Final = timedelta(days=366)

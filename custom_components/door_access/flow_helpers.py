@@ -88,8 +88,15 @@ def _valid_host(host: str) -> bool:
 
 
 def normalize_base_url(value: object, default: str) -> str:
-    """Return the base URL without trailing slash; only HTTPS, or HTTP to this machine."""
-    text = str(value or "").strip() or default
+    """Return the base URL without trailing slash; only HTTPS, or HTTP to this machine.
+
+    Spaces around it are dropped; a control character anywhere (a trailing CR/LF, a tab)
+    is refused, not removed: the address is used as typed or not at all.
+    """
+    raw = str(value or "")
+    if not raw.isprintable():
+        raise InvalidInputError("invalid_base_url")
+    text = raw.strip(" ") or default
     if any(char.isspace() or not char.isprintable() for char in text):
         raise InvalidInputError("invalid_base_url")
     try:

@@ -9,7 +9,9 @@ Polling, pages of listings, user actions and manual refreshes all pass through
 - a count per time window (Tedee: the lock list 10 times per 10 minutes);
 - a rolling hourly budget, with a reserve that only user actions may use;
 - a 429's `Retry-After`, for the group of endpoints the cloud refused (a 429 on the lock sync
-  does not stop a lock operation), so no request of ours ever lands inside that window;
+  does not stop a lock operation), so no request of ours ever lands inside that window; a
+  wait longer than `MAX_RETRY_AFTER` (one hour) is cut to it, so that no answer can stop
+  requests for good;
 - an exponential back-off with jitter after outages, for polling only (a person's action is
   never held back by our own back-off).
 
@@ -27,8 +29,11 @@ import random
 from typing import Any
 
 from .api import RateLimitError
+from .const import LOGGER
 
 HOUR = 3600.0
+# The longest wait a 429 can impose: a larger Retry-After (10^9 s, a date in 2100) is cut.
+MAX_RETRY_AFTER = HOUR
 BASE_MARGIN = 0.5
 MAX_MARGIN = 5.0
 # Share of the slowest recent round trip added to the margin.
@@ -129,6 +134,7 @@ class RequestScheduler:
         self.self_caused_429 = 0
         self.other_429 = 0
         self.last_rate_limit: RateLimitNote | None = None
+        self._cap_logged = False
 
     # ---- what callers may ask ----------------------------------------------------------------
 
@@ -275,6 +281,17 @@ class RequestScheduler:
         """Block the refused group for the cloud's Retry-After; widen the margin."""
         now = self._clock()
         wait = retry_after if retry_after is not None else self._default_retry_after
+        if wait > MAX_RETRY_AFTER:
+            if not self._cap_logged:
+                self._cap_logged = True
+                LOGGER.warning(
+                    "A 429 to %s asked to wait %.0f s; waiting %.0f s instead (the longest "
+                    "wait Door Access accepts; said once)",
+                    endpoint,
+                    wait,
+                    MAX_RETRY_AFTER,
+                )
+            wait = MAX_RETRY_AFTER
         group = limit.group
         self._margin_boost = min(MAX_MARGIN, max(1.0, self._margin_boost * 2))
         self._group_blocked_until[group] = max(

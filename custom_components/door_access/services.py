@@ -24,7 +24,7 @@ from homeassistant.util import dt as dt_util
 import probatio
 
 from .cloud import CloudWing, DoorActions, LockdownInputs
-from .const import DOMAIN
+from .const import DOMAIN, MAX_UNLOCK_AHEAD
 from .lock import DoorAccessLock
 from .models import DoorAccessConfigEntry
 
@@ -83,10 +83,16 @@ def _lockdown_inputs(data: Mapping[str, Any]) -> LockdownInputs:
     return inputs
 
 
+def _too_long(value: str) -> ServiceValidationError:
+    """Return the refusal of a relock time further ahead than `MAX_UNLOCK_AHEAD`."""
+    return _invalid("unlock_too_long", value=value, days=str(MAX_UNLOCK_AHEAD.days))
+
+
 def relock_time(data: Mapping[str, Any], now: datetime) -> datetime:
     """Return when a door held unlocked relocks: `until` or `duration` from now, in the future.
 
-    A time without a zone is Home Assistant's local time.
+    A time without a zone is Home Assistant's local time. At most `MAX_UNLOCK_AHEAD` from now:
+    beyond it (up to the end of Python's calendar) the time is refused before anything is sent.
     """
     until: datetime | None = data.get(ATTR_UNTIL)
     duration: timedelta | None = data.get(ATTR_DURATION)
@@ -95,14 +101,19 @@ def relock_time(data: Mapping[str, Any], now: datetime) -> datetime:
             raise _invalid("until_or_duration")
         if duration <= timedelta(0):
             raise _invalid("duration_not_positive", duration=str(duration))
+        if duration > MAX_UNLOCK_AHEAD:
+            raise _too_long(str(duration))
         return now + duration
     if duration is not None:
         raise _invalid("until_or_duration")
     if until.tzinfo is None:
         until = until.replace(tzinfo=dt_util.get_default_time_zone())
-    if until <= now:
-        shown = dt_util.as_local(until).isoformat(timespec="seconds")
-        raise _invalid("until_in_past", until=shown)
+    # Differences of aware times never overflow; converting 9999-12-31 to UTC may.
+    ahead = until - now
+    if ahead <= timedelta(0):
+        raise _invalid("until_in_past", until=until.isoformat(timespec="seconds"))
+    if ahead > MAX_UNLOCK_AHEAD:
+        raise _too_long(until.isoformat(timespec="seconds"))
     return dt_util.as_utc(until)
 
 

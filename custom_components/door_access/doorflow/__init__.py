@@ -19,7 +19,7 @@ from .diagnostics import doorflow_diagnostics
 from .event import async_setup_door_alarms, async_setup_door_events
 from .flow import DOORFLOW_FLOW
 from .lock import async_setup_doors
-from .oauth import entry_tokens
+from .oauth import entry_tokens, forget_entry_tokens
 from .sensor import async_setup_sensors
 from .switch import async_setup_switches
 
@@ -76,4 +76,5 @@ DOORFLOW = CloudWing[DoorFlowCoordinator](
     diagnostics=doorflow_diagnostics,
     current_identifiers=_current_identifiers,
     door_actions=DOORFLOW_ACTIONS,
+    forget_entry=forget_entry_tokens,
 )

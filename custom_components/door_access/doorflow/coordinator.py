@@ -26,6 +26,7 @@ from ..api import (
     DoorFlowEndpoint,
     DoorFlowOperationError,
     OperationFailure,
+    RateLimitError,
     Site,
 )
 from ..cloud import LockdownInputs
@@ -474,8 +475,9 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
     async def async_request_sync(self) -> SyncRequest:
         """Push pending changes to every door controller, now or as soon as allowed.
 
-        Requests made while a sync waits for DoorFlow's slot merge into that one follow-up,
-        which is sent exactly once; nobody waits for it.
+        Requests made while a sync waits for DoorFlow's slot (or for the end of the wait a
+        429 named) merge into that one follow-up, which is sent exactly once; nobody waits
+        for it.
         """
         if self._sync_timer is not None:
             return SyncRequest(sent=False, due_in=self._sync_due_in())
@@ -486,7 +488,13 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         if wait > 0:
             self._schedule_sync(wait)
             return SyncRequest(sent=False, due_in=wait)
-        await self._send_sync()
+        try:
+            await self._send_sync()
+        except RateLimitError:
+            # DoorFlow refused it for now (its `retry_in`): it goes out once, when allowed.
+            wait = max(self.scheduler.cooling_down_for(DoorFlowEndpoint.SYNC), 1.0)
+            self._schedule_sync(wait)
+            return SyncRequest(sent=False, due_in=wait)
         return SyncRequest(sent=True, due_in=0.0)
 
     @user_action

@@ -7,6 +7,8 @@ each refresh to its end in a task of its own: a caller that is cancelled (a relo
 never abandons a refresh that DoorFlow may already have carried out, and Home Assistant, when
 it stops, waits for it (a shutdown job, up to its 20 s stage) before its final write. Home
 Assistant's OAuth2 session stores the new token in the entry as soon as DoorFlow answers.
+Nobody waits for a refresh longer than `TOKEN_WAIT`, and a refresh ends within
+`REFRESH_DEADLINE`: a token endpoint that does not answer never holds a door action.
 """
 
 from __future__ import annotations
@@ -277,3 +279,8 @@ def entry_tokens(hass: HomeAssistant, entry: DoorAccessConfigEntry) -> DoorFlowT
     if tokens is None:
         tokens = keepers[entry.entry_id] = DoorFlowTokens(hass, entry)
     return tokens
+
+
+def forget_entry_tokens(hass: HomeAssistant, entry_id: str) -> None:
+    """Drop the token keeper of a deleted entry (a refresh on its way still ends by itself)."""
+    hass.data.get(_TOKENS, {}).pop(entry_id, None)
