@@ -74,6 +74,25 @@ async def test_an_outage_401_then_a_success_leaves_no_reauth(
     assert flow_sources(hass) == []
 
 
+async def test_an_unload_during_the_pause_sends_nothing_more(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """The entry unloads while a refused unlock waits: it is not sent again, nobody signs in."""
+    await simulator.control("POST", "faults", _refused(TEDEE_OPERATIONS, 1))
+    unlock = hass.async_create_task(lock_call(hass, "unlock", OFFICE))
+    await tick(hass, freezer, 1)
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await seconds_until_done(hass, freezer, unlock)
+    with pytest.raises(HomeAssistantError) as err:
+        await unlock
+    assert err.value.translation_key == "action_interrupted"
+    assert await simulator.count(TEDEE_UNLOCK) == 1
+    assert flow_sources(hass) == []
+
+
 async def test_a_second_refusal_after_the_pause_asks_to_sign_in(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

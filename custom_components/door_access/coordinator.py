@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
+import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Iterable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Final
@@ -148,6 +149,8 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
             CREDENTIAL_RECHECK_PAUSE,
         )
         await asyncio.sleep(CREDENTIAL_RECHECK_PAUSE)
+        if self.unloaded:
+            raise ActionInterruptedError  # nothing goes out after the entry unloaded
         return True
 
     async def _renew_credentials(self, err: AuthError, refused_since: float) -> bool:  # noqa: ARG002
