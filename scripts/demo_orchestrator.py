@@ -167,7 +167,7 @@ def prepare_config(options: Options) -> None:
         shutil.rmtree(config)
     config.mkdir(parents=True, exist_ok=True)
     (config / MARKER).write_text("Home Assistant config folder of scripts/demo\n", "utf-8")
-    (config / "configuration.yaml").write_text(TEMPLATE.read_text("utf-8"), "utf-8")
+    (config / "configuration.yaml").write_text(render_configuration(options.port), "utf-8")
     write_http_config(config, options.host, options.port)
     link = config / "custom_components" / "door_access"
     link.parent.mkdir(exist_ok=True)
@@ -179,6 +179,17 @@ def prepare_config(options: Options) -> None:
         else:
             link.unlink()
     link.symlink_to(INTEGRATION, target_is_directory=True)
+
+
+def render_configuration(port: int) -> str:
+    """Return the demo's configuration.yaml: the template, with an external URL on loopback.
+
+    DoorFlow push needs a URL the (simulated) cloud can call: Home Assistant's own address on
+    this machine, so push is on by default (turn it off in the DoorFlow entry's options).
+    """
+    text = TEMPLATE.read_text("utf-8")
+    url = f'  external_url: "http://127.0.0.1:{port}"\n'
+    return text.replace("homeassistant:\n", f"homeassistant:\n{url}", 1)
 
 
 def write_http_config(config: Path, host: str, port: int) -> None:
@@ -872,6 +883,10 @@ def print_banner(demo: Demo, notes: list[str]) -> None:
         f"  DoorFlow         signed in through OAuth: application credentials "
         f"{DOORFLOW_CREDENTIAL_NAME!r} ({DOORFLOW_CLIENT_ID}); the personal API key "
         f"{DOORFLOW_API_KEY} works too",
+        "  DoorFlow push    on: the simulator calls Home Assistant's webhook at each door event "
+        "(state: "
+        f"{sim}/_control/doorflow/notifications); turn it off under the DoorFlow entry's "
+        "Configure -> DoorFlow push",
         f"  Config folder    {config}",
         "  Logs             home-assistant.log, simulator.log in the config folder",
         "  Stop             Ctrl-C (stops Home Assistant and the simulator)",

@@ -21,6 +21,7 @@ ALL_SCOPES = (
     "account.event.access.readonly",
     "account.person.readonly",
     "account.site.readonly",
+    "account.notification_rule",
 )
 LOCKDOWN_KEYS = ("card_lockdown", "rex_lockdown", "aux_lockdown")
 LOCKDOWN_MESSAGES = {

@@ -30,6 +30,7 @@ from custom_components.door_access.const import (
     CONF_CLOUD,
     CONF_GATE_INTERVAL,
     CONF_POLL_INTERVAL,
+    CONF_PUSH,
     CONF_TOKEN_TYPE,
     CONF_UNLOCK_BEHAVIOR,
     DOMAIN,
@@ -973,13 +974,13 @@ async def test_tedee_options(
 
 
 async def test_doorflow_options(hass: HomeAssistant, cloud: FakeCloud) -> None:
-    """DoorFlow entries only tune the polling interval, at least every 30 s."""
+    """DoorFlow entries tune the polling interval (at least every 30 s) and push (on)."""
     entry = _doorflow_entry(cloud)
     entry.add_to_hass(hass)
     result = _check(await hass.config_entries.options.async_init(entry.entry_id), "options")
     schema = result["data_schema"].schema
-    assert [str(key) for key in schema] == [CONF_POLL_INTERVAL]
-    assert next(iter(schema)).default() == 30
+    assert [str(key) for key in schema] == [CONF_POLL_INTERVAL, CONF_PUSH]
+    assert [key.default() for key in schema] == [30, True]
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_POLL_INTERVAL: 20}
@@ -991,7 +992,13 @@ async def test_doorflow_options(hass: HomeAssistant, cloud: FakeCloud) -> None:
         result["flow_id"], {CONF_POLL_INTERVAL: 120}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.options == {CONF_POLL_INTERVAL: 120}
+    assert entry.options == {CONF_POLL_INTERVAL: 120, CONF_PUSH: True}
+
+    result = _check(await hass.config_entries.options.async_init(entry.entry_id), "options")
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_POLL_INTERVAL: 120, CONF_PUSH: False}
+    )
+    assert entry.options == {CONF_POLL_INTERVAL: 120, CONF_PUSH: False}
 
 
 # The same flows against the project's cloud simulator (scenario "home")

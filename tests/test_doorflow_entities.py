@@ -47,7 +47,9 @@ async def test_entities_of_a_door_and_the_account(
     assert account_last.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     assert "doorflow-account-7001-sync_status" in unique_ids
     assert "doorflow-account-7001-sync" in unique_ids
-    assert len(unique_ids) == 3 * 9 + 4  # per door, and the account (with its budget)
+    assert "doorflow-account-7001-push_status" in unique_ids
+    # Per door, and the account (with its budget and its push status).
+    assert len(unique_ids) == 3 * 9 + 5
     # The lockdown switch shares its key with the lockdown binary sensor (another platform).
     switches = [e.unique_id for e in entries if e.domain == "switch"]
     assert sorted(switches) == [f"doorflow-{door}-lockdown" for door in (1201, 1202, 1203)]

@@ -149,8 +149,10 @@ def test_manifest_values() -> None:
     assert manifest["documentation"] == PUBLIC_ADDRESS
     assert manifest["issue_tracker"] == f"{PUBLIC_ADDRESS}/issues"
     assert isinstance(manifest["requirements"], list)
-    # DoorFlow's OAuth sign-in keeps its client id and secret in application credentials.
-    assert manifest["dependencies"] == ["application_credentials"]
+    # DoorFlow's OAuth sign-in keeps its client id and secret in application credentials;
+    # DoorFlow push calls a webhook (through Home Assistant Cloud's cloudhook when there is one).
+    assert manifest["dependencies"] == ["application_credentials", "webhook"]
+    assert manifest["after_dependencies"] == ["cloud"]
 
 
 def test_integration_imports_only_what_it_may() -> None:

@@ -74,9 +74,12 @@ async def async_remove_config_entry_device(
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DoorAccessConfigEntry) -> None:
-    """Hand shared devices to another entry; forget the scheduler, feed state and token cache."""
+    """Undo what the entry made in the cloud, hand shared devices on, forget what it kept."""
+    wing = wing_of(entry.data)
+    scheduler = hass.data.get(SCHEDULERS, {}).pop(entry.entry_id, None)
+    if wing.async_remove is not None:
+        await wing.async_remove(hass, entry, scheduler or wing.build_scheduler(hass))
     device_claims(hass).remove(entry.entry_id)
-    hass.data.get(SCHEDULERS, {}).pop(entry.entry_id, None)
     await feed_store(hass, entry.entry_id).async_remove()
     forget_entry = wing_of(entry.data).forget_entry
     if forget_entry is not None:

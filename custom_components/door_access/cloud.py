@@ -138,6 +138,10 @@ class CloudWing[CoordinatorT: DoorAccessCoordinator[Any]]:
     # Forget what the wing keeps for an entry that is deleted (by entry id), beyond what the
     # root forgets itself (the scheduler, the feed cursors).
     forget_entry: Callable[[HomeAssistant, str], None] | None = None
+    # What to undo in the cloud when the entry is removed (through the account's scheduler).
+    async_remove: (
+        Callable[[HomeAssistant, DoorAccessConfigEntry, RequestScheduler], Awaitable[None]] | None
+    ) = None
 
 
 def chain[CoordinatorT](*setups: PlatformSetup[CoordinatorT]) -> PlatformSetup[CoordinatorT]:

@@ -25,6 +25,12 @@ CONF_POLL_INTERVAL: Final = "poll_interval"
 CONF_GATE_INTERVAL: Final = "gate_interval"
 CONF_UNLOCK_BEHAVIOR: Final = "unlock_behavior"
 CONF_ACTIVITY_INTERVAL: Final = "activity_interval"
+# DoorFlow push: the option (absent: on when Home Assistant has a reachable URL), and what the
+# entry keeps for it (the random webhook id, the notification rule's id, a cloudhook's URL).
+CONF_PUSH: Final = "push"
+CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_PUSH_RULE_ID: Final = "push_rule_id"
+CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
 
 
 class Cloud(StrEnum):

@@ -8,11 +8,11 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_API_KEY, CONF_EMAIL, CONF_TOKEN, CONF_UNIQUE_ID
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_ACCOUNT_ID
+from .const import CONF_ACCOUNT_ID, CONF_CLOUDHOOK_URL, CONF_WEBHOOK_ID
 from .models import DoorAccessConfigEntry
 
 # Secrets, identifiers of the account or of the hardware, and the entry's title and unique id
-# (the account holder's name or e-mail, and the account id).
+# (the account holder's name or e-mail, and the account id); the push webhook's id and URL.
 TO_REDACT = frozenset(
     {
         CONF_TOKEN,
@@ -20,6 +20,8 @@ TO_REDACT = frozenset(
         CONF_ACCOUNT_ID,
         CONF_EMAIL,
         CONF_UNIQUE_ID,
+        CONF_WEBHOOK_ID,
+        CONF_CLOUDHOOK_URL,
         "title",
         "serial_number",
         "serialNumber",

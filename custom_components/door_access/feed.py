@@ -13,12 +13,15 @@ which device an item belongs to, and what to do with a delivered item. The feed 
 - malformed items the client skipped are logged once per kind and counted for diagnostics;
   a read cut short (a page the cloud repeated, the page cap) keeps what it got and the next
   read resumes there;
+- a push (an item the cloud announced, read by id) is delivered through the same ledger, after
+  any read in progress has delivered (oldest first), once: the next read finds its id;
 - the scope: a token refused the feed (403 naming the scope) gets a repair issue and no feed
   entities; a read that works clears it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -122,6 +125,8 @@ class Feed[ItemT]:
         self._skipped: Counter[str] = Counter()
         self._cut: Counter[str] = Counter()
         self._delivered = 0
+        # Reads and pushes deliver one at a time: a push waits for a read in progress.
+        self._delivering = asyncio.Lock()
         # None until a read tells; True once the cloud refused the scope (403).
         self.scope_missing: bool | None = None
 
@@ -138,6 +143,11 @@ class Feed[ItemT]:
         return self.scope_missing is not True
 
     @property
+    def delivered(self) -> int:
+        """Return how many items were delivered since the entry was set up."""
+        return self._delivered
+
+    @property
     def streams(self) -> frozenset[str]:
         """Return the streams followed."""
         return frozenset(self._ledgers)
@@ -151,6 +161,11 @@ class Feed[ItemT]:
         """Return how many delivered items of a stream are dated exactly `date`."""
         ledger = self._ledgers.get(stream)
         return 0 if ledger is None else sum(d == date for d in ledger.delivered.values())
+
+    def knows(self, stream: str, key: str) -> bool:
+        """Tell whether an item of a stream was delivered (among the ids remembered)."""
+        ledger = self._ledgers.get(stream)
+        return ledger is not None and key in ledger.delivered
 
     def subscribe(self, device_id: Hashable, listener: Callable[[ItemT], None]) -> CALLBACK_TYPE:
         """Hand a device's new items to `listener`, oldest first; return how to stop."""
@@ -209,6 +224,13 @@ class Feed[ItemT]:
         False when the read was held back (429, outage, budget, an answer that is not a list):
         nothing is delivered and the stream stays where it was, to be read again.
         """
+        async with self._delivering:
+            return await self._async_read(stream, read)
+
+    async def _async_read(
+        self, stream: str, read: Callable[[datetime], Awaitable[FeedRead[ItemT]]]
+    ) -> bool:
+        """Read a stream and deliver what is new (see `async_read`)."""
         ledger = self._ledgers.get(stream)
         if ledger is None or not self.enabled:
             return False
@@ -248,6 +270,35 @@ class Feed[ItemT]:
         for item in fresh:
             self._deliver(stream, item)
         return True
+
+    async def async_push(self, stream: str, items: Sequence[ItemT]) -> list[ItemT]:
+        """Deliver items the cloud pushed (each read by id), oldest first; return those delivered.
+
+        Only items not delivered yet and within what the stream's next read covers are news
+        (an item older than that is a replay). The watermark does not move: the next read
+        covers the items again and their ids keep it from delivering them twice.
+        """
+        async with self._delivering:
+            ledger = self._ledgers.get(stream)
+            if ledger is None or not self.enabled:
+                return []
+            now = dt_util.utcnow()
+
+            def date(item: ItemT) -> datetime:
+                return self._items.date(item) or now
+
+            since = ledger.since(self.lookback)
+            fresh = ledger.fresh(items, key=self._items.key, date=date, since=since)
+            if not fresh:
+                return []
+            ledger.remember(
+                fresh, key=self._items.key, date=date, lookback=self.lookback, kept=self._kept_ids
+            )
+            self._dirty = True
+            for item in fresh:
+                self._deliver(stream, item)
+            await self.async_save()
+            return fresh
 
     async def async_save(self) -> None:
         """Write the ledgers and the wing's state when they changed (a restart must not replay)."""

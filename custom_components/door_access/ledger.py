@@ -106,6 +106,25 @@ class FeedLedger:
             self.resume = max(min(resume_from, started), floor)
         self._prune(self.since(lookback) - lookback, kept)
 
+    def remember[T](
+        self,
+        items: Iterable[T],
+        *,
+        key: Callable[[T], str],
+        date: Callable[[T], datetime],
+        lookback: timedelta,
+        kept: int = DEFAULT_KEPT_IDS,
+    ) -> None:
+        """Note items delivered outside a read (a push): their ids only; the watermark stays.
+
+        The next read covers them again and their ids keep it from delivering them twice.
+        """
+        for item in items:
+            item_id, item_date = key(item), date(item)
+            known = self.delivered.get(item_id)
+            self.delivered[item_id] = item_date if known is None else max(known, item_date)
+        self._prune(self.since(lookback) - lookback, kept)
+
     def _prune(self, before: datetime, kept: int) -> None:
         """Forget ids dated well before the next read (none can come back) and beyond `kept`.
 

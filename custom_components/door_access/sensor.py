@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from homeassistant.components.sensor import (
+    SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
     SensorStateClass,
@@ -20,6 +21,7 @@ from homeassistant.helpers.typing import StateType
 from .coordinator import DoorAccessCoordinator
 from .entity import DoorAccessEntity, DoorAccessEntityDescription
 from .models import DoorAccessConfigEntry
+from .push_status import PushMode, PushStatus
 from .scheduler import RequestScheduler
 
 # Read-only entities of a coordinator: nothing to limit.
@@ -50,6 +52,17 @@ REQUEST_BUDGET_SENSOR = DoorAccessSensorEntityDescription[RequestScheduler](
     entity_category=EntityCategory.DIAGNOSTIC,
     entity_registry_enabled_default=False,
     value_fn=_budget_used,
+)
+
+
+# Whether an account's changes arrive by push now, or by polling (on the account's device).
+PUSH_STATUS_SENSOR = DoorAccessSensorEntityDescription[PushStatus](
+    key="push_status",
+    translation_key="push_status",
+    device_class=SensorDeviceClass.ENUM,
+    options=[mode.value for mode in PushMode],
+    entity_category=EntityCategory.DIAGNOSTIC,
+    value_fn=lambda status: status.mode.value,
 )
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from homeassistant.const import CONF_API_KEY, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ..api import DOORFLOW_DEFAULT_BASE_URL, DoorFlowClient
 from ..cloud import CloudWing, DoorActions, chain
-from ..const import CONF_AUTH_IMPLEMENTATION, CONF_BASE_URL, Cloud
+from ..const import CONF_AUTH_IMPLEMENTATION, CONF_BASE_URL, LOGGER, Cloud
 from ..models import DoorAccessConfigEntry
-from ..scheduler import RequestScheduler
+from ..scheduler import Priority, RequestScheduler
 from .binary_sensor import async_setup_binary_sensors
 from .button import async_setup_buttons
 from .coordinator import DoorFlowCoordinator, build_doorflow_scheduler
@@ -19,15 +21,16 @@ from .diagnostics import doorflow_diagnostics
 from .event import async_setup_door_alarms, async_setup_door_events
 from .flow import DOORFLOW_FLOW
 from .lock import async_setup_doors
-from .oauth import entry_tokens, forget_entry_tokens
+from .oauth import DoorFlowTokens, entry_tokens, forget_entry_tokens
+from .push_rule import async_delete_rule, async_drop_cloudhook
 from .sensor import async_setup_sensors
 from .switch import async_setup_switches
 
 
-def _create_coordinator(
-    hass: HomeAssistant, entry: DoorAccessConfigEntry, scheduler: RequestScheduler
-) -> DoorFlowCoordinator:
-    """Connect a client to the entry's DoorFlow account and wrap it in its coordinator.
+def _create_client(
+    hass: HomeAssistant, entry: DoorAccessConfigEntry
+) -> tuple[DoorFlowClient, DoorFlowTokens | None]:
+    """Connect a client to the entry's DoorFlow account (and return its token keeper).
 
     An entry signed in through OAuth asks its token keeper for a fresh access token before
     each request; an entry with a personal API key sends the key.
@@ -37,9 +40,39 @@ def _create_coordinator(
     if CONF_AUTH_IMPLEMENTATION in entry.data:
         tokens = entry_tokens(hass, entry)
         client = DoorFlowClient(session, token_provider=tokens.access_token, base_url=base_url)
+        return client, tokens
+    return DoorFlowClient(session, api_key=entry.data[CONF_API_KEY], base_url=base_url), None
+
+
+def _create_coordinator(
+    hass: HomeAssistant, entry: DoorAccessConfigEntry, scheduler: RequestScheduler
+) -> DoorFlowCoordinator:
+    """Wrap a client of the entry's DoorFlow account in its coordinator."""
+    client, tokens = _create_client(hass, entry)
+    if tokens is not None:
         return DoorFlowCoordinator(hass, entry, client, scheduler, tokens=tokens)
-    client = DoorFlowClient(session, api_key=entry.data[CONF_API_KEY], base_url=base_url)
     return DoorFlowCoordinator(hass, entry, client, scheduler)
+
+
+async def _async_remove(
+    hass: HomeAssistant, entry: DoorAccessConfigEntry, scheduler: RequestScheduler
+) -> None:
+    """Delete the entry's notification rule and cloudhook (the entry is removed)."""
+    client, _tokens = _create_client(hass, entry)
+
+    async def call(send: Callable[[], Awaitable[object]], endpoint: str) -> object:
+        return await scheduler.run(send, endpoint=endpoint, priority=Priority.USER)
+
+    try:
+        await async_delete_rule(hass, entry, client, call)
+    except Exception as err:
+        LOGGER.warning(
+            "The DoorFlow notification rule of %s could not be deleted (%s); delete it in "
+            "DoorFlow if it is still there",
+            entry.title,
+            type(err).__name__,
+        )
+    await async_drop_cloudhook(hass, entry)
 
 
 def _current_identifiers(coordinator: DoorFlowCoordinator) -> set[str]:
@@ -77,4 +110,5 @@ DOORFLOW = CloudWing[DoorFlowCoordinator](
     current_identifiers=_current_identifiers,
     door_actions=DOORFLOW_ACTIONS,
     forget_entry=forget_entry_tokens,
+    async_remove=_async_remove,
 )

@@ -31,6 +31,7 @@ from ..api import (
 )
 from ..cloud import LockdownInputs
 from ..const import (
+    CONF_ACCOUNT_ID,
     CONF_POLL_INTERVAL,
     DOMAIN,
     DOORFLOW_ACTION_RESERVE,
@@ -55,6 +56,7 @@ from .devices import (
 )
 from .events import EventFeedReader
 from .oauth import DoorFlowTokens, RefreshRefusedError
+from .push import DoorFlowPush
 
 if TYPE_CHECKING:
     from ..models import DoorAccessConfigEntry
@@ -144,6 +146,16 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
             lambda send: self._call(send, endpoint=DoorFlowEndpoint.EVENTS),
             account_name=entry.title,
         )
+        self.push = DoorFlowPush(
+            hass,
+            entry,
+            client,
+            lambda send, endpoint: self._call(send, endpoint=endpoint),
+            events=self.events,
+            account_id=str(entry.data.get(CONF_ACCOUNT_ID, "")),
+            on_change=self.async_update_listeners,
+        )
+        entry.async_on_unload(self.push.async_stop)
         # A poll when the first door held unlocked until a time is due to relock.
         self._relock_timer: CALLBACK_TYPE | None = None
         self._relock_due: datetime | None = None
@@ -176,11 +188,18 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         return DoorFlowData(account=account, channels=channels, sync_due=sync_due)
 
     async def _follow_events(self) -> None:
-        """Read the event feed once (the first poll only starts the reader)."""
+        """Read the event feed (the first poll only starts the reader and push).
+
+        While push is healthy the feed is read only every few minutes (`push.py`).
+        """
         if not self.events.started:
             await self.events.async_start()
-        else:
-            await self.events.async_read()
+            if self.events.enabled:
+                await self.push.async_start()
+            return
+        await self.push.async_maintain()
+        if self.push.events_due():
+            self.push.note_polled(await self.events.async_read())
 
     async def _read_sites(self) -> None:
         """Read the account's sites (paged) at startup and hourly; keep them in between.

@@ -9,6 +9,7 @@ from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, Device
 from ..api import Account, Channel
 from ..const import DOMAIN
 from ..entity import DeviceHandle
+from ..push_status import PushStatus
 from ..scheduler import RequestScheduler
 
 if TYPE_CHECKING:
@@ -95,6 +96,18 @@ def account_budget_device(
         device_id=account.id,
         info=account_device_info(account),
         read=lambda: coordinator.scheduler,
+    )
+
+
+def account_push_device(
+    coordinator: DoorFlowCoordinator, account: Account
+) -> DeviceHandle[PushStatus, str]:
+    """Return the account's device, read as its push status (push or polling)."""
+    return DeviceHandle(
+        identifier=account_identifier(account.id),
+        device_id=account.id,
+        info=account_device_info(account),
+        read=lambda: coordinator.push,
     )
 
 

@@ -19,6 +19,7 @@ def doorflow_diagnostics(coordinator: DoorFlowCoordinator) -> dict[str, Any]:
     return {
         "coordinator": {"last_update_success": coordinator.last_update_success},
         "event_feed": coordinator.events.feed.diagnostics(),
+        "push": coordinator.push.diagnostics(),
         "data": {
             "account": account,
             "channels": [plain(channel) for channel in data.channels.values()],

@@ -113,10 +113,20 @@ class EventFeedReader:
             lambda: self._call(lambda: self._client.get_event_page(1, 1, event_codes=FEED_CODES))
         )
 
-    async def async_read(self) -> None:
-        """Read the feed and deliver what is new (nothing when the read fails)."""
+    async def async_read(self) -> int:
+        """Read the feed and deliver what is new; return how many (0 when the read fails)."""
+        before = self.feed.delivered
         if await self.feed.async_read(STREAM, self._read_events):
             await self.feed.async_save()
+        return self.feed.delivered - before
+
+    def is_delivered(self, event_id: str) -> bool:
+        """Tell whether an event was delivered already (as far as the feed remembers)."""
+        return self.feed.knows(STREAM, event_id)
+
+    async def async_push(self, events: list[DoorEvent]) -> list[DoorEvent]:
+        """Deliver events DoorFlow pushed (each read by id); return those that were news."""
+        return await self.feed.async_push(STREAM, events)
 
     async def _read_events(self, since: datetime) -> FeedRead[DoorEvent]:
         """Read the pages of the feed from `since` on (oldest first, the codes we show).

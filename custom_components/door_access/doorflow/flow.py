@@ -8,6 +8,7 @@ from typing import Any
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import BooleanSelector
 import probatio
 
 from ..api import (
@@ -27,6 +28,7 @@ from ..const import (
     CONF_CLOUD,
     CONF_OAUTH_TOKEN,
     CONF_POLL_INTERVAL,
+    CONF_PUSH,
     DOORFLOW_DEFAULT_POLL_INTERVAL,
     DOORFLOW_MIN_POLL_INTERVAL,
     MAX_POLL_INTERVAL,
@@ -123,13 +125,18 @@ def _options_schema() -> probatio.Schema:
             probatio.Required(
                 CONF_POLL_INTERVAL, default=DOORFLOW_DEFAULT_POLL_INTERVAL
             ): seconds_selector(),
+            # Push (DoorFlow calls Home Assistant): on unless turned off here.
+            probatio.Required(CONF_PUSH, default=True): BooleanSelector(),
         }
     )
 
 
 def _options_from_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
     """Return the options to store from the options form."""
-    return {CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL])}
+    return {
+        CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),
+        CONF_PUSH: bool(user_input.get(CONF_PUSH, True)),
+    }
 
 
 DOORFLOW_FLOW = CloudFlow(

@@ -46,13 +46,15 @@ if TYPE_CHECKING:
 # endpoint on the API host. Any other base URL (a test server) serves both itself.
 DOORFLOW_AUTHORIZE_URL: Final = "https://admin.doorflow.com/oauth/authorize"
 TOKEN_ENDPOINT: Final = "POST oauth/token"  # noqa: S105 (an endpoint's name)
-# What the integration does: read doors, sites and events, operate doors, sync controllers.
+# What the integration does: read doors, sites and events, operate doors, sync controllers,
+# keep the notification rule that pushes events (push).
 SCOPES: Final = (
     "account.channel.readonly",
     "account.channel.admit",
     "account.sync",
     "account.site.readonly",
     "account.event.access.readonly",
+    "account.notification_rule",
 )
 # Where a DoorFlow administrator creates the application whose credentials Home Assistant uses.
 DEVELOPER_APPLICATIONS_URL: Final = "https://developer.doorflow.com/applications"

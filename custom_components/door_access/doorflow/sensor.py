@@ -12,9 +12,14 @@ from homeassistant.util import dt as dt_util
 
 from ..api import Channel, ChannelSyncStatus, SyncStatus
 from ..entity import describe
-from ..sensor import REQUEST_BUDGET_SENSOR, DoorAccessSensor, DoorAccessSensorEntityDescription
+from ..sensor import (
+    PUSH_STATUS_SENSOR,
+    REQUEST_BUDGET_SENSOR,
+    DoorAccessSensor,
+    DoorAccessSensorEntityDescription,
+)
 from .coordinator import DoorFlowCoordinator, DoorFlowData
-from .devices import account_budget_device, account_device, channel_device
+from .devices import account_budget_device, account_device, account_push_device, channel_device
 
 
 def _known[E: (ChannelSyncStatus, SyncStatus)](status: E) -> str | None:
@@ -104,6 +109,11 @@ def async_setup_sensors(
             *describe(
                 [(account_budget_device(coordinator, account), coordinator.scheduler)],
                 (REQUEST_BUDGET_SENSOR,),
+                lambda device, d: DoorAccessSensor(coordinator, device, d),
+            ),
+            *describe(
+                [(account_push_device(coordinator, account), coordinator.push)],
+                (PUSH_STATUS_SENSOR,),
                 lambda device, d: DoorAccessSensor(coordinator, device, d),
             ),
         ]

@@ -56,6 +56,11 @@ class DoorFlowEndpoint(StrEnum):
     SYNC = "POST sync"
     EVENTS = "GET events"
     SITES = "GET sites"
+    EVENT = "GET events/{id}"
+    RULES = "GET notification_rules"
+    RULE_CREATE = "POST notification_rules"
+    RULE_UPDATE = "PUT notification_rules/{id}"
+    RULE_DELETE = "DELETE notification_rules/{id}"
 
 
 def _utc_text(when: datetime, name: str) -> str:

@@ -1,0 +1,413 @@
+"""DoorFlow push: a webhook that DoorFlow's notification rule calls, read as a doorbell only.
+
+With the option on (absent: on when Home Assistant has a reachable URL) the entry registers a
+webhook under a random id (kept in the entry, never logged) and keeps one notification rule
+calling it for every event code the integration shows (`push_rule.py`). A call is only a
+notification: each event it names is read by id through the account's scheduler with the
+call's acknowledgment, then delivered through the event feed (`events.py`), exactly once and
+oldest first, as polling delivers. What a call says is never trusted: the random webhook id is
+the guard, and a call that does not fit (too large, not the documented shape, another account,
+a callback already seen, an event already delivered, beyond `READS_PER_MINUTE`) is refused and
+counted by reason without a request to DoorFlow.
+
+While push is healthy the event feed is read only every `HEALTHY_EVENT_POLL` seconds (doors
+and account are polled as before); when such a read finds events push did not bring, push is
+taken as silent and the feed is read at every poll again until a call comes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, OrderedDict, deque
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+from functools import partial
+import secrets
+from typing import Any, Final
+
+from aiohttp import web
+from aiohttp.hdrs import METH_POST
+from homeassistant.components import webhook
+from homeassistant.components.webhook import async_register as register_webhook
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+
+from ..api import (
+    DoorCloudError,
+    DoorEvent,
+    DoorFlowClient,
+    DoorFlowEndpoint,
+    DoorFlowOperationError,
+    DoorFlowWebhookError,
+    OperationFailure,
+    WebhookNotice,
+    parse_webhook_body,
+)
+from ..api.doorflow.webhooks import MAX_WEBHOOK_BODY
+from ..const import CONF_PUSH, CONF_WEBHOOK_ID, DOMAIN, LOGGER
+from ..models import DoorAccessConfigEntry
+from ..push_status import PushMode
+from ..scheduler import RequestDeferredError
+from .events import EventFeedReader
+from .push_rule import (
+    CallCloud,
+    async_delete_rule,
+    async_drop_cloudhook,
+    async_ensure_rule,
+    async_webhook_url,
+)
+
+# The scope a key or token needs to keep a notification rule.
+RULES_SCOPE: Final = "account.notification_rule"
+# At most this many events are read by id per minute, whatever calls arrive.
+READS_PER_MINUTE: Final = 12
+# While push is healthy the event feed is read this often (seconds), to see that it is.
+HEALTHY_EVENT_POLL: Final = 300.0
+# A rule that could not be set up (or push that went silent) is looked at again this often.
+RECHECK_AFTER: Final = 600.0
+# Callback ids remembered against replays.
+KEPT_CALLBACKS: Final = 2000
+
+
+class PushState(StrEnum):
+    """Where an entry's push stands (diagnostics)."""
+
+    OFF = "off"
+    NO_URL = "no_url"
+    SCOPE_MISSING = "scope_missing"
+    STARTING = "starting"
+    ERROR = "error"
+    ACTIVE = "active"
+    SILENT = "silent"
+
+
+class Refusal(StrEnum):
+    """Why a webhook call (or one item of it) was refused."""
+
+    INACTIVE = "inactive"
+    OVERSIZED = "oversized"
+    MALFORMED = "malformed"
+    NOT_AN_EVENT = "not_an_event"
+    OTHER_ACCOUNT = "other_account"
+    REPLAYED = "replayed"
+    RATE_CAPPED = "rate_capped"
+    UNKNOWN_EVENT = "unknown_event"
+    READ_FAILED = "read_failed"
+
+
+_STATUS: Final[dict[Refusal, int]] = {
+    Refusal.INACTIVE: 404,
+    Refusal.OVERSIZED: 413,
+    Refusal.RATE_CAPPED: 429,
+    Refusal.REPLAYED: 200,  # DoorFlow may send a call twice: nothing to try again
+}
+
+
+def push_issue_id(translation_key: str, entry_id: str) -> str:
+    """Return the id of a push repair issue of an entry."""
+    return f"{translation_key}_{entry_id}"
+
+
+class DoorFlowPush:
+    """One entry's push: webhook, rule upkeep, the calls' screening and reads, its health."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: DoorAccessConfigEntry,
+        client: DoorFlowClient,
+        call: CallCloud,
+        *,
+        events: EventFeedReader,
+        account_id: str,
+        on_change: Callable[[], None],
+    ) -> None:
+        self._hass = hass
+        self._entry = entry
+        self._client = client
+        self._call = call
+        self._events = events
+        self._account_id = account_id
+        self._on_change = on_change
+        self._clock = hass.loop.time
+        self.state = PushState.STARTING
+        self._registered: str | None = None
+        self._recheck_at = float("inf")
+        self._events_read_at = float("-inf")
+        self._reads: deque[float] = deque()
+        self._callbacks: OrderedDict[str, None] = OrderedDict()
+        self.refused: Counter[str] = Counter()
+        self.accepted_calls = 0
+        self.pushed_events = 0
+        self.last_push: datetime | None = None
+
+    # ---- what the coordinator asks ------------------------------------------------------------
+
+    @property
+    def mode(self) -> PushMode:
+        """Return whether events arrive by push now (else by polling)."""
+        return PushMode.PUSH if self.state is PushState.ACTIVE else PushMode.POLLING
+
+    @property
+    def event_poll_interval(self) -> float | None:
+        """Return how often the feed is read while push is healthy (None: at every poll)."""
+        return HEALTHY_EVENT_POLL if self.mode is PushMode.PUSH else None
+
+    def events_due(self) -> bool:
+        """Tell whether the event feed is to be read at this poll (and note the read)."""
+        now = self._clock()
+        interval = self.event_poll_interval
+        if interval is not None and now - self._events_read_at < interval:
+            return False
+        self._events_read_at = now
+        return True
+
+    def note_polled(self, delivered: int) -> None:
+        """Note a feed read's deliveries: while push is taken as healthy, it went silent."""
+        if delivered and self.state is PushState.ACTIVE:
+            LOGGER.info(
+                "DoorFlow push of %s missed events that polling found; polling the events "
+                "again at every poll until a call comes",
+                self._entry.title,
+            )
+            self._set_state(PushState.SILENT)
+            self._recheck_at = self._clock()
+
+    async def async_start(self) -> None:
+        """Set push up as the option says (or take it down); never raises."""
+        wanted = self._entry.options.get(CONF_PUSH)
+        if wanted is False:
+            await self._async_turn_off()
+            return
+        webhook_id = self._entry.data.get(CONF_WEBHOOK_ID)
+        if not isinstance(webhook_id, str) or not webhook_id:
+            webhook_id = secrets.token_hex(32)
+        url = await async_webhook_url(self._hass, self._entry, webhook_id)
+        if url is None:
+            self._set_state(PushState.NO_URL)
+            if wanted:
+                self._report("push_no_url")
+            return
+        self._keep_webhook_id(webhook_id)
+        self._clear("push_no_url")
+        self._register(webhook_id)
+        await self._async_ensure(webhook_id, url)
+
+    async def async_maintain(self) -> None:
+        """Look at the rule again when due (it could not be set up, or push went silent)."""
+        if self._clock() < self._recheck_at or self._registered is None:
+            return
+        url = await async_webhook_url(self._hass, self._entry, self._registered)
+        if url is not None:
+            await self._async_ensure(self._registered, url)
+
+    @callback
+    def async_stop(self) -> None:
+        """Unregister the webhook (the entry unloads); the rule stays for the next start."""
+        if self._registered is not None:
+            webhook.async_unregister(self._hass, self._registered)
+            self._registered = None
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Return push's state, counts and the event polling in use (no id, URL or token)."""
+        interval = self.event_poll_interval
+        return {
+            "option": self._entry.options.get(CONF_PUSH, "default"),
+            "state": self.state.value,
+            "active": self.mode is PushMode.PUSH,
+            "last_push_received": None if self.last_push is None else self.last_push.isoformat(),
+            "accepted_calls": self.accepted_calls,
+            "events_delivered_by_push": self.pushed_events,
+            "refused": dict(sorted(self.refused.items())),
+            "reads_per_minute_cap": READS_PER_MINUTE,
+            "event_polling": "every poll" if interval is None else f"every {interval:.0f} s",
+        }
+
+    # ---- set up and take down -----------------------------------------------------------------
+
+    def _keep_webhook_id(self, webhook_id: str) -> None:
+        """Store the entry's (random) webhook id the first time push is set up."""
+        if self._entry.data.get(CONF_WEBHOOK_ID) != webhook_id:
+            self._hass.config_entries.async_update_entry(
+                self._entry, data={**self._entry.data, CONF_WEBHOOK_ID: webhook_id}
+            )
+
+    def _register(self, webhook_id: str) -> None:
+        """Register the webhook with Home Assistant (once)."""
+        if self._registered is None:
+            register_webhook(
+                self._hass,
+                DOMAIN,
+                name=f"DoorFlow push ({self._entry.title})",
+                webhook_id=webhook_id,
+                handler=self._async_handle,
+                allowed_methods=[METH_POST],
+            )
+            self._registered = webhook_id
+
+    async def _async_ensure(self, webhook_id: str, url: str) -> None:
+        """Have the rule in place; a refused scope raises the repair issue, polling goes on."""
+        self._recheck_at = float("inf")
+        try:
+            await async_ensure_rule(
+                self._hass, self._entry, self._client, self._call, webhook_id=webhook_id, url=url
+            )
+        except DoorCloudError as err:
+            if getattr(err, "missing_scope", False):
+                LOGGER.warning(
+                    "The DoorFlow credentials of %s may not keep notification rules (scope %s "
+                    "missing): no push, events are polled",
+                    self._entry.title,
+                    RULES_SCOPE,
+                )
+                self._set_state(PushState.SCOPE_MISSING)
+                self._report("push_scope_missing", scope=RULES_SCOPE)
+                self.async_stop()
+                return
+            self._failed(err)
+        except RequestDeferredError as err:
+            self._failed(err)
+        else:
+            self._clear("push_scope_missing")
+            self._set_state(PushState.ACTIVE)
+
+    def _failed(self, err: Exception) -> None:
+        """Note a rule that could not be set up now: polling goes on, try again later."""
+        LOGGER.debug("DoorFlow push of %s not set up now: %s", self._entry.title, err)
+        self._set_state(PushState.ERROR)
+        self._recheck_at = self._clock() + RECHECK_AFTER
+
+    async def _async_turn_off(self) -> None:
+        """Push is off: delete the rule and cloudhook the entry made, clear the issues."""
+        self._set_state(PushState.OFF)
+        self._clear("push_no_url")
+        self._clear("push_scope_missing")
+        try:
+            await async_delete_rule(self._hass, self._entry, self._client, self._call)
+        except (DoorCloudError, RequestDeferredError) as err:
+            LOGGER.debug("The push rule of %s stays until next time: %s", self._entry.title, err)
+        await async_drop_cloudhook(self._hass, self._entry)
+
+    def _set_state(self, state: PushState) -> None:
+        """Change the state and let the entities know."""
+        if state is not self.state:
+            self.state = state
+            self._on_change()
+
+    def _report(self, translation_key: str, **placeholders: str) -> None:
+        """Raise a push repair issue (what is missing; polling works as before)."""
+        ir.async_create_issue(
+            self._hass,
+            DOMAIN,
+            push_issue_id(translation_key, self._entry.entry_id),
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=translation_key,
+            translation_placeholders={"account": self._entry.title, **placeholders},
+        )
+
+    def _clear(self, translation_key: str) -> None:
+        """Clear a push repair issue."""
+        ir.async_delete_issue(
+            self._hass, DOMAIN, push_issue_id(translation_key, self._entry.entry_id)
+        )
+
+    # ---- calls --------------------------------------------------------------------------------
+
+    def _refuse(self, reason: Refusal, count: int = 1) -> web.Response:
+        """Count a refusal and answer it."""
+        self.refused[reason] += count
+        return web.Response(status=_STATUS.get(reason, 400))
+
+    async def _async_handle(
+        self,
+        hass: HomeAssistant,  # noqa: ARG002
+        webhook_id: str,  # noqa: ARG002
+        request: web.Request,
+    ) -> web.Response:
+        """Screen a call (no request to DoorFlow); read what passes in the background."""
+        if self.state not in (PushState.ACTIVE, PushState.SILENT):
+            return self._refuse(Refusal.INACTIVE)
+        length = request.content_length
+        if length is not None and length > MAX_WEBHOOK_BODY:
+            return self._refuse(Refusal.OVERSIZED)
+        raw = await request.content.read(MAX_WEBHOOK_BODY + 1)
+        if len(raw) > MAX_WEBHOOK_BODY:
+            return self._refuse(Refusal.OVERSIZED)
+        try:
+            notices = parse_webhook_body(raw)
+        except DoorFlowWebhookError:
+            return self._refuse(Refusal.MALFORMED)
+        wanted = [notice for notice in notices if notice.is_event]
+        if not wanted:
+            return self._refuse(Refusal.NOT_AN_EVENT)
+        passed: list[WebhookNotice] = []
+        reasons: list[Refusal] = []
+        for notice in wanted:
+            reason = self._screen(notice)
+            if reason is None:
+                passed.append(notice)
+            else:
+                self.refused[reason] += 1
+                reasons.append(reason)
+        if not passed:
+            return web.Response(status=_STATUS.get(reasons[0], 400))
+        self.accepted_calls += 1
+        self.last_push = dt_util.utcnow()
+        self._entry.async_create_background_task(
+            self._hass, self._async_read(passed), "DoorFlow push read"
+        )
+        return web.Response(status=200)
+
+    def _screen(self, notice: WebhookNotice) -> Refusal | None:
+        """Return why an item of a call is refused (None: it is read), at no cloud cost."""
+        if notice.account_id is not None and notice.account_id != self._account_id:
+            return Refusal.OTHER_ACCOUNT
+        if notice.callback is None:
+            return Refusal.MALFORMED
+        if notice.callback in self._callbacks or self._events.is_delivered(notice.resource_id):
+            return Refusal.REPLAYED
+        now = self._clock()
+        while self._reads and now - self._reads[0] >= 60.0:
+            self._reads.popleft()
+        if len(self._reads) >= READS_PER_MINUTE:
+            return Refusal.RATE_CAPPED
+        self._reads.append(now)
+        self._callbacks[notice.callback] = None
+        while len(self._callbacks) > KEPT_CALLBACKS:
+            self._callbacks.popitem(last=False)
+        return None
+
+    async def _async_read(self, notices: list[WebhookNotice]) -> None:
+        """Read each event by id with its acknowledgment; deliver those that are news."""
+        rules = self._client.notification_rules
+        read: list[DoorEvent] = []
+        for notice in notices:
+            try:
+                event: DoorEvent = await self._call(
+                    partial(
+                        rules.read_event,
+                        notice.resource_id,
+                        callback=notice.callback,
+                        ack_token=notice.ack_token,
+                    ),
+                    DoorFlowEndpoint.EVENT,
+                )
+            except DoorFlowOperationError as err:
+                unknown = err.reason is OperationFailure.NOT_FOUND
+                self.refused[Refusal.UNKNOWN_EVENT if unknown else Refusal.READ_FAILED] += 1
+                continue
+            except DoorCloudError, RequestDeferredError, ValueError:
+                self.refused[Refusal.READ_FAILED] += 1
+                continue
+            read.append(event)
+        delivered = await self._events.async_push(read)
+        if stale := len(read) - len(delivered):
+            self.refused[Refusal.REPLAYED] += stale
+        if delivered:
+            self.pushed_events += len(delivered)
+            if self.state is PushState.ACTIVE:
+                self._on_change()  # the doors' alarms and the entities reading them
+            else:
+                self._set_state(PushState.ACTIVE)
