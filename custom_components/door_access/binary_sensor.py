@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, override
 
 from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
@@ -39,6 +39,7 @@ class DoorAccessBinarySensor[ModelT](
     entity_description: DoorAccessBinarySensorEntityDescription[ModelT]
 
     @property
+    @override
     def is_on(self) -> bool | None:
         """Return the sensor's reading."""
         data = self.device_data

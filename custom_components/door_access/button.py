@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, override
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import Platform
@@ -36,6 +36,7 @@ class DoorAccessButton[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
 
     entity_description: DoorAccessButtonEntityDescription[CoordinatorT, ModelT]
 
+    @override
     async def async_press(self) -> None:
         """Run the button's action."""
         await self.entity_description.press_fn(self.coordinator, self.device)

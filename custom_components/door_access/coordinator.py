@@ -6,7 +6,7 @@ from abc import abstractmethod
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Iterable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Final, override
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
@@ -222,6 +222,7 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
             )
         return pager
 
+    @override
     async def _async_update_data(self) -> DataT:
         """Fetch fresh data; a rate limit keeps the last data, an outage backs off."""
         self._last_fetch_at = self._clock()

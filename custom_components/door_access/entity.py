@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, override
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -72,6 +72,7 @@ class DoorAccessEntity[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
         self._written: tuple[object, ...] | None = None
 
     @callback
+    @override
     def _handle_coordinator_update(self) -> None:
         """Write the state only when what it shows changed (most polls change nothing)."""
         shown = (
@@ -93,6 +94,7 @@ class DoorAccessEntity[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
         return self.device.read()
 
     @property
+    @override
     def available(self) -> bool:
         """Tell whether the cloud answers, still has the device, and it reports this value."""
         data = self.device_data

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, override
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.const import ATTR_ENTITY_ID, Platform
@@ -79,10 +79,12 @@ class DoorAccessEvent[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], Model
         self._readable = readable
 
     @property
+    @override
     def available(self) -> bool:
         """Tell whether the device is there and the account may read its feed."""
         return super().available and self._readable()
 
+    @override
     async def async_added_to_hass(self) -> None:
         """Listen for the device's happenings while the entity exists."""
         await super().async_added_to_hass()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, override
 
 from homeassistant.components.lock import LockEntity, LockEntityDescription
 from homeassistant.components.lock.const import LockEntityFeature
@@ -77,6 +77,7 @@ class DoorAccessLock[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
         self._update_attrs()
 
     @callback
+    @override
     def _handle_coordinator_update(self) -> None:
         """Refresh the state attributes from the coordinator's data."""
         self._update_attrs()
@@ -106,21 +107,25 @@ class DoorAccessLock[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
         self._attr_is_unlocking = view.is_unlocking
 
     @property
+    @override
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
         """Return the attributes the description adds (if any)."""
         attributes_fn = self.entity_description.attributes_fn
         data = self.device_data
         return None if attributes_fn is None or data is None else attributes_fn(data)
 
-    async def async_lock(self, **kwargs: Any) -> None:  # noqa: ARG002
+    @override
+    async def async_lock(self, **kwargs: Any) -> None:
         """Lock."""
         await self.entity_description.lock_fn(self.coordinator, self.device)
 
-    async def async_unlock(self, **kwargs: Any) -> None:  # noqa: ARG002
+    @override
+    async def async_unlock(self, **kwargs: Any) -> None:
         """Unlock."""
         await self.entity_description.unlock_fn(self.coordinator, self.device)
 
-    async def async_open(self, **kwargs: Any) -> None:  # noqa: ARG002
+    @override
+    async def async_open(self, **kwargs: Any) -> None:
         """Open (only offered where the description has an open action)."""
         if (open_fn := self.entity_description.open_fn) is not None:
             await open_fn(self.coordinator, self.device)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, override
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -72,12 +72,14 @@ class DoorAccessSensor[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], Mode
     entity_description: DoorAccessSensorEntityDescription[ModelT]
 
     @property
+    @override
     def native_value(self) -> StateType | datetime:
         """Return the sensor's reading."""
         data = self.device_data
         return None if data is None else self.entity_description.value_fn(data)
 
     @property
+    @override
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
         """Return the attributes the description adds (if any)."""
         attributes_fn = self.entity_description.attributes_fn

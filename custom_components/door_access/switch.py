@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, override
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import Platform
@@ -43,16 +43,19 @@ class DoorAccessSwitch[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
     entity_description: DoorAccessSwitchEntityDescription[CoordinatorT, ModelT]
 
     @property
+    @override
     def is_on(self) -> bool | None:
         """Return whether the switch is on, as the device reports it."""
         data = self.device_data
         return None if data is None else self.entity_description.is_on_fn(data)
 
-    async def async_turn_on(self, **kwargs: Any) -> None:  # noqa: ARG002
+    @override
+    async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn on."""
         await self.entity_description.turn_on_fn(self.coordinator, self.device)
 
-    async def async_turn_off(self, **kwargs: Any) -> None:  # noqa: ARG002
+    @override
+    async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn off."""
         await self.entity_description.turn_off_fn(self.coordinator, self.device)
 

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, override
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
@@ -161,6 +161,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         self._relock_due: datetime | None = None
         entry.async_on_unload(self._cancel_relock_timer)
 
+    @override
     async def _renew_credentials(self, err: AuthError, refused_since: float) -> bool:
         """Refresh a refused OAuth access token (a personal key, a refused refresh: no)."""
         if self.tokens is None or isinstance(err, RefreshRefusedError):
@@ -170,6 +171,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
 
     # ---- polling ---------------------------------------------------------------------------
 
+    @override
     async def _fetch(self) -> DoorFlowData:
         """Read the account (its sync status), its sites when due and every channel (paged)."""
         account = await self._call(self.client.get_account, endpoint=DoorFlowEndpoint.ACCOUNT)
@@ -228,6 +230,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
             self.sites = sites if pager.complete else {**self.sites, **sites}
         self._sites_due = self._clock() + DOORFLOW_SITES_INTERVAL
 
+    @override
     def _after_update(self, data: DoorFlowData) -> None:
         """Register the account and controllers, announce new doors, remove gone devices."""
         self._register_account(data.account)
@@ -276,7 +279,8 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         current = self.announced("channel", self.data.channels) if self.data is not None else ()
         return self._add_listener("channel", listener, current)
 
-    def device_identifier(self, kind: str, device_id: str) -> str:  # noqa: ARG002
+    @override
+    def device_identifier(self, kind: str, device_id: str) -> str:
         """Return the identifier of a door (the only kind of device announced)."""
         return channel_identifier(device_id)
 

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, override
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
@@ -218,15 +218,18 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
 
     # ---- polling ---------------------------------------------------------------------------
 
+    @override
     def _poll_allowed_in(self) -> float:
         """Return the seconds until the next bulk lock sync may go out."""
         return self.scheduler.slot_free_in(TedeeEndpoint.LOCK_SYNC)
 
+    @override
     def _next_poll_in(self) -> float:
         """Return the poll interval, never below the 20 s rule plus the margin and a second."""
         rule = TEDEE_LOCK_SYNC_MIN_INTERVAL + self.scheduler.margin + 1.0
         return max(float(self.poll_interval), rule)
 
+    @override
     async def _fetch(self) -> TedeeData:
         """Read what is due: locks (sync, details when due) and, on their interval, gates."""
         previous = self.data
@@ -496,6 +499,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         self._gates_due = self._clock() + interval
         return replace(base, gates=gates, gates_ok=True, blebox_linked=True, gates_allowed=True)
 
+    @override
     def _healthy(self, data: TedeeData) -> bool:
         """Tell whether the poll read the locks (else polling keeps backing off)."""
         return data.locks_ok
@@ -538,6 +542,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         """Return a gate as its entities may show it (None while gates cannot be read)."""
         return self.data.gates.get(gate_id) if self.data.gates_ok else None
 
+    @override
     def _after_update(self, data: TedeeData) -> None:
         """Track new and removed devices, then raise or clear repair issues."""
         self._track_devices(data)
@@ -571,7 +576,8 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         current = self.announced("gate", self.data.gates) if self.data is not None else ()
         return self._add_listener("gate", listener, current)
 
-    def device_identifier(self, kind: str, device_id: int) -> str:  # noqa: ARG002
+    @override
+    def device_identifier(self, kind: str, device_id: int) -> str:
         """Return the identifier of a lock, gate or bridge (one id space at Tedee)."""
         return tedee_identifier(device_id)
 
@@ -599,6 +605,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         self._details_shown.update(lock.id for lock in newly)
         self._notify("lock_details", newly)
 
+    @override
     def _devices_granted(self, kind: str, new: list[Any]) -> None:
         """Show what this entry now provides: bridges as devices, locks and gates as entities."""
         if kind == "bridge":

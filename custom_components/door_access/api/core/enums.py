@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from enum import IntEnum, StrEnum
-from typing import Self
+from typing import Self, override
 
 
 class LenientIntEnum(IntEnum):
     """An IntEnum whose unknown values map to its UNRECOGNIZED member (-1 by convention)."""
 
     @classmethod
-    def _missing_(cls, value: object) -> Self:  # noqa: ARG003
+    @override
+    def _missing_(cls, value: object) -> Self:
         return cls["UNRECOGNIZED"]
 
 
@@ -18,6 +19,7 @@ class LenientStrEnum(StrEnum):
     """A StrEnum that matches values case-insensitively; unknown ones map to UNRECOGNIZED."""
 
     @classmethod
+    @override
     def _missing_(cls, value: object) -> Self:
         if isinstance(value, str):
             folded = value.casefold()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import override
 
 from ..core.enums import LenientStrEnum
 from ..core.errors import OperationFailure
@@ -57,6 +58,7 @@ class ChannelSyncStatus(LenientStrEnum):
     UNRECOGNIZED = "unrecognized"
 
     @classmethod
+    @override
     def _missing_(cls, value: object) -> ChannelSyncStatus:
         if isinstance(value, str) and value.casefold() == "sync_complete":
             return cls.OK
