@@ -8,7 +8,7 @@ these tests' few seconds (every 30 s), so what arrives came by push.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 import json
 from typing import Any
 from unittest.mock import patch
@@ -25,6 +25,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.door_access.api import rule_input
 from custom_components.door_access.const import (
     CONF_CLOUDHOOK_URL,
     CONF_POLL_INTERVAL,
@@ -225,6 +226,25 @@ async def test_flood_of_forged_calls_costs_no_request_and_delivers_nothing(
     }
     assert set(statuses) == {400, 413, 200}
 
+    # A body without a length, over 64 KiB; an item without a callback id: refused, no read.
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(17):
+            yield b"x" * 4096
+
+    assert (await ha_url.post(url, data=chunks())).status == 413
+    assert (await ha_url.post(url, data=_forged(resource="https://x/api/3/events/1"))).status == 400
+    assert refused["oversized"] == 201
+    assert refused["malformed"] == 201
+    assert (await simulator.requests())["total"] == before
+
+    # A real event from hours ago under an invented callback: read once, not delivered.
+    old = str(real["event_id"] - 1)
+    await ha_url.post(url, data=_forged(resource=f"https://x/api/3/events/{old}?callback=o"))
+    await settle(hass)
+    assert await simulator.count(EVENT_READ) == 2
+    assert refused["replayed"] == 201
+    assert len(fired.of(FRONT)) == 1
+
     # Well-shaped calls naming events that do not exist: at most the stated reads per minute.
     for n in range(1000):
         body = _forged(
@@ -243,6 +263,9 @@ async def test_url_change_reload_options_and_removal(
 ) -> None:
     """The rule is kept on reload, replaced (PUT) for a new URL, deleted when off or removed."""
     (rule,) = await rules(simulator)
+    # A second rule calling the same webhook (left behind by a crash) goes on the next start.
+    rules_api = coordinator(init_doorflow).client.notification_rules
+    await rules_api.create(rule_input("left behind", rule["actions"][0]["data"], [10]))
     await hass.config_entries.async_reload(init_doorflow.entry_id)
     await hass.async_block_till_done()
     assert [r["id"] for r in await rules(simulator)] == [rule["id"]]
@@ -357,6 +380,14 @@ async def test_no_reachable_url(
     assert issues.async_get_issue(DOMAIN, issue_id) is not None
     assert await rules(simulator) == []
 
+    # Turned off: the issue goes; there is no rule to delete.
+    hass.config_entries.async_update_entry(
+        doorflow_config_entry, options={CONF_POLL_INTERVAL: 30, CONF_PUSH: False}
+    )
+    await hass.config_entries.async_reload(doorflow_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert issues.async_get_issue(DOMAIN, issue_id) is None
+
 
 async def test_rule_outage_retries_and_a_failed_read_falls_back_to_polling(
     hass: HomeAssistant,
@@ -414,7 +445,10 @@ async def test_home_assistant_cloud_gives_a_cloudhook(
     with (
         patch("homeassistant.components.cloud.async_active_subscription", return_value=True),
         patch("homeassistant.components.cloud.async_create_cloudhook", side_effect=create),
-        patch("homeassistant.components.cloud.async_delete_cloudhook") as delete,
+        patch(
+            "homeassistant.components.cloud.async_delete_cloudhook",
+            side_effect=RuntimeError("cloud unreachable"),
+        ) as delete,
     ):
         await hass.config.async_update(external_url=None)
         assert await setup_entry(hass, doorflow_config_entry)
