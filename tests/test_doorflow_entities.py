@@ -1,4 +1,4 @@
-"""DoorFlow binary sensors and sensors: online, lockdown, sync status of doors and account."""
+"""DoorFlow binary sensors and sensors: online, lockdown switch, sync status of doors, account."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from .conftest import Simulator
 from .helpers import advance, state_of
 
 ONLINE = "binary_sensor.head_office_front_door_connectivity"
-LOCKDOWN = "binary_sensor.head_office_front_door_lockdown"
+LOCKDOWN = "switch.head_office_front_door_lockdown"
 SYNC_PENDING = "binary_sensor.head_office_front_door_changes_not_synced"
 DOOR_SYNC = "sensor.head_office_front_door_sync_status"
 DOOR_LAST_SYNC = "sensor.head_office_front_door_last_sync"
@@ -31,7 +31,6 @@ async def test_entities_of_a_door_and_the_account(
     keys = (
         "lock",
         "online",
-        "lockdown",
         "sync_pending",
         "sync_status",
         "last_sync",
@@ -49,7 +48,7 @@ async def test_entities_of_a_door_and_the_account(
     assert "doorflow-account-7001-sync" in unique_ids
     assert "doorflow-account-7001-push_status" in unique_ids
     # Per door, and the account (with its budget and its push status).
-    assert len(unique_ids) == 3 * 9 + 5
+    assert len(unique_ids) == 3 * 8 + 5
     # The lockdown switch shares its key with the lockdown binary sensor (another platform).
     switches = [e.unique_id for e in entries if e.domain == "switch"]
     assert sorted(switches) == [f"doorflow-{door}-lockdown" for door in (1201, 1202, 1203)]

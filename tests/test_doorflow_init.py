@@ -232,7 +232,7 @@ async def test_new_door_appears_and_removed_door_goes(
     assert device is not None
     assert device.name == "Lab"
     assert state_of(hass, "lock.lab") == "locked"
-    assert state_of(hass, "binary_sensor.lab_lockdown") == "off"
+    assert state_of(hass, "switch.lab_lockdown") == "off"
 
     await simulator.control("DELETE", f"doorflow/channels/{added['id']}")
     await simulator.control("DELETE", "doorflow/channels/1202")

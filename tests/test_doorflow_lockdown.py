@@ -15,14 +15,34 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.door_access.const import DOMAIN
 
-from .conftest import Simulator
+from .conftest import Simulator, setup_entry
 from .helpers import advance, lock_call, run_action, state_of
 
 FRONT: Final = "lock.head_office_front_door"
 SWITCH: Final = "switch.head_office_front_door_lockdown"
-BINARY: Final = "binary_sensor.head_office_front_door_lockdown"
 WAREHOUSE_SWITCH: Final = "switch.warehouse_warehouse_lockdown"
 ALL_INPUTS: Final = {"card_lockdown": True, "rex_lockdown": True, "aux_lockdown": True}
+
+
+async def test_the_former_lockdown_binary_sensor_is_removed(
+    hass: HomeAssistant, doorflow_config_entry: MockConfigEntry
+) -> None:
+    """An install from before 0.2.0 loses its Lockdown binary sensor (the switch shows it)."""
+    doorflow_config_entry.add_to_hass(hass)
+    registry = er.async_get(hass)
+    former = registry.async_get_or_create(
+        "binary_sensor",
+        DOMAIN,
+        "doorflow-1201-lockdown",
+        config_entry=doorflow_config_entry,
+        suggested_object_id="head_office_front_door_lockdown",
+    )
+    assert await setup_entry(hass, doorflow_config_entry)
+    assert registry.async_get(former.entity_id) is None
+    assert hass.states.get(former.entity_id) is None
+    switch = registry.async_get(SWITCH)
+    assert switch is not None
+    assert switch.unique_id == "doorflow-1201-lockdown"
 
 
 async def _switch(hass: HomeAssistant, service: str, entity_id: str = SWITCH) -> None:
@@ -67,11 +87,10 @@ async def test_switch_locks_every_input_down_and_lifts_it(
     await _switch(hass, SERVICE_TURN_ON)
     assert _flags(simulator) == ALL_INPUTS
     assert state_of(hass, SWITCH) == "on"
-    assert state_of(hass, BINARY) == "on"
     lock = hass.states.get(FRONT)
     assert lock is not None
     assert lock.state == "locked"
-    assert lock.attributes["lockdown"] is True
+    assert "lockdown" not in lock.attributes  # the switch shows it, once
     assert lock.attributes["lockdown_inputs"] == ["card", "rex", "aux"]
 
     await _switch(hass, SERVICE_TURN_OFF)
@@ -79,7 +98,6 @@ async def test_switch_locks_every_input_down_and_lifts_it(
     assert state_of(hass, SWITCH) == "off"
     lock = hass.states.get(FRONT)
     assert lock is not None
-    assert lock.attributes["lockdown"] is False
     assert lock.attributes["lockdown_inputs"] == []
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api import Channel, ChannelSyncStatus
 from ..binary_sensor import DoorAccessBinarySensor, DoorAccessBinarySensorEntityDescription
+from ..const import DOMAIN
 from ..entity import describe
 from .coordinator import DoorFlowCoordinator
 from .devices import channel_device
@@ -21,17 +23,15 @@ def _sync_pending(channel: Channel) -> bool | None:
     return channel.sync_status in (ChannelSyncStatus.PENDING, ChannelSyncStatus.FAIL)
 
 
+# The key of the binary sensor that repeated the lockdown switch (removed in 0.2.0; see CHANGELOG).
+REMOVED_LOCKDOWN_KEY = "lockdown"
+
 DOOR_BINARY_SENSORS: tuple[DoorAccessBinarySensorEntityDescription[Channel], ...] = (
     DoorAccessBinarySensorEntityDescription[Channel](
         key="online",
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         entity_category=EntityCategory.DIAGNOSTIC,
         is_on_fn=lambda channel: channel.is_online,
-    ),
-    DoorAccessBinarySensorEntityDescription[Channel](
-        key="lockdown",
-        translation_key="lockdown",
-        is_on_fn=lambda channel: channel.is_locked_down,
     ),
     DoorAccessBinarySensorEntityDescription[Channel](
         key="sync_pending",
@@ -43,15 +43,29 @@ DOOR_BINARY_SENSORS: tuple[DoorAccessBinarySensorEntityDescription[Channel], ...
 )
 
 
+@callback
+def _remove_lockdown_binary_sensor(registry: er.EntityRegistry, identifier: str) -> None:
+    """Remove a door's former "Lockdown" binary sensor, which repeated its lockdown switch.
+
+    Home Assistant would otherwise keep it as an orphan ("no longer provided") for good.
+    """
+    unique_id = f"{identifier}-{REMOVED_LOCKDOWN_KEY}"
+    if entity_id := registry.async_get_entity_id(Platform.BINARY_SENSOR, DOMAIN, unique_id):
+        registry.async_remove(entity_id)
+
+
 def async_setup_binary_sensors(
     coordinator: DoorFlowCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> CALLBACK_TYPE:
     """Add the binary sensors of every door, now and as new ones appear."""
+    registry = er.async_get(coordinator.hass)
 
     @callback
     def add_doors(channels: list[Channel]) -> None:
         """Add the binary sensors of newly seen doors."""
         devices = [(channel_device(coordinator, channel), channel) for channel in channels]
+        for device, _channel in devices:
+            _remove_lockdown_binary_sensor(registry, device.identifier)
         async_add_entities(
             describe(
                 devices,

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo, format_mac
+from homeassistant.helpers.device_registry import (
+    CONNECTION_NETWORK_MAC,
+    DeviceEntryType,
+    DeviceInfo,
+    format_mac,
+)
 
 from ..api import Account, Channel
 from ..const import DOMAIN
@@ -72,6 +77,8 @@ def account_device_info(account: Account) -> DeviceInfo:
         manufacturer=MANUFACTURER,
         model="Account",
         name=account.name or "DoorFlow account",
+        # The account is a cloud service, not a physical device.
+        entry_type=DeviceEntryType.SERVICE,
     )
 
 

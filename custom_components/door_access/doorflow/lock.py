@@ -1,7 +1,7 @@
 """The lock entity of a DoorFlow door: locked in normal mode, unlocked while held; open admits.
 
-Its attributes say whether the door is in lockdown (unlock and open are refused then) and when
-a door held unlocked until a time relocks; a door held past that time shows it as it is.
+Its attribute names the inputs locked down (unlock and open are refused while any is); whether
+the door is in lockdown is its Lockdown switch, and when it relocks its Relock time sensor.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def _view(channel: Channel) -> LockView:
 
 
 def _attributes(channel: Channel) -> Mapping[str, Any]:
-    """Return whether the door is in lockdown (and of which inputs) and when it relocks."""
+    """Return the inputs locked down (none while the door is not in lockdown)."""
     lockdown = channel.lockdown
     inputs = (
         []
@@ -40,12 +40,7 @@ def _attributes(channel: Channel) -> Mapping[str, Any]:
             if on
         ]
     )
-    relock_at = channel.relock_at if channel.is_unlocked else None
-    return {
-        "lockdown": bool(inputs),
-        "lockdown_inputs": inputs,
-        "relock_at": None if relock_at is None else relock_at.isoformat(),
-    }
+    return {"lockdown_inputs": inputs}
 
 
 async def _lock(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel, str]) -> None:
