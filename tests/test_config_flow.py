@@ -956,12 +956,16 @@ async def test_tedee_options(
             CONF_ACTIVITY_INTERVAL: 0,
         },
     )
+    # Then the optional bridges step: nothing added keeps none.
+    assert result["step_id"] == "bridges"
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options == {
         CONF_POLL_INTERVAL: 45,
         CONF_GATE_INTERVAL: 600,
         CONF_UNLOCK_BEHAVIOR: "unlock_and_pull",
         CONF_ACTIVITY_INTERVAL: 0,
+        "bridges": [],
     }
     assert isinstance(entry.options[CONF_POLL_INTERVAL], int)
     await hass.async_block_till_done()

@@ -153,6 +153,8 @@ def test_manifest_values() -> None:
     # DoorFlow push calls a webhook (through Home Assistant Cloud's cloudhook when there is one).
     assert manifest["dependencies"] == ["application_credentials", "webhook"]
     assert manifest["after_dependencies"] == ["cloud"]
+    # Tedee bridges call webhooks too; aiotedee as the built-in tedee pins it.
+    assert "aiotedee==0.3.0" in manifest["requirements"]
 
 
 def test_integration_imports_only_what_it_may() -> None:

@@ -28,6 +28,15 @@ if TYPE_CHECKING:
     from .scheduler import RequestScheduler
 
 
+class BridgeSetupError(Exception):
+    """A local bridge could not be added; `error` is the options form's translation key."""
+
+    def __init__(self, error: str, field: str) -> None:
+        super().__init__(error)
+        self.error = error
+        self.field = field
+
+
 class SignInError(Exception):
     """Signing in failed; `error` is the config flow's error key, `field` where it shows."""
 
@@ -84,6 +93,11 @@ class CloudFlow:
     options_ranges: Mapping[str, tuple[int, int]]
     # Signing in through OAuth, offered first beside the secret (None: the secret only).
     oauth: CloudOAuth | None = None
+    # Add a local bridge (address, token) to the bridges stored so far: contact it and return
+    # its settings to store, or raise BridgeSetupError (None: the cloud has no local bridges).
+    async_add_bridge: (
+        Callable[[HomeAssistant, str, str, list[dict[str, str]]], Awaitable[dict[str, str]]] | None
+    ) = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

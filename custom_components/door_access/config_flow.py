@@ -27,12 +27,24 @@ from homeassistant.data_entry_flow import section
 from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2FlowHandler
 import probatio
 
-from .cloud import CloudOAuth, CloudWing, SignInError
+from .cloud import BridgeSetupError, CloudOAuth, CloudWing, SignInError
 from .clouds import CLOUDS, wing_of
-from .const import CONF_AUTH_IMPLEMENTATION, CONF_BASE_URL, DOMAIN, LOGGER, Cloud
+from .const import (
+    CONF_AUTH_IMPLEMENTATION,
+    CONF_BASE_URL,
+    CONF_BRIDGE_ADDRESS,
+    CONF_BRIDGE_TOKEN,
+    CONF_BRIDGES,
+    CONF_REMOVE_BRIDGES,
+    DOMAIN,
+    LOGGER,
+    Cloud,
+)
 from .flow_helpers import (
     URL_SELECTOR,
     InvalidInputError,
+    bridge_list,
+    bridges_schema,
     normalize_base_url,
     normalize_token,
     out_of_range,
@@ -332,14 +344,19 @@ for _cloud in Cloud:
 class DoorAccessOptionsFlow(OptionsFlowWithReload):
     """Tune polling (and the cloud's own options); the entry reloads when they change."""
 
+    _options: dict[str, Any]
+
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show the options of the entry's cloud and store them."""
+        """Show the options of the entry's cloud and store them (then its bridges, if any)."""
         flow = wing_of(self.config_entry.data).flow
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = out_of_range(user_input, flow.options_ranges)
             if not errors:
-                return self.async_create_entry(data=flow.options_from_input(user_input))
+                self._options = flow.options_from_input(user_input)
+                if flow.async_add_bridge is not None:
+                    return await self.async_step_bridges()
+                return self.async_create_entry(data=self._options)
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
@@ -347,4 +364,30 @@ class DoorAccessOptionsFlow(OptionsFlowWithReload):
             ),
             errors=errors,
             description_placeholders=range_placeholders(flow.options_ranges),
+        )
+
+    async def async_step_bridges(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Add a local bridge (address and token, checked by contacting it) or remove some."""
+        add_bridge = wing_of(self.config_entry.data).flow.async_add_bridge
+        assert add_bridge is not None
+        stored = bridge_list(self.config_entry.options)
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            removed = set(user_input.get(CONF_REMOVE_BRIDGES) or ())
+            bridges = [item for item in stored if item.get("address") not in removed]
+            address = str(user_input.get(CONF_BRIDGE_ADDRESS) or "").strip()
+            try:
+                if address:
+                    token = str(user_input.get(CONF_BRIDGE_TOKEN) or "")
+                    bridges.append(await add_bridge(self.hass, address, token, bridges))
+            except BridgeSetupError as err:
+                errors[err.field] = err.error
+            else:
+                return self.async_create_entry(data={**self._options, CONF_BRIDGES: bridges})
+        return self.async_show_form(
+            step_id="bridges",
+            data_schema=bridges_schema([str(item.get("address")) for item in stored]),
+            errors=errors,
         )

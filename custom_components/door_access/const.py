@@ -31,6 +31,11 @@ CONF_PUSH: Final = "push"
 CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_PUSH_RULE_ID: Final = "push_rule_id"
 CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
+# Local bridges pushing state (Tedee): a list of {address, token, webhook_id}.
+CONF_BRIDGES: Final = "bridges"
+CONF_BRIDGE_ADDRESS: Final = "bridge_address"
+CONF_BRIDGE_TOKEN: Final = "bridge_token"  # noqa: S105
+CONF_REMOVE_BRIDGES: Final = "remove_bridges"
 
 
 class Cloud(StrEnum):

@@ -11,13 +11,25 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
 )
+import probatio
 from yarl import URL
 
-from .const import CONF_ACTIVITY_INTERVAL, CONF_GATE_INTERVAL, CONF_POLL_INTERVAL
+from .const import (
+    CONF_ACTIVITY_INTERVAL,
+    CONF_BRIDGE_ADDRESS,
+    CONF_BRIDGE_TOKEN,
+    CONF_BRIDGES,
+    CONF_GATE_INTERVAL,
+    CONF_POLL_INTERVAL,
+    CONF_REMOVE_BRIDGES,
+)
 
 MAX_TOKEN_LENGTH: Final = 4096
 # The options form's error for each number field out of its range.
@@ -148,3 +160,24 @@ def range_placeholders(ranges: Mapping[str, tuple[int, int]]) -> dict[str, str]:
         placeholders[f"{field}_min"] = str(low)
         placeholders[f"{field}_max"] = str(high)
     return placeholders
+
+
+def bridge_list(options: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Return the local bridges stored in an entry's options (a copy)."""
+    found = options.get(CONF_BRIDGES)
+    if not isinstance(found, list):
+        return []
+    return [dict(item) for item in found if isinstance(item, dict)]
+
+
+def bridges_schema(addresses: list[str]) -> probatio.Schema:
+    """Return the bridges form: a bridge to add (address, token); ones to remove, if any."""
+    fields: dict[probatio.Marker, Any] = {
+        probatio.Optional(CONF_BRIDGE_ADDRESS): TextSelector(),
+        probatio.Optional(CONF_BRIDGE_TOKEN): SECRET_SELECTOR,
+    }
+    if addresses:
+        fields[probatio.Optional(CONF_REMOVE_BRIDGES)] = SelectSelector(
+            SelectSelectorConfig(options=addresses, multiple=True, mode=SelectSelectorMode.LIST)
+        )
+    return probatio.Schema(fields)

@@ -12,6 +12,7 @@ lock failure the gates. A device is removed only when a complete listing no long
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -69,6 +70,8 @@ from ..coordinator import DoorAccessCoordinator, user_action
 from ..scheduler import Limit, Priority, RequestDeferredError, RequestScheduler, WindowFullError
 from ..steady_issue import SteadyIssues
 from .activity import ACTIVITY_LIMIT, ActivityReader
+from .bridge_client import BridgeCommandError
+from .bridge_push import BridgeLink, BridgePush, BridgePushStatus, LockPush, bridge_configs
 from .devices import bridge_device_info, lock_device, tedee_identifier
 from .read_plan import Budget, spare_reads
 
@@ -92,6 +95,8 @@ GATE_ISSUE_RAISE_AFTER: Final = 600.0
 GATE_ISSUE_CLEAR_AFTER: Final = 1800.0
 # An operation's result when the lock could not finish moving.
 JAMMED_RESULT: Final = 1
+# While the bridges push every lock's state, the cloud's lock sync is a health check this often.
+PUSH_HEALTH_POLL: Final = 300.0
 
 _OPERATION_ERROR_KEYS: Mapping[str, str] = {
     OperationFailure.JAMMED: "lock_jammed",
@@ -215,6 +220,25 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             catch_up_interval=60.0 * float(activity_minutes),
             clock=self._clock,
         )
+        # Activity is read by polls and right after pushes: one reader at a time.
+        self._activity_lock = asyncio.Lock()
+        self.push = BridgePush(
+            [
+                BridgeLink(
+                    hass,
+                    config,
+                    on_push=self._on_push,
+                    shown_state=self._shown_state,
+                    on_health=self._on_push_health,
+                    clock=self._clock,
+                )
+                for config in bridge_configs(entry.options)
+            ]
+        )
+        self.push_status = BridgePushStatus(
+            polling_interval=float(poll), reason="no_bridge" if not self.push.links else None
+        )
+        self._push_started = False
 
     # ---- polling ---------------------------------------------------------------------------
 
@@ -225,9 +249,94 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
 
     @override
     def _next_poll_in(self) -> float:
-        """Return the poll interval, never below the 20 s rule plus the margin and a second."""
+        """Return the poll interval, never below the 20 s rule plus the margin and a second.
+
+        While the bridges push every lock's state, polling slows to a health check.
+        """
         rule = TEDEE_LOCK_SYNC_MIN_INTERVAL + self.scheduler.margin + 1.0
+        if self._pushes_all_locks():
+            return max(PUSH_HEALTH_POLL, rule)
         return max(float(self.poll_interval), rule)
+
+    # ---- bridge pushes ---------------------------------------------------------------------
+
+    def _pushes_all_locks(self) -> bool:
+        """Tell whether the bridges' pushes bring every lock's state now."""
+        return self.data is not None and self.push.covers(set(self.data.locks))
+
+    def _shown_state(self, lock_id: int) -> LockState | None:
+        """Return the position a lock shows now (None: unknown)."""
+        lock = self.data.locks.get(lock_id) if self.data is not None else None
+        return None if lock is None or lock.status is None else lock.status.state
+
+    @callback
+    def _on_push_health(self) -> None:
+        """Note a bridge's push starting or stopping: say so, poll at the rate it calls for."""
+        status = self.push_status
+        was_active = status.active
+        status.active = self._pushes_all_locks()
+        status.last_push = self.push.last_push()
+        inactive = [link.status.reason for link in self.push.links if not link.active]
+        status.reason = (
+            None if status.active else (inactive[0] if inactive else None) or "locks_not_pushed"
+        )
+        status.polling_interval = self._next_poll_in()
+        if was_active and not status.active:
+            # Back to polling within one interval: the slow timer is replaced now.
+            self.bring_poll_forward()
+        if self.data is not None:
+            self.async_update_listeners()
+
+    @callback
+    def _on_push(self, push: LockPush) -> None:
+        """Show what a bridge pushed; on a new position, read the lock's activity at once."""
+        lock = self.data.locks.get(push.lock_id) if self.data is not None else None
+        self.push_status.last_push = self.push.last_push()
+        if lock is None or lock.status is None or self.unloaded:
+            return
+        status = lock.status
+        if push.state is not None:
+            moved = status.state is not push.state
+            status = replace(
+                status, state=push.state, state_change_result=JAMMED_RESULT if push.jammed else 0
+            )
+            if moved:
+                self.activity.mark(push.lock_id)
+                self.config_entry.async_create_background_task(
+                    self.hass, self._read_pushed_activity(), f"{self.name} pushed activity"
+                )
+        if push.battery_level is not None:
+            status = replace(status, battery_level=push.battery_level)
+        if push.is_charging is not None:
+            status = replace(status, is_charging=push.is_charging)
+        if push.is_connected is not None and push.is_connected is not lock.is_connected:
+            locks = dict(self.data.locks)
+            locks[push.lock_id] = replace(lock, is_connected=push.is_connected)
+            self.data = replace(self.data, locks=locks)
+        if status != lock.status or push.is_connected is not None:
+            self._replace_status(push.lock_id, status)
+
+    async def _read_pushed_activity(self) -> None:
+        """Read the activity of the locks a push moved (who did it), within the budget."""
+        async with self._activity_lock:
+            if self.unloaded:
+                return
+            held_back: tuple[type[Exception], ...] = (
+                AuthError,
+                RateLimitError,
+                RequestDeferredError,
+                *self.outage_errors,
+            )
+            try:
+                await self.activity.async_read_due(max(1, len(self.activity.pending)))
+            except held_back:
+                return  # stays due: the next poll reads it
+
+    async def _start_push(self) -> None:
+        """Start the bridges' pushes (after the first poll: the locks are known)."""
+        self.config_entry.async_on_unload(self.push.async_stop)
+        await self.push.async_start(self.hass)
+        self._on_push_health()
 
     @override
     async def _fetch(self) -> TedeeData:
@@ -281,7 +390,8 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             await self.activity.async_start(locks)
             return
         self.activity.note_locks(locks)
-        self._spare -= await self.activity.async_read_due(self._spare)
+        async with self._activity_lock:
+            self._spare -= await self.activity.async_read_due(self._spare)
 
     async def _follow_gate_activity(self, gates: TedeeData, *, first: bool) -> None:
         """Follow the gates' activity; read what is due (not in the first poll)."""
@@ -544,9 +654,15 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
 
     @override
     def _after_update(self, data: TedeeData) -> None:
-        """Track new and removed devices, then raise or clear repair issues."""
+        """Track new and removed devices, raise or clear repair issues; start the pushes."""
         self._track_devices(data)
         self._update_issues(data)
+        self.push_status.polling_interval = self._next_poll_in()
+        if self.push.links and not self._push_started and not self.unloaded:
+            self._push_started = True
+            self.config_entry.async_create_background_task(
+                self.hass, self._start_push(), f"{self.name} bridge push"
+            )
 
     @callback
     def async_add_lock_listener(self, listener: Callable[[list[Lock]], None]) -> CALLBACK_TYPE:
@@ -746,6 +862,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             self.client.lock,
             TedeeEndpoint.OPERATION_LOCK,
             LockState.LOCKED,
+            bridge_action=("lock", LockState.LOCKING),
         )
 
     @user_action
@@ -761,6 +878,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             partial(self.client.unlock, mode=mode),
             TedeeEndpoint.OPERATION_UNLOCK,
             LockState.PULLED if pulls else LockState.UNLOCKED,
+            bridge_action=(f"unlock?mode={int(mode)}", LockState.UNLOCKING),
         )
 
     @user_action
@@ -772,9 +890,18 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
                 self.client.unlock, mode=UnlockMode.UNLOCK_OR_PULL
             )
             endpoint = TedeeEndpoint.OPERATION_UNLOCK
+            action = f"unlock?mode={int(UnlockMode.UNLOCK_OR_PULL)}"
         else:
             start, endpoint = self.client.pull, TedeeEndpoint.OPERATION_PULL
-        await self._operate(lock_id, Transition.OPENING, start, endpoint, LockState.PULLED)
+            action = "pull"
+        await self._operate(
+            lock_id,
+            Transition.OPENING,
+            start,
+            endpoint,
+            LockState.PULLED,
+            bridge_action=(action, LockState.PULLING),
+        )
 
     async def _operate(
         self,
@@ -783,8 +910,12 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         start: Callable[[int], Awaitable[str]],
         endpoint: TedeeEndpoint,
         settles_as: LockState,
+        *,
+        bridge_action: tuple[str, LockState],
     ) -> None:
-        """Run one lock operation through the action pipeline."""
+        """Run one lock operation: through the lock's bridge when it answers, else the cloud."""
+        if await self._operate_via_bridge(lock_id, *bridge_action):
+            return
 
         async def operate() -> None:
             sent_at = self.actions.now()
@@ -813,6 +944,30 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             # Whatever came of it (done, jammed), the lock logged it: read it next poll.
             self.activity.mark(lock_id)
         self.bring_poll_forward()
+
+    async def _operate_via_bridge(self, lock_id: int, action: str, moving: LockState) -> bool:
+        """Send the command through the lock's pushing bridge; tell whether it took it.
+
+        The command goes out once (no library retries or sleeps): the lock shows it moving,
+        and the bridge's pushes show where it ends. A bridge that does not take it hands the
+        command to the cloud at once, and is checked again.
+        """
+        link = self.push.link_for(lock_id)
+        if link is None:
+            return False
+        sent_at = self._clock()
+        try:
+            await link.client.send_command(lock_id, action)
+        except BridgeCommandError as err:
+            LOGGER.debug("Tedee bridge %s did not take a command (%s)", link.address, err)
+            self.config_entry.async_create_background_task(
+                self.hass, link.async_check(), f"{self.name} bridge check"
+            )
+            return False
+        self.activity.mark(lock_id)
+        if link.last_pushed(lock_id) < sent_at:  # else a push already told where it ended
+            self._set_state(lock_id, moving)
+        return True
 
     def _settle(self, lock_id: int, state: LockState) -> None:
         """Show the state the finished operation left the lock in; end a pull on time."""

@@ -10,6 +10,7 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from ..api import Bridge, Gate, Lock
 from ..const import CONF_ACCOUNT_ID, DOMAIN
 from ..entity import DeviceHandle
+from ..push_status import PushStatus
 from ..scheduler import RequestScheduler
 
 if TYPE_CHECKING:
@@ -44,6 +45,17 @@ def account_budget_device(coordinator: TedeeCoordinator) -> DeviceHandle[Request
             name=entry.title,
         ),
         read=lambda: coordinator.scheduler,
+    )
+
+
+def account_push_device(coordinator: TedeeCoordinator) -> DeviceHandle[PushStatus]:
+    """Return the account's own device, read as its push status (bridges' pushes or polling)."""
+    budget = account_budget_device(coordinator)
+    return DeviceHandle(
+        identifier=budget.identifier,
+        device_id=budget.device_id,
+        info=budget.info,
+        read=lambda: coordinator.push_status,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from ..diagnostics_helpers import plain
@@ -17,6 +18,15 @@ def tedee_diagnostics(coordinator: TedeeCoordinator) -> dict[str, Any]:
             "api_deprecation": plain(coordinator.client.deprecation),
         },
         "activity_feed": coordinator.activity.feed.diagnostics(),
+        "push": {
+            **coordinator.push_status.as_dict(),
+            "refused": dict(
+                sorted(
+                    sum((link.status.refused for link in coordinator.push.links), Counter()).items()
+                )
+            ),
+            "bridges": [link.diagnostics() for link in coordinator.push.links],
+        },
         "data": {
             "locks": [plain(lock) for lock in data.locks.values()],
             "gates": [plain(gate) for gate in data.gates.values()],

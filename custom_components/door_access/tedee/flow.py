@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from aiotedee import TedeeClientException, TedeeLocalAuthException
 from homeassistant.const import CONF_TOKEN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -28,11 +29,13 @@ from ..api import (
     TedeeRateLimitError,
     TokenType,
 )
-from ..cloud import Account, CloudFlow, SignInError
+from ..cloud import Account, BridgeSetupError, CloudFlow, SignInError
 from ..const import (
     CONF_ACCOUNT_ID,
     CONF_ACTIVITY_INTERVAL,
     CONF_BASE_URL,
+    CONF_BRIDGE_ADDRESS,
+    CONF_BRIDGE_TOKEN,
     CONF_CLOUD,
     CONF_GATE_INTERVAL,
     CONF_POLL_INTERVAL,
@@ -52,6 +55,8 @@ from ..const import (
     UnlockBehavior,
 )
 from ..flow_helpers import SECRET_SELECTOR, seconds_selector, split_auth_scheme
+from .bridge_client import BridgeAddress, BridgeAddressError, BridgeClient
+from .bridge_push import CONF_BRIDGE_ADDRESS as STORED_ADDRESS, new_bridge_config
 
 # Selector option values are translation keys (lower case); entry data keeps TokenType values.
 _TOKEN_TYPE_OPTIONS: Final[dict[str, TokenType]] = {
@@ -169,6 +174,29 @@ def _options_from_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+async def _async_add_bridge(
+    hass: HomeAssistant, address_text: str, token: str, known: list[dict[str, str]]
+) -> dict[str, str]:
+    """Contact a bridge at an address with its local token; return its settings to store."""
+    try:
+        address = BridgeAddress.parse(address_text)
+    except BridgeAddressError as err:
+        raise BridgeSetupError("invalid_bridge_address", CONF_BRIDGE_ADDRESS) from err
+    if any(item.get(STORED_ADDRESS) == str(address) for item in known):
+        raise BridgeSetupError("bridge_already_added", CONF_BRIDGE_ADDRESS)
+    token = token.strip()
+    if not token:
+        raise BridgeSetupError("invalid_bridge_token", CONF_BRIDGE_TOKEN)
+    client = BridgeClient(address, token, async_get_clientsession(hass))
+    try:
+        await client.get_local_bridge()
+    except TedeeLocalAuthException as err:
+        raise BridgeSetupError("invalid_bridge_token", CONF_BRIDGE_TOKEN) from err
+    except (TedeeClientException, TimeoutError) as err:
+        raise BridgeSetupError("cannot_connect_bridge", CONF_BRIDGE_ADDRESS) from err
+    return new_bridge_config(address, token)
+
+
 TEDEE_FLOW = CloudFlow(
     secret_field=CONF_TOKEN,
     default_base_url=TEDEE_DEFAULT_BASE_URL,
@@ -182,4 +210,5 @@ TEDEE_FLOW = CloudFlow(
         CONF_GATE_INTERVAL: (MIN_GATE_INTERVAL, MAX_GATE_INTERVAL),
         CONF_ACTIVITY_INTERVAL: (MIN_ACTIVITY_INTERVAL, MAX_ACTIVITY_INTERVAL),
     },
+    async_add_bridge=_async_add_bridge,
 )

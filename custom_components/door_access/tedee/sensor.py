@@ -11,9 +11,14 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api import Gate, GateStatus, Lock
 from ..entity import describe
-from ..sensor import REQUEST_BUDGET_SENSOR, DoorAccessSensor, DoorAccessSensorEntityDescription
+from ..sensor import (
+    PUSH_STATUS_SENSOR,
+    REQUEST_BUDGET_SENSOR,
+    DoorAccessSensor,
+    DoorAccessSensorEntityDescription,
+)
 from .coordinator import TedeeCoordinator
-from .devices import account_budget_device, gate_device, lock_device
+from .devices import account_budget_device, account_push_device, gate_device, lock_device
 
 
 def _has_status(lock: Lock) -> bool:
@@ -83,6 +88,13 @@ def async_setup_sensors(
         describe(
             [(budget, coordinator.scheduler)],
             (REQUEST_BUDGET_SENSOR,),
+            lambda device, d: DoorAccessSensor(coordinator, device, d),
+        )
+    )
+    async_add_entities(
+        describe(
+            [(account_push_device(coordinator), coordinator.push_status)],
+            (PUSH_STATUS_SENSOR,),
             lambda device, d: DoorAccessSensor(coordinator, device, d),
         )
     )

@@ -1,0 +1,115 @@
+"""A Tedee bridge's local API through `aiotedee` (the library Home Assistant's `tedee` uses).
+
+`aiotedee` 0.3.0 always talks to port 80 (`http://{ip}:80/v1.0`); a bridge behind a port
+forward, or the simulator's bridges, listen elsewhere. `BridgeClient` takes an address with an
+optional port (`192.168.1.20`, `bridge.lan:8080`, `http://192.168.1.20:80`) and points the
+library's base there — the one thing it changes. Commands go out once, without the library's
+retries and its sleeps after a command (5 s after lock / unlock, the pull time + 1 s after a
+pull): a user's action never waits on them, and an unreachable bridge hands the command to the
+cloud within `COMMAND_TIMEOUT`. No Home Assistant imports here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from http import HTTPMethod
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from aiohttp import ClientError, ClientSession
+from aiotedee import TedeeClientException, TedeeLocalClient
+from aiotedee.helpers import http_request
+
+# The bridge's local API (tedee-bridge-api v1.2) lives under this path on its address.
+LOCAL_API_PATH: Final = "/v1.0"
+# Seconds a command (or a health check's request) may take before the bridge counts as gone.
+COMMAND_TIMEOUT: Final = 3
+REQUEST_TIMEOUT: Final = 5
+MAX_ADDRESS: Final = 255
+
+
+class BridgeAddressError(ValueError):
+    """The text is not a usable bridge address (host with an optional port)."""
+
+
+class BridgeCommandError(Exception):
+    """The bridge did not take a command (unreachable, refused, timed out)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BridgeAddress:
+    """Where a bridge's local API answers."""
+
+    host: str
+    port: int = 80
+
+    @classmethod
+    def parse(cls, text: str) -> BridgeAddress:
+        """Read `host`, `host:port` or `http://host[:port]` (no path, no other scheme)."""
+        text = text.strip()
+        if not text or len(text) > MAX_ADDRESS:
+            raise BridgeAddressError("empty or too long")
+        parts = urlsplit(text if "://" in text else f"http://{text}")
+        try:
+            port = parts.port or 80
+        except ValueError as err:
+            raise BridgeAddressError("bad port") from err
+        if parts.scheme != "http" or not parts.hostname or parts.path.strip("/"):
+            raise BridgeAddressError("not a host with an optional port")
+        if parts.username or parts.password or parts.query or parts.fragment:
+            raise BridgeAddressError("not a host with an optional port")
+        return cls(host=parts.hostname, port=port)
+
+    @property
+    def base_url(self) -> str:
+        """Return the local API's base URL."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{LOCAL_API_PATH}"
+
+    def __str__(self) -> str:
+        """Return the address as the user would type it."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return host if self.port == 80 else f"{host}:{self.port}"
+
+
+class BridgeClient(TedeeLocalClient):
+    """aiotedee's local client at an address with any port; commands sent once, never slept on."""
+
+    def __init__(
+        self, address: BridgeAddress, token: str, session: ClientSession, *, encrypted: bool = True
+    ) -> None:
+        super().__init__(
+            local_token=token,
+            local_ip=address.host,
+            api_token_mode_plain=not encrypted,
+            session=session,
+            timeout=REQUEST_TIMEOUT,
+        )
+        self.address = address
+        # The documented way to reach the bridge is its base URL; aiotedee builds it for port
+        # 80 only, so it is replaced here (aiotedee reads it for every call).
+        self._local_api_base = address.base_url
+
+    async def send_command(self, lock_id: int, action: str) -> None:
+        """Send one lock command (`lock`, `unlock?mode=…`, `pull`) once; raise if not taken."""
+        try:
+            await http_request(
+                f"{self._local_api_base}/lock/{lock_id}/{action}",
+                HTTPMethod.POST,
+                self._local_api_header,
+                self._session,
+                COMMAND_TIMEOUT,
+            )
+        except (TedeeClientException, ClientError, TimeoutError, ValueError) as err:
+            raise BridgeCommandError(type(err).__name__) from None
+
+    async def read_lock_states(self) -> dict[int, dict[str, Any]]:
+        """Return the bridge's locks as it reports them (id → raw item), good items only."""
+        success, result = await self._local_api_call("/lock", HTTPMethod.GET)
+        if not success or not isinstance(result, list):
+            raise TedeeClientException("no lock list from the bridge")
+        locks: dict[int, dict[str, Any]] = {}
+        for item in result[:1000]:
+            if isinstance(item, dict) and type(item.get("id")) is int:
+                locks[item["id"]] = item
+        return locks

@@ -1,0 +1,450 @@
+"""Tedee bridges' pushes: each configured bridge calls Home Assistant when a lock changes.
+
+One `BridgeLink` per bridge the user added (address and local token, in the entry's options):
+it registers a POST callback on the bridge to a webhook of its own (Home Assistant's `webhook`
+component; a random id, stored in the options, never logged) with a random header the bridge
+sends back, and reads every call as untrusted (size, shape, header, known lock, duplicates).
+
+Home Assistant's built-in `tedee` integration, when it sets up, deletes every callback whose URL
+contains Home Assistant's address — ours too. So each health check (every `HEALTH_INTERVAL`
+seconds, on the LAN, no cloud request) lists the bridge's callbacks and registers ours again
+when it is gone; Door Access itself deletes only the callback it registered, by its id, never
+by host. The health check also reads the bridge's lock states: a state the bridge reports that
+no push brought means the pushes are lost ("silent"), and the account polls the cloud at its
+normal rate until a push arrives again; an unreachable bridge counts the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter, deque
+from collections.abc import Callable, Mapping
+import contextlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+import json
+import secrets
+from typing import Any, Final
+
+from aiohttp import web
+from aiotedee import (
+    TedeeClientException,
+    TedeeDataUpdateException,
+    TedeeLocalAuthException,
+    TedeeWebhookException,
+)
+from homeassistant.components import webhook
+from homeassistant.components.webhook import async_register as add_webhook
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.network import NoURLAvailableError, get_url
+from homeassistant.util import dt as dt_util
+
+from ..api import LockState
+from ..const import CONF_BRIDGES, DOMAIN, LOGGER
+from ..push_status import PushMode
+from .bridge_client import BridgeAddress, BridgeClient
+
+# Seconds between health checks of a bridge (its callback still there, its locks as shown).
+HEALTH_INTERVAL: Final = 20.0
+# A push call's body is a few hundred bytes; anything larger is refused unread.
+MAX_PUSH_BODY: Final = 8192
+# A state the bridge reports that differs from the one shown counts as a lost push only when
+# no push arrived for the lock in this many seconds (one may be on its way).
+PUSH_GRACE: Final = 2.0
+# Bodies remembered per bridge to refuse duplicates and replays.
+SEEN_BODIES: Final = 256
+# The header the bridge sends back with each call (its value is random per registration).
+SECRET_HEADER: Final = "X-Door-Access-Key"  # noqa: S105
+# Seconds the unload may spend deleting our callback from a bridge.
+UNLOAD_TIMEOUT: Final = 5.0
+
+CONF_BRIDGE_ADDRESS: Final = "address"
+CONF_BRIDGE_TOKEN: Final = "token"  # noqa: S105
+CONF_BRIDGE_WEBHOOK_ID: Final = "webhook_id"
+
+_BRIDGE_ERRORS = (
+    TedeeClientException,
+    TedeeDataUpdateException,
+    TedeeLocalAuthException,
+    TedeeWebhookException,
+    TimeoutError,
+)
+
+_STATE_EVENT: Final = "lock-status-changed"
+_KNOWN_EVENTS: Final = frozenset(
+    {
+        _STATE_EVENT,
+        "device-connection-changed",
+        "device-battery-level-changed",
+        "device-battery-start-charging",
+        "device-battery-stop-charging",
+        "device-battery-fully-charged",
+        "device-settings-changed",
+        "backend-connection-changed",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LockPush:
+    """What one accepted push says about a lock (None: the event does not tell it)."""
+
+    lock_id: int
+    event: str
+    state: LockState | None = None
+    jammed: bool = False
+    battery_level: int | None = None
+    is_charging: bool | None = None
+    is_connected: bool | None = None
+
+
+@dataclass(slots=True)
+class BridgePushStatus:
+    """Push of one bridge, or of the whole entry: active, last push, refusals, polling rate.
+
+    Read by the account's push status sensor (`mode`) and dumped in diagnostics.
+    """
+
+    active: bool = False
+    last_push: datetime | None = None
+    refused: Counter[str] = field(default_factory=Counter)
+    # Seconds between the cloud's lock syncs now (a health check while every lock is pushed).
+    polling_interval: float = 0.0
+    # Why push is not active now (None while it is).
+    reason: str | None = None
+
+    @property
+    def mode(self) -> PushMode:
+        """Return how the account's lock state arrives now."""
+        return PushMode.PUSH if self.active else PushMode.POLLING
+
+    def refuse(self, reason: str) -> None:
+        """Count one refused push call."""
+        self.refused[reason] += 1
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the status for diagnostics (the keys DoorFlow's push uses where shared)."""
+        return {
+            "active": self.active,
+            "state": "active" if self.active else self.reason,
+            "last_push_received": None if self.last_push is None else self.last_push.isoformat(),
+            "refused": dict(sorted(self.refused.items())),
+            "lock_polling": f"every {self.polling_interval:.0f} s",
+        }
+
+
+class PushRefusedError(Exception):
+    """A push call that is not read (its reason is counted)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def bridge_configs(options: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Return the bridges stored in an entry's options (well-formed items only)."""
+    found = options.get(CONF_BRIDGES)
+    if not isinstance(found, list):
+        return []
+    return [
+        item
+        for item in found
+        if isinstance(item, dict)
+        and all(
+            isinstance(item.get(key), str)
+            for key in (CONF_BRIDGE_ADDRESS, CONF_BRIDGE_TOKEN, CONF_BRIDGE_WEBHOOK_ID)
+        )
+    ]
+
+
+def new_bridge_config(address: BridgeAddress, token: str) -> dict[str, str]:
+    """Return a bridge's stored settings with a new random webhook id."""
+    return {
+        CONF_BRIDGE_ADDRESS: str(address),
+        CONF_BRIDGE_TOKEN: token,
+        CONF_BRIDGE_WEBHOOK_ID: secrets.token_hex(16),
+    }
+
+
+def _flag(value: object) -> bool | None:
+    """Read the bridge's 0/1 (or true/false) flag."""
+    if isinstance(value, bool):
+        return value
+    if type(value) is int and value in {0, 1}:
+        return bool(value)
+    return None
+
+
+def parse_push(body: bytes, known_locks: Callable[[int], bool]) -> LockPush:
+    """Read one push call's body (`{event, timestamp, data}`); raise PushRefusedError."""
+    try:
+        message = json.loads(body)
+    except ValueError:
+        raise PushRefusedError("not_json") from None
+    if not isinstance(message, dict) or not isinstance(message.get("data"), dict):
+        raise PushRefusedError("bad_shape")
+    event, data = message.get("event"), message["data"]
+    if event not in _KNOWN_EVENTS:
+        raise PushRefusedError("unknown_event")
+    if event == "backend-connection-changed":
+        return LockPush(lock_id=0, event=event)
+    lock_id = data.get("deviceId")
+    if type(lock_id) is not int:
+        raise PushRefusedError("bad_shape")
+    if not known_locks(lock_id):
+        raise PushRefusedError("unknown_lock")
+    if event == _STATE_EVENT:
+        state = data.get("state")
+        if type(state) is not int or not 0 <= state <= 255:
+            raise PushRefusedError("bad_shape")
+        return LockPush(
+            lock_id=lock_id, event=event, state=LockState(state), jammed=bool(data.get("jammed"))
+        )
+    if event == "device-battery-level-changed":
+        level = data.get("batteryLevel")
+        if type(level) is not int or not 0 <= level <= 100:
+            raise PushRefusedError("bad_shape")
+        return LockPush(lock_id=lock_id, event=event, battery_level=level)
+    if event.startswith("device-battery-"):
+        return LockPush(lock_id=lock_id, event=event, is_charging=event.endswith("start-charging"))
+    if event == "device-connection-changed":
+        return LockPush(lock_id=lock_id, event=event, is_connected=_flag(data.get("isConnected")))
+    return LockPush(lock_id=lock_id, event=event)  # settings: the cloud's details tell them
+
+
+class BridgeLink:
+    """One bridge: its callback to our webhook, the pushes it sends, its health."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        config: Mapping[str, str],
+        *,
+        on_push: Callable[[LockPush], None],
+        shown_state: Callable[[int], LockState | None],
+        on_health: Callable[[], None],
+        clock: Callable[[], float],
+    ) -> None:
+        self.hass = hass
+        self.address = BridgeAddress.parse(config[CONF_BRIDGE_ADDRESS])
+        self.client = BridgeClient(
+            self.address, config[CONF_BRIDGE_TOKEN], async_get_clientsession(hass)
+        )
+        self._webhook_id = config[CONF_BRIDGE_WEBHOOK_ID]
+        self._secret = secrets.token_hex(16)
+        self._on_push = on_push
+        self._shown_state = shown_state
+        self._on_health = on_health
+        self._clock = clock
+        self.status = BridgePushStatus()
+        self.callback_id: int | None = None
+        self.lock_ids: frozenset[int] = frozenset()
+        self.reregistered = 0
+        self._pushed_at: dict[int, float] = {}
+        self._seen: deque[bytes] = deque(maxlen=SEEN_BODIES)
+        self._checking = asyncio.Lock()
+
+    @property
+    def active(self) -> bool:
+        """Tell whether this bridge's pushes are arriving (registered, reachable, not silent)."""
+        return self.status.active
+
+    def last_pushed(self, lock_id: int) -> float:
+        """Return when a push last told something of a lock (the loop's clock)."""
+        return self._pushed_at.get(lock_id, float("-inf"))
+
+    def _set(self, *, active: bool, reason: str | None) -> None:
+        """Note whether push works now; tell the coordinator when that changed."""
+        changed = (self.status.active, self.status.reason) != (active, reason)
+        self.status.active, self.status.reason = active, reason
+        if changed:
+            if active:
+                LOGGER.info("Tedee bridge %s: push active", self.address)
+            else:
+                LOGGER.info("Tedee bridge %s: push not active (%s)", self.address, reason)
+            self._on_health()
+
+    # ---- webhook ---------------------------------------------------------------------------
+
+    def register_webhook(self) -> None:
+        """Receive the bridge's calls on our webhook (local network only)."""
+        add_webhook(
+            hass=self.hass,
+            domain=DOMAIN,
+            name=f"Tedee bridge {self.address}",
+            webhook_id=self._webhook_id,
+            handler=self._handle_call,
+            local_only=True,
+            allowed_methods=("POST",),
+        )
+
+    def unregister_webhook(self) -> None:
+        """Stop receiving calls."""
+        webhook.async_unregister(self.hass, self._webhook_id)
+
+    def _callback_url(self) -> str:
+        """Return the URL the bridge calls (Home Assistant's own address on the LAN)."""
+        base = get_url(self.hass, allow_ip=True, allow_external=False, allow_cloud=False)
+        return f"{base}{webhook.async_generate_path(self._webhook_id)}"
+
+    async def _handle_call(
+        self,
+        hass: HomeAssistant,  # noqa: ARG002
+        webhook_id: str,  # noqa: ARG002
+        request: web.Request,
+    ) -> web.Response:
+        """Read one call of the bridge: refused (counted) or handed to the coordinator."""
+        try:
+            if request.headers.get(SECRET_HEADER) != self._secret:
+                raise PushRefusedError("bad_header")
+            if (request.content_length or 0) > MAX_PUSH_BODY:
+                raise PushRefusedError("too_large")
+            body = await request.content.read(MAX_PUSH_BODY + 1)
+            if len(body) > MAX_PUSH_BODY:
+                raise PushRefusedError("too_large")
+            if body in self._seen:
+                raise PushRefusedError("duplicate")
+            push = parse_push(body, lambda lock_id: lock_id in self.lock_ids)
+        except PushRefusedError as err:
+            self.status.refuse(err.reason)
+            return web.Response(status=200)
+        self._seen.append(body)
+        self.status.last_push = dt_util.utcnow()
+        if push.lock_id:
+            self._pushed_at[push.lock_id] = self._clock()
+        if self.callback_id is not None and self.status.reason != "unreachable":
+            self._set(active=True, reason=None)
+        self._on_push(push)
+        return web.Response(status=200)
+
+    # ---- the bridge's callbacks ------------------------------------------------------------
+
+    async def async_check(self) -> None:
+        """Check the bridge: reachable, our callback there (again), its locks as shown."""
+        async with self._checking:
+            try:
+                url = self._callback_url()
+            except NoURLAvailableError:
+                self._set(active=False, reason="no_local_url")
+                return
+            try:
+                states = await self.client.read_lock_states()
+                self.lock_ids = frozenset(states)
+                registered = await self._ensure_callback(url)
+            except TedeeLocalAuthException:
+                self._set(active=False, reason="invalid_token")
+                return
+            except _BRIDGE_ERRORS:
+                self._set(active=False, reason="unreachable")
+                return
+            # Right after registering, a difference is what the cloud had not told yet.
+            if self._missed_push(states) and not registered:
+                self._set(active=False, reason="silent")
+            elif self.status.reason in {None, "unreachable", "invalid_token", "no_local_url"}:
+                self._set(active=True, reason=None)
+
+    async def _ensure_callback(self, url: str) -> bool:
+        """Register our callback when the bridge no longer has it; tell whether it did."""
+        hooks = await self.client.get_webhooks()
+        ours = [hook for hook in hooks if isinstance(hook, dict) and hook.get("url") == url]
+        current = [hook for hook in ours if hook.get("id") == self.callback_id]
+        if current and current[0].get("headers") == [{SECRET_HEADER: self._secret}]:
+            return False
+        for hook in ours:  # ours from an earlier run (the same random webhook id): replace it
+            if type(hook.get("id")) is int:
+                await self.client.delete_webhook(hook["id"])
+        if self.callback_id is not None:
+            self.reregistered += 1
+            LOGGER.info("Tedee bridge %s: our callback was gone; registered again", self.address)
+        self.callback_id = await self.client.register_webhook(url, [{SECRET_HEADER: self._secret}])
+        return True
+
+    def _missed_push(self, states: Mapping[int, Mapping[str, Any]]) -> bool:
+        """Tell whether the bridge reports a state no push brought; show the bridge's state."""
+        missed = False
+        now = self._clock()
+        for lock_id, item in states.items():
+            state = item.get("state")
+            shown = self._shown_state(lock_id)
+            if type(state) is not int or shown is None or LockState(state) is shown:
+                continue
+            if now - self._pushed_at.get(lock_id, float("-inf")) < PUSH_GRACE:
+                continue
+            missed = True
+            self._on_push(LockPush(lock_id=lock_id, event=_STATE_EVENT, state=LockState(state)))
+        return missed
+
+    async def async_remove_callback(self) -> None:
+        """Delete the callback we registered (by its id, never by host)."""
+        if self.callback_id is None:
+            return
+        with contextlib.suppress(*_BRIDGE_ERRORS):
+            async with asyncio.timeout(UNLOAD_TIMEOUT):
+                await self.client.delete_webhook(self.callback_id)
+        self.callback_id = None
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Return this bridge's push status (no token, no webhook id, no secret)."""
+        return {
+            **self.status.as_dict(),
+            "callback_registered": self.callback_id is not None,
+            "callback_registered_again": self.reregistered,
+            "locks": sorted(self.lock_ids),
+        }
+
+
+class BridgePush:
+    """The entry's bridges: started with the entry, checked on a timer, stopped with it."""
+
+    def __init__(self, links: list[BridgeLink]) -> None:
+        self.links = links
+        self._stop_timer: CALLBACK_TYPE | None = None
+
+    def link_for(self, lock_id: int) -> BridgeLink | None:
+        """Return the active bridge a lock is connected to (None: use the cloud)."""
+        for link in self.links:
+            if link.active and lock_id in link.lock_ids:
+                return link
+        return None
+
+    def covers(self, lock_ids: set[int]) -> bool:
+        """Tell whether pushes bring every one of these locks' state now."""
+        if not self.links:
+            return False
+        covered: set[int] = set()
+        for link in self.links:
+            if link.active:
+                covered |= link.lock_ids
+        return bool(lock_ids) and lock_ids <= covered
+
+    def last_push(self) -> Any:
+        """Return the newest push of any bridge (None: none yet)."""
+        pushes = [link.status.last_push for link in self.links if link.status.last_push]
+        return max(pushes) if pushes else None
+
+    async def async_start(self, hass: HomeAssistant) -> None:
+        """Register the webhooks, check each bridge once, then every `HEALTH_INTERVAL` s."""
+        for link in self.links:
+            link.register_webhook()
+        await self.async_check_all()
+
+        @callback
+        def tick(_now: object) -> None:
+            hass.async_create_background_task(self.async_check_all(), "tedee bridge check")
+
+        self._stop_timer = async_track_time_interval(hass, tick, timedelta(seconds=HEALTH_INTERVAL))
+
+    async def async_check_all(self) -> None:
+        """Check every bridge (side by side)."""
+        await asyncio.gather(*(link.async_check() for link in self.links))
+
+    async def async_stop(self) -> None:
+        """Stop the checks, stop receiving calls, delete our callbacks from the bridges."""
+        if self._stop_timer is not None:
+            self._stop_timer()
+            self._stop_timer = None
+        for link in self.links:
+            link.unregister_webhook()
+        await asyncio.gather(*(link.async_remove_callback() for link in self.links))

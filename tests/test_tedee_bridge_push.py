@@ -1,0 +1,315 @@
+"""Tedee bridge push: a real Home Assistant, its webhook served on loopback, the simulator's bridge.
+
+The bridge's encrypted token is single-use per millisecond of the wall clock, so these tests run
+on real time (no frozen clock); the bridge health check runs every 0.5 s instead of 20 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from aiotedee import TedeeLocalClient
+from homeassistant.core import HomeAssistant
+from homeassistant.core_config import async_process_ha_core_config
+from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.door_access.const import CONF_BRIDGES, DOMAIN
+from custom_components.door_access.diagnostics import async_get_config_entry_diagnostics
+from custom_components.door_access.tedee import bridge_push
+from custom_components.door_access.tedee.bridge_client import BridgeAddress
+from custom_components.door_access.tedee.bridge_push import new_bridge_config
+from custom_components.door_access.tedee.coordinator import PUSH_HEALTH_POLL, TedeeCoordinator
+from simulator import load_scenario
+
+from .conftest import Simulator
+from .helpers import coordinator_of, lock_call, state_of
+
+FRONT = "lock.front_door"  # 1001: locked, pull spring
+BACK = "lock.back_door"  # 1002: unlocked
+OFFICE = "lock.office"  # 1004: locked
+SENSOR = "sensor.demo_data_updates"
+
+
+async def wait_for(check: Callable[[], bool], within: float = 5.0) -> None:
+    """Wait (in real time) until `check()` holds."""
+    async with asyncio.timeout(within):
+        while not check():  # noqa: ASYNC110 - what changes is Home Assistant's state
+            await asyncio.sleep(0.02)
+
+
+@pytest.fixture(autouse=True)
+def quick_health_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check the bridges every half second (20 s in use)."""
+    monkeypatch.setattr(bridge_push, "HEALTH_INTERVAL", 0.5)
+
+
+@pytest.fixture
+async def served_hass(
+    hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator, simulator: Simulator
+) -> AsyncIterator[str]:
+    """Serve Home Assistant's HTTP app on loopback; make it the instance's internal URL.
+
+    Afterwards the entries unload and the bridges forget every callback, so that no bridge
+    calls the server while it closes.
+    """
+    # Everything the integration needs registers its views before the router freezes.
+    assert await async_setup_component(hass, DOMAIN, {})
+    client = await hass_client_no_auth()
+    url = str(client.make_url("")).rstrip("/")
+    await async_process_ha_core_config(hass, {"internal_url": url})
+    yield url
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        await hass.config_entries.async_unload(entry.entry_id)
+    for bridge_id in await bridges(simulator):
+        await simulator.control("DELETE", f"tedee/bridges/{bridge_id}/callbacks")
+    await hass.async_block_till_done()
+
+
+async def bridges(simulator: Simulator) -> dict[int, dict[str, Any]]:
+    """Return the simulator's bridges by id (port, URL, token, callbacks)."""
+    listed = await simulator.control("GET", "tedee/bridges")
+    return {item["id"]: item for item in listed}
+
+
+def bridge_option(bridge: dict[str, Any]) -> dict[str, str]:
+    """Return the option storing a bridge of the simulator."""
+    address = BridgeAddress.parse(f"127.0.0.1:{bridge['port']}")
+    return new_bridge_config(address, bridge["config"]["token"])
+
+
+async def setup_with_bridges(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: Simulator, ids: tuple[int, ...]
+) -> TedeeCoordinator:
+    """Set the entry up with the given bridges and wait until every one pushes."""
+    served = await bridges(simulator)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_BRIDGES: [bridge_option(served[i]) for i in ids]}
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator = coordinator_of(entry, TedeeCoordinator)
+    await wait_for(lambda: coordinator.push_status.active)
+    return coordinator
+
+
+async def test_subscribes_and_shows_a_hand_turned_lock_within_a_second(
+    hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Our callback (POST, a secret header) is on the bridge; a turned lock shows in < 1 s."""
+    coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
+    callbacks = (await bridges(simulator))[9001]["callbacks"]
+    assert len(callbacks) == 1
+    assert callbacks[0]["url"].startswith(f"{served_hass}/api/webhook/")
+    assert callbacks[0]["method"] == "POST"
+    assert list(callbacks[0]["headers"][0]) == [bridge_push.SECRET_HEADER]
+    assert state_of(hass, SENSOR) == "push"
+    assert state_of(hass, OFFICE) == "locked"
+    syncs_before = await simulator.count("GET /api/{version}/my/lock/sync")
+    await simulator.control("PATCH", "tedee/locks/1004", {"state": 2})  # turned by hand
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await wait_for(lambda: state_of(hass, OFFICE) == "unlocked", within=1.0)
+    assert loop.time() - started < 1.0
+    # Shown from the push, not a poll; "who" is read from the cloud at once.
+    assert await simulator.count("GET /api/{version}/my/lock/sync") == syncs_before
+    await wait_for(lambda: coordinator.activity.pending == frozenset())
+    assert coordinator._next_poll_in() >= PUSH_HEALTH_POLL
+    diagnostics = await async_get_config_entry_diagnostics(hass, mock_config_entry)
+    push = diagnostics["push"]
+    assert push["active"] is True
+    assert push["state"] == "active"
+    assert push["last_push_received"] is not None
+    assert push["lock_polling"] == f"every {PUSH_HEALTH_POLL:.0f} s"
+    text = json.dumps(diagnostics)
+    option = mock_config_entry.options[CONF_BRIDGES][0]
+    assert option["token"] not in text
+    assert option["webhook_id"] not in text
+
+
+async def test_refused_pushes_are_counted_by_reason(
+    hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Forged, replayed, duplicated and wrong-header calls change nothing and are counted."""
+    coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
+    await simulator.control("POST", "tedee/bridges/9001", {"duplicate": True})
+    await simulator.control("PATCH", "tedee/locks/1004", {"state": 2})
+    link = coordinator.push.links[0]
+    await wait_for(lambda: link.status.refused["duplicate"] == 1)
+    await simulator.control("POST", "tedee/bridges/9001", {"duplicate": False})
+    await simulator.control("POST", "tedee/bridges/9001/replay")
+    await wait_for(lambda: link.status.refused["duplicate"] == 2)
+    await simulator.control("POST", "tedee/bridges/9001", {"wrong_headers": True})
+    await simulator.control("PATCH", "tedee/locks/1001", {"state": 2})
+    await wait_for(lambda: link.status.refused["bad_header"] == 1)
+    url = (await bridges(simulator))[9001]["callbacks"][0]["url"]
+    forged = await simulator.session.post(url, json={"event": "lock-status-changed"})
+    assert forged.status == 200
+    await wait_for(lambda: link.status.refused["bad_header"] == 2)
+    assert state_of(hass, OFFICE) == "unlocked"  # the one true push
+    diagnostics = await async_get_config_entry_diagnostics(hass, mock_config_entry)
+    assert diagnostics["push"]["bridges"][0]["refused"] == {"bad_header": 2, "duplicate": 2}
+
+
+async def test_lock_unlock_open_through_the_bridge_then_the_cloud_when_it_is_gone(
+    hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Commands go to the bridge (no cloud operation, no library sleep); unreachable: cloud."""
+    await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await lock_call(hass, "lock", BACK)
+    assert loop.time() - started < 2.0  # aiotedee would sleep 5 s here
+    await wait_for(lambda: state_of(hass, BACK) == "locked")
+    await lock_call(hass, "unlock", BACK)
+    await wait_for(lambda: state_of(hass, BACK) == "unlocked")
+    await lock_call(hass, "open", FRONT)
+    await wait_for(lambda: simulator.world.tedee.locks[1001].state in {7, 8, 2})
+    operations = await simulator.requests()
+    assert not [k for k in operations["by_endpoint"] if "/operation/" in k]
+    await simulator.control("POST", "tedee/bridges/9001", {"unreachable": True})
+    await lock_call(hass, "lock", OFFICE.replace("office", "back_door"))
+    assert simulator.world.tedee.locks[1002].state == 6
+    assert await simulator.count("POST /api/{version}/my/lock/{id}/operation/lock") == 1
+
+
+async def test_bridge_silent_falls_back_to_polling_and_returns(
+    hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A silent bridge: the health check sees the state no push brought; polling resumes."""
+    coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
+    await simulator.control("POST", "tedee/bridges/9001", {"silent": True})
+    await simulator.control("PATCH", "tedee/locks/1004", {"state": 2})
+    await wait_for(lambda: not coordinator.push_status.active)
+    assert coordinator.push_status.reason == "silent"
+    assert state_of(hass, SENSOR) == "polling"
+    assert state_of(hass, OFFICE) == "unlocked"  # the health check showed it
+    assert coordinator._next_poll_in() < PUSH_HEALTH_POLL
+    diagnostics = await async_get_config_entry_diagnostics(hass, mock_config_entry)
+    assert diagnostics["push"]["active"] is False
+    assert diagnostics["push"]["state"] == "silent"
+    await simulator.control("POST", "tedee/bridges/9001", {"silent": False})
+    await simulator.control("PATCH", "tedee/locks/1004", {"state": 6})
+    await wait_for(lambda: coordinator.push_status.active)
+    assert state_of(hass, OFFICE) == "locked"
+    assert state_of(hass, SENSOR) == "push"
+
+
+async def test_unreachable_bridge_falls_back_and_returns(
+    hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """An unreachable bridge says so; once it answers again, push is active again."""
+    coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
+    await simulator.control("POST", "tedee/bridges/9001", {"unreachable": True})
+    await wait_for(lambda: coordinator.push_status.reason == "unreachable", within=10)
+    assert coordinator._next_poll_in() < PUSH_HEALTH_POLL
+    await simulator.control("POST", "tedee/bridges/9001", {"unreachable": False})
+    await wait_for(lambda: coordinator.push_status.active, within=10)
+
+
+async def test_built_in_cleanup_deletes_our_callback_and_it_comes_back(
+    hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """What the built-in tedee integration does at setup; ours is registered again; theirs stays.
+
+    On unload only our own callback is deleted (by id), never the built-in integration's.
+    """
+    coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
+    served = (await bridges(simulator))[9001]
+    builtin = TedeeLocalClient(
+        local_token=served["config"]["token"], local_ip="127.0.0.1", session=simulator.session
+    )
+    builtin._local_api_base = served["url"]
+    await builtin.cleanup_webhooks_by_host(served_hass)
+    theirs = await builtin.register_webhook(f"{served_hass}/api/webhook/builtin")
+    assert [h["id"] for h in await builtin.get_webhooks()] == [theirs]
+    link = coordinator.push.links[0]
+    await wait_for(lambda: link.reregistered == 1)
+    hooks = await builtin.get_webhooks()
+    assert len(hooks) == 2
+    await simulator.control("PATCH", "tedee/locks/1004", {"state": 2})
+    await wait_for(lambda: state_of(hass, OFFICE) == "unlocked", within=2)
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    assert [h["id"] for h in await builtin.get_webhooks()] == [theirs]
+
+
+async def test_reload_registers_once_and_keeps_pushing(
+    hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A reload leaves one callback of ours (the old one deleted), and pushes still arrive."""
+    await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
+    assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator = coordinator_of(mock_config_entry, TedeeCoordinator)
+    await wait_for(lambda: coordinator.push_status.active)
+    assert len((await bridges(simulator))[9001]["callbacks"]) == 1
+    await simulator.control("PATCH", "tedee/locks/1004", {"state": 2})
+    await wait_for(lambda: state_of(hass, OFFICE) == "unlocked", within=2)
+
+
+async def test_no_bridge_polls_as_today(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Without a bridge: polling at the normal rate, the sensor says so."""
+    coordinator = coordinator_of(init_integration, TedeeCoordinator)
+    assert state_of(hass, SENSOR) == "polling"
+    assert coordinator._next_poll_in() < PUSH_HEALTH_POLL
+    assert coordinator.push_status.reason == "no_bridge"
+    entity = er.async_get(hass).async_get(SENSOR)
+    assert entity is not None
+    assert entity.entity_category == "diagnostic"
+
+
+@pytest.fixture
+def two_bridges_scenario(tmp_path: Path) -> str:
+    """Write the home scenario with a second bridge holding locks 1003 and 1004."""
+    data = copy.deepcopy(load_scenario("home").data)
+    data["tedee"]["bridges"].append({"id": 9002, "name": "Garage bridge", "serialNumber": "B2"})
+    for lock in data["tedee"]["locks"]:
+        if lock["id"] in {1003, 1004}:
+            lock["connectedToId"] = 9002
+    path = tmp_path / "two-bridges.json"
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+@pytest.mark.parametrize("scenario_name", [pytest.param("two", id="two-bridges")], indirect=True)
+async def test_two_bridges(
+    hass: HomeAssistant,
+    served_hass: str,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Each bridge pushes its own locks; commands go to the lock's own bridge."""
+    coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001, 9002))
+    first, second = coordinator.push.links
+    assert first.lock_ids == {1001, 1002}
+    assert second.lock_ids == {1003, 1004}
+    await simulator.control("PATCH", "tedee/locks/1004", {"state": 2})
+    await simulator.control("PATCH", "tedee/locks/1002", {"state": 6})
+    await wait_for(lambda: state_of(hass, OFFICE) == "unlocked", within=2)
+    await wait_for(lambda: state_of(hass, BACK) == "locked", within=2)
+    assert second.status.last_push is not None
+    assert first.status.last_push is not None
+    await simulator.control("POST", "tedee/bridges/9002", {"unreachable": True})
+    await wait_for(lambda: not coordinator.push_status.active, within=10)
+    assert coordinator.push.link_for(1001) is first
+    assert coordinator.push.link_for(1004) is None
+
+
+@pytest.fixture
+def scenario_name(request: pytest.FixtureRequest) -> str:
+    """Return the home scenario, or the two-bridges one for the test that asks for it."""
+    if getattr(request, "param", None) == "two":
+        path: str = request.getfixturevalue("two_bridges_scenario")
+        return path
+    return "home"
