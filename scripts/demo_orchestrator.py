@@ -48,6 +48,9 @@ DOORFLOW_API_KEY: Final = "demo-doorflow-api-key"
 DOORFLOW_CLIENT_ID: Final = "demo-doorflow-client"
 DOORFLOW_CLIENT_SECRET: Final = "demo-doorflow-secret"
 DOORFLOW_CREDENTIAL_NAME: Final = "DoorFlow simulator"
+# The DoorFlow account's push status sensor (account "Demo Office").
+PUSH_SENSOR: Final = "sensor.demo_office_data_updates"
+FORCED_SENSOR: Final = "binary_sensor.head_office_front_door_forced_or_held_open"
 WEBSOCKET_TIMEOUT: Final = 30.0
 SCENARIO: Final = "home"
 
@@ -799,7 +802,48 @@ class Demo:
             say("check: service descriptions build (the frontend can load)")
         problems.extend(self.check_unlock(api, lock_ids))
         problems.extend(self.check_logbook(api))
+        problems.extend(self.check_push(api))
         return problems
+
+    def check_push(self, api: HomeAssistantApi) -> list[str]:
+        """DoorFlow push is on: the account's *Data updates* sensor says push, one rule exists."""
+
+        def pushing() -> bool | None:
+            states = {state["entity_id"]: state["state"] for state in api.states()}
+            return True if states.get(PUSH_SENSOR) == "push" else None
+
+        try:
+            wait_until(f"{PUSH_SENSOR} to show push", pushing, 30, children=self.children())
+        except DemoError as err:
+            return [str(err)]
+        notifications = expect(
+            http("GET", f"{self.sim_url}/_control/doorflow/notifications"), "notification rules"
+        )
+        if len(notifications["rules"]) != 1:
+            return [f"DoorFlow push: {len(notifications['rules'])} notification rules, not 1"]
+        say("check: DoorFlow push is on (one notification rule calls Home Assistant's webhook)")
+        # A forced door shows well before the next poll (30 s): it came by push.
+        expect(
+            http(
+                "POST",
+                f"{self.sim_url}/_control/doorflow/channels/1201/event",
+                json_body={"kind": "forced"},
+            ),
+            "a forced door",
+            201,
+        )
+        started = time.monotonic()
+
+        def alarm_on() -> bool | None:
+            states = {state["entity_id"]: state["state"] for state in api.states()}
+            return True if states.get(FORCED_SENSOR) == "on" else None
+
+        try:
+            wait_until(f"{FORCED_SENSOR} to turn on", alarm_on, 10, children=self.children())
+        except DemoError as err:
+            return [f"DoorFlow push: {err}"]
+        say(f"check: a forced door showed after {time.monotonic() - started:.1f} s (push)")
+        return []
 
     def check_logbook(self, api: HomeAssistantApi) -> list[str]:
         """Unlock the front door with Anna's PIN in the cloud; check the logbook's sentence."""

@@ -322,6 +322,11 @@ async def test_silent_push_falls_back_to_polling_and_returns(
     assert len(fired.of(FRONT)) == 1
     assert state_of(hass, PUSH_SENSOR) == "polling"
     assert door.push.diagnostics()["event_polling"] == "every poll"
+    # The next poll finds the rule in place: still polling, until a call delivers.
+    await door.async_refresh()
+    await hass.async_block_till_done()
+    assert state_of(hass, PUSH_SENSOR) == "polling"
+    assert await simulator.count("GET /api/3/notification_rules") == 2
 
     await simulator.control("POST", "doorflow/notifications", {"silent": False})
     await inject(simulator, 1201, kind="forced")

@@ -270,7 +270,12 @@ class DoorFlowPush:
             self._failed(err)
         else:
             self._clear("push_scope_missing")
-            self._set_state(PushState.ACTIVE)
+            if self.state is PushState.SILENT:
+                # The rule is in place but calls do not come: stay on polling (looking at the
+                # rule every 10 minutes) until a call delivers again.
+                self._recheck_at = self._clock() + RECHECK_AFTER
+            else:
+                self._set_state(PushState.ACTIVE)
 
     def _failed(self, err: Exception) -> None:
         """Note a rule that could not be set up now: polling goes on, try again later."""
