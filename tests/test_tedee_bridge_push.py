@@ -16,6 +16,7 @@ from typing import Any
 from aiotedee import TedeeLocalClient
 from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
@@ -313,3 +314,81 @@ def scenario_name(request: pytest.FixtureRequest) -> str:
         path: str = request.getfixturevalue("two_bridges_scenario")
         return path
     return "home"
+
+
+async def test_options_add_check_and_remove_bridges(
+    hass: HomeAssistant, served_hass: str, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The options' bridges step contacts the bridge: bad address, token, no answer, twice."""
+    served = (await bridges(simulator))[9001]
+    settings = {
+        "poll_interval": 20,
+        "gate_interval": 300,
+        "unlock_behavior": "unlock",
+        "activity_interval": 15,
+    }
+
+    async def bridges_step() -> dict[str, Any]:
+        result = await hass.config_entries.options.async_init(init_integration.entry_id)
+        result = await hass.config_entries.options.async_configure(result["flow_id"], settings)
+        assert result["step_id"] == "bridges"
+        return dict(result)
+
+    address = f"127.0.0.1:{served['port']}"
+    result = await bridges_step()
+    for given, field, error in (
+        ({"bridge_address": "http://x/y"}, "bridge_address", "invalid_bridge_address"),
+        ({"bridge_address": address, "bridge_token": " "}, "bridge_token", "invalid_bridge_token"),
+        (
+            {"bridge_address": address, "bridge_token": "wrong"},
+            "bridge_token",
+            "invalid_bridge_token",
+        ),
+        (
+            {"bridge_address": "127.0.0.1:9", "bridge_token": "t"},
+            "bridge_address",
+            "cannot_connect_bridge",
+        ),
+    ):
+        result = await hass.config_entries.options.async_configure(result["flow_id"], given)
+        assert result["errors"] == {field: error}, given
+    token = served["config"]["token"]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"bridge_address": address, "bridge_token": token}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    stored = init_integration.options[CONF_BRIDGES]
+    assert [item["address"] for item in stored] == [address]
+    assert stored[0]["token"] == token
+    coordinator = coordinator_of(init_integration, TedeeCoordinator)
+    await wait_for(lambda: coordinator.push_status.active)
+
+    result = await bridges_step()
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"bridge_address": address, "bridge_token": token}
+    )
+    assert result["errors"] == {"bridge_address": "bridge_already_added"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"remove_bridges": [address]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert init_integration.options[CONF_BRIDGES] == []
+    assert (await bridges(simulator))[9001]["callbacks"] == []  # ours deleted on the reload
+    assert state_of(hass, SENSOR) == "polling"
+
+
+async def test_battery_charging_and_connection_pushed(
+    hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Battery level, charging and the lock's link to its bridge show from pushes too."""
+    coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
+    await simulator.control("PATCH", "tedee/locks/1004", {"batteryLevel": 42})
+    await wait_for(lambda: state_of(hass, "sensor.office_battery") == "42", within=2)
+    await simulator.control("PATCH", "tedee/locks/1004", {"isCharging": True})
+    await wait_for(lambda: coordinator.data.locks[1004].status.is_charging, within=2)
+    await simulator.control("PATCH", "tedee/locks/1004", {"isConnected": False})
+    await wait_for(lambda: not coordinator.data.locks[1004].is_connected, within=2)
+    await simulator.control("POST", "tedee/bridges/9001", {"cloud_connected": False})
+    await wait_for(lambda: coordinator.push.links[0].status.last_push is not None)

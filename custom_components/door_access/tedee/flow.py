@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from aiotedee import TedeeClientException, TedeeLocalAuthException
+from aiotedee import TedeeClientException, TedeeDataUpdateException, TedeeLocalAuthException
 from homeassistant.const import CONF_TOKEN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -192,7 +192,7 @@ async def _async_add_bridge(
         await client.get_local_bridge()
     except TedeeLocalAuthException as err:
         raise BridgeSetupError("invalid_bridge_token", CONF_BRIDGE_TOKEN) from err
-    except (TedeeClientException, TimeoutError) as err:
+    except (TedeeClientException, TedeeDataUpdateException, TimeoutError) as err:
         raise BridgeSetupError("cannot_connect_bridge", CONF_BRIDGE_ADDRESS) from err
     return new_bridge_config(address, token)
 
