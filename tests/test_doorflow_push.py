@@ -143,6 +143,12 @@ async def test_rule_created_and_events_pushed_once_in_order(
     assert push["event_polling"] == "every 300 s"
     assert webhook_id not in json.dumps(diagnostics)
 
+    # Nor after a reload (the pushed ids were written at once): the first read delivers nothing.
+    await hass.config_entries.async_reload(doorflow_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert await coordinator(doorflow_config_entry).events.async_read() == 0
+    assert len(fired.of(FRONT)) == 2
+
 
 async def test_duplicate_and_replayed_calls_are_refused(
     hass: HomeAssistant, ha_url: TestClient, simulator: Simulator, init_doorflow: MockConfigEntry
