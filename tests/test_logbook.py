@@ -6,7 +6,9 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.logbook.const import DOMAIN as LOGBOOK_DOMAIN
+from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -17,7 +19,7 @@ from custom_components.door_access.logbook import describe_activity
 
 from .activity_helpers import FiredEvents
 from .conftest import Simulator
-from .helpers import TEDEE_POLL, advance, setup_entry
+from .helpers import TEDEE_POLL, advance, setup_entry, state_of
 
 
 @pytest.fixture(autouse=True)
@@ -177,3 +179,38 @@ async def test_sentence_falls_back_to_english_and_to_keys(hass: HomeAssistant) -
         hass, {"name": "Gate", "event_type": "unlocked", "sentence": "nope"}
     )
     assert unknown["message"] == "unlocked"
+
+
+async def test_first_setup_fills_last_operated_by_without_an_event(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """A first setup shows who last operated each lock, from the cloud's newest activity.
+
+    That history is not news: no event entity fires, no logbook line is written, and the
+    event entity stays empty until its first happening.
+    """
+    assert await async_setup_component(hass, LOGBOOK_DOMAIN, {})
+    mock_config_entry.add_to_hass(hass)
+    registry = er.async_get(hass)
+    for lock_id, object_id in ((1001, "front_door"), (1002, "back_door")):
+        registry.async_get_or_create(
+            "sensor",
+            DOMAIN,
+            f"tedee-{lock_id}-last_operated_by",
+            config_entry=mock_config_entry,
+            suggested_object_id=f"{object_id}_last_operated_by",
+        )
+    fired = FiredEvents(hass)
+    assert await setup_entry(hass, mock_config_entry)
+
+    # The scenario's front door was last locked by Ben, from the app, half an hour ago.
+    last = hass.states.get("sensor.front_door_last_operated_by")
+    assert last is not None
+    assert last.state == "Ben"
+    assert (last.attributes["event_type"], last.attributes["method"]) == ("locked", "remote")
+    # The back door's history names nobody (button, manual, auto): nothing to show.
+    assert state_of(hass, "sensor.back_door_last_operated_by") == STATE_UNKNOWN
+    assert fired.fired == []
+    assert fired.bus == []
+    assert _sentences(hass, fired) == []
+    assert state_of(hass, "event.front_door_activity") == STATE_UNKNOWN

@@ -11,7 +11,8 @@ Every read goes through the account's scheduler as polling, under a ceiling of i
 
 Delivery is the shared feed's (`feed.py`): one stream per lock, read back from the newest
 activity to the lock's watermark less the lookback, delivered exactly once, oldest first, kept
-on disk across restarts and reloads; a lock seen for the first time starts from now. A read
+on disk across restarts and reloads; a lock seen for the first time starts from now (its newest
+activity is read once at setup only to fill "last operated by", never delivered). A read
 that cannot finish (429, outage, budget) delivers nothing and is retried. Which locks are read
 in a poll is one decision of its own (`ActivityReader.due`).
 """
@@ -42,6 +43,9 @@ ACTIVITY_SCOPE: Final = "DeviceActivity.Read"
 # The first page of a read is small (usually one or two items are new); later ones are full.
 FIRST_PAGE: Final = 20
 PAGE: Final = 200
+# New locks whose latest operation is read at setup (one small read each; the first of them
+# is also the scope check). More locks than this get theirs from their first operation.
+MAX_SEED_READS: Final = 10
 MAX_PAGES: Final = 5
 # Catch-up reads are spread out: at most one every 120 s (30 per hour), whatever the locks, so
 # a quiet account keeps its polling light; reads for locks that moved are not paced by this.
@@ -215,11 +219,31 @@ class ActivityReader:
             changed = None if lock.status is None else lock.status.last_state_changed
             if watermark is not None and changed is not None and changed > watermark:
                 self._moved[lock_id] = self._clock()
+        new = [lock_id for lock_id in locks if str(lock_id) not in self.feed.streams]
         self.note_locks(locks)
         if locks and self.feed.scope_missing is None:
-            lock_id = next(iter(locks))
-            await self.feed.async_probe(lambda: self._read(lock_id, 1, None))
+            seeds = new[:MAX_SEED_READS]
+            if not seeds:
+                lock_id = next(iter(locks))
+                await self.feed.async_probe(lambda: self._read(lock_id, 1, None))
+            for lock_id in seeds:
+                await self.feed.async_probe(partial(self._seed_last_operation, lock_id))
+                if self.feed.scope_missing is not False:
+                    break  # refused or not now (an outage, the budget): no more reads at setup
         await self.feed.async_save()
+
+    async def _seed_last_operation(self, lock_id: int) -> None:
+        """Note a new lock's latest operation from its newest activity, delivering nothing.
+
+        The lock's stream follows from now, so this history fires no event and writes no
+        logbook line; it only fills "last operated by" (the read also checks the scope). The
+        newest of the lock's operations wins, whatever the order of the page.
+        """
+        page = await self._read(lock_id, FIRST_PAGE, None)
+        for activity in page.items:
+            if activity.device_id == lock_id:
+                self._note_operation(str(lock_id), activity)
+        self.feed.changed()
 
     def note_locks(self, locks: Mapping[int, Lock]) -> None:
         """Follow new locks from now; mark the locks whose state moved since last poll."""
