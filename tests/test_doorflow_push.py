@@ -241,6 +241,21 @@ async def test_flood_of_forged_calls_costs_no_request_and_delivers_nothing(
     assert (await ha_url.post(url, data=_forged(resource="https://x/api/3/events/1"))).status == 400
     assert refused["oversized"] == 201
     assert refused["malformed"] == 201
+    # A large call (60 items, about 40 KiB) arriving in small pieces is read whole.
+    people = [
+        {"action": "UPDATE", "resource": f"https://x/{'p' * 600}", "resource_type": "Person"}
+        | {"resource_id": str(n), "ack_token": "t"}
+        for n in range(60)
+    ]
+    big = json.dumps(people).encode()
+
+    async def pieces() -> AsyncIterator[bytes]:
+        for start in range(0, len(big), 1000):
+            yield big[start : start + 1000]
+
+    assert (await ha_url.post(url, data=pieces())).status == 400
+    assert refused["not_an_event"] == 201
+    assert refused["malformed"] == 201
     assert (await simulator.requests())["total"] == before
 
     # A real event from hours ago under an invented callback: read once, not delivered.

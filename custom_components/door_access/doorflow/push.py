@@ -337,9 +337,14 @@ class DoorFlowPush:
         length = request.content_length
         if length is not None and length > MAX_WEBHOOK_BODY:
             return self._refuse(Refusal.OVERSIZED)
-        raw = await request.content.read(MAX_WEBHOOK_BODY + 1)
-        if len(raw) > MAX_WEBHOOK_BODY:
-            return self._refuse(Refusal.OVERSIZED)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.content.iter_chunked(16 * 1024):
+            size += len(chunk)
+            if size > MAX_WEBHOOK_BODY:
+                return self._refuse(Refusal.OVERSIZED)
+            chunks.append(chunk)
+        raw = b"".join(chunks)
         try:
             notices = parse_webhook_body(raw)
         except DoorFlowWebhookError:
