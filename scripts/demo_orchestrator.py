@@ -84,6 +84,8 @@ class Options:
     latency_ms: str
     check: bool
     host_root: str
+    # The Tedee entry with the simulator's bridge pushing lock state (--no-bridge-push: off).
+    bridge_push: bool = True
 
 
 def default_config_dir() -> Path:
@@ -136,6 +138,11 @@ def parse_args(argv: list[str] | None = None) -> Options:
         action="store_true",
         help="verify the demo through the REST API, stop everything and exit 0 or 1",
     )
+    parser.add_argument(
+        "--no-bridge-push",
+        action="store_true",
+        help="leave the Tedee entry without the simulator's bridge: lock state by polling only",
+    )
     parser.add_argument("--host-root", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     return Options(
@@ -147,6 +154,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         latency_ms=args.latency_ms,
         check=args.check,
         host_root=args.host_root,
+        bridge_push=not args.no_bridge_push,
     )
 
 
@@ -188,10 +196,11 @@ def render_configuration(port: int) -> str:
     """Return the demo's configuration.yaml: the template, with an external URL on loopback.
 
     DoorFlow push needs a URL the (simulated) cloud can call: Home Assistant's own address on
-    this machine, so push is on by default (turn it off in the DoorFlow entry's options).
+    this machine, so push is on by default (turn it off in the DoorFlow entry's options). The
+    simulated Tedee bridge calls Home Assistant's internal URL, the same address.
     """
     text = TEMPLATE.read_text("utf-8")
-    url = f'  external_url: "http://127.0.0.1:{port}"\n'
+    url = f'  external_url: "http://127.0.0.1:{port}"\n  internal_url: "http://127.0.0.1:{port}"\n'
     return text.replace("homeassistant:\n", f"homeassistant:\n{url}", 1)
 
 
@@ -524,6 +533,44 @@ class HomeAssistantApi:
             return "already configured"
         raise DemoError(f"the {step} form was not accepted: {result.get('errors') or result}")
 
+    def add_tedee_bridge(self, sim_url: str) -> str:
+        """Add the simulator's Tedee bridge in the Tedee entry's options; return what happened."""
+        bridges = expect(http("GET", f"{sim_url}/_control/tedee/bridges"), "the simulated bridges")
+        bridge = bridges[0]
+        entries = [
+            e
+            for e in self.entries()
+            if e["domain"] == "door_access" and str(e["title"]).startswith("Tedee")
+        ]
+        if not entries:
+            raise DemoError("no Tedee entry")
+        flow = expect(
+            self.post(
+                "/api/config/config_entries/options/flow", {"handler": entries[0]["entry_id"]}
+            ),
+            "open the Tedee entry's options",
+        )
+        path = f"/api/config/config_entries/options/flow/{flow['flow_id']}"
+        settings = {
+            "poll_interval": 20,
+            "gate_interval": 300,
+            "unlock_behavior": "unlock",
+            "activity_interval": 15,
+        }
+        flow = expect(self.post(path, settings), "submit the Tedee options")
+        if flow.get("step_id") != "bridges":
+            raise DemoError(f"unexpected options flow answer: {flow}")
+        address = f"127.0.0.1:{bridge['port']}"
+        given = {"bridge_address": address, "bridge_token": bridge["config"]["token"]}
+        result = expect(self.post(path, given), "add the bridge")
+        if result.get("errors") == {"bridge_address": "bridge_already_added"}:
+            result = expect(self.post(path, {}), "keep the bridge")
+            if result.get("type") == "create_entry":
+                return f"{address} already added"
+        if result.get("type") != "create_entry":
+            raise DemoError(f"the bridge was not accepted: {result.get('errors') or result}")
+        return f"{address} added (its pushes show lock state within a second)"
+
     def websocket(self, *commands: dict[str, Any]) -> list[Any]:
         """Send commands over the WebSocket API; return their results, in order."""
         return asyncio.run(self._websocket(list(commands)))
@@ -712,6 +759,11 @@ class Demo:
         )
         say(f"config entry Tedee: {tedee}")
         notes: list[str] = []
+        if self.options.bridge_push:
+            try:
+                say(f"Tedee bridge: {api.add_tedee_bridge(self.sim_url)}")
+            except DemoError as err:
+                notes.append(f"Tedee bridge not added: {err}")
         try:
             stored = api.add_application_credentials(
                 DOORFLOW_CLIENT_ID, DOORFLOW_CLIENT_SECRET, DOORFLOW_CREDENTIAL_NAME
@@ -803,7 +855,47 @@ class Demo:
         problems.extend(self.check_unlock(api, lock_ids))
         problems.extend(self.check_logbook(api))
         problems.extend(self.check_push(api))
+        if self.options.bridge_push:
+            problems.extend(self.check_bridge_push(api))
         return problems
+
+    def check_bridge_push(self, api: HomeAssistantApi) -> list[str]:
+        """Check the Tedee bridge push: the account says push; a hand-turned lock shows soon."""
+
+        def pushing() -> bool | None:
+            for state in api.states():
+                entity_id = state["entity_id"]
+                if entity_id.startswith("sensor.tedee") and entity_id.endswith("_data_updates"):
+                    return True if state["state"] == "push" else None
+            return None
+
+        try:
+            wait_until("the Tedee account to show push", pushing, 30, children=self.children())
+        except DemoError as err:
+            return [f"Tedee bridge push: {err}"]
+        say("check: Tedee bridge push is on (the bridge calls Home Assistant's webhook)")
+        states = {state["entity_id"]: state["state"] for state in api.states()}
+        target = "unlocked" if states.get("lock.office") == "locked" else "locked"
+        started = time.monotonic()
+        expect(
+            http(
+                "PATCH",
+                f"{self.sim_url}/_control/tedee/locks/1004",
+                json_body={"state": 2 if target == "unlocked" else 6},
+            ),
+            "turn the office lock by hand",
+        )
+
+        def shown() -> bool | None:
+            office = {s["entity_id"]: s["state"] for s in api.states()}.get("lock.office")
+            return True if office == target else None
+
+        try:
+            wait_until("lock.office to show the hand-turned state", shown, 5, interval=0.1)
+        except DemoError as err:
+            return [f"Tedee bridge push: {err}"]
+        say(f"check: a hand-turned lock showed after {time.monotonic() - started:.1f} s (push)")
+        return []
 
     def check_push(self, api: HomeAssistantApi) -> list[str]:
         """DoorFlow push is on: the account's *Data updates* sensor says push, one rule exists."""
@@ -931,6 +1023,13 @@ def print_banner(demo: Demo, notes: list[str]) -> None:
         "(state: "
         f"{sim}/_control/doorflow/notifications); turn it off under the DoorFlow entry's "
         "Configure -> DoorFlow push",
+        "  Tedee bridge     "
+        + (
+            "pushes: the simulated bridge calls Home Assistant when a lock moves (remove it under "
+            "the Tedee entry's Configure -> bridges, or start with --no-bridge-push)"
+            if options.bridge_push
+            else "off (--no-bridge-push): lock state by polling the cloud"
+        ),
         f"  Config folder    {config}",
         "  Logs             home-assistant.log, simulator.log in the config folder",
         "  Stop             Ctrl-C (stops Home Assistant and the simulator)",

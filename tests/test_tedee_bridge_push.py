@@ -392,3 +392,21 @@ async def test_battery_charging_and_connection_pushed(
     await wait_for(lambda: not coordinator.data.locks[1004].is_connected, within=2)
     await simulator.control("POST", "tedee/bridges/9001", {"cloud_connected": False})
     await wait_for(lambda: coordinator.push.links[0].status.last_push is not None)
+
+
+async def test_token_changed_on_the_bridge_and_bodies_refused_unread(
+    hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A new token in the Tedee app: push stops, said so. With the key: oversized, not JSON."""
+    coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
+    link = coordinator.push.links[0]
+    hook = (await bridges(simulator))[9001]["callbacks"][0]
+    headers = hook["headers"][0]
+    big = await simulator.session.post(hook["url"], data=b"x" * 9000, headers=headers)
+    assert big.status == 200
+    garbled = await simulator.session.post(hook["url"], data=b"{not json", headers=headers)
+    assert garbled.status == 200
+    assert link.status.refused == {"too_large": 1, "not_json": 1}
+    await simulator.control("POST", "tedee/bridges/9001", {"token": "changed-in-the-app"})
+    await wait_for(lambda: coordinator.push_status.reason == "invalid_token", within=10)
+    assert state_of(hass, SENSOR) == "polling"

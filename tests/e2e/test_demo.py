@@ -78,6 +78,10 @@ def test_demo_check(tmp_path: Path, socket_enabled: None) -> None:
     assert "check: service descriptions build (the frontend can load)" in output
     assert "button.demo_office_sync_door_controllers" in output
     assert "check: lock.unlock lock." in output
+    # The Tedee entry has the simulator's bridge: lock state arrives by push.
+    assert "Tedee bridge: 127.0.0.1:" in output
+    assert "check: Tedee bridge push is on (the bridge calls Home Assistant's webhook)" in output
+    assert "check: a hand-turned lock showed after " in output
     # A keypad unlock reads as a sentence in the logbook (recorder, history and logbook loaded).
     assert "check: logbook: Front door " in output
     [logbook] = [line for line in output.splitlines() if "check: logbook:" in line]
