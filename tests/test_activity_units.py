@@ -150,6 +150,10 @@ def test_activity_reads_per_hour() -> None:
     assert activity_reads_per_hour(locks=500, catch_up_minutes=15) == 30
     assert activity_reads_per_hour(locks=3, catch_up_minutes=0, moves_per_hour=5) == 5
     assert activity_reads_per_hour(locks=0, catch_up_minutes=15) == 0
+    # Connected gates: each every catch-up interval, at most 6 gate reads an hour.
+    assert activity_reads_per_hour(locks=0, catch_up_minutes=15, gates=1) == 4
+    assert activity_reads_per_hour(locks=0, catch_up_minutes=15, gates=20) == 6
+    assert activity_reads_per_hour(locks=3, catch_up_minutes=0, gates=2) == 0
     assert activity_reads_per_hour(locks=500, catch_up_minutes=15, moves_per_hour=1000) == (
         ACTIVITY_LIMIT.window_count
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import deque
 import json
 import logging
-import math
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -23,7 +22,6 @@ from custom_components.door_access.const import TEDEE_HOURLY_LIMIT
 from custom_components.door_access.diagnostics import async_get_config_entry_diagnostics
 from custom_components.door_access.tedee.activity import (
     ACTIVITY_LIMIT,
-    GATE_CATCH_UP_SPACING,
     activity_reads_per_hour,
 )
 from custom_components.door_access.tedee.coordinator import TedeeCoordinator
@@ -129,15 +127,10 @@ async def test_steady_polling_uses_at_most_40_percent_of_the_budget(
     # Activity: only the catch-up reads (nothing moves), as the budget function says.
     activity = simulator.world.requests.by_endpoint.get(ACTIVITY, 0) - start
     connected = sum(lock.is_connected for lock in simulator.world.tedee.locks.values())
-    expected = activity_reads_per_hour(locks=connected, catch_up_minutes=15, poll_interval=POLL)
-    # ...and the gates' catch-up reads (one connected gate at a time, at most every 600 s).
-    gates = sum(
-        gate.is_connected and gate.is_present_in_external
-        for gate in simulator.world.tedee.gates.values()
+    gates = sum(gate.status == "connected" for gate in simulator.world.tedee.gates.values())
+    expected = activity_reads_per_hour(
+        locks=connected, catch_up_minutes=15, poll_interval=POLL, gates=gates
     )
-    if gates:
-        spacing = max(15 * 60 / gates, GATE_CATCH_UP_SPACING)
-        expected += 3600 / (math.ceil(spacing / POLL) * POLL)
     assert abs(activity - expected) <= 1
     print(
         f"{scenario_name}: worst rolling hour {meter.worst_rolling_hour} requests, "
