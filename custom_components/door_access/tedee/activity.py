@@ -308,17 +308,23 @@ class ActivityReader:
                 due.append(catch_up)
         return due
 
-    async def async_read_gates_due(self) -> None:
-        """Read every gate that is due, delivering what is new (held back: stays due)."""
-        for gate_id in self.gates_due():
+    async def async_read_gates_due(self, slots: int) -> int:
+        """Read the gates that are due within `slots` reads, delivering what is new.
+
+        A read held back (or beyond the slots) leaves its gate due. Returns the reads made.
+        """
+        made = 0
+        for gate_id in self.gates_due()[:slots]:
             read = partial(self._read_lock, gate_id)
             if not await self.feed.async_read(gate_stream(gate_id), read):
                 break
+            made += 1
             self._pending_gates.discard(gate_id)
             self._gate_last_read[gate_id] = self._clock()
         if not self.enabled:
             self._pending_gates.clear()
         await self.feed.async_save()
+        return made
 
     def due(self, slots: int) -> list[int]:
         """Return the locks whose activity is read in this poll, in order, at most `slots`.

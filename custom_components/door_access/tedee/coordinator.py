@@ -394,12 +394,15 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             self._spare -= await self.activity.async_read_due(self._spare)
 
     async def _follow_gate_activity(self, gates: TedeeData, *, first: bool) -> None:
-        """Follow the gates' activity; read what is due (not in the first poll)."""
+        """Follow the gates' activity; read what is due within the poll's spare reads.
+
+        Not in the first poll; a poll whose spare reads are spent leaves the gates due.
+        """
         if not gates.gates_ok or not self.activity.feed.loaded:
             return
         self.activity.note_gates(gates.gates)
-        if not first:
-            await self.activity.async_read_gates_due()
+        if not first and self._spare > 0:
+            self._spare -= await self.activity.async_read_gates_due(self._spare)
 
     async def _read_activity(
         self, lock_id: int, elements: int, older_than: datetime | None
