@@ -1,7 +1,7 @@
 """The integration's shape: no import cycles, root modules that never name a cloud.
 
-Read from the source (AST), not by importing: imports under `if TYPE_CHECKING:` are only for
-the type checker and are not part of the runtime graph.
+Read from the source (AST), not by importing. Imports under `if TYPE_CHECKING:` count too: a
+cycle only the type checker sees still knots the modules' order of reading.
 """
 
 from __future__ import annotations
@@ -16,34 +16,23 @@ WINGS = ("tedee", "doorflow")
 REGISTRY = {f"{PACKAGE}.clouds"}
 
 
-def _module_name(path: Path) -> str:
+def _module_name(path: Path, root: Path = ROOT) -> str:
     """Return the dotted module name of a source file of the integration."""
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    parts = list(path.relative_to(root).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join([PACKAGE, *parts])
 
 
-def _is_type_checking_block(node: ast.stmt) -> bool:
-    """Tell whether a statement is `if TYPE_CHECKING:`."""
-    return (
-        isinstance(node, ast.If)
-        and isinstance(node.test, ast.Name)
-        and node.test.id == "TYPE_CHECKING"
-    )
-
-
-def _runtime_imports(path: Path, modules: set[str]) -> set[str]:
-    """Return the integration modules a file imports when it runs."""
-    name = _module_name(path)
+def _imports(path: Path, modules: set[str], root: Path = ROOT) -> set[str]:
+    """Return the integration modules a file imports, at run time or for the type checker."""
+    name = _module_name(path, root)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found: set[str] = set()
 
     def visit(statements: list[ast.stmt]) -> None:
         for node in statements:
-            if _is_type_checking_block(node):
-                continue
             if isinstance(node, ast.ImportFrom):
                 base = node.module or ""
                 if node.level:
@@ -55,6 +44,7 @@ def _runtime_imports(path: Path, modules: set[str]) -> set[str]:
                     found.add(candidate if candidate in modules else base)
             elif isinstance(node, ast.Import):
                 found.update(alias.name for alias in node.names)
+            # Nested blocks, `if TYPE_CHECKING:` included.
             for field in ("body", "orelse", "finalbody", "handlers"):
                 inner = getattr(node, field, None)
                 if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
@@ -64,11 +54,11 @@ def _runtime_imports(path: Path, modules: set[str]) -> set[str]:
     return {module for module in found if module in modules and module != name}
 
 
-def _graph() -> dict[str, set[str]]:
-    """Return the runtime import graph of the integration's modules."""
-    paths = sorted(ROOT.rglob("*.py"))
-    modules = {_module_name(path) for path in paths}
-    return {_module_name(path): _runtime_imports(path, modules) for path in paths}
+def _graph(root: Path = ROOT) -> dict[str, set[str]]:
+    """Return the import graph (type-only imports included) of the integration's modules."""
+    paths = sorted(root.rglob("*.py"))
+    modules = {_module_name(path, root) for path in paths}
+    return {_module_name(path, root): _imports(path, modules, root) for path in paths}
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -107,13 +97,24 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_no_import_cycles() -> None:
-    """No module imports itself back through others when the integration runs."""
+    """No module imports itself back through others, not even for the type checker."""
     assert _cycles(_graph()) == []
 
 
 def test_cycle_finder_finds_cycles() -> None:
     """The check itself can fail."""
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_a_type_only_cycle_is_a_cycle(tmp_path: Path) -> None:
+    """A module importing another back only under `if TYPE_CHECKING:` still makes a cycle."""
+    (tmp_path / "wing").mkdir()
+    (tmp_path / "models.py").write_text("from .wing.coordinator import Coordinator\n")
+    (tmp_path / "wing" / "__init__.py").write_text("")
+    (tmp_path / "wing" / "coordinator.py").write_text(
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from ..models import Entry\n"
+    )
+    assert _cycles(_graph(tmp_path)) == [[f"{PACKAGE}.models", f"{PACKAGE}.wing.coordinator"]]
 
 
 def test_root_modules_never_name_a_cloud() -> None:

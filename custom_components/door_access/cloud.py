@@ -18,13 +18,13 @@ from .const import Cloud
 
 if TYPE_CHECKING:
     from homeassistant.components.application_credentials import ClientCredential
+    from homeassistant.config_entries import ConfigEntry
     from homeassistant.const import Platform
     from homeassistant.core import CALLBACK_TYPE, HomeAssistant
     from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2Implementation
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import DoorAccessCoordinator
-    from .models import DoorAccessConfigEntry
     from .scheduler import RequestScheduler
 
 
@@ -137,9 +137,9 @@ class CloudWing[CoordinatorT: DoorAccessCoordinator[Any]]:
     cloud: Cloud
     name: str
     build_scheduler: Callable[[HomeAssistant], RequestScheduler]
-    create_coordinator: Callable[
-        [HomeAssistant, DoorAccessConfigEntry, RequestScheduler], CoordinatorT
-    ]
+    # The entry is typed without Door Access's runtime-data alias (`models.py` builds on this
+    # module): the coordinator is what that runtime data carries.
+    create_coordinator: Callable[[HomeAssistant, ConfigEntry[Any], RequestScheduler], CoordinatorT]
     # Each platform this cloud has entities on: adds them now and as devices appear.
     platforms: Mapping[Platform, PlatformSetup[CoordinatorT]]
     flow: CloudFlow
@@ -154,7 +154,7 @@ class CloudWing[CoordinatorT: DoorAccessCoordinator[Any]]:
     forget_entry: Callable[[HomeAssistant, str], None] | None = None
     # What to undo in the cloud when the entry is removed (through the account's scheduler).
     async_remove: (
-        Callable[[HomeAssistant, DoorAccessConfigEntry, RequestScheduler], Awaitable[None]] | None
+        Callable[[HomeAssistant, ConfigEntry[Any], RequestScheduler], Awaitable[None]] | None
     ) = None
 
 

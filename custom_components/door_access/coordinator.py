@@ -6,8 +6,9 @@ from abc import abstractmethod
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Iterable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Final, override
+from typing import Any, ClassVar, Concatenate, Final, override
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers import device_registry as dr
@@ -29,9 +30,6 @@ from .claims import device_claims
 from .const import DOMAIN, LOGGER, STALE_AFTER
 from .scheduler import Priority, RequestDeferredError, RequestScheduler, WindowFullError
 
-if TYPE_CHECKING:
-    from .models import DoorAccessConfigEntry
-
 # Seconds before a request refused with a plain 401 on a fixed key (a personal key) is sent
 # again: only a second refusal asks the user to sign in again.
 CREDENTIAL_RECHECK_PAUSE: Final = 5.0
@@ -43,7 +41,7 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
     Subclasses name their cloud and its error classes, and implement `_fetch`.
     """
 
-    config_entry: DoorAccessConfigEntry
+    config_entry: ConfigEntry[Any]
     # Shown in logs and translated messages ({cloud}).
     cloud_name: ClassVar[str]
     # The client errors that mean "the cloud is unreachable or garbled" (an outage).
@@ -57,7 +55,7 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: DoorAccessConfigEntry,
+        entry: ConfigEntry[Any],
         scheduler: RequestScheduler,
         *,
         poll_interval: int,

@@ -13,7 +13,7 @@ from ..binary_sensor import DoorAccessBinarySensor, DoorAccessBinarySensorEntity
 from ..const import DOMAIN
 from ..entity import describe
 from .coordinator import DoorFlowCoordinator
-from .devices import channel_device
+from .device_handles import channel_device
 
 
 def _sync_pending(channel: Channel) -> bool | None:

@@ -9,7 +9,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from ..button import DoorAccessButton, DoorAccessButtonEntityDescription
 from ..entity import DeviceHandle, describe
 from .coordinator import DoorFlowCoordinator, DoorFlowData
-from .devices import account_device
+from .device_handles import account_device
 
 
 async def _sync(coordinator: DoorFlowCoordinator, device: DeviceHandle[DoorFlowData, str]) -> None:  # noqa: ARG001

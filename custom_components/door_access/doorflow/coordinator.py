@@ -255,7 +255,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
             device = registry.async_get_or_create(
                 config_entry_id=self.config_entry.entry_id,
                 **controller_device_info(
-                    mac, channel, self.account_device_id, site_name(self, channel)
+                    mac, channel, self.account_device_id, site_name(self.sites, channel)
                 ),
             )
             found[mac] = device.id

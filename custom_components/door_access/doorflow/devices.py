@@ -1,8 +1,12 @@
-"""DoorFlow devices in Home Assistant's device registry: identifiers and device info."""
+"""DoorFlow devices in Home Assistant's device registry: identifiers and device info.
+
+Pure builders, knowing no coordinator: the coordinator registers devices with them, and
+`device_handles.py` (which entities use) builds on them.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
 
 from homeassistant.helpers.device_registry import (
     CONNECTION_NETWORK_MAC,
@@ -11,14 +15,8 @@ from homeassistant.helpers.device_registry import (
     format_mac,
 )
 
-from ..api import Account, Channel
+from ..api import Account, Channel, Site
 from ..const import DOMAIN
-from ..entity import DeviceHandle
-from ..push_status import PushStatus
-from ..scheduler import RequestScheduler
-
-if TYPE_CHECKING:
-    from .coordinator import DoorFlowCoordinator, DoorFlowData
 
 MANUFACTURER = "DoorFlow"
 
@@ -64,9 +62,9 @@ def controller_device_info(
     return info
 
 
-def site_name(coordinator: DoorFlowCoordinator, channel: Channel) -> str | None:
+def site_name(sites: Mapping[str, Site], channel: Channel) -> str | None:
     """Return the name of the site a door belongs to, when the account has it."""
-    site = coordinator.sites.get(channel.site_id) if channel.site_id is not None else None
+    site = sites.get(channel.site_id) if channel.site_id is not None else None
     return site.name if site is not None and site.name else None
 
 
@@ -82,46 +80,10 @@ def account_device_info(account: Account) -> DeviceInfo:
     )
 
 
-def account_device(
-    coordinator: DoorFlowCoordinator, account: Account
-) -> DeviceHandle[DoorFlowData, str]:
-    """Return the account's device, read as the account's data (sync status, waiting sync)."""
-    return DeviceHandle(
-        identifier=account_identifier(account.id),
-        device_id=account.id,
-        info=account_device_info(account),
-        read=lambda: coordinator.data,
-    )
-
-
-def account_budget_device(
-    coordinator: DoorFlowCoordinator, account: Account
-) -> DeviceHandle[RequestScheduler, str]:
-    """Return the account's device, read as its request budget."""
-    return DeviceHandle(
-        identifier=account_identifier(account.id),
-        device_id=account.id,
-        info=account_device_info(account),
-        read=lambda: coordinator.scheduler,
-    )
-
-
-def account_push_device(
-    coordinator: DoorFlowCoordinator, account: Account
-) -> DeviceHandle[PushStatus, str]:
-    """Return the account's device, read as its push status (push or polling)."""
-    return DeviceHandle(
-        identifier=account_identifier(account.id),
-        device_id=account.id,
-        info=account_device_info(account),
-        read=lambda: coordinator.push,
-    )
-
-
-def channel_device(
-    coordinator: DoorFlowCoordinator, channel: Channel
-) -> DeviceHandle[Channel, str]:
-    """Return the device of a door: below its controller (or the account), in its site's area."""
+def channel_device_info(
+    channel: Channel, via_device_id: str | None, area: str | None
+) -> DeviceInfo:
+    """Describe a door: below its controller (or the account), in its site's area."""
     info = DeviceInfo(
         identifiers={(DOMAIN, channel_identifier(channel.id))},
         manufacturer=MANUFACTURER,
@@ -129,17 +91,9 @@ def channel_device(
         name=channel.name or f"Door {channel.id}",
         sw_version=channel.firmware,
     )
-    controller = controller_of(channel)
-    via = coordinator.controller_device_ids.get(controller) if controller else None
-    if (via := via or coordinator.account_device_id) is not None:
-        info["via_device_id"] = via
-    if area := site_name(coordinator, channel):
+    if via_device_id is not None:
+        info["via_device_id"] = via_device_id
+    if area:
         # Applied when the device is created; the user's own choice of area wins after that.
         info["suggested_area"] = area
-    channel_id = channel.id
-    return DeviceHandle(
-        identifier=channel_identifier(channel_id),
-        device_id=channel_id,
-        info=info,
-        read=lambda: coordinator.data.channels.get(channel_id),
-    )
+    return info

@@ -17,7 +17,7 @@ from ..event import DoorAccessEventEntityDescription, Happening, event_entity_ad
 from ..scope_issue import entities_to_add
 from ..text import cloud_text
 from .coordinator import DoorFlowCoordinator
-from .devices import channel_device
+from .device_handles import channel_device
 from .event_kinds import LABELLED_TYPES, DoorEventType, door_kind_of
 from .events import DoorAlarm
 

@@ -17,7 +17,7 @@ from ..api import Channel, ChannelMode
 from ..entity import DeviceHandle, describe
 from ..lock import DoorAccessLock, DoorAccessLockEntityDescription, LockView
 from .coordinator import DoorFlowCoordinator
-from .devices import channel_device
+from .device_handles import channel_device
 
 
 def _view(channel: Channel) -> LockView:

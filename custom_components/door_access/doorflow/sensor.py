@@ -19,7 +19,12 @@ from ..sensor import (
     DoorAccessSensorEntityDescription,
 )
 from .coordinator import DoorFlowCoordinator, DoorFlowData
-from .devices import account_budget_device, account_device, account_push_device, channel_device
+from .device_handles import (
+    account_budget_device,
+    account_device,
+    account_push_device,
+    channel_device,
+)
 
 
 def _known[E: (ChannelSyncStatus, SyncStatus)](status: E) -> str | None:

@@ -12,7 +12,7 @@ from ..cloud import LockdownInputs
 from ..entity import DeviceHandle, describe
 from ..switch import DoorAccessSwitch, DoorAccessSwitchEntityDescription
 from .coordinator import DoorFlowCoordinator
-from .devices import channel_device
+from .device_handles import channel_device
 
 # The switch locks every input down, as DoorFlow does without a choice; the lockdown action
 # picks inputs (card, request-to-exit, auxiliary).

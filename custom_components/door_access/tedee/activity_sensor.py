@@ -15,7 +15,7 @@ from ..scope_issue import entities_to_add
 from ..sensor import DoorAccessSensor, DoorAccessSensorEntityDescription
 from .activity import LockActivity
 from .coordinator import TedeeCoordinator
-from .devices import lock_device
+from .device_handles import lock_device
 
 
 def _operation_attributes(activity: LockActivity) -> Mapping[str, Any]:

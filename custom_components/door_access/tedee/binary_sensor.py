@@ -13,7 +13,7 @@ from ..api import DoorState, Gate, GateStatus, Lock, LockState
 from ..binary_sensor import DoorAccessBinarySensor, DoorAccessBinarySensorEntityDescription
 from ..entity import describe
 from .coordinator import TedeeCoordinator
-from .devices import gate_device, lock_device
+from .device_handles import gate_device, lock_device
 
 # Door sensor readings that say nothing about the door.
 _DOOR_UNKNOWN: frozenset[DoorState] = frozenset(

@@ -9,7 +9,7 @@ from ..api import Gate
 from ..button import DoorAccessButton, DoorAccessButtonEntityDescription
 from ..entity import DeviceHandle, describe
 from .coordinator import TedeeCoordinator
-from .devices import gate_device
+from .device_handles import gate_device
 
 
 async def _open_gate(coordinator: TedeeCoordinator, device: DeviceHandle[Gate]) -> None:

@@ -72,7 +72,7 @@ from ..steady_issue import SteadyIssues
 from .activity import ACTIVITY_LIMIT, ActivityReader
 from .bridge_client import BridgeCommandError
 from .bridge_push import BridgeLink, BridgePush, BridgePushStatus, LockPush, bridge_configs
-from .devices import bridge_device_info, lock_device, tedee_identifier
+from .devices import bridge_device_info, lock_device_info, tedee_identifier
 from .read_plan import Budget, spare_reads
 
 if TYPE_CHECKING:
@@ -762,7 +762,8 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             )
             if device is None:
                 continue  # not registered yet: its entities register it with these details
-            info = lock_device(self, lock).info
+            via = None if lock.bridge_id is None else self.bridge_device_id(lock.bridge_id)
+            info = lock_device_info(lock, registered=True, via_device_id=via)
             registry.async_update_device(
                 device.id,
                 name=info.get("name"),

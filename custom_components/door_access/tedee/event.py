@@ -22,7 +22,7 @@ from .activity_kinds import (
     kind_of,
 )
 from .coordinator import TedeeCoordinator
-from .devices import gate_device, lock_device
+from .device_handles import gate_device, lock_device
 
 ACTIVITY: Final = DoorAccessEventEntityDescription[Lock](
     key="activity",

@@ -10,7 +10,7 @@ from ..api import Lock, LockState
 from ..entity import DeviceHandle, describe
 from ..lock import DoorAccessLock, DoorAccessLockEntityDescription, LockView
 from .coordinator import TedeeCoordinator
-from .devices import lock_device
+from .device_handles import lock_device
 
 # Lock position → is_locked; positions missing here (uncalibrated, calibrating, updating,
 # Unknown, unrecognized values) leave the state unknown.

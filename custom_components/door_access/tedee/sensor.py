@@ -18,7 +18,7 @@ from ..sensor import (
     DoorAccessSensorEntityDescription,
 )
 from .coordinator import TedeeCoordinator
-from .devices import account_budget_device, account_push_device, gate_device, lock_device
+from .device_handles import account_budget_device, account_push_device, gate_device, lock_device
 
 
 def _has_status(lock: Lock) -> bool:

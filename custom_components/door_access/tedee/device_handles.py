@@ -1,0 +1,76 @@
+"""The devices Tedee entities read: a device's registry info and what its entities show.
+
+Handles read from the coordinator, so they live apart from the device-info builders in
+`devices.py`, which the coordinator itself uses (no import goes back).
+"""
+
+from __future__ import annotations
+
+from homeassistant.helpers import device_registry as dr
+
+from ..api import Gate, Lock
+from ..const import CONF_ACCOUNT_ID, DOMAIN
+from ..entity import DeviceHandle
+from ..push_status import PushStatus
+from ..scheduler import RequestScheduler
+from .coordinator import TedeeCoordinator
+from .devices import (
+    account_device_info,
+    account_identifier,
+    gate_device_info,
+    lock_device_info,
+    tedee_identifier,
+)
+
+
+def account_budget_device(coordinator: TedeeCoordinator) -> DeviceHandle[RequestScheduler]:
+    """Return the account's own device, read as its request budget (a cloud service)."""
+    entry = coordinator.config_entry
+    account_id = int(entry.data[CONF_ACCOUNT_ID])
+    return DeviceHandle(
+        identifier=account_identifier(account_id),
+        device_id=account_id,
+        info=account_device_info(account_id, entry.title),
+        read=lambda: coordinator.scheduler,
+    )
+
+
+def account_push_device(coordinator: TedeeCoordinator) -> DeviceHandle[PushStatus]:
+    """Return the account's own device, read as its push status (bridges' pushes or polling)."""
+    budget = account_budget_device(coordinator)
+    return DeviceHandle(
+        identifier=budget.identifier,
+        device_id=budget.device_id,
+        info=budget.info,
+        read=lambda: coordinator.push_status,
+    )
+
+
+def lock_device(coordinator: TedeeCoordinator, lock: Lock) -> DeviceHandle[Lock]:
+    """Return the device of a lock, below its bridge when it has one."""
+    identifier = tedee_identifier(lock.id)
+    registered = (
+        dr.async_get(coordinator.hass).async_get_device_by_identifier(
+            (DOMAIN, identifier), coordinator.config_entry.entry_id
+        )
+        is not None
+    )
+    via = None if lock.bridge_id is None else coordinator.bridge_device_id(lock.bridge_id)
+    lock_id = lock.id
+    return DeviceHandle(
+        identifier=identifier,
+        device_id=lock_id,
+        info=lock_device_info(lock, registered=registered, via_device_id=via),
+        read=lambda: coordinator.readable_lock(lock_id),
+    )
+
+
+def gate_device(coordinator: TedeeCoordinator, gate: Gate) -> DeviceHandle[Gate]:
+    """Return the device of a BleBox gate linked to the account."""
+    gate_id = gate.id
+    return DeviceHandle(
+        identifier=tedee_identifier(gate_id),
+        device_id=gate_id,
+        info=gate_device_info(gate),
+        read=lambda: coordinator.readable_gate(gate_id),
+    )
