@@ -349,10 +349,18 @@ async def test_silent_push_falls_back_to_polling_and_returns(
     assert state_of(hass, PUSH_SENSOR) == "polling"
     assert await simulator.count("GET /api/3/notification_rules") == 2
 
+    # Missed again (no poll in between); the next call reads the feed first: in order, once.
+    await inject(simulator, 1201, kind="denied", reason="wrong_pin", person="Ben")
+    await settle(hass)
     await simulator.control("POST", "doorflow/notifications", {"silent": False})
     await inject(simulator, 1201, kind="forced")
     await wait_until(hass, lambda: state_of(hass, PUSH_SENSOR) == "push")
-    assert [f.event_type for f in fired.of(FRONT)] == ["access_granted", "door_forced_open"]
+    assert [f.event_type for f in fired.of(FRONT)] == [
+        "access_granted",
+        "access_denied",
+        "door_forced_open",
+    ]
+    assert door.push.diagnostics()["events_delivered_by_push"] == 1
 
 
 async def test_key_without_the_rules_scope_raises_a_repair_and_polls(

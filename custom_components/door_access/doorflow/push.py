@@ -412,12 +412,20 @@ class DoorFlowPush:
                 self.refused[Refusal.READ_FAILED] += 1
                 continue
             read.append(event)
+        news = [event.id for event in read if not self._events.is_delivered(event.id)]
+        caught_up = 0
+        if news and self.state is PushState.SILENT:
+            # Push missed events before this one: read the feed first, so they come first.
+            caught_up = await self._events.async_read()
         delivered = await self._events.async_push(read)
-        if stale := len(read) - len(delivered):
+        pushed = [event_id for event_id in news if self._events.is_delivered(event_id)]
+        if stale := len(read) - len(pushed):
             self.refused[Refusal.REPLAYED] += stale
-        if delivered:
-            self.pushed_events += len(delivered)
-            if self.state is PushState.ACTIVE:
+        if not pushed:
+            return
+        self.pushed_events += len(pushed)
+        if self.state is PushState.ACTIVE:
+            if delivered and not caught_up:
                 self._on_change()  # the doors' alarms and the entities reading them
-            else:
-                self._set_state(PushState.ACTIVE)
+        else:
+            self._set_state(PushState.ACTIVE)
