@@ -681,7 +681,12 @@ async def test_last_operated_by_follows_every_operation_code(
             event_type,
             method,
         ), code
-    for code in (83, 75, 86):
+    # A door sensor's opened (83) changes the lock's door state: read at once, like a move.
+    await inject(simulator, 1001, 83, username="Not an operator")
+    for _ in range(2):
+        await advance(hass, freezer, TEDEE_POLL)
+    assert fired.of(FRONT)[-1].event_type == "door_opened"
+    for code in (75, 86):
         await inject(simulator, 1001, code, username="Not an operator")
     # They move no lock state: the catch-up read (every 15 minutes) finds them.
     for _ in range(20 * 60 // TEDEE_POLL):

@@ -113,6 +113,7 @@ def _fingerprint(lock: Lock) -> Fingerprint | None:
         status.last_state_changed,
         status.is_charging,
         status.state_change_result,
+        status.door_state,  # a door sensor's opened / closed (83, 84) moves no lock state
     )
 
 
