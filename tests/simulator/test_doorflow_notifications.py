@@ -80,6 +80,7 @@ async def keys(sim: Sim) -> None:
 
 
 RULES = "/api/3/notification_rules"
+NO_PUSH_KEY = "demo-doorflow-nopush-key"
 ONE = "/api/3/notification_rules/{id}"
 
 
@@ -153,8 +154,10 @@ async def test_scopes_and_validation(sim: Sim, keys: None) -> None:
     )
     keeps(refused, response_schema(RULES, "post", 403), 403)
     assert refused.body["error"] == "forbidden"
-    plain = await sim.doorflow("GET", "/api/3/notification_rules")  # scenario key: no scope
+    plain = await sim.doorflow("GET", "/api/3/notification_rules", key=NO_PUSH_KEY)  # no scope
     assert plain.status == 403
+    # The scenario's default key has the scope (push works in the demo and the tests).
+    assert (await sim.doorflow("GET", "/api/3/notification_rules")).status == 200
     cases: list[tuple[dict[str, Any], str]] = [
         ({"call_back_url": url, "match_event_codes": [10]}, "name"),
         ({"name": "x", "match_event_codes": [10]}, "call_back_url"),
