@@ -116,6 +116,7 @@ async def test_subscribes_and_shows_a_hand_turned_lock_within_a_second(
     assert state_of(hass, SENSOR) == "push"
     assert state_of(hass, OFFICE) == "locked"
     syncs_before = await simulator.count("GET /api/{version}/my/lock/sync")
+    reads_before = await simulator.count("/my/deviceactivity")
     await simulator.control("PATCH", "tedee/locks/1004", {"state": 2})  # turned by hand
     loop = asyncio.get_running_loop()
     started = loop.time()
@@ -123,6 +124,11 @@ async def test_subscribes_and_shows_a_hand_turned_lock_within_a_second(
     assert loop.time() - started < 1.0
     # Shown from the push, not a poll; "who" is read from the cloud at once.
     assert await simulator.count("GET /api/{version}/my/lock/sync") == syncs_before
+    # The lock's activity is read from the cloud right after the push (who turned it).
+    loop_end = loop.time() + 3.0
+    while await simulator.count("/my/deviceactivity") == reads_before:
+        assert loop.time() < loop_end, "no activity read after the push"
+        await asyncio.sleep(0.05)
     await wait_for(lambda: coordinator.activity.pending == frozenset())
     assert coordinator._next_poll_in() >= PUSH_HEALTH_POLL
     diagnostics = await async_get_config_entry_diagnostics(hass, mock_config_entry)
@@ -386,8 +392,10 @@ async def test_battery_charging_and_connection_pushed(
     coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
     await simulator.control("PATCH", "tedee/locks/1004", {"batteryLevel": 42})
     await wait_for(lambda: state_of(hass, "sensor.office_battery") == "42", within=2)
-    await simulator.control("PATCH", "tedee/locks/1004", {"isCharging": True})
-    await wait_for(lambda: coordinator.data.locks[1004].status.is_charging, within=2)
+    assert coordinator.data.locks[1004].status.is_charging  # charging in the scenario
+    await simulator.control("PATCH", "tedee/locks/1004", {"isCharging": False})
+    await wait_for(lambda: not coordinator.data.locks[1004].status.is_charging, within=2)
+    assert coordinator.push.links[0].status.refused == {}
     await simulator.control("PATCH", "tedee/locks/1004", {"isConnected": False})
     await wait_for(lambda: not coordinator.data.locks[1004].is_connected, within=2)
     await simulator.control("POST", "tedee/bridges/9001", {"cloud_connected": False})
