@@ -30,6 +30,7 @@ from .core import (
 from .doorflow import (
     DEFAULT_BASE_URL as DOORFLOW_DEFAULT_BASE_URL,
     MAX_PAGE_SIZE as DOORFLOW_MAX_PAGE_SIZE,
+    MAX_WEBHOOK_BODY,
     Account,
     AccountSync,
     AdmissionRequest,
@@ -112,6 +113,7 @@ __all__ = [
     "DEFAULT_REQUEST_TIMEOUT",
     "DOORFLOW_DEFAULT_BASE_URL",
     "DOORFLOW_MAX_PAGE_SIZE",
+    "MAX_WEBHOOK_BODY",
     "TEDEE_DEFAULT_API_VERSION",
     "TEDEE_DEFAULT_BASE_URL",
     "TEDEE_PAGE_SIZE",

@@ -34,6 +34,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
 from ..api import (
+    MAX_WEBHOOK_BODY,
     DoorCloudError,
     DoorEvent,
     DoorFlowClient,
@@ -44,7 +45,6 @@ from ..api import (
     WebhookNotice,
     parse_webhook_body,
 )
-from ..api.doorflow.webhooks import MAX_WEBHOOK_BODY
 from ..const import CONF_PUSH, CONF_WEBHOOK_ID, DOMAIN, LOGGER
 from ..models import DoorAccessConfigEntry
 from ..push_status import PushMode

@@ -29,11 +29,18 @@ from .models import (
     SyncStatus,
 )
 from .notifications import NotificationRule, NotificationRules, rule_input
-from .webhooks import DoorFlowWebhookError, WebhookNotice, parse_webhook_body, signature_is_valid
+from .webhooks import (
+    MAX_WEBHOOK_BODY,
+    DoorFlowWebhookError,
+    WebhookNotice,
+    parse_webhook_body,
+    signature_is_valid,
+)
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "MAX_PAGE_SIZE",
+    "MAX_WEBHOOK_BODY",
     "Account",
     "AccountSync",
     "AdmissionRequest",
