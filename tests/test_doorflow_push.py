@@ -497,3 +497,23 @@ async def test_home_assistant_cloud_gives_a_cloudhook(
         await hass.async_block_till_done()
     assert await rules(simulator) == []
     delete.assert_called_once()
+
+
+async def test_removal_goes_on_when_the_rule_cannot_be_deleted(
+    hass: HomeAssistant,
+    ha_url: TestClient,
+    simulator: Simulator,
+    init_doorflow: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """DoorFlow refusing the DELETE: the entry is removed anyway; the log says what is left."""
+    del ha_url
+    await simulator.control(
+        "POST", "faults", {"kind": "status", "status": 503, "path_prefix": RULES_PATH}
+    )
+    await hass.config_entries.async_remove(init_doorflow.entry_id)
+    await hass.async_block_till_done()
+    assert hass.config_entries.async_get_entry(init_doorflow.entry_id) is None
+    assert len(await rules(simulator)) == 1
+    assert "could not be deleted" in caplog.text
+    assert init_doorflow.data[CONF_WEBHOOK_ID] not in caplog.text

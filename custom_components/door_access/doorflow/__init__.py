@@ -10,7 +10,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ..api import DOORFLOW_DEFAULT_BASE_URL, DoorFlowClient
 from ..cloud import CloudWing, DoorActions, chain
-from ..const import CONF_AUTH_IMPLEMENTATION, CONF_BASE_URL, LOGGER, Cloud
+from ..const import CONF_AUTH_IMPLEMENTATION, CONF_BASE_URL, CONF_PUSH_RULE_ID, LOGGER, Cloud
 from ..models import DoorAccessConfigEntry
 from ..scheduler import Priority, RequestScheduler
 from .binary_sensor import async_setup_binary_sensors
@@ -58,13 +58,14 @@ async def _async_remove(
     hass: HomeAssistant, entry: DoorAccessConfigEntry, scheduler: RequestScheduler
 ) -> None:
     """Delete the entry's notification rule and cloudhook (the entry is removed)."""
-    client, _tokens = _create_client(hass, entry)
 
     async def call(send: Callable[[], Awaitable[object]], endpoint: str) -> object:
         return await scheduler.run(send, endpoint=endpoint, priority=Priority.USER)
 
     try:
-        await async_delete_rule(hass, entry, client, call)
+        if CONF_PUSH_RULE_ID in entry.data:
+            client, _tokens = _create_client(hass, entry)
+            await async_delete_rule(hass, entry, client, call)
     except Exception as err:
         LOGGER.warning(
             "The DoorFlow notification rule of %s could not be deleted (%s); delete it in "
