@@ -418,3 +418,33 @@ async def test_token_changed_on_the_bridge_and_bodies_refused_unread(
     await simulator.control("POST", "tedee/bridges/9001", {"token": "changed-in-the-app"})
     await wait_for(lambda: coordinator.push_status.reason == "invalid_token", within=10)
     assert state_of(hass, SENSOR) == "polling"
+
+
+async def test_a_lagging_cloud_sync_does_not_undo_a_pushed_position(
+    hass: HomeAssistant,
+    served_hass: str,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While the bridge pushes, the position shown is the bridge's; the sync brings the rest.
+
+    The sync waits for Tedee's 20 s slot: the health check's grace for a push on its way is
+    made longer than that, so it does not correct the forged push first.
+    """
+    monkeypatch.setattr(bridge_push, "PUSH_GRACE", 60.0)
+    coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
+    hook = (await bridges(simulator))[9001]["callbacks"][0]
+    body = {
+        "event": "lock-status-changed",
+        "timestamp": "2026-12-04T10:00:00.000Z",
+        "data": {"deviceType": 2, "deviceId": 1004, "state": 2, "jammed": 0},
+    }
+    await simulator.control("PATCH", "tedee/locks/1004", {"batteryLevel": 55})
+    # What the bridge says before the cloud knows it (the cloud still says locked).
+    answer = await simulator.session.post(hook["url"], json=body, headers=hook["headers"][0])
+    assert answer.status == 200
+    await wait_for(lambda: state_of(hass, OFFICE) == "unlocked", within=1)
+    await coordinator.async_refresh()
+    assert state_of(hass, OFFICE) == "unlocked"
+    assert coordinator.data.locks[1004].status.battery_level == 55

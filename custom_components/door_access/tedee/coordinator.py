@@ -570,6 +570,10 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             if self._settled_at.get(lock_id, float("-inf")) > sent_at and lock_id in current:
                 # An action settled this lock after the sync was sent: its state is newer.
                 lock = replace(lock, status=current[lock_id].status)
+            elif self.push.link_for(lock_id) is not None and lock_id in current:
+                # Its bridge pushes: the position shown came from the lock itself, never older
+                # than the cloud's (which may lag); the rest of the sync is taken.
+                lock = _keep_position(lock, current[lock_id])
             locks[lock_id] = lock
         return locks
 
@@ -1043,6 +1047,18 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
                 ) from err
             raise
         self.activity.mark_gate(gate_id)
+
+
+def _keep_position(synced: Lock, shown: Lock) -> Lock:
+    """Return the synced lock with the position (and jam flag) shown now."""
+    if synced.status is None or shown.status is None:
+        return synced
+    status = replace(
+        synced.status,
+        state=shown.status.state,
+        state_change_result=shown.status.state_change_result,
+    )
+    return replace(synced, status=status)
 
 
 def _shown(lock: Lock) -> tuple[object, ...]:
