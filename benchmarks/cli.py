@@ -39,7 +39,7 @@ MODES = {
     "full": Mode(DEFAULT_SIZES, Settings()),
     "gate": Mode(
         GATE_SIZES,
-        Settings(day_hours=8, day_seeds=2, warmup=300, cost_window=300, baselines=False),
+        Settings(day_hours=3, day_seeds=2, warmup=300, cost_window=300, baselines=False),
     ),
     "smoke": Mode(
         "home",
@@ -70,7 +70,7 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     preset.add_argument(
         "--gate",
         action="store_true",
-        help="the quick gate CI runs: home with every Door Access figure (8-hour unkind days, "
+        help="the quick gate CI runs: home with every Door Access figure (3-hour unkind days, "
         "2 seeds; no baselines), 100 locks' update cost; the same targets; a known miss "
         "fails only past its regression guard (a few minutes)",
     )

@@ -863,7 +863,7 @@ METHOD = """## Running it
 
 It exits with status 1 when any Door Access figure misses its target or a known-answer check
 fails, and prints why. `--gate` runs the key figures on fewer sizes with the same rules and the
-same targets (home: every Door Access figure, on two 8-hour unkind days, no baselines; 100
+same targets (home: every Door Access figure, on two 3-hour unkind days, no baselines; 100
 locks: the update cost, the writes and the event loop, for linearity);
 `tests/test_benchmarks.py` runs it inside the test command, so a regression fails CI. A *known
 miss* (`targets.KNOWN_MISSES`: a figure the product misses today, reported, its target kept) is

@@ -84,3 +84,28 @@ def test_benchmark_smoke_mode_produces_every_figure(tmp_path: Path) -> None:
     assert "fewer than 200 samples ❌ missed" in report
     assert "| held request |" in report
     assert "**no**" not in report
+
+
+@pytest.mark.timeout(1500)
+def test_benchmark_gate_passes_on_the_product(tmp_path: Path) -> None:
+    """The quick gate (`--gate`: home with every figure, 100 locks' cost) meets its targets.
+
+    Same targets and rules as the full run; a known miss fails it only past its regression
+    guard. A regression of any other figure turns this red.
+    """
+    output = tmp_path / "gate.md"
+    completed = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--gate", "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        # A few minutes on an idle machine; a loaded one slows every virtual-clock jump.
+        timeout=1400,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-3000:]
+    assert "Gate: passed" in completed.stdout
+    report = output.read_text(encoding="utf-8")
+    summary = report.partition("### Missed")[0]
+    assert "(n=200)" in summary
+    assert "not measured" not in summary
