@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 import copy
+from datetime import timedelta
 import json
 from pathlib import Path
 from typing import Any
@@ -194,6 +195,8 @@ async def test_bridge_silent_falls_back_to_polling_and_returns(
 ) -> None:
     """A silent bridge: the health check sees the state no push brought; polling resumes."""
     coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
+    await coordinator.async_refresh()  # a poll while pushed: the next one in 5 minutes
+    assert coordinator.update_interval == timedelta(seconds=PUSH_HEALTH_POLL)
     await simulator.control("POST", "tedee/bridges/9001", {"silent": True})
     await simulator.control("PATCH", "tedee/locks/1004", {"state": 2})
     await wait_for(lambda: not coordinator.push_status.active)
@@ -201,6 +204,14 @@ async def test_bridge_silent_falls_back_to_polling_and_returns(
     assert state_of(hass, SENSOR) == "polling"
     assert state_of(hass, OFFICE) == "unlocked"  # the health check showed it
     assert coordinator._next_poll_in() < PUSH_HEALTH_POLL
+    # The slow health-check timer is replaced: the cloud is synced as soon as its 20 s rule
+    # allows, not 5 minutes later.
+    syncs = await simulator.count("GET /api/{version}/my/lock/sync")
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 25.0
+    while await simulator.count("GET /api/{version}/my/lock/sync") == syncs:
+        assert loop.time() < deadline, "no cloud sync after push was lost"
+        await asyncio.sleep(0.2)
     diagnostics = await async_get_config_entry_diagnostics(hass, mock_config_entry)
     assert diagnostics["push"]["active"] is False
     assert diagnostics["push"]["state"] == "silent"
