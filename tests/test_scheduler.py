@@ -12,6 +12,7 @@ import pytest
 from custom_components.door_access.api import RateLimitError
 from custom_components.door_access.scheduler import (
     BASE_MARGIN,
+    BOOST_HALF_LIFE,
     MAX_MARGIN,
     MAX_RETRY_AFTER,
     Limit,
@@ -130,15 +131,39 @@ async def test_interval_counts_from_the_arrival_of_the_answer_plus_a_margin(
     assert sleeps == [pytest.approx(1.0 + margin)]
 
 
-async def test_slow_answers_widen_the_margin(clock: FakeClock, sleeps: list[float]) -> None:
-    """A slow round trip widens the margin (half the slowest recent one), within a cap."""
+async def test_slow_answers_widen_only_the_window_margin(
+    clock: FakeClock, sleeps: list[float]
+) -> None:
+    """A slow round trip widens the margin of sent-timed windows, not of arrival-timed intervals.
+
+    Timed from the arrival, the cloud already sees the whole trip between two requests, so a
+    slow network must not slow polling down; a count window is timed from sending, so it keeps
+    half the slowest recent round trip on top (within a cap).
+    """
     scheduler = _scheduler(clock)
     await scheduler.run(_taking(clock, 2.0), endpoint=SYNC)
-    assert scheduler.margin == pytest.approx(BASE_MARGIN + 1.0)
-    # Measured from the arrival: 20 s + margin after the answer, whatever the request took.
-    assert scheduler.slot_free_in(SYNC) == pytest.approx(20.0 + BASE_MARGIN + 1.0)
+    assert scheduler.margin == pytest.approx(BASE_MARGIN)
+    assert scheduler.window_margin == pytest.approx(BASE_MARGIN + 1.0)
+    assert scheduler.slot_free_in(SYNC) == pytest.approx(20.0 + BASE_MARGIN)
     await scheduler.run(_taking(clock, 60.0), endpoint="GET my/user")
-    assert scheduler.margin == MAX_MARGIN
+    assert scheduler.window_margin == MAX_MARGIN
+    assert scheduler.margin == pytest.approx(BASE_MARGIN)
+
+
+async def test_a_429_widens_the_margin_for_a_while(clock: FakeClock) -> None:
+    """A 429 widens the margin; it halves every BOOST_HALF_LIFE without another 429."""
+    scheduler = _scheduler(clock)
+    with pytest.raises(RateLimitError):
+        await scheduler.run(_refused(clock, 1, UNLOCK), endpoint=UNLOCK)
+    assert scheduler.margin == pytest.approx(BASE_MARGIN + 1.0)
+    clock.advance(1 + scheduler.margin)  # the cooldown the first 429 asked for
+    with pytest.raises(RateLimitError):
+        await scheduler.run(_refused(clock, 1, UNLOCK), endpoint=UNLOCK)
+    assert scheduler.margin == pytest.approx(BASE_MARGIN + 2.0, abs=0.01)
+    clock.advance(BOOST_HALF_LIFE)
+    assert scheduler.margin == pytest.approx(BASE_MARGIN + 1.0, abs=0.01)
+    clock.advance(10 * BOOST_HALF_LIFE)
+    assert scheduler.margin == pytest.approx(BASE_MARGIN, abs=0.01)
 
 
 async def test_per_device_intervals_are_separate(clock: FakeClock) -> None:
@@ -160,7 +185,7 @@ async def test_window_limit_defers_polling_and_makes_actions_wait(
     with pytest.raises(WindowFullError) as err:
         await scheduler.run(_ok, endpoint=LIST)
     assert err.value.reason == f"{LIST} window full"
-    assert err.value.retry_in == pytest.approx(600.0 + scheduler.margin)
+    assert err.value.retry_in == pytest.approx(600.0 + scheduler.window_margin)
     await scheduler.run(_ok, endpoint=LIST, priority=Priority.USER)
     assert sleeps == [pytest.approx(600.0 + BASE_MARGIN)]
 

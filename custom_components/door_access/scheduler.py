@@ -5,8 +5,13 @@ Polling, pages of listings, user actions and manual refreshes all pass through
 
 - a minimum interval per endpoint (and per device where the rule is per device: Tedee's lock
   sync every 20 s), measured from when the previous response *arrived*, plus a safety margin
-  that grows with the latency seen and after any 429;
-- a count per time window (Tedee: the lock list 10 times per 10 minutes);
+  (`margin`). Timed from the arrival, the cloud sees at least interval + margin between two
+  requests whatever the network took (the previous request's trip and processing lie before
+  the arrival), so latency needs no extra margin here; the margin widens after a 429 and
+  narrows again, halving every 10 minutes without one;
+- a count per time window (Tedee: the lock list 10 times per 10 minutes), counted from when
+  requests were *sent*, so its margin (`window_margin`) also covers half the slowest recent
+  round trip (an earlier request may have reached the cloud later than ours left);
 - a rolling hourly budget, with a reserve that only user actions may use;
 - a 429's `Retry-After`, for the group of endpoints the cloud refused (a 429 on the lock sync
   does not stop a lock operation), so no request of ours ever lands inside that window; a
@@ -36,7 +41,9 @@ HOUR = 3600.0
 MAX_RETRY_AFTER = HOUR
 BASE_MARGIN = 0.5
 MAX_MARGIN = 5.0
-# Share of the slowest recent round trip added to the margin.
+# A 429's widening of the margin halves every this many seconds without another 429.
+BOOST_HALF_LIFE = 600.0
+# Share of the slowest recent round trip added to the margin of count windows.
 LATENCY_SHARE = 0.5
 RECENT_ROUND_TRIPS = 20
 
@@ -128,6 +135,7 @@ class RequestScheduler:
         self._failures = 0
         self._round_trips: deque[float] = deque(maxlen=RECENT_ROUND_TRIPS)
         self._margin_boost = 0.0
+        self._boosted_at = 0.0
         self._in_episode: set[str] = set()
         self.total_sent = 0
         self.rate_limited: Counter[str] = Counter()
@@ -145,8 +153,20 @@ class RequestScheduler:
     @property
     def margin(self) -> float:
         """Return the safety margin kept on top of every documented interval (seconds)."""
+        return min(MAX_MARGIN, BASE_MARGIN + self._boost())
+
+    @property
+    def window_margin(self) -> float:
+        """Return the margin of count windows (sent-timed): `margin` plus the latency seen."""
         latency = max(self._round_trips, default=0.0) * LATENCY_SHARE
-        return min(MAX_MARGIN, BASE_MARGIN + latency + self._margin_boost)
+        return min(MAX_MARGIN, self.margin + latency)
+
+    def _boost(self) -> float:
+        """Return what the last 429 still adds to the margin (halving every half-life)."""
+        if not self._margin_boost:
+            return 0.0
+        elapsed = max(0.0, self._clock() - self._boosted_at)
+        return self._margin_boost * 0.5 ** (elapsed / BOOST_HALF_LIFE)
 
     def used_last_hour(self) -> int:
         """Return how many requests were sent in the rolling hour."""
@@ -209,7 +229,7 @@ class RequestScheduler:
             window.popleft()
         if len(window) < limit.window_count:
             return
-        wait = window[0] + limit.window + self.margin - now
+        wait = window[0] + limit.window + self.window_margin - now
         if priority is Priority.BACKGROUND:
             raise WindowFullError(f"{endpoint} window full", wait)
         await asyncio.sleep(wait)
@@ -293,7 +313,8 @@ class RequestScheduler:
                 )
             wait = MAX_RETRY_AFTER
         group = limit.group
-        self._margin_boost = min(MAX_MARGIN, max(1.0, self._margin_boost * 2))
+        self._margin_boost = min(MAX_MARGIN, max(1.0, self._boost() * 2))
+        self._boosted_at = now
         self._group_blocked_until[group] = max(
             self._group_blocked_until.get(group, 0.0), now + wait + self.margin
         )
@@ -350,6 +371,7 @@ class RequestScheduler:
             "requests_last_hour": dict(Counter(endpoint for _, endpoint in self._sent)),
             "total_sent": self.total_sent,
             "margin_seconds": round(self.margin, 3),
+            "window_margin_seconds": round(self.window_margin, 3),
             "cooldowns_seconds": {
                 group: round(until - now, 1)
                 for group, until in self._group_blocked_until.items()
