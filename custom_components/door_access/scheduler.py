@@ -166,7 +166,8 @@ class RequestScheduler:
         if not self._margin_boost:
             return 0.0
         elapsed = max(0.0, self._clock() - self._boosted_at)
-        return self._margin_boost * 0.5 ** (elapsed / BOOST_HALF_LIFE)
+        decay: float = 0.5 ** (elapsed / BOOST_HALF_LIFE)
+        return self._margin_boost * decay
 
     def used_last_hour(self) -> int:
         """Return how many requests were sent in the rolling hour."""
