@@ -129,9 +129,15 @@ def test_stored_bridges_keep_only_well_formed_items() -> None:
     assert good["address"] == "bridge.lan:8080"
     assert len(good["webhook_id"]) == 32
     assert new_bridge_config(BridgeAddress.parse("b"), "t")["webhook_id"] != good["webhook_id"]
-    assert bridge_configs({"bridges": [good, {"address": "x"}, "junk", {**good, "token": 5}]}) == [
-        good
+    stored = [
+        good,
+        {"address": "x"},
+        "junk",
+        {**good, "token": 5},
+        {**good, "token": ""},
+        {**good, "address": "https://edited.by.hand/path"},
     ]
+    assert bridge_configs({"bridges": stored}) == [good]
     assert bridge_configs({"bridges": "junk"}) == []
     assert bridge_configs({}) == []
 

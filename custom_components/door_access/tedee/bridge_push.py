@@ -44,7 +44,7 @@ from homeassistant.util import dt as dt_util
 from ..api import LockState
 from ..const import CONF_BRIDGES, DOMAIN, LOGGER
 from ..push_status import PushMode
-from .bridge_client import BridgeAddress, BridgeClient
+from .bridge_client import BridgeAddress, BridgeAddressError, BridgeClient
 
 # Seconds between health checks of a bridge (its callback still there, its locks as shown).
 HEALTH_INTERVAL: Final = 20.0
@@ -153,10 +153,20 @@ def bridge_configs(options: Mapping[str, Any]) -> list[dict[str, str]]:
         for item in found
         if isinstance(item, dict)
         and all(
-            isinstance(item.get(key), str)
+            isinstance(item.get(key), str) and item[key]
             for key in (CONF_BRIDGE_ADDRESS, CONF_BRIDGE_TOKEN, CONF_BRIDGE_WEBHOOK_ID)
         )
+        and _usable_address(item[CONF_BRIDGE_ADDRESS])
     ]
+
+
+def _usable_address(text: str) -> bool:
+    """Tell whether a stored address is still a host with an optional port."""
+    try:
+        BridgeAddress.parse(text)
+    except BridgeAddressError:
+        return False
+    return True
 
 
 def new_bridge_config(address: BridgeAddress, token: str) -> dict[str, str]:
