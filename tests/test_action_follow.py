@@ -90,3 +90,12 @@ async def test_an_operation_that_never_ends_times_out() -> None:
     with pytest.raises(OperationTimeoutError):
         await pipeline.follow(trips.read, trips.done, PLAN)
     assert len(trips.sent) == len(PLAN.delays())
+
+
+def test_steady_reads_then_growing_waits() -> None:
+    """After the first read, `steady_reads` reads come every `interval`, then waits grow."""
+    plan = FollowPlan(first_delay=1.5, interval=0.6, steady_reads=3, growth=1.5, max_wait=6.0)
+    assert plan.delays() == pytest.approx([1.5, 0.6, 0.6, 0.6, 0.9, 1.35])
+    # Without steady reads the waits grow from the second one on (the earlier schedule).
+    plain = FollowPlan(first_delay=2.0, interval=0.75, growth=1.5, max_wait=6.0)
+    assert plain.delays() == pytest.approx([2.0, 0.75, 1.125, 1.6875])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 import logging
 import re
 
@@ -100,14 +99,14 @@ async def test_poll_interval_option_is_at_least_30_s(
     hass.config_entries.async_update_entry(doorflow_config_entry, options={"poll_interval": 5})
     assert await hass.config_entries.async_setup(doorflow_config_entry.entry_id)
     await hass.async_block_till_done()
-    interval = coordinator_of(doorflow_config_entry, DoorFlowCoordinator).update_interval
-    assert interval == timedelta(seconds=30)
+    interval = coordinator_of(doorflow_config_entry, DoorFlowCoordinator).poll_interval
+    assert interval == 30
 
     hass.config_entries.async_update_entry(doorflow_config_entry, options={"poll_interval": 90})
     assert await hass.config_entries.async_reload(doorflow_config_entry.entry_id)
     await hass.async_block_till_done()
-    interval = coordinator_of(doorflow_config_entry, DoorFlowCoordinator).update_interval
-    assert interval == timedelta(seconds=90)
+    interval = coordinator_of(doorflow_config_entry, DoorFlowCoordinator).poll_interval
+    assert interval == 90
 
 
 async def test_cloud_down_at_start_retries_then_loads(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 import copy
-from datetime import timedelta
 import json
 from pathlib import Path
 from typing import Any
@@ -196,7 +195,7 @@ async def test_bridge_silent_falls_back_to_polling_and_returns(
     """A silent bridge: the health check sees the state no push brought; polling resumes."""
     coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
     await coordinator.async_refresh()  # a poll while pushed: the next one in 5 minutes
-    assert coordinator.update_interval == timedelta(seconds=PUSH_HEALTH_POLL)
+    assert coordinator.push_status.polling_interval == PUSH_HEALTH_POLL
     await simulator.control("POST", "tedee/bridges/9001", {"silent": True})
     await simulator.control("PATCH", "tedee/locks/1004", {"state": 2})
     await wait_for(lambda: not coordinator.push_status.active)

@@ -37,10 +37,16 @@ class ActionInterruptedError(Exception):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FollowPlan:
-    """When to read an operation's progress: first near its typical duration, then growing."""
+    """When to read an operation's progress: first near its typical duration, then growing.
+
+    After the first read, `steady_reads` reads follow every `interval` (the span in which most
+    operations end, so the result is seen at most one interval late); later waits grow by
+    `growth` up to `max_interval`, so an operation that hangs costs few requests.
+    """
 
     first_delay: float
     interval: float
+    steady_reads: int = 0
     growth: float = 1.5
     max_interval: float = 5.0
     max_wait: float = 30.0
@@ -49,14 +55,17 @@ class FollowPlan:
         """Return the waits before each status read, within `max_wait` in total."""
         waits: list[float] = []
         total = 0.0
-        wait = self.first_delay
-        step = self.interval
-        while total + wait <= self.max_wait:
+        while True:
+            count = len(waits)
+            if count == 0:
+                wait = self.first_delay
+            else:
+                grown = max(0, count - max(1, self.steady_reads))
+                wait = min(self.interval * self.growth**grown, self.max_interval)
+            if total + wait > self.max_wait:
+                return waits
             waits.append(wait)
             total += wait
-            wait = step
-            step = min(step * self.growth, self.max_interval)
-        return waits
 
 
 class ActionPipeline:

@@ -253,6 +253,11 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
             self._rate_limited = False
             LOGGER.info("%s requests for %s resumed", self.cloud_name, self.config_entry.title)
         self._after_update(data)
+        # Home Assistant times the next poll from the end of this one: leave out what this
+        # poll took (activity reads, listing pages, their round trips), so polls keep their
+        # interval from when each began and extra reads never slow state polling down.
+        elapsed = self._clock() - self._last_fetch_at
+        self.update_interval = timedelta(seconds=max(1.0, self._next_poll_in() - elapsed))
         return data
 
     def _keep_data(self, err: Exception, retry_in: float) -> DataT:
