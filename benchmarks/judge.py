@@ -23,8 +23,6 @@ class Verdict:
     met: bool | None = None
     # Why it could not be measured (then `met` is False).
     unmeasured: str | None = None
-    # The number judged (a p95's interval's upper end), for a known miss's regression guard.
-    value: float | None = None
 
     def render(self) -> str:
         """Return the text with the verdict."""
@@ -83,7 +81,7 @@ def judge_p95(
             met=False,
             unmeasured=f"only {summary.count} samples, a p95 needs {min_samples}",
         )
-    return Verdict(text, met=summary.p95_high <= limit, value=summary.p95_high)
+    return Verdict(text, met=summary.p95_high <= limit)
 
 
 def judge_at_most(value: float | None, limit: float, text: str, *, why_none: str) -> Verdict:

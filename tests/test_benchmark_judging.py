@@ -173,8 +173,8 @@ def test_the_busiest_hour_beyond_its_target_is_missed() -> None:
     assert judged.busiest_hour(part).met is True
 
 
-def test_a_known_miss_stays_missed_and_the_gate_fails_past_its_guard() -> None:
-    """A known miss is listed in the full run; the gate skips it only within its guard."""
+def test_a_miss_is_a_miss_in_the_gate_too() -> None:
+    """An unlock p95 over 1 s is listed as missed, whatever the mode: no figure is let off."""
     result = SizeResult(size=Size("home"), devices="4 locks")
     slow = [_sample("unlock", 1.2) for _ in range(200)]
     actions = Actions(samples=slow + [_sample("lock", 0.3) for _ in range(200)])
@@ -182,7 +182,6 @@ def test_a_known_miss_stays_missed_and_the_gate_fails_past_its_guard() -> None:
     result.quiet = _interaction(actions)
     result.blocking = Longest(seconds=0.01, name="poll", callbacks=100)
     unlock = "Unlock → confirmed, beyond the operation, no latency"
-    assert any(unlock in line and "known miss" in line for line in judged.missed(_report(result)))
-    assert not any(unlock in line for line in judged.missed(_report(result), gate=True))
-    actions.samples = [_sample("unlock", 2.0) for _ in range(200)] + actions.samples[200:]
-    assert any(unlock in line for line in judged.missed(_report(result), gate=True))
+    assert any(unlock in line for line in judged.missed(_report(result)))
+    actions.samples = [_sample("unlock", 0.5) for _ in range(200)] + actions.samples[200:]
+    assert not any(unlock in line for line in judged.missed(_report(result)))

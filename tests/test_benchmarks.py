@@ -90,8 +90,7 @@ def test_benchmark_smoke_mode_produces_every_figure(tmp_path: Path) -> None:
 def test_benchmark_gate_passes_on_the_product(tmp_path: Path) -> None:
     """The quick gate (`--gate`: home with every figure, 100 locks' cost) meets its targets.
 
-    Same targets and rules as the full run; a known miss fails it only past its regression
-    guard. A regression of any other figure turns this red.
+    Same targets and rules as the full run: any figure missed turns this red.
     """
     output = tmp_path / "gate.md"
     completed = subprocess.run(
