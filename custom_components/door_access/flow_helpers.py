@@ -145,9 +145,7 @@ def out_of_range(
     """Return the form errors of number fields outside their range (by field)."""
     errors: dict[str, str] = {}
     for field, (low, high) in ranges.items():
-        value = user_input.get(field)
-        if value is None:
-            continue
+        value = user_input.get(field)  # every ranged field is required by its schema
         if not isinstance(value, int | float) or not low <= value <= high or value != int(value):
             errors[field] = RANGE_ERRORS[field]
     return errors

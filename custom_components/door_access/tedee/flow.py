@@ -95,10 +95,8 @@ def _sign_in_fields() -> dict[probatio.Marker, Any]:
 
 
 def _suggested_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the token kind to show again (as typed, or as stored in the entry)."""
+    """Return the token kind stored in the entry (what was typed comes back with the form)."""
     kind = values.get(CONF_TOKEN_TYPE)
-    if kind in _TOKEN_TYPE_OPTIONS:
-        return {CONF_TOKEN_TYPE: kind}
     if kind in _TOKEN_TYPE_OPTION_OF:
         return {CONF_TOKEN_TYPE: _TOKEN_TYPE_OPTION_OF[TokenType(kind)]}
     return {CONF_TOKEN_TYPE: _TOKEN_TYPE_OPTION_OF[TokenType.PERSONAL_KEY]}
