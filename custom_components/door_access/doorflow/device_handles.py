@@ -6,6 +6,8 @@ Handles read from the coordinator, so they live apart from the device-info build
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..api import Account, Channel
 from ..entity import DeviceHandle
 from ..push_status import PushStatus
@@ -21,40 +23,35 @@ from .devices import (
 )
 
 
-def account_device(
-    coordinator: DoorFlowCoordinator, account: Account
-) -> DeviceHandle[DoorFlowData, str]:
-    """Return the account's device, read as the account's data (sync status, waiting sync)."""
+def account_handle[T](account: Account, read: Callable[[], T]) -> DeviceHandle[T, str]:
+    """Return the account's device, read through `read` (its data, budget or push status)."""
     return DeviceHandle(
         identifier=account_identifier(account.id),
         device_id=account.id,
         info=account_device_info(account),
-        read=lambda: coordinator.data,
+        read=read,
     )
+
+
+def account_device(
+    coordinator: DoorFlowCoordinator, account: Account
+) -> DeviceHandle[DoorFlowData, str]:
+    """Return the account's device, read as the account's data (sync status, waiting sync)."""
+    return account_handle(account, lambda: coordinator.data)
 
 
 def account_budget_device(
     coordinator: DoorFlowCoordinator, account: Account
 ) -> DeviceHandle[RequestScheduler, str]:
     """Return the account's device, read as its request budget."""
-    return DeviceHandle(
-        identifier=account_identifier(account.id),
-        device_id=account.id,
-        info=account_device_info(account),
-        read=lambda: coordinator.scheduler,
-    )
+    return account_handle(account, lambda: coordinator.scheduler)
 
 
 def account_push_device(
     coordinator: DoorFlowCoordinator, account: Account
 ) -> DeviceHandle[PushStatus, str]:
     """Return the account's device, read as its push status (push or polling)."""
-    return DeviceHandle(
-        identifier=account_identifier(account.id),
-        device_id=account.id,
-        info=account_device_info(account),
-        read=lambda: coordinator.push,
-    )
+    return account_handle(account, lambda: coordinator.push)
 
 
 def channel_device(
