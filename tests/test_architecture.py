@@ -7,6 +7,8 @@ cycle only the type checker sees still knots the modules' order of reading.
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
+import importlib
 from pathlib import Path
 
 PACKAGE = "custom_components.door_access"
@@ -152,3 +154,74 @@ def test_no_isinstance_on_a_coordinator() -> None:
                 assert "Coordinator" not in ast.unparse(node.args[1]), (
                     f"{path.relative_to(ROOT)}:{node.lineno}"
                 )
+
+
+# ---- @override ------------------------------------------------------------------------------
+
+
+def _says_override(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Tell whether a method carries `@override` (as a name or `typing.override`)."""
+    return any(
+        (isinstance(decorator, ast.Name) and decorator.id == "override")
+        or (isinstance(decorator, ast.Attribute) and decorator.attr == "override")
+        for decorator in function.decorator_list
+    )
+
+
+def _overrides_without_decorator(tree: ast.Module, namespace: Mapping[str, object]) -> list[str]:
+    """Return `Class.method` for each method that overrides a base's without `@override`.
+
+    The source (AST) says which methods a class defines and how they are decorated; the
+    imported class says what its bases have. Dunder methods (`__init__`, ...) are left out, as
+    Home Assistant core leaves them out.
+    """
+    missing: list[str] = []
+    for node in tree.body:
+        cls = namespace.get(node.name) if isinstance(node, ast.ClassDef) else None
+        if not isinstance(node, ast.ClassDef) or not isinstance(cls, type):
+            continue
+        for item in node.body:
+            if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            name = item.name
+            if name.startswith("__") and name.endswith("__"):
+                continue
+            inherited = any(name in vars(base) for base in cls.__mro__[1:] if base is not object)
+            if inherited and not _says_override(item):
+                missing.append(f"{node.name}.{name}")
+    return missing
+
+
+def test_every_overriding_method_says_override() -> None:
+    """Each entity, coordinator, flow (any) method that overrides a base's says `@override`."""
+    missing: list[str] = []
+    for path in sorted(ROOT.rglob("*.py")):
+        module = importlib.import_module(_module_name(path))
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        where = path.relative_to(ROOT)
+        missing += [f"{where}: {name}" for name in _overrides_without_decorator(tree, vars(module))]
+    assert missing == []
+
+
+def test_override_check_can_fail() -> None:
+    """A method overriding its base's without `@override` is found; a new method is not."""
+    source = (
+        "from typing import override\n"
+        "class Base:\n"
+        "    def shown(self): ...\n"
+        "    def said(self): ...\n"
+        "    @property\n"
+        "    def value(self): ...\n"
+        "class Child(Base):\n"
+        "    def __init__(self): ...\n"
+        "    def shown(self): ...\n"
+        "    @override\n"
+        "    def said(self): ...\n"
+        "    @property\n"
+        "    def value(self): ...\n"
+        "    def new(self): ...\n"
+    )
+    namespace: dict[str, object] = {}
+    exec(compile(source, "<test>", "exec"), namespace)
+    missing = _overrides_without_decorator(ast.parse(source), namespace)
+    assert missing == ["Child.shown", "Child.value"]
