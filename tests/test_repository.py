@@ -398,6 +398,119 @@ def test_quality_scale_brands_rule_matches_the_brand_folder() -> None:
     assert (status == "done") == (INTEGRATION / "brand" / "icon.png").is_file()
 
 
+# Every rule of the Integration Quality Scale, as hassfest lists them (home-assistant/core,
+# script/hassfest/quality_scale.py, ALL_RULES): the file must say something about each.
+QUALITY_SCALE_RULES = frozenset(
+    {
+        # Bronze
+        "action-setup",
+        "appropriate-polling",
+        "brands",
+        "common-modules",
+        "config-flow-test-coverage",
+        "config-flow",
+        "dependency-transparency",
+        "docs-actions",
+        "docs-conditions",
+        "docs-high-level-description",
+        "docs-installation-instructions",
+        "docs-removal-instructions",
+        "docs-triggers",
+        "entity-event-setup",
+        "entity-unique-id",
+        "has-entity-name",
+        "runtime-data",
+        "test-before-configure",
+        "test-before-setup",
+        "unique-config-entry",
+        # Silver
+        "action-exceptions",
+        "config-entry-unloading",
+        "docs-configuration-parameters",
+        "docs-installation-parameters",
+        "entity-unavailable",
+        "integration-owner",
+        "log-when-unavailable",
+        "parallel-updates",
+        "reauthentication-flow",
+        "test-coverage",
+        # Gold
+        "devices",
+        "diagnostics",
+        "discovery-update-info",
+        "discovery",
+        "docs-data-update",
+        "docs-examples",
+        "docs-known-limitations",
+        "docs-supported-devices",
+        "docs-supported-functions",
+        "docs-troubleshooting",
+        "docs-use-cases",
+        "dynamic-devices",
+        "entity-category",
+        "entity-device-class",
+        "entity-disabled-by-default",
+        "entity-translations",
+        "exception-translations",
+        "icon-translations",
+        "reconfiguration-flow",
+        "repair-issues",
+        "stale-devices",
+        # Platinum
+        "async-dependency",
+        "inject-websession",
+        "strict-typing",
+    }
+)
+
+
+def test_quality_scale_names_every_rule() -> None:
+    """Each of hassfest's rules is listed (done, todo or exempt), and nothing else."""
+    assert set(_quality_scale()) == QUALITY_SCALE_RULES
+
+
+# ---- docs/architecture.md -------------------------------------------------------------------
+
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
+# A module as the diagram names it: its path below the integration's folder.
+_MODULE_PATH = re.compile(r"(?<![\w/.])[a-z_][a-z0-9_]*(?:/[a-z_][a-z0-9_]*)*\.py\b")
+
+
+def _diagram(markdown: str) -> str:
+    """Return the module diagram: the first mermaid block of a Markdown text."""
+    match = re.search(r"^```mermaid\n(.*?)^```", markdown, re.MULTILINE | re.DOTALL)
+    assert match is not None, "no mermaid diagram"
+    return match.group(1)
+
+
+def _diagram_gaps(diagram: str, modules: set[str]) -> tuple[list[str], list[str]]:
+    """Return the modules the diagram leaves out, and the paths it names that are no module."""
+    named = set(_MODULE_PATH.findall(diagram))
+    return sorted(modules - named), sorted(named - modules)
+
+
+def test_architecture_diagram_names_every_module() -> None:
+    """docs/architecture.md's diagram names each module of the integration, and no other."""
+    modules = {path.relative_to(INTEGRATION).as_posix() for path in INTEGRATION.rglob("*.py")}
+    missing, unknown = _diagram_gaps(_diagram(ARCHITECTURE.read_text(encoding="utf-8")), modules)
+    assert missing == [], "add these modules to the diagram of docs/architecture.md"
+    assert unknown == [], "the diagram of docs/architecture.md names modules that do not exist"
+
+
+def test_architecture_check_can_fail() -> None:
+    """A module left out, and a module named that does not exist, are both found."""
+    markdown = (
+        "Text naming gone.py outside the diagram.\n"
+        "```mermaid\nflowchart TB\n"
+        '    a["__init__.py · coordinator.py<br/>wing/lock.py · api/wing/client.py"]\n'
+        '    b["descriptions.py"]\n'
+        "```\n"
+    )
+    modules = {"__init__.py", "coordinator.py", "wing/lock.py", "wing/sensor.py"}
+    modules.add("api/wing/client.py")
+    assert _diagram_gaps(_diagram(markdown), modules) == (["wing/sensor.py"], ["descriptions.py"])
+
+
 # ---- workflows ------------------------------------------------------------------------------
 
 
