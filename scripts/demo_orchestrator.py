@@ -512,8 +512,14 @@ class HomeAssistantApi:
         if status and not all(status.values()):
             say("onboarding: done")
 
-    def add_entry(self, step: str, user_input: dict[str, Any]) -> str:
-        """Run the Door Access config flow through ``step``; return what happened."""
+    def add_entry(
+        self, step: str, user_input: dict[str, Any], bridge: dict[str, str] | None = None
+    ) -> tuple[str, bool]:
+        """Run the Door Access config flow through ``step``; return what happened.
+
+        A Tedee sign-in then offers a bridge: ``bridge`` (address and token) is added there,
+        or the step is skipped without one. Also returns whether the bridge was added.
+        """
         flow = expect(
             self.post(
                 "/api/config/config_entries/flow",
@@ -527,16 +533,33 @@ class HomeAssistantApi:
         if flow.get("type") != "form" or flow.get("step_id") != step:
             raise DemoError(f"unexpected config flow answer for {step}: {flow}")
         result = expect(self.post(flow_path, user_input), f"submit the {step} form")
+        note, added = "", False
+        if result.get("type") == "form" and result.get("step_id") == "bridge":
+            result = expect(self.post(flow_path, bridge or {}), "submit the bridge step")
+            if result.get("type") == "form":
+                note = f"; bridge refused: {result.get('errors')}"
+                result = expect(self.post(flow_path, {}), "skip the bridge step")
+            else:
+                added = bridge is not None
         if result.get("type") == "create_entry":
-            return f"created ({result.get('title')})"
+            return f"created ({result.get('title')}){note}", added
         if result.get("type") == "abort" and result.get("reason") == "already_configured":
-            return "already configured"
+            return "already configured", False
         raise DemoError(f"the {step} form was not accepted: {result.get('errors') or result}")
+
+    @staticmethod
+    def tedee_bridge_input(sim_url: str) -> dict[str, str]:
+        """Return the bridge form's input for the simulator's first Tedee bridge."""
+        bridges = expect(http("GET", f"{sim_url}/_control/tedee/bridges"), "the simulated bridges")
+        bridge = bridges[0]
+        return {
+            "bridge_address": f"127.0.0.1:{bridge['port']}",
+            "bridge_token": bridge["config"]["token"],
+        }
 
     def add_tedee_bridge(self, sim_url: str) -> str:
         """Add the simulator's Tedee bridge in the Tedee entry's options; return what happened."""
-        bridges = expect(http("GET", f"{sim_url}/_control/tedee/bridges"), "the simulated bridges")
-        bridge = bridges[0]
+        given = self.tedee_bridge_input(sim_url)
         entries = [
             e
             for e in self.entries()
@@ -560,8 +583,7 @@ class HomeAssistantApi:
         flow = expect(self.post(path, settings), "submit the Tedee options")
         if flow.get("step_id") != "bridges":
             raise DemoError(f"unexpected options flow answer: {flow}")
-        address = f"127.0.0.1:{bridge['port']}"
-        given = {"bridge_address": address, "bridge_token": bridge["config"]["token"]}
+        address = given["bridge_address"]
         result = expect(self.post(path, given), "add the bridge")
         if result.get("errors") == {"bridge_address": "bridge_already_added"}:
             result = expect(self.post(path, {}), "keep the bridge")
@@ -749,17 +771,27 @@ class Demo:
 
     def add_entries(self, api: HomeAssistantApi) -> list[str]:
         """Add the Tedee and DoorFlow entries; return notes about what could not be done."""
-        tedee = api.add_entry(
+        notes: list[str] = []
+        bridge = None
+        if self.options.bridge_push:
+            try:
+                bridge = api.tedee_bridge_input(self.sim_url)
+            except DemoError as err:
+                notes.append(f"Tedee bridge not added: {err}")
+        tedee, bridge_added = api.add_entry(
             "tedee",
             {
                 "token": TEDEE_TOKEN,
                 "token_type": "personal_key",
                 "advanced": {"base_url": self.sim_url},
             },
+            bridge,
         )
         say(f"config entry Tedee: {tedee}")
-        notes: list[str] = []
-        if self.options.bridge_push:
+        if bridge is not None and bridge_added:
+            say(f"Tedee bridge: {bridge['bridge_address']} added after signing in")
+        elif bridge is not None:
+            # An entry of an earlier run (or a bridge refused at sign-in): through the options.
             try:
                 say(f"Tedee bridge: {api.add_tedee_bridge(self.sim_url)}")
             except DemoError as err:

@@ -15,7 +15,7 @@ from aiohttp import encode_basic_auth, web
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_API_KEY, CONF_TOKEN
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResult, FlowResultType, section
+from homeassistant.data_entry_flow import FlowResult, FlowResultType, UnknownFlow, section
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.translation import async_get_translations
 import probatio
@@ -27,6 +27,9 @@ from custom_components.door_access.const import (
     CONF_ACCOUNT_ID,
     CONF_ACTIVITY_INTERVAL,
     CONF_BASE_URL,
+    CONF_BRIDGE_ADDRESS,
+    CONF_BRIDGE_TOKEN,
+    CONF_BRIDGES,
     CONF_CLOUD,
     CONF_GATE_INTERVAL,
     CONF_POLL_INTERVAL,
@@ -35,7 +38,11 @@ from custom_components.door_access.const import (
     CONF_UNLOCK_BEHAVIOR,
     DOMAIN,
 )
-from custom_components.door_access.flow_helpers import InvalidInputError, normalize_base_url
+from custom_components.door_access.flow_helpers import (
+    InvalidInputError,
+    bridge_list,
+    normalize_base_url,
+)
 
 from .conftest import Simulator
 
@@ -295,6 +302,21 @@ async def _submit(
     return _check(await hass.config_entries.flow.async_configure(result["flow_id"], user_input))
 
 
+async def _skip_bridge(hass: HomeAssistant, result: FlowResult) -> FlowResult:
+    """Check the optional bridge step a Tedee sign-in leads to, and skip it (no address)."""
+    assert result["type"] is FlowResultType.FORM, result
+    assert result["step_id"] == "bridge"
+    assert result["errors"] == {}
+    return await _submit(hass, result, {})
+
+
+async def _sign_in_tedee(
+    hass: HomeAssistant, result: FlowResult, user_input: dict[str, Any]
+) -> FlowResult:
+    """Send a Tedee sign-in form that the cloud accepts, then skip the bridge step."""
+    return await _skip_bridge(hass, await _submit(hass, result, user_input))
+
+
 # Tedee: creating an entry
 
 
@@ -303,7 +325,7 @@ async def test_tedee_personal_key(
 ) -> None:
     """A personal access key signs in; the entry is named after the account."""
     result = await _start(hass, "tedee")
-    result = await _submit(hass, result, _tedee_input(f"  {TEDEE_KEY}\n", cloud))
+    result = await _sign_in_tedee(hass, result, _tedee_input(f"  {TEDEE_KEY}\n", cloud))
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Tedee — Alex Home's account"
@@ -314,6 +336,7 @@ async def test_tedee_personal_key(
         CONF_BASE_URL: cloud.url,
         CONF_ACCOUNT_ID: 1001,
     }
+    assert result["options"] == {}  # the bridge step skipped: no bridge
     assert result["result"].unique_id == "tedee_1001"
     assert cloud.requests == [("/api/v37/my/user", f"PersonalKey {TEDEE_KEY}")]
     await hass.async_block_till_done()
@@ -323,7 +346,7 @@ async def test_tedee_personal_key(
 async def test_tedee_bearer_token(hass: HomeAssistant, cloud: FakeCloud) -> None:
     """An OAuth access token is sent as Bearer and stored with its type."""
     result = await _start(hass, "tedee")
-    result = await _submit(hass, result, _tedee_input(TEDEE_BEARER, cloud, "bearer"))
+    result = await _sign_in_tedee(hass, result, _tedee_input(TEDEE_BEARER, cloud, "bearer"))
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_TOKEN_TYPE] == "Bearer"
@@ -344,7 +367,7 @@ async def test_tedee_title_fallback(
 ) -> None:
     """The title names the cloud and the account: its user's name, e-mail, else its id."""
     result = await _start(hass, "tedee")
-    result = await _submit(hass, result, _tedee_input(token, cloud))
+    result = await _sign_in_tedee(hass, result, _tedee_input(token, cloud))
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == title
@@ -356,7 +379,7 @@ async def test_tedee_base_url_with_path(hass: HomeAssistant, cloud: FakeCloud) -
     result = await _start(hass, "tedee")
     user_input = _tedee_input(TEDEE_KEY)
     user_input[SECTION_ADVANCED] = {CONF_BASE_URL: f" {cloud.url}/proxy/ "}
-    result = await _submit(hass, result, user_input)
+    result = await _sign_in_tedee(hass, result, user_input)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_BASE_URL] == f"{cloud.url}/proxy"
@@ -406,7 +429,7 @@ async def test_tedee_cloud_error_then_recovery(
     assert _suggested(result, CONF_BASE_URL, SECTION_ADVANCED) == cloud.url
     assert _suggested(result, CONF_TOKEN) == TEDEE_BEARER
 
-    result = await _submit(hass, result, _tedee_input(TEDEE_BEARER, cloud, "bearer"))
+    result = await _sign_in_tedee(hass, result, _tedee_input(TEDEE_BEARER, cloud, "bearer"))
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_TOKEN_TYPE] == "Bearer"
 
@@ -417,7 +440,7 @@ async def test_tedee_unknown_token_then_recovery(hass: HomeAssistant, cloud: Fak
     result = await _submit(hass, result, _tedee_input("not-a-real-key", cloud))
     assert result["errors"] == {CONF_TOKEN: "invalid_auth"}
 
-    result = await _submit(hass, result, _tedee_input(TEDEE_KEY, cloud))
+    result = await _sign_in_tedee(hass, result, _tedee_input(TEDEE_KEY, cloud))
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
@@ -432,7 +455,7 @@ async def test_tedee_unreachable_then_recovery(
     assert result["errors"] == {"base": "cannot_connect"}
     assert _suggested(result, CONF_BASE_URL, SECTION_ADVANCED) == closed_port_url
 
-    result = await _submit(hass, result, _tedee_input(TEDEE_KEY, cloud))
+    result = await _sign_in_tedee(hass, result, _tedee_input(TEDEE_KEY, cloud))
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
@@ -473,7 +496,7 @@ async def test_tedee_invalid_token_then_recovery(
     assert result["errors"] == {CONF_TOKEN: "invalid_token"}
     assert cloud.requests == []
 
-    result = await _submit(hass, result, _tedee_input(TEDEE_KEY, cloud))
+    result = await _sign_in_tedee(hass, result, _tedee_input(TEDEE_KEY, cloud))
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
@@ -526,7 +549,7 @@ async def test_tedee_invalid_base_url_then_recovery(
     assert _suggested(result, CONF_BASE_URL, SECTION_ADVANCED) == base_url
     assert cloud.requests == []
 
-    result = await _submit(hass, result, _tedee_input(TEDEE_KEY, cloud))
+    result = await _sign_in_tedee(hass, result, _tedee_input(TEDEE_KEY, cloud))
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
@@ -560,7 +583,7 @@ async def test_tedee_token_pasted_with_its_scheme(
 ) -> None:
     """A token pasted with `PersonalKey ` / `Bearer ` in front: the word is dropped and wins."""
     result = await _start(hass, "tedee")
-    result = await _submit(hass, result, _tedee_input(pasted, cloud, "personal_key"))
+    result = await _sign_in_tedee(hass, result, _tedee_input(pasted, cloud, "personal_key"))
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_TOKEN] in (TEDEE_KEY, TEDEE_BEARER)
     assert " " not in result["data"][CONF_TOKEN]
@@ -587,7 +610,7 @@ async def test_tedee_second_account(hass: HomeAssistant, cloud: FakeCloud) -> No
     """Another account is a new entry next to the first one."""
     _tedee_entry(cloud).add_to_hass(hass)
     result = await _start(hass, "tedee")
-    result = await _submit(hass, result, _tedee_input(OTHER_TEDEE_KEY, cloud))
+    result = await _sign_in_tedee(hass, result, _tedee_input(OTHER_TEDEE_KEY, cloud))
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert len(hass.config_entries.async_entries(DOMAIN)) == 2
@@ -1025,6 +1048,7 @@ async def _start_sim_tedee(hass: HomeAssistant, sim: Simulator, token: str) -> F
 async def test_simulator_tedee_sign_in(hass: HomeAssistant, sim: Simulator) -> None:
     """The demo personal key signs in; the bearer token of the same account is a duplicate."""
     result = await _start_sim_tedee(hass, sim, "demo-tedee-personal-key")
+    result = await _skip_bridge(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Tedee — Demo User's account"
     assert result["result"].unique_id == "tedee_4242"
@@ -1036,6 +1060,84 @@ async def test_simulator_tedee_sign_in(hass: HomeAssistant, sim: Simulator) -> N
     result = await _submit(hass, result, user_input)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
+
+
+async def _sim_bridge(sim: Simulator) -> tuple[str, str]:
+    """Return the address and local token of the simulator's bridge 9001."""
+    (bridge,) = [item for item in await sim.control("GET", "tedee/bridges") if item["id"] == 9001]
+    return f"127.0.0.1:{bridge['port']}", bridge["config"]["token"]
+
+
+async def test_simulator_tedee_bridge_after_sign_in(hass: HomeAssistant, sim: Simulator) -> None:
+    """After signing in, a bridge is offered: refusals show on their field, then it is added.
+
+    The same checks as the options' bridges step, against the simulator's bridge local API:
+    an address that is not one, a wrong token, a bridge that does not answer.
+    """
+    address, token = await _sim_bridge(sim)
+    result = await _start_sim_tedee(hass, sim, "demo-tedee-personal-key")
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "bridge"
+    assert [str(key) for key in result["data_schema"].schema] == [
+        CONF_BRIDGE_ADDRESS,
+        CONF_BRIDGE_TOKEN,
+    ]
+    assert result["description_placeholders"] == {"name": "Tedee — Demo User's account"}
+    assert not hass.config_entries.async_entries(DOMAIN)  # nothing created yet
+
+    await sim.control("POST", "tedee/bridges/9001", {"unreachable": True})
+    for given, errors in (
+        ({CONF_BRIDGE_ADDRESS: "http://x/y", CONF_BRIDGE_TOKEN: token}, "invalid_bridge_address"),
+        ({CONF_BRIDGE_ADDRESS: address, CONF_BRIDGE_TOKEN: token}, "cannot_connect_bridge"),
+    ):
+        result = await _submit(hass, result, given)
+        assert result["step_id"] == "bridge"
+        assert result["errors"] == {CONF_BRIDGE_ADDRESS: errors}
+        assert _suggested(result, CONF_BRIDGE_ADDRESS) == given[CONF_BRIDGE_ADDRESS]
+    await sim.control("POST", "tedee/bridges/9001", {"unreachable": False})
+    for wrong in ("wrong-token", "   "):
+        result = await _submit(
+            hass, result, {CONF_BRIDGE_ADDRESS: address, CONF_BRIDGE_TOKEN: wrong}
+        )
+        assert result["errors"] == {CONF_BRIDGE_TOKEN: "invalid_bridge_token"}
+    assert not hass.config_entries.async_entries(DOMAIN)
+
+    result = await _submit(
+        hass, result, {CONF_BRIDGE_ADDRESS: f" {address} ", CONF_BRIDGE_TOKEN: token}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Tedee — Demo User's account"
+    assert result["result"].unique_id == "tedee_4242"
+    (bridge,) = result["options"][CONF_BRIDGES]
+    assert bridge["address"] == address
+    assert bridge["token"] == token
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    assert entry.options == {CONF_BRIDGES: [bridge]}
+    # What the options' bridges step then lists to remove.
+    assert bridge_list(entry.options) == [bridge]
+
+
+async def test_simulator_tedee_bridge_skipped(hass: HomeAssistant, sim: Simulator) -> None:
+    """An empty address skips the bridge: no bridge contacted, the entry without bridges."""
+    before = await sim.control("GET", "tedee/bridges")
+    result = await _start_sim_tedee(hass, sim, "demo-tedee-personal-key")
+    result = await _submit(hass, result, {CONF_BRIDGE_ADDRESS: "  ", CONF_BRIDGE_TOKEN: "x"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"] == {}
+    assert await sim.control("GET", "tedee/bridges") == before
+
+
+async def test_account_added_elsewhere_while_the_bridge_step_is_open(
+    hass: HomeAssistant, sim: Simulator
+) -> None:
+    """Two flows of one account at the bridge step: the first to finish ends the other."""
+    first = await _start_sim_tedee(hass, sim, "demo-tedee-personal-key")
+    second = await _start_sim_tedee(hass, sim, "demo-tedee-personal-key")
+    assert first["step_id"] == second["step_id"] == "bridge"
+    assert (await _submit(hass, first, {}))["type"] is FlowResultType.CREATE_ENTRY
+    with pytest.raises(UnknownFlow):
+        await hass.config_entries.flow.async_configure(second["flow_id"], {})
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
 
 
 async def test_simulator_tedee_faults(hass: HomeAssistant, sim: Simulator) -> None:
@@ -1057,7 +1159,7 @@ async def test_simulator_tedee_faults(hass: HomeAssistant, sim: Simulator) -> No
 
     user_input = _tedee_input("demo-tedee-personal-key")
     user_input[SECTION_ADVANCED] = {CONF_BASE_URL: sim.url}
-    result = await _submit(hass, result, user_input)
+    result = await _sign_in_tedee(hass, result, user_input)
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 

@@ -73,6 +73,13 @@ class CloudOAuth:
     credential_placeholders: Mapping[str, str]
 
 
+# Add a local bridge (address, token) to the bridges stored so far: contact it and return its
+# settings to store, or raise BridgeSetupError.
+type AddBridge = Callable[
+    [HomeAssistant, str, str, list[dict[str, str]]], Awaitable[dict[str, str]]
+]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CloudFlow:
     """The parts of the config and options flows that differ from cloud to cloud."""
@@ -93,11 +100,9 @@ class CloudFlow:
     options_ranges: Mapping[str, tuple[int, int]]
     # Signing in through OAuth, offered first beside the secret (None: the secret only).
     oauth: CloudOAuth | None = None
-    # Add a local bridge (address, token) to the bridges stored so far: contact it and return
-    # its settings to store, or raise BridgeSetupError (None: the cloud has no local bridges).
-    async_add_bridge: (
-        Callable[[HomeAssistant, str, str, list[dict[str, str]]], Awaitable[dict[str, str]]] | None
-    ) = None
+    # Add a local bridge, offered after signing in and in the options (None: the cloud has no
+    # local bridges).
+    async_add_bridge: AddBridge | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -27,15 +27,12 @@ from homeassistant.data_entry_flow import section
 from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2FlowHandler
 import probatio
 
-from .cloud import BridgeSetupError, CloudOAuth, CloudWing, SignInError
+from .cloud import Account, BridgeSetupError, CloudOAuth, CloudWing, SignInError
 from .clouds import CLOUDS, wing_of
 from .const import (
     CONF_AUTH_IMPLEMENTATION,
     CONF_BASE_URL,
-    CONF_BRIDGE_ADDRESS,
-    CONF_BRIDGE_TOKEN,
     CONF_BRIDGES,
-    CONF_REMOVE_BRIDGES,
     DOMAIN,
     LOGGER,
     Cloud,
@@ -44,6 +41,7 @@ from .flow_helpers import (
     URL_SELECTOR,
     InvalidInputError,
     bridge_list,
+    bridges_from_input,
     bridges_schema,
     normalize_base_url,
     normalize_token,
@@ -61,6 +59,8 @@ STEP_SIGN_IN_METHOD: Final = "sign_in_method"
 STEP_OAUTH: Final = "oauth"
 STEP_PERSONAL_KEY: Final = "personal_key"
 STEP_REAUTH_OAUTH: Final = "reauth_oauth"
+# After signing in to a cloud with local bridges: add one now (optional).
+STEP_BRIDGE: Final = "bridge"
 
 
 def _advanced_section() -> section:
@@ -95,6 +95,8 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     _cloud_oauth: CloudOAuth
     _cloud_step: str
     _base_url: str
+    # The account signed in to, while the optional bridge step is shown.
+    _account: Account
 
     @property
     @override
@@ -239,7 +241,7 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             account = await self._cloud_oauth.async_sign_in(self.hass, data, self._base_url)
         except SignInError as err:
             return self.async_abort(reason=err.error)
-        return await self._async_finish(account.unique_id, account.title, account.data)
+        return await self._async_finish(account)
 
     async def _async_sign_in(
         self,
@@ -278,7 +280,7 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
                 except SignInError as err:
                     errors[err.field] = err.error
                 else:
-                    return await self._async_finish(account.unique_id, account.title, account.data)
+                    return await self._async_finish(account)
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
@@ -292,23 +294,55 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             },
         )
 
-    async def _async_finish(
-        self, unique_id: str, title: str, data: Mapping[str, Any]
-    ) -> ConfigFlowResult:
-        """Create the entry, or update the entry being reauthenticated or reconfigured."""
-        await self.async_set_unique_id(unique_id, raise_on_progress=False)
+    async def _async_finish(self, account: Account) -> ConfigFlowResult:
+        """Create the entry (after the optional bridge step), or update the one being changed."""
+        await self.async_set_unique_id(account.unique_id, raise_on_progress=False)
         entry = self._existing_entry()
         if entry is not None:
             self._abort_if_unique_id_mismatch(
                 reason="wrong_account", description_placeholders={CONF_NAME: entry.title}
             )
             # The whole data: a change between OAuth and a key leaves no stale secret behind.
-            return self.async_update_reload_and_abort(entry, data=dict(data))
-        existing = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, unique_id)
-        self._abort_if_unique_id_configured(
-            description_placeholders={CONF_NAME: existing.title if existing else title}
+            return self.async_update_reload_and_abort(entry, data=dict(account.data))
+        existing = self.hass.config_entries.async_entry_for_domain_unique_id(
+            DOMAIN, account.unique_id
         )
-        return self.async_create_entry(title=title, data=dict(data))
+        self._abort_if_unique_id_configured(
+            description_placeholders={CONF_NAME: existing.title if existing else account.title}
+        )
+        self._account = account
+        if self._wing.flow.async_add_bridge is not None:
+            return await self.async_step_bridge()
+        return self.async_create_entry(title=account.title, data=dict(account.data))
+
+    async def async_step_bridge(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Offer to add a local bridge to the new entry; an empty address skips it.
+
+        The same form and checks as the options' bridges step (the bridge is contacted).
+        """
+        add_bridge = self._wing.flow.async_add_bridge
+        assert add_bridge is not None
+        account = self._account
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                bridges = await bridges_from_input(self.hass, add_bridge, [], user_input)
+            except BridgeSetupError as err:
+                errors[err.field] = err.error
+            else:
+                # Another flow of the same account that was at this step meanwhile is ended by
+                # Home Assistant when this entry is created (same unique id).
+                return self.async_create_entry(
+                    title=account.title,
+                    data=dict(account.data),
+                    options={CONF_BRIDGES: bridges} if bridges else {},
+                )
+        return self.async_show_form(
+            step_id=STEP_BRIDGE,
+            data_schema=self.add_suggested_values_to_schema(bridges_schema([]), user_input or {}),
+            errors=errors,
+            description_placeholders={CONF_NAME: account.title},
+        )
 
     def _existing_entry(self) -> DoorAccessConfigEntry | None:
         """Return the entry being reauthenticated or reconfigured, if any."""
@@ -375,13 +409,8 @@ class DoorAccessOptionsFlow(OptionsFlowWithReload):
         stored = bridge_list(self.config_entry.options)
         errors: dict[str, str] = {}
         if user_input is not None:
-            removed = set(user_input.get(CONF_REMOVE_BRIDGES) or ())
-            bridges = [item for item in stored if item.get("address") not in removed]
-            address = str(user_input.get(CONF_BRIDGE_ADDRESS) or "").strip()
             try:
-                if address:
-                    token = str(user_input.get(CONF_BRIDGE_TOKEN) or "")
-                    bridges.append(await add_bridge(self.hass, address, token, bridges))
+                bridges = await bridges_from_input(self.hass, add_bridge, stored, user_input)
             except BridgeSetupError as err:
                 errors[err.field] = err.error
             else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from ipaddress import ip_address
 import re
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.helpers.selector import (
     NumberSelector,
@@ -20,6 +20,11 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 from yarl import URL
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+
+    from .cloud import AddBridge
 
 from .const import (
     CONF_ACTIVITY_INTERVAL,
@@ -179,3 +184,23 @@ def bridges_schema(addresses: list[str]) -> probatio.Schema:
             SelectSelectorConfig(options=addresses, multiple=True, mode=SelectSelectorMode.LIST)
         )
     return probatio.Schema(fields)
+
+
+async def bridges_from_input(
+    hass: HomeAssistant,
+    add_bridge: AddBridge,
+    stored: list[dict[str, str]],
+    user_input: Mapping[str, Any],
+) -> list[dict[str, str]]:
+    """Return the bridges after the bridges form: those kept, and the one added (contacted).
+
+    An empty address adds nothing (the step is skipped); raise BridgeSetupError when the
+    bridge to add is refused (its address, its token, no answer).
+    """
+    removed = set(user_input.get(CONF_REMOVE_BRIDGES) or ())
+    bridges = [item for item in stored if item.get("address") not in removed]
+    address = str(user_input.get(CONF_BRIDGE_ADDRESS) or "").strip()
+    if address:
+        token = str(user_input.get(CONF_BRIDGE_TOKEN) or "")
+        bridges.append(await add_bridge(hass, address, token, bridges))
+    return bridges

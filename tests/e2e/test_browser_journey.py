@@ -129,6 +129,18 @@ def _add_entry(
         page, f"{cloud.lower()}-form", gallery=gallery, element=_dialog_box(flow)
     )
     flow.get_by_role("button", name="Submit").click()
+    if cloud == "Tedee":
+        # Signed in: the optional bridge step (address and local token); skipped here.
+        address = flow.get_by_role("textbox", name=re.compile("^Bridge address"))
+        refusal = flow.locator("ha-alert")
+        journey.see(address.or_(refusal.first), "the optional Tedee bridge step")
+        assert not refusal.count(), f"the Tedee form answered: {refusal.first.inner_text()}"
+        journey.see(
+            flow.get_by_role("textbox", name=re.compile("^Local API token")),
+            "the bridge's local API token field",
+        )
+        journey.artifacts.screenshot(page, "tedee-bridge-step", element=_dialog_box(flow))
+        flow.get_by_role("button", name="Submit").click()
 
     # The success step ("Name and assign") lists the devices found, their names editable.
     names = flow.get_by_role("textbox", name="Device name")
