@@ -11,12 +11,10 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import DoorAccessCoordinator
 from .entity import DoorAccessEntity, DoorAccessEntityDescription
-from .models import DoorAccessConfigEntry
+from .models import platform_entry_setup
 
 # Read-only entities of a coordinator: nothing to limit.
 PARALLEL_UPDATES = 0
@@ -46,11 +44,4 @@ class DoorAccessBinarySensor[ModelT](
         return None if data is None else self.entity_description.is_on_fn(data)
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,  # noqa: ARG001
-    entry: DoorAccessConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the binary sensors of the entry's devices, now and as new devices appear."""
-    if stop := entry.runtime_data.setup_platform(Platform.BINARY_SENSOR, async_add_entities):
-        entry.async_on_unload(stop)
+async_setup_entry = platform_entry_setup(Platform.BINARY_SENSOR)

@@ -8,12 +8,10 @@ from typing import Any, override
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import DoorAccessCoordinator
 from .entity import DeviceHandle, DoorAccessEntity, DoorAccessEntityDescription
-from .models import DoorAccessConfigEntry
+from .models import platform_entry_setup
 
 # Presses go through the account's request scheduler, which orders every call to the cloud:
 # presses on different devices may run side by side.
@@ -42,11 +40,4 @@ class DoorAccessButton[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
         await self.entity_description.press_fn(self.coordinator, self.device)
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,  # noqa: ARG001
-    entry: DoorAccessConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the buttons of the entry's devices, now and as new devices appear."""
-    if stop := entry.runtime_data.setup_platform(Platform.BUTTON, async_add_entities):
-        entry.async_on_unload(stop)
+async_setup_entry = platform_entry_setup(Platform.BUTTON)

@@ -7,16 +7,20 @@ made by the cloud's wing. Unique ids are `<device identifier>-<description key>`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, override
 
-from homeassistant.core import callback
+from homeassistant.const import Platform
+from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .cloud import PlatformSetup
 from .coordinator import DoorAccessCoordinator
+from .scope_issue import entities_to_add
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,15 +105,65 @@ class DoorAccessEntity[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
         return super().available and data is not None and self.entity_description.available_fn(data)
 
 
-def describe[ModelT, DescriptionT: DoorAccessEntityDescription[Any], EntityT](
-    devices: Iterable[tuple[DeviceHandle[ModelT, Any], ModelT]],
-    descriptions: Iterable[DescriptionT],
-    entity: Callable[[DeviceHandle[ModelT, Any], DescriptionT], EntityT],
-) -> list[EntityT]:
-    """Create the entities each device (with its data as first seen) supports."""
-    return [
-        entity(device, description)
-        for device, data in devices
-        for description in descriptions
-        if description.supported_fn(data)
-    ]
+# How a platform hears of a kind of device: hand the listener the devices there are now and
+# those that appear later; return how to stop.
+type DeviceListen[CoordinatorT, ModelT] = Callable[
+    [CoordinatorT, Callable[[list[ModelT]], None]], CALLBACK_TYPE
+]
+
+
+def once[CoordinatorT, ModelT](
+    read: Callable[[CoordinatorT], ModelT],
+) -> DeviceListen[CoordinatorT, ModelT]:
+    """Return a listen that hands over one device, the account's own, at setup only."""
+
+    def listen(
+        coordinator: CoordinatorT, listener: Callable[[list[ModelT]], None]
+    ) -> CALLBACK_TYPE:
+        listener([read(coordinator)])
+        return lambda: None
+
+    return listen
+
+
+def entity_adder[
+    CoordinatorT: DoorAccessCoordinator[Any],
+    ModelT,
+    DescriptionT: DoorAccessEntityDescription[Any],
+](
+    listen: DeviceListen[CoordinatorT, ModelT],
+    device_of: Callable[[CoordinatorT, ModelT], DeviceHandle[Any, Any]],
+    entity: Callable[[CoordinatorT, DeviceHandle[Any, Any], DescriptionT], Entity],
+    *descriptions: DescriptionT,
+    feed: tuple[Platform, Callable[[CoordinatorT], bool]] | None = None,
+) -> PlatformSetup[CoordinatorT]:
+    """Return the setup that adds each device's entities of `descriptions`, now and later.
+
+    Whether a description applies is asked of the device's data as first seen. With `feed`
+    (the platform, whether the account may read the feed) entities fed by an activity feed
+    are added only while it reads, or where the user already has them.
+    """
+
+    def setup(
+        coordinator: CoordinatorT, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> CALLBACK_TYPE:
+        @callback
+        def add(models: list[ModelT]) -> None:
+            """Add the entities of newly seen devices."""
+            entities = [
+                entity(coordinator, device, description)
+                for model in models
+                for device in (device_of(coordinator, model),)
+                for description in descriptions
+                if description.supported_fn(model)
+            ]
+            if feed is not None:
+                platform, readable = feed
+                entities = entities_to_add(
+                    coordinator.hass, platform, entities, readable=readable(coordinator)
+                )
+            async_add_entities(entities)
+
+        return listen(coordinator, add)
+
+    return setup

@@ -17,11 +17,17 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import translation
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .cloud import PlatformSetup
 from .const import DOMAIN
 from .coordinator import DoorAccessCoordinator
-from .entity import DeviceHandle, DoorAccessEntity, DoorAccessEntityDescription, describe
-from .models import DoorAccessConfigEntry
-from .scope_issue import entities_to_add
+from .entity import (
+    DeviceHandle,
+    DeviceListen,
+    DoorAccessEntity,
+    DoorAccessEntityDescription,
+    entity_adder,
+)
+from .models import DoorAccessConfigEntry, platform_entry_setup
 from .text import cloud_text
 
 # Read-only entities fed by their coordinator: nothing to limit.
@@ -120,43 +126,39 @@ class HappeningFeed[ItemT](Protocol):
         """Hand `listener` each new item of one device; return the unsubscribe."""
 
 
-def event_entity_adder[ModelT, ItemT](
-    coordinator: DoorAccessCoordinator[Any],
-    async_add_entities: AddConfigEntryEntitiesCallback,
-    *,
-    feed: HappeningFeed[ItemT],
-    device_of: Callable[[ModelT], DeviceHandle[ModelT, Any]],
+def event_entity_adder[CoordinatorT: DoorAccessCoordinator[Any], ModelT, ItemT](
+    listen: DeviceListen[CoordinatorT, ModelT],
+    device_of: Callable[[CoordinatorT, ModelT], DeviceHandle[ModelT, Any]],
     description: DoorAccessEventEntityDescription[ModelT],
+    *,
+    feed_of: Callable[[CoordinatorT], HappeningFeed[ItemT]],
     happening_of: Callable[[ItemT], Happening],
-) -> Callable[[list[ModelT]], None]:
-    """Return the device listener that adds an event entity per new device, fed by `feed`."""
+) -> PlatformSetup[CoordinatorT]:
+    """Return the setup that adds an event entity per device, fed by the account's feed."""
 
-    def happenings(device_id: Any) -> HappeningSource:
-        """Return how the entity of one device subscribes to its happenings."""
+    def entity(
+        coordinator: CoordinatorT,
+        device: DeviceHandle[ModelT, Any],
+        description: DoorAccessEventEntityDescription[ModelT],
+    ) -> DoorAccessEvent[ModelT]:
+        feed = feed_of(coordinator)
+        device_id = device.device_id
 
         def subscribe(listener: Callable[[Happening], None]) -> CALLBACK_TYPE:
             return feed.subscribe(device_id, lambda item: listener(happening_of(item)))
 
-        return subscribe
+        return DoorAccessEvent(coordinator, device, description, subscribe, lambda: feed.enabled)
 
-    def readable() -> bool:
-        return feed.enabled
+    return entity_adder(
+        listen,
+        device_of,
+        entity,
+        description,
+        feed=(Platform.EVENT, lambda coordinator: feed_of(coordinator).enabled),
+    )
 
-    @callback
-    def add_devices(models: list[ModelT]) -> None:
-        """Add the event entities of newly seen devices (those the user has, without scope)."""
-        entities = describe(
-            [(device_of(model), model) for model in models],
-            (description,),
-            lambda device, d: DoorAccessEvent(
-                coordinator, device, d, happenings(device.device_id), readable
-            ),
-        )
-        async_add_entities(
-            entities_to_add(coordinator.hass, Platform.EVENT, entities, readable=feed.enabled)
-        )
 
-    return add_devices
+_async_setup_events = platform_entry_setup(Platform.EVENT)
 
 
 async def async_setup_entry(
@@ -168,5 +170,4 @@ async def async_setup_entry(
     # The logbook describes activity synchronously: have its sentence pieces at hand.
     for language in {hass.config.language, "en"}:
         await translation.async_get_translations(hass, language, LOGBOOK_STRINGS, {DOMAIN})
-    if stop := entry.runtime_data.setup_platform(Platform.EVENT, async_add_entities):
-        entry.async_on_unload(stop)
+    await _async_setup_events(hass, entry, async_add_entities)

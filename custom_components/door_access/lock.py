@@ -9,13 +9,12 @@ from typing import Any, override
 from homeassistant.components.lock import LockEntity, LockEntityDescription
 from homeassistant.components.lock.const import LockEntityFeature
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.core import callback
 
 from .actions import Transition
 from .coordinator import DoorAccessCoordinator
 from .entity import DeviceHandle, DoorAccessEntity, DoorAccessEntityDescription
-from .models import DoorAccessConfigEntry
+from .models import platform_entry_setup
 
 # Actions go through the account's request scheduler and the action pipeline, which runs one
 # action per device at a time: actions on different locks and doors may run side by side.
@@ -131,11 +130,4 @@ class DoorAccessLock[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
             await open_fn(self.coordinator, self.device)
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,  # noqa: ARG001
-    entry: DoorAccessConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the locks of the entry's devices, now and as new devices appear."""
-    if stop := entry.runtime_data.setup_platform(Platform.LOCK, async_add_entities):
-        entry.async_on_unload(stop)
+async_setup_entry = platform_entry_setup(Platform.LOCK)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
-from homeassistant.core import CALLBACK_TYPE
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .cloud import CloudWing
@@ -21,12 +22,26 @@ class DoorAccessData[CoordinatorT: DoorAccessCoordinator[Any]]:
     wing: CloudWing[CoordinatorT]
     coordinator: CoordinatorT
 
-    def setup_platform(
-        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
-    ) -> CALLBACK_TYPE | None:
-        """Add the cloud's entities of one platform; return how to stop adding new ones."""
-        setup = self.wing.platforms.get(platform)
-        return None if setup is None else setup(self.coordinator, async_add_entities)
-
 
 type DoorAccessConfigEntry = ConfigEntry[DoorAccessData[Any]]
+
+type PlatformEntrySetup = Callable[
+    [HomeAssistant, DoorAccessConfigEntry, AddConfigEntryEntitiesCallback],
+    Coroutine[Any, Any, None],
+]
+
+
+def platform_entry_setup(platform: Platform) -> PlatformEntrySetup:
+    """Return a platform's `async_setup_entry`: the entry's cloud adds its entities of it."""
+
+    async def async_setup_entry(
+        hass: HomeAssistant,  # noqa: ARG001
+        entry: DoorAccessConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        """Add the entities of the entry's devices, now and as new devices appear."""
+        data = entry.runtime_data
+        if (setup := data.wing.platforms.get(platform)) is not None:
+            entry.async_on_unload(setup(data.coordinator, async_add_entities))
+
+    return async_setup_entry

@@ -14,13 +14,11 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import PERCENTAGE, EntityCategory, Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .coordinator import DoorAccessCoordinator
 from .entity import DoorAccessEntity, DoorAccessEntityDescription
-from .models import DoorAccessConfigEntry
+from .models import platform_entry_setup
 from .push_status import PushMode, PushStatus
 from .scheduler import RequestScheduler
 
@@ -87,11 +85,4 @@ class DoorAccessSensor[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], Mode
         return None if attributes_fn is None or data is None else attributes_fn(data)
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,  # noqa: ARG001
-    entry: DoorAccessConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the sensors of the entry's devices, now and as new devices appear."""
-    if stop := entry.runtime_data.setup_platform(Platform.SENSOR, async_add_entities):
-        entry.async_on_unload(stop)
+async_setup_entry = platform_entry_setup(Platform.SENSOR)

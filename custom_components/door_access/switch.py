@@ -8,12 +8,10 @@ from typing import Any, override
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import DoorAccessCoordinator
 from .entity import DeviceHandle, DoorAccessEntity, DoorAccessEntityDescription
-from .models import DoorAccessConfigEntry
+from .models import platform_entry_setup
 
 # Switching goes through the account's request scheduler and the action pipeline (one action
 # per device at a time): switches of different devices may run side by side.
@@ -60,11 +58,4 @@ class DoorAccessSwitch[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
         await self.entity_description.turn_off_fn(self.coordinator, self.device)
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,  # noqa: ARG001
-    entry: DoorAccessConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the switches of the entry's devices, now and as new devices appear."""
-    if stop := entry.runtime_data.setup_platform(Platform.SWITCH, async_add_entities):
-        entry.async_on_unload(stop)
+async_setup_entry = platform_entry_setup(Platform.SWITCH)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory, Platform
-from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.core import callback
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api import Channel, ChannelSyncStatus
 from ..binary_sensor import DoorAccessBinarySensor, DoorAccessBinarySensorEntityDescription
 from ..const import DOMAIN
-from ..entity import describe
+from ..entity import DeviceHandle, entity_adder
 from .coordinator import DoorFlowCoordinator
 from .device_handles import channel_device
 
@@ -54,24 +53,17 @@ def _remove_lockdown_binary_sensor(registry: er.EntityRegistry, identifier: str)
         registry.async_remove(entity_id)
 
 
-def async_setup_binary_sensors(
-    coordinator: DoorFlowCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
-) -> CALLBACK_TYPE:
-    """Add the binary sensors of every door, now and as new ones appear."""
-    registry = er.async_get(coordinator.hass)
+def _door_device(coordinator: DoorFlowCoordinator, channel: Channel) -> DeviceHandle[Channel, str]:
+    """Return a door's device, once its former lockdown binary sensor is removed."""
+    device = channel_device(coordinator, channel)
+    _remove_lockdown_binary_sensor(er.async_get(coordinator.hass), device.identifier)
+    return device
 
-    @callback
-    def add_doors(channels: list[Channel]) -> None:
-        """Add the binary sensors of newly seen doors."""
-        devices = [(channel_device(coordinator, channel), channel) for channel in channels]
-        for device, _channel in devices:
-            _remove_lockdown_binary_sensor(registry, device.identifier)
-        async_add_entities(
-            describe(
-                devices,
-                DOOR_BINARY_SENSORS,
-                lambda device, d: DoorAccessBinarySensor(coordinator, device, d),
-            )
-        )
 
-    return coordinator.async_add_channel_listener(add_doors)
+# The binary sensors of every door, now and as new ones appear.
+async_setup_binary_sensors = entity_adder(
+    DoorFlowCoordinator.async_add_channel_listener,
+    _door_device,
+    DoorAccessBinarySensor,
+    *DOOR_BINARY_SENSORS,
+)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from homeassistant.const import EntityCategory
-from homeassistant.core import CALLBACK_TYPE
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..button import DoorAccessButton, DoorAccessButtonEntityDescription
-from ..entity import DeviceHandle, describe
+from ..entity import DeviceHandle, entity_adder, once
 from .coordinator import DoorFlowCoordinator, DoorFlowData
-from .device_handles import account_device
+from .device_handles import account_device, account_of
 
 
 async def _sync(coordinator: DoorFlowCoordinator, device: DeviceHandle[DoorFlowData, str]) -> None:  # noqa: ARG001
@@ -17,26 +15,12 @@ async def _sync(coordinator: DoorFlowCoordinator, device: DeviceHandle[DoorFlowD
     await coordinator.async_sync()
 
 
-ACCOUNT_BUTTONS: tuple[
-    DoorAccessButtonEntityDescription[DoorFlowCoordinator, DoorFlowData], ...
-] = (
-    DoorAccessButtonEntityDescription[DoorFlowCoordinator, DoorFlowData](
-        key="sync",
-        translation_key="sync_door_controllers",
-        entity_category=EntityCategory.CONFIG,
-        press_fn=_sync,
-    ),
+SYNC = DoorAccessButtonEntityDescription[DoorFlowCoordinator, DoorFlowData](
+    key="sync",
+    translation_key="sync_door_controllers",
+    entity_category=EntityCategory.CONFIG,
+    press_fn=_sync,
 )
 
-
-def async_setup_buttons(
-    coordinator: DoorFlowCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
-) -> CALLBACK_TYPE:
-    """Add the account's buttons."""
-    account = (account_device(coordinator, coordinator.data.account), coordinator.data)
-    async_add_entities(
-        describe(
-            (account,), ACCOUNT_BUTTONS, lambda device, d: DoorAccessButton(coordinator, device, d)
-        )
-    )
-    return lambda: None
+# The account's buttons.
+async_setup_buttons = entity_adder(once(account_of), account_device, DoorAccessButton, SYNC)

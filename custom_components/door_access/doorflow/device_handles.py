@@ -33,6 +33,11 @@ def account_handle[T](account: Account, read: Callable[[], T]) -> DeviceHandle[T
     )
 
 
+def account_of(coordinator: DoorFlowCoordinator) -> Account:
+    """Return the account as last read (its device's entities are added once, at setup)."""
+    return coordinator.data.account
+
+
 def account_device(
     coordinator: DoorFlowCoordinator, account: Account
 ) -> DeviceHandle[DoorFlowData, str]:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any, Final
 
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import Platform
-from homeassistant.core import CALLBACK_TYPE, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api import Channel, DoorEvent
 from ..binary_sensor import DoorAccessBinarySensor, DoorAccessBinarySensorEntityDescription
-from ..entity import DeviceHandle, describe
+from ..entity import DeviceHandle, entity_adder
 from ..event import DoorAccessEventEntityDescription, Happening, event_entity_adder
-from ..scope_issue import entities_to_add
 from ..text import cloud_text
 from .coordinator import DoorFlowCoordinator
 from .device_handles import channel_device
@@ -88,44 +84,20 @@ def door_alarm_device(
     )
 
 
-def async_setup_door_events(
-    coordinator: DoorFlowCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
-) -> CALLBACK_TYPE:
-    """Add an event entity for every door (when the key may read the event feed)."""
-    return coordinator.async_add_channel_listener(
-        event_entity_adder(
-            coordinator,
-            async_add_entities,
-            feed=coordinator.events,
-            device_of=partial(channel_device, coordinator),
-            description=ACCESS_EVENTS,
-            happening_of=door_happening,
-        )
-    )
+# An event entity for every door (when the key may read the event feed).
+async_setup_door_events = event_entity_adder(
+    DoorFlowCoordinator.async_add_channel_listener,
+    channel_device,
+    ACCESS_EVENTS,
+    feed_of=lambda coordinator: coordinator.events,
+    happening_of=door_happening,
+)
 
-
-def async_setup_door_alarms(
-    coordinator: DoorFlowCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
-) -> CALLBACK_TYPE:
-    """Add the "door forced or held open" sensor of every door (when the feed reads)."""
-    reader = coordinator.events
-
-    @callback
-    def add_doors(channels: list[Channel]) -> None:
-        """Add the alarm sensors of newly seen doors (those the user has, without the scope)."""
-        devices = [
-            (door_alarm_device(coordinator, channel), reader.alarm(channel.id))
-            for channel in channels
-        ]
-        entities = describe(
-            devices,
-            (DOOR_ALARM,),
-            lambda device, d: DoorAccessBinarySensor(coordinator, device, d),
-        )
-        async_add_entities(
-            entities_to_add(
-                coordinator.hass, Platform.BINARY_SENSOR, entities, readable=reader.enabled
-            )
-        )
-
-    return coordinator.async_add_channel_listener(add_doors)
+# The "door forced or held open" sensor of every door (when the feed reads).
+async_setup_door_alarms = entity_adder(
+    DoorFlowCoordinator.async_add_channel_listener,
+    door_alarm_device,
+    DoorAccessBinarySensor,
+    DOOR_ALARM,
+    feed=(Platform.BINARY_SENSOR, lambda coordinator: coordinator.events.enabled),
+)

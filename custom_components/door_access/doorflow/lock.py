@@ -10,11 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.components.lock.const import LockEntityFeature
-from homeassistant.core import CALLBACK_TYPE, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api import Channel, ChannelMode
-from ..entity import DeviceHandle, describe
+from ..entity import DeviceHandle, entity_adder
 from ..lock import DoorAccessLock, DoorAccessLockEntityDescription, LockView
 from .coordinator import DoorFlowCoordinator
 from .device_handles import channel_device
@@ -72,18 +70,7 @@ DOOR = DoorAccessLockEntityDescription[DoorFlowCoordinator, Channel](
     attributes_fn=_attributes,
 )
 
-
-def async_setup_doors(
-    coordinator: DoorFlowCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
-) -> CALLBACK_TYPE:
-    """Add a lock entity for every door, now and as new ones appear."""
-
-    @callback
-    def add_doors(channels: list[Channel]) -> None:
-        """Add the lock entities of newly seen doors."""
-        devices = [(channel_device(coordinator, channel), channel) for channel in channels]
-        async_add_entities(
-            describe(devices, (DOOR,), lambda device, d: DoorAccessLock(coordinator, device, d))
-        )
-
-    return coordinator.async_add_channel_listener(add_doors)
+# A lock entity for every door, now and as new ones appear.
+async_setup_doors = entity_adder(
+    DoorFlowCoordinator.async_add_channel_listener, channel_device, DoorAccessLock, DOOR
+)

@@ -6,12 +6,11 @@ from typing import Any, Final
 
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.const import EntityCategory
-from homeassistant.core import CALLBACK_TYPE, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from ..api import Channel, ChannelSyncStatus, SyncStatus
-from ..entity import describe
+from ..cloud import chain
+from ..entity import entity_adder, once
 from ..sensor import (
     PUSH_STATUS_SENSOR,
     REQUEST_BUDGET_SENSOR,
@@ -22,6 +21,7 @@ from .coordinator import DoorFlowCoordinator, DoorFlowData
 from .device_handles import (
     account_budget_device,
     account_device,
+    account_of,
     account_push_device,
     channel_device,
 )
@@ -98,40 +98,15 @@ ACCOUNT_SENSORS: tuple[DoorAccessSensorEntityDescription[DoorFlowData], ...] = (
     ),
 )
 
-
-def async_setup_sensors(
-    coordinator: DoorFlowCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
-) -> CALLBACK_TYPE:
-    """Add the account's sensors, and those of every door now and as new ones appear."""
-    account = coordinator.data.account
-    async_add_entities(
-        [
-            *describe(
-                [(account_device(coordinator, account), coordinator.data)],
-                ACCOUNT_SENSORS,
-                lambda device, d: DoorAccessSensor(coordinator, device, d),
-            ),
-            *describe(
-                [(account_budget_device(coordinator, account), coordinator.scheduler)],
-                (REQUEST_BUDGET_SENSOR,),
-                lambda device, d: DoorAccessSensor(coordinator, device, d),
-            ),
-            *describe(
-                [(account_push_device(coordinator, account), coordinator.push)],
-                (PUSH_STATUS_SENSOR,),
-                lambda device, d: DoorAccessSensor(coordinator, device, d),
-            ),
-        ]
-    )
-
-    @callback
-    def add_doors(channels: list[Channel]) -> None:
-        """Add the sensors of newly seen doors."""
-        devices = [(channel_device(coordinator, channel), channel) for channel in channels]
-        async_add_entities(
-            describe(
-                devices, DOOR_SENSORS, lambda device, d: DoorAccessSensor(coordinator, device, d)
-            )
-        )
-
-    return coordinator.async_add_channel_listener(add_doors)
+# The account's sensors, and those of every door now and as new ones appear.
+async_setup_sensors = chain(
+    entity_adder(once(account_of), account_device, DoorAccessSensor, *ACCOUNT_SENSORS),
+    entity_adder(once(account_of), account_budget_device, DoorAccessSensor, REQUEST_BUDGET_SENSOR),
+    entity_adder(once(account_of), account_push_device, DoorAccessSensor, PUSH_STATUS_SENSOR),
+    entity_adder(
+        DoorFlowCoordinator.async_add_channel_listener,
+        channel_device,
+        DoorAccessSensor,
+        *DOOR_SENSORS,
+    ),
+)

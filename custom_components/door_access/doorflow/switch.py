@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from homeassistant.core import CALLBACK_TYPE, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-
 from ..api import Channel
 from ..cloud import LockdownInputs
-from ..entity import DeviceHandle, describe
+from ..entity import DeviceHandle, entity_adder
 from ..switch import DoorAccessSwitch, DoorAccessSwitchEntityDescription
 from .coordinator import DoorFlowCoordinator
 from .device_handles import channel_device
@@ -41,20 +38,7 @@ LOCKDOWN = DoorAccessSwitchEntityDescription[DoorFlowCoordinator, Channel](
     turn_off_fn=_end_lockdown,
 )
 
-
-def async_setup_switches(
-    coordinator: DoorFlowCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
-) -> CALLBACK_TYPE:
-    """Add the lockdown switch of every door, now and as new ones appear."""
-
-    @callback
-    def add_doors(channels: list[Channel]) -> None:
-        """Add the switches of newly seen doors."""
-        devices = [(channel_device(coordinator, channel), channel) for channel in channels]
-        async_add_entities(
-            describe(
-                devices, (LOCKDOWN,), lambda device, d: DoorAccessSwitch(coordinator, device, d)
-            )
-        )
-
-    return coordinator.async_add_channel_listener(add_doors)
+# The lockdown switch of every door, now and as new ones appear.
+async_setup_switches = entity_adder(
+    DoorFlowCoordinator.async_add_channel_listener, channel_device, DoorAccessSwitch, LOCKDOWN
+)

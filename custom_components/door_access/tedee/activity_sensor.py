@@ -6,12 +6,9 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from homeassistant.const import Platform
-from homeassistant.core import CALLBACK_TYPE, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api import Lock
-from ..entity import DeviceHandle, describe
-from ..scope_issue import entities_to_add
+from ..entity import DeviceHandle, entity_adder
 from ..sensor import DoorAccessSensor, DoorAccessSensorEntityDescription
 from .activity import LockActivity
 from .coordinator import TedeeCoordinator
@@ -57,25 +54,11 @@ def lock_activity_device(coordinator: TedeeCoordinator, lock: Lock) -> DeviceHan
     )
 
 
-def async_setup_activity_sensors(
-    coordinator: TedeeCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
-) -> CALLBACK_TYPE:
-    """Add a "last operated by" sensor for every lock (when the token may read activity)."""
-    reader = coordinator.activity
-
-    @callback
-    def add_locks(locks: list[Lock]) -> None:
-        """Add the sensors of newly seen locks (those the user has, without the scope)."""
-        devices = [
-            (lock_activity_device(coordinator, lock), reader.view(lock.id)) for lock in locks
-        ]
-        entities = describe(
-            devices,
-            (LAST_OPERATED_BY,),
-            lambda device, d: DoorAccessSensor(coordinator, device, d),
-        )
-        async_add_entities(
-            entities_to_add(coordinator.hass, Platform.SENSOR, entities, readable=reader.enabled)
-        )
-
-    return coordinator.async_add_lock_listener(add_locks)
+# A "last operated by" sensor for every lock (when the token may read activity).
+async_setup_activity_sensors = entity_adder(
+    TedeeCoordinator.async_add_lock_listener,
+    lock_activity_device,
+    DoorAccessSensor,
+    LAST_OPERATED_BY,
+    feed=(Platform.SENSOR, lambda coordinator: coordinator.activity.enabled),
+)

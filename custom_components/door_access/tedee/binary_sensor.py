@@ -6,12 +6,11 @@ from collections.abc import Callable
 
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
-from homeassistant.core import CALLBACK_TYPE, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api import DoorState, Gate, GateStatus, Lock, LockState
 from ..binary_sensor import DoorAccessBinarySensor, DoorAccessBinarySensorEntityDescription
-from ..entity import describe
+from ..cloud import chain
+from ..entity import entity_adder
 from .coordinator import TedeeCoordinator
 from .device_handles import gate_device, lock_device
 
@@ -114,43 +113,18 @@ GATE_BINARY_SENSORS: tuple[DoorAccessBinarySensorEntityDescription[Gate], ...] =
     ),
 )
 
-
-def async_setup_binary_sensors(
-    coordinator: TedeeCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
-) -> CALLBACK_TYPE:
-    """Add the binary sensors of every lock and gate, now and as new ones appear."""
-
-    @callback
-    def add_locks(locks: list[Lock]) -> None:
-        """Add the binary sensors of newly seen locks."""
-        devices = [(lock_device(coordinator, lock), lock) for lock in locks]
-        async_add_entities(
-            describe(
-                devices,
-                LOCK_BINARY_SENSORS,
-                lambda device, d: DoorAccessBinarySensor(coordinator, device, d),
-            )
-        )
-
-    @callback
-    def add_gates(gates: list[Gate]) -> None:
-        """Add the binary sensors of newly seen gates."""
-        devices = [(gate_device(coordinator, gate), gate) for gate in gates]
-        async_add_entities(
-            describe(
-                devices,
-                GATE_BINARY_SENSORS,
-                lambda device, d: DoorAccessBinarySensor(coordinator, device, d),
-            )
-        )
-
-    stop_locks = coordinator.async_add_lock_listener(add_locks)
-    stop_gates = coordinator.async_add_gate_listener(add_gates)
-
-    @callback
-    def stop() -> None:
-        """Stop adding binary sensors for new devices."""
-        stop_locks()
-        stop_gates()
-
-    return stop
+# The binary sensors of every lock and gate, now and as new ones appear.
+async_setup_binary_sensors = chain(
+    entity_adder(
+        TedeeCoordinator.async_add_lock_listener,
+        lock_device,
+        DoorAccessBinarySensor,
+        *LOCK_BINARY_SENSORS,
+    ),
+    entity_adder(
+        TedeeCoordinator.async_add_gate_listener,
+        gate_device,
+        DoorAccessBinarySensor,
+        *GATE_BINARY_SENSORS,
+    ),
+)

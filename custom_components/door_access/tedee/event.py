@@ -6,9 +6,6 @@ from collections.abc import Collection
 from functools import partial
 from typing import Any, Final
 
-from homeassistant.core import CALLBACK_TYPE
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-
 from ..api import Activity, Gate, Lock
 from ..cloud import chain
 from ..event import DoorAccessEventEntityDescription, Happening, event_entity_adder
@@ -75,38 +72,20 @@ def activity_happening(
     )
 
 
-def _async_setup_lock_activity_events(
-    coordinator: TedeeCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
-) -> CALLBACK_TYPE:
-    """Add an activity entity for every lock (when the token may read activity)."""
-    return coordinator.async_add_lock_listener(
-        event_entity_adder(
-            coordinator,
-            async_add_entities,
-            feed=coordinator.activity,
-            device_of=partial(lock_device, coordinator),
-            description=ACTIVITY,
-            happening_of=activity_happening,
-        )
-    )
-
-
-def _async_setup_gate_activity_events(
-    coordinator: TedeeCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
-) -> CALLBACK_TYPE:
-    """Add an activity entity for every gate (when the token may read activity)."""
-    return coordinator.async_add_gate_listener(
-        event_entity_adder(
-            coordinator,
-            async_add_entities,
-            feed=coordinator.activity,
-            device_of=partial(gate_device, coordinator),
-            description=GATE_ACTIVITY,
-            happening_of=partial(activity_happening, event_types=GATE_ACTIVITY_TYPES),
-        )
-    )
-
-
+# An activity entity for every lock and gate (when the token may read activity).
 async_setup_activity_events = chain(
-    _async_setup_lock_activity_events, _async_setup_gate_activity_events
+    event_entity_adder(
+        TedeeCoordinator.async_add_lock_listener,
+        lock_device,
+        ACTIVITY,
+        feed_of=lambda coordinator: coordinator.activity,
+        happening_of=activity_happening,
+    ),
+    event_entity_adder(
+        TedeeCoordinator.async_add_gate_listener,
+        gate_device,
+        GATE_ACTIVITY,
+        feed_of=lambda coordinator: coordinator.activity,
+        happening_of=partial(activity_happening, event_types=GATE_ACTIVITY_TYPES),
+    ),
 )

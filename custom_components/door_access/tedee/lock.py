@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from homeassistant.components.lock.const import LockEntityFeature
-from homeassistant.core import CALLBACK_TYPE, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api import Lock, LockState
-from ..entity import DeviceHandle, describe
+from ..entity import DeviceHandle, entity_adder
 from ..lock import DoorAccessLock, DoorAccessLockEntityDescription, LockView
 from .coordinator import TedeeCoordinator
 from .device_handles import lock_device
@@ -70,18 +68,7 @@ LOCK = DoorAccessLockEntityDescription[TedeeCoordinator, Lock](
     open_fn=_open,
 )
 
-
-def async_setup_locks(
-    coordinator: TedeeCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
-) -> CALLBACK_TYPE:
-    """Add a lock entity for every lock, now and as new ones appear."""
-
-    @callback
-    def add_locks(locks: list[Lock]) -> None:
-        """Add the lock entities of newly seen locks."""
-        devices = [(lock_device(coordinator, lock), lock) for lock in locks]
-        async_add_entities(
-            describe(devices, (LOCK,), lambda device, d: DoorAccessLock(coordinator, device, d))
-        )
-
-    return coordinator.async_add_lock_listener(add_locks)
+# A lock entity for every lock, now and as new ones appear.
+async_setup_locks = entity_adder(
+    TedeeCoordinator.async_add_lock_listener, lock_device, DoorAccessLock, LOCK
+)

@@ -6,11 +6,10 @@ from datetime import UTC, datetime
 
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTime
-from homeassistant.core import CALLBACK_TYPE, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api import Gate, GateStatus, Lock
-from ..entity import describe
+from ..cloud import chain
+from ..entity import entity_adder, once
 from ..sensor import (
     PUSH_STATUS_SENSOR,
     REQUEST_BUDGET_SENSOR,
@@ -78,69 +77,30 @@ GATE_SENSORS: tuple[DoorAccessSensorEntityDescription[Gate], ...] = (
     ),
 )
 
-
-def async_setup_sensors(
-    coordinator: TedeeCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
-) -> CALLBACK_TYPE:
-    """Add the account's and every lock's and gate's sensors, now and as new ones appear."""
-    budget = account_budget_device(coordinator)
-    async_add_entities(
-        describe(
-            [(budget, coordinator.scheduler)],
-            (REQUEST_BUDGET_SENSOR,),
-            lambda device, d: DoorAccessSensor(coordinator, device, d),
-        )
-    )
-    async_add_entities(
-        describe(
-            [(account_push_device(coordinator), coordinator.push_status)],
-            (PUSH_STATUS_SENSOR,),
-            lambda device, d: DoorAccessSensor(coordinator, device, d),
-        )
-    )
-
-    @callback
-    def add_locks(locks: list[Lock]) -> None:
-        """Add the sensors of newly seen locks."""
-        devices = [(lock_device(coordinator, lock), lock) for lock in locks]
-        async_add_entities(
-            describe(
-                devices, LOCK_SENSORS, lambda device, d: DoorAccessSensor(coordinator, device, d)
-            )
-        )
-
-    @callback
-    def add_gates(gates: list[Gate]) -> None:
-        """Add the sensors of newly seen gates."""
-        devices = [(gate_device(coordinator, gate), gate) for gate in gates]
-        async_add_entities(
-            describe(
-                devices, GATE_SENSORS, lambda device, d: DoorAccessSensor(coordinator, device, d)
-            )
-        )
-
-    @callback
-    def add_lock_details(locks: list[Lock]) -> None:
-        """Add the sensors that locks whose details were just read have."""
-        devices = [(lock_device(coordinator, lock), lock) for lock in locks]
-        async_add_entities(
-            describe(
-                devices,
-                LOCK_DETAIL_SENSORS,
-                lambda device, d: DoorAccessSensor(coordinator, device, d),
-            )
-        )
-
-    stops = (
-        coordinator.async_add_lock_listener(add_locks),
-        coordinator.async_add_lock_details_listener(add_lock_details),
-        coordinator.async_add_gate_listener(add_gates),
-    )
-
-    @callback
-    def stop() -> None:
-        """Stop adding sensors for new devices."""
-        for each in stops:
-            each()
-
-    return stop
+# The account's sensors, and those of every lock and gate now and as new ones appear.
+async_setup_sensors = chain(
+    entity_adder(
+        once(lambda coordinator: coordinator.scheduler),
+        lambda coordinator, _scheduler: account_budget_device(coordinator),
+        DoorAccessSensor,
+        REQUEST_BUDGET_SENSOR,
+    ),
+    entity_adder(
+        once(lambda coordinator: coordinator.push_status),
+        lambda coordinator, _status: account_push_device(coordinator),
+        DoorAccessSensor,
+        PUSH_STATUS_SENSOR,
+    ),
+    entity_adder(
+        TedeeCoordinator.async_add_lock_listener, lock_device, DoorAccessSensor, *LOCK_SENSORS
+    ),
+    entity_adder(
+        TedeeCoordinator.async_add_lock_details_listener,
+        lock_device,
+        DoorAccessSensor,
+        *LOCK_DETAIL_SENSORS,
+    ),
+    entity_adder(
+        TedeeCoordinator.async_add_gate_listener, gate_device, DoorAccessSensor, *GATE_SENSORS
+    ),
+)
