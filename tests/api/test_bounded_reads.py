@@ -32,6 +32,7 @@ from tests.api.clients import (
     TedeeResponseTooLargeError,
     TedeeTimeoutError,
 )
+from tests.api.reading import all_channels
 from tests.api.servers import Handler, serve_catch_all
 
 MIB = 1024 * 1024
@@ -212,7 +213,7 @@ async def test_doorflow_reads_are_bounded_too(socket_enabled: None) -> None:
     async with serve_catch_all(handler) as url, aiohttp.ClientSession() as session:
         client = DoorFlowClient(session, api_key=KEY, base_url=url, max_body_bytes=MIB)
         with pytest.raises(DoorFlowResponseTooLargeError) as info:
-            await client.get_channels()
+            await all_channels(client)
     assert info.value.endpoint == "GET channels"
 
 

@@ -35,6 +35,7 @@ from tests.api.clients import (
     OperationFailure,
     SyncStatus,
 )
+from tests.api.reading import all_channels, channel_of, decided_admission, latest_events
 from tests.api.servers import Handler, serve_catch_all
 from tests.clock import FakeClock
 
@@ -188,7 +189,7 @@ async def test_token_provider_is_asked_before_each_request(sim: Sim) -> None:
 
     client = sim.client(token_provider=provider)
     await client.get_account()
-    await client.get_channel(FRONT)
+    await channel_of(client, FRONT)
     assert calls == 2
     assert "token_provider" in repr(client)
 
@@ -215,7 +216,7 @@ async def test_revoked_token_is_an_auth_error(sim: Sim) -> None:
 
 async def test_missing_scope_is_a_403_auth_error(sim: Sim) -> None:
     client = sim.client(api_key=READONLY_KEY)
-    assert len(await client.get_channels()) == 3
+    assert len(await all_channels(client)) == 3
     with pytest.raises(DoorFlowAuthError) as info:
         await client.admit(FRONT)
     assert info.value.status == 403
@@ -227,7 +228,7 @@ async def test_missing_scope_is_a_403_auth_error(sim: Sim) -> None:
 
 
 async def test_channels_of_the_scenario(client: DoorFlowClient) -> None:
-    channels = {channel.id: channel for channel in await client.get_channels()}
+    channels = {channel.id: channel for channel in await all_channels(client)}
     assert set(channels) == {FRONT, BACK, WAREHOUSE}
     front = channels[FRONT]
     assert front.name == "Front door"
@@ -257,7 +258,7 @@ async def test_channels_are_read_across_pages(sim: Sim, client: DoorFlowClient) 
     for number in range(4):
         await sim.control("POST", "doorflow/channels", {"name": f"Extra {number}"})
     await sim.control("DELETE", "requests")
-    channels = await client.get_channels(per_page=3)
+    channels = await all_channels(client, 3)
     assert len(channels) == 7
     assert [c.id for c in channels] == sorted(c.id for c in channels)
     assert await sim.count("/api/3/channels") == 3
@@ -266,7 +267,7 @@ async def test_channels_are_read_across_pages(sim: Sim, client: DoorFlowClient) 
 async def test_paging_stops_when_the_total_is_reached(sim: Sim, client: DoorFlowClient) -> None:
     await sim.control("POST", "doorflow/channels", {"name": "Extra"})
     await sim.control("DELETE", "requests")
-    channels = await client.get_channels(per_page=2)
+    channels = await all_channels(client, 2)
     assert len(channels) == 4
     assert await sim.count("/api/3/channels") == 2  # no third, empty page
 
@@ -281,7 +282,7 @@ async def test_paging_without_headers_stops_on_a_short_page(tiny: Any) -> None:
         return web.json_response([{"id": i, "name": f"D{i}"} for i in ids])
 
     client = await tiny(handler)
-    channels = await client.get_channels(per_page=2)
+    channels = await all_channels(client, 2)
     assert [c.id for c in channels] == ["1", "2", "3", "4", "5"]
     assert pages == ["2", "2", "2"]
 
@@ -293,7 +294,7 @@ async def test_paging_also_accepts_an_object_and_skips_repeats(tiny: Any) -> Non
         return web.json_response({"channels": [{"id": i} for i in ids]})
 
     client = await tiny(handler)
-    assert [c.id for c in await client.get_channels(per_page=2)] == ["1", "2", "3"]
+    assert [c.id for c in await all_channels(client, 2)] == ["1", "2", "3"]
 
 
 async def test_a_server_ignoring_the_page_does_not_loop(tiny: Any) -> None:
@@ -306,7 +307,7 @@ async def test_a_server_ignoring_the_page_does_not_loop(tiny: Any) -> None:
 
     client = await tiny(handler)
     with pytest.raises(DoorFlowBadResponseError, match="repeats"):
-        await client.get_channels(per_page=2)
+        await all_channels(client, 2)
     assert calls == 2
 
 
@@ -326,16 +327,16 @@ async def test_paging_is_bounded(tiny: Any) -> None:
 
 async def test_page_size_is_checked(client: DoorFlowClient) -> None:
     with pytest.raises(ValueError, match="per_page"):
-        await client.get_channels(per_page=0)
+        await all_channels(client, 0)
     with pytest.raises(ValueError, match="per_page"):
-        await client.get_channels(per_page=1001)
+        await all_channels(client, 1001)
 
 
 async def test_one_channel_and_unknown_channel(client: DoorFlowClient) -> None:
-    channel = await client.get_channel(BACK)
+    channel = await channel_of(client, BACK)
     assert channel.name == "Back office"
     with pytest.raises(DoorFlowOperationError) as info:
-        await client.get_channel(9999)
+        await client.normal("9999")
     assert info.value.reason is OperationFailure.NOT_FOUND
 
 
@@ -353,7 +354,7 @@ async def test_channel_changes_made_behind_the_clients_back(
             "name": "Main",
         },
     )
-    channel = await client.get_channel(FRONT)
+    channel = await channel_of(client, FRONT)
     assert channel.status is ChannelStatus.PENDING_ENCRYPTION
     assert not channel.is_online
     assert channel.auto_unlock is True
@@ -519,7 +520,7 @@ def test_admission_and_event_models() -> None:
 async def test_wrong_types_from_the_server(sim: Sim, client: DoorFlowClient) -> None:
     await sim.fault(kind="wrong_types", count=1)
     with pytest.raises(DoorFlowBadResponseError, match=r"^channel\."):
-        await client.get_channel(FRONT)
+        await channel_of(client, FRONT)
 
 
 # -- admit lifecycle --------------------------------------------------------------------
@@ -530,12 +531,12 @@ async def test_admit_is_admitted(sim: Sim, client: DoorFlowClient) -> None:
     assert started.status is AdmissionStatus.PENDING
     assert started.failure is None
     sim.clock.advance(3)
-    done = await client.wait_for_admission(started.id, poll_interval=0)
+    done = await decided_admission(client, started.id)
     assert done.status is AdmissionStatus.ADMITTED
     assert done.id == started.id
     assert done.channel_id == FRONT
     assert done.failure is None
-    events = await client.get_events(n=5)
+    events = await latest_events(client, 5)
     assert events[0].code == 15
     assert events[0].channel_id == FRONT
     assert events[0].label
@@ -548,7 +549,7 @@ async def test_admit_is_denied_in_lockdown(sim: Sim, client: DoorFlowClient) -> 
     decided = await client.get_admission_request(started.id)
     assert decided.failure is OperationFailure.DENIED
     with pytest.raises(DoorFlowOperationError) as info:
-        await client.wait_for_admission(started.id, poll_interval=0)
+        await decided_admission(client, started.id)
     assert info.value.reason is OperationFailure.DENIED
 
 
@@ -556,7 +557,7 @@ async def test_admit_on_an_offline_door(sim: Sim, client: DoorFlowClient) -> Non
     started = await client.admit(WAREHOUSE)
     assert started.status is AdmissionStatus.OFFLINE
     with pytest.raises(DoorFlowOperationError) as info:
-        await client.wait_for_admission(started.id, poll_interval=0)
+        await decided_admission(client, started.id)
     assert info.value.reason is OperationFailure.OFFLINE
 
 
@@ -567,17 +568,9 @@ async def test_admit_times_out_on_an_unresponsive_controller(
     started = await client.admit(FRONT)
     sim.clock.advance(121)
     with pytest.raises(DoorFlowOperationError) as info:
-        await client.wait_for_admission(started.id, poll_interval=0)
+        await decided_admission(client, started.id)
     assert info.value.reason is OperationFailure.TIMEOUT
     assert "did not answer" in str(info.value)
-
-
-async def test_waiting_gives_up_after_max_wait(sim: Sim, client: DoorFlowClient) -> None:
-    started = await client.admit(FRONT)
-    with pytest.raises(DoorFlowOperationError) as info:
-        await client.wait_for_admission(started.id, poll_interval=0.01, max_wait=0.03)
-    assert info.value.reason is OperationFailure.TIMEOUT
-    assert "in time" in str(info.value)
 
 
 async def test_waiting_on_an_unrecognized_status_fails(tiny: Any) -> None:
@@ -586,7 +579,7 @@ async def test_waiting_on_an_unrecognized_status_fails(tiny: Any) -> None:
 
     client = await tiny(handler)
     with pytest.raises(DoorFlowOperationError) as info:
-        await client.wait_for_admission(1)
+        await decided_admission(client, "1")
     assert info.value.reason is OperationFailure.FAILED
     assert AdmissionRequest.from_json({"id": 1, "status": "beamed"}).failure is (
         OperationFailure.FAILED
@@ -631,7 +624,7 @@ async def test_unlock_until_a_relock_time(sim: Sim, client: DoorFlowClient) -> N
     assert channel.is_unlocked
     assert channel.relock_at == relock_at
     sim.clock.advance(301)
-    channel = await client.get_channel(FRONT)
+    channel = await channel_of(client, FRONT)
     assert channel.mode is ChannelMode.NORMAL
     assert channel.relock_at is None
 
@@ -681,7 +674,7 @@ async def test_door_commands_on_an_unknown_channel(client: DoorFlowClient) -> No
 async def test_sync_is_rate_limited_with_retry_in(sim: Sim, client: DoorFlowClient) -> None:
     await client.unlock(FRONT)
     await client.sync()
-    assert (await client.get_channel(FRONT)).sync_status is ChannelSyncStatus.SYNCING
+    assert (await channel_of(client, FRONT)).sync_status is ChannelSyncStatus.SYNCING
     sim.clock.advance(10)
     with pytest.raises(DoorFlowRateLimitError) as info:
         await client.sync()
@@ -693,7 +686,7 @@ async def test_sync_is_rate_limited_with_retry_in(sim: Sim, client: DoorFlowClie
     await client.sync()
     sim.clock.advance(3)
     assert (await client.get_account()).sync.status is SyncStatus.FAILING  # warehouse offline
-    channel = await client.get_channel(FRONT)
+    channel = await channel_of(client, FRONT)
     assert channel.sync_status is ChannelSyncStatus.OK
     assert channel.last_sync_completed_at is not None
 
@@ -735,7 +728,7 @@ async def test_server_errors_are_connection_errors(sim: Sim, client: DoorFlowCli
         await client.get_account()
     await sim.fault(kind="html", count=1)  # 502 with an HTML page
     with pytest.raises(DoorFlowConnectionError, match="server error 502"):
-        await client.get_channels()
+        await all_channels(client)
     assert (await client.get_account()).id == "7001"
 
 
@@ -747,7 +740,7 @@ async def test_html_and_malformed_bodies_are_bad_responses(
         await client.get_account()
     await sim.fault(kind="malformed_json", count=1)
     with pytest.raises(DoorFlowBadResponseError, match="not JSON"):
-        await client.get_channel(FRONT)
+        await channel_of(client, FRONT)
     await sim.fault(kind="empty", count=1)
     with pytest.raises(DoorFlowBadResponseError, match="expected an object"):
         await client.get_account()
@@ -764,13 +757,13 @@ async def test_unexpected_shapes_are_bad_responses(tiny: Any) -> None:
 
     client = await tiny(handler)
     with pytest.raises(DoorFlowBadResponseError, match="channels: expected a list"):
-        await client.get_channels()
+        await all_channels(client)
     with pytest.raises(DoorFlowBadResponseError, match="account: expected an object"):
         await client.get_account()
     with pytest.raises(DoorFlowBadResponseError, match="events: expected a list"):
-        await client.get_events()
+        await client.get_event_page(1)
     with pytest.raises(ValueError, match="n must be"):
-        await client.get_events(n=0)
+        await client.get_event_page(1, 0)
 
 
 async def test_a_hanging_server_times_out(sim: Sim) -> None:

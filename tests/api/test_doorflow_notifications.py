@@ -76,7 +76,6 @@ async def test_rules_round_trip_and_acknowledged_read(
     assert created.active is True
     assert url not in repr(created)
     assert await rules.list() == [created]
-    assert await rules.get(created.id) == created
     updated = await rules.update(created.id, rule_input("Door Access", url, [33]))
     assert (updated.event_codes, updated.controller_ids) == ((33,), ())
     world = server.world
@@ -96,8 +95,9 @@ async def test_rules_round_trip_and_acknowledged_read(
     assert plain == event
     assert await rules.delete(created.id) is True
     assert await rules.delete(created.id) is False
+    assert await rules.list() == []
     with pytest.raises(DoorFlowOperationError) as err:
-        await rules.get(created.id)
+        await rules.update(created.id, rule_input("Door Access", url, [33]))
     assert err.value.reason is OperationFailure.NOT_FOUND
     with pytest.raises(DoorFlowOperationError) as err:
         await rules.read_event(999999)

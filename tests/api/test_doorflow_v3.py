@@ -21,6 +21,7 @@ from tests.api.clients import (
     Lockdown,
     Site,
 )
+from tests.api.reading import all_sites, latest_events
 from tests.api.servers import serve_catch_all
 
 START = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
@@ -222,7 +223,7 @@ async def test_the_event_feed_through_its_pager(
     assert pager.complete
     assert [event.id for event in pager.items] == ["1", "2"]
     assert len(seen) == 2  # the total (2) ends it: no empty third page
-    latest = await client.get_events(n=5)
+    latest = await latest_events(client, 5)
     assert seen[-1].query["sort"] == "DESC"
     assert [event.id for event in latest] == ["1"]
 
@@ -235,7 +236,7 @@ async def test_sites(server: tuple[DoorFlowClient, list[web.Request], Any]) -> N
         Site(id="25", name="Main Office", time_zone="America/New_York", notes=None),
     )
     assert page.total == 1
-    assert await client.get_sites() == list(page.items)
+    assert await all_sites(client) == list(page.items)
     with pytest.raises(ValueError, match="per_page"):
         client.site_pager(0)
     with pytest.raises(DoorFlowBadResponseError, match=r"site\.name"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+import json
 from pathlib import Path
 
 import aiohttp
@@ -102,24 +103,19 @@ async def test_single_sync_samples_as_printed_are_a_bad_response(
 ) -> None:
     """Seed 002 prints JSON with a missing comma: a typed error, never a crash."""
     client, bodies = serve
-    bodies["/api/v37/my/lock/123/sync"] = _sample(name)
+    bodies["/api/v37/my/lock/sync"] = _sample(name)
     with pytest.raises(TedeeBadResponseError):
-        await client.sync_lock(123)
+        await client.sync_locks([123])
 
 
 @pytest.mark.parametrize(
     ("name", "state"),
     [("single_sync_connected.txt", LockState.LOCKED), ("single_sync_disconnected.txt", None)],
 )
-async def test_single_sync_samples_with_the_comma_parse(
-    serve: tuple[TedeeClient, dict[str, str]], name: str, state: LockState | None
-) -> None:
+async def test_single_sync_samples_with_the_comma_parse(name: str, state: LockState | None) -> None:
     """Seed 002's objects, once the missing comma is there, parse like the bulk ones."""
-    client, bodies = serve
-    bodies["/api/v37/my/lock/123/sync"] = _sample(name).replace(
-        '}\n    "success"', '},\n    "success"'
-    )
-    sync = await client.sync_lock(123)
+    fixed = _sample(name).replace('}\n    "success"', '},\n    "success"')
+    sync = LockSync.from_json(json.loads(fixed)["result"])
     assert isinstance(sync, LockSync)
     assert (sync.status.state if sync.status else None) is state
 

@@ -21,6 +21,7 @@ from tests.api.clients import (
     TedeeClient,
     TedeeEndpoint,
 )
+from tests.api.reading import activities as read_activities
 from tests.api.servers import serve_catch_all
 from tests.contracts.tedee_docs import enum
 
@@ -68,7 +69,7 @@ async def test_the_request_and_the_parsed_activities(
     cloud: tuple[TedeeClient, list[web.Request]],
 ) -> None:
     client, seen = cloud
-    activities = await client.get_device_activity(1001)
+    activities = await read_activities(client, 1001)
     assert seen[0].path == "/api/v37/my/deviceactivity"
     assert dict(seen[0].query) == {"deviceId": "1001", "elements": "200"}
     assert [activity.id for activity in activities] == [3, 2, 1]  # newest first, as sent
@@ -93,20 +94,20 @@ async def test_older_than_is_sent_as_naive_utc(
 ) -> None:
     client, seen = cloud
     cest = timezone(timedelta(hours=2))
-    await client.get_device_activity(
-        1001, elements=5, older_than=datetime(2026, 11, 20, 15, 59, 26, 212000, tzinfo=cest)
+    await read_activities(
+        client, 1001, elements=5, older_than=datetime(2026, 11, 20, 15, 59, 26, 212000, tzinfo=cest)
     )
-    await client.get_device_activity(
-        1001, older_than=datetime(2026, 11, 20, 13, 59, 26, 212345, tzinfo=UTC)
+    await read_activities(
+        client, 1001, older_than=datetime(2026, 11, 20, 13, 59, 26, 212345, tzinfo=UTC)
     )
     assert seen[0].query["lastElemDate"] == "2026-11-20T13:59:26.212"
     assert seen[0].query["elements"] == "5"
     assert seen[1].query["lastElemDate"] == "2026-11-20T13:59:26.212345"
     with pytest.raises(ValueError, match="timezone-aware"):
-        await client.get_device_activity(1001, older_than=datetime(2026, 11, 20))
+        await read_activities(client, 1001, older_than=datetime(2026, 11, 20))
     for elements in (0, 201):
         with pytest.raises(ValueError, match="elements"):
-            await client.get_device_activity(1001, elements=elements)
+            await read_activities(client, 1001, elements=elements)
 
 
 async def test_a_malformed_item_is_skipped_not_the_answer(
@@ -120,7 +121,7 @@ async def test_a_malformed_item_is_skipped_not_the_answer(
     assert len(read.skipped) == 1
     assert "activity.id" in read.skipped[0]
     assert "[2]" not in read.skipped[0]
-    assert [activity.id for activity in await client.get_device_activity(7)] == [3, 1]
+    assert [activity.id for activity in await read_activities(client, 7)] == [3, 1]
 
 
 async def test_an_empty_answer_is_no_activity(
@@ -128,7 +129,7 @@ async def test_an_empty_answer_is_no_activity(
 ) -> None:
     """A guest sees only their own activity: often nothing at all."""
     client, _ = cloud
-    assert await client.get_device_activity(0) == []
+    assert await read_activities(client, 0) == []
 
 
 async def test_a_token_without_the_activity_scope(
@@ -136,7 +137,7 @@ async def test_a_token_without_the_activity_scope(
 ) -> None:
     client, _ = cloud
     with pytest.raises(TedeeAuthError) as info:
-        await client.get_device_activity(403)
+        await read_activities(client, 403)
     error = info.value
     assert isinstance(error, AuthError)
     assert error.status == 403

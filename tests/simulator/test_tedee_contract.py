@@ -13,6 +13,7 @@ import pytest
 
 from custom_components.door_access.api import ActivityEvent, TedeeClient
 from simulator.tedee_activity import EVENT_NAMES
+from tests.api.reading import activities as read_activities
 from tests.contracts.tedee_docs import enum, problems
 
 from .conftest import Sim
@@ -125,10 +126,10 @@ async def test_the_client_reads_what_the_simulator_answers(sim: Sim, spelling: s
     await sim.control("POST", "tedee/gates/501/open", {"username": "Courier"})
     await sim.control("POST", "tedee/locks/1001/activity", {"event": 78, "username": "Anna"})
     client = TedeeClient(sim.session, "demo-tedee-personal-key", base_url=sim.url)
-    gate = await client.get_device_activity(501)
+    gate = await read_activities(client, 501)
     assert [(a.event, a.device_id, a.username) for a in gate] == [
         (ActivityEvent.GATE_UNLOCKED_BY_ACCESS_LINK, 501, "Courier"),
         (ActivityEvent.GATE_UNLOCKED_BY_REMOTE, 501, sim.world.tedee.account.name),
     ]
-    newest = (await client.get_device_activity(1001, elements=1))[0]
+    newest = (await read_activities(client, 1001, elements=1))[0]
     assert (newest.event, newest.username) == (ActivityEvent.FORCE_UNLOCKED_BY_FINGERPRINT, "Anna")

@@ -123,9 +123,6 @@ OPERATION_FOLLOW = FollowPlan(first_delay=1.5, interval=0.6, steady_reads=3, max
 # Tedee's documented limits, per endpoint.
 TEDEE_LIMITS: Final[Mapping[str, Limit]] = {
     TedeeEndpoint.LOCK_SYNC: Limit(group="lock_sync", min_interval=TEDEE_LOCK_SYNC_MIN_INTERVAL),
-    TedeeEndpoint.LOCK_SYNC_ONE: Limit(
-        group="lock_sync_one", min_interval=TEDEE_LOCK_SYNC_MIN_INTERVAL
-    ),
     # Limited to 10 requests per 10 minutes for personal-key callers.
     TedeeEndpoint.LOCKS: Limit(group="lock_list", window_count=10, window=600.0),
     # Not a Tedee rule: our own ceiling; the budget's spare reads pace activity below it.

@@ -26,7 +26,7 @@ from .http import (
     header_int,
     retry_after,
 )
-from .paging import DEFAULT_MAX_PAGES, Page, Pager, PagerStop, read_all
+from .paging import DEFAULT_MAX_PAGES, Page, Pager, PagerStop
 
 __all__ = [
     "COMMON_ERRORS",
@@ -60,6 +60,5 @@ __all__ = [
     "header_int",
     "parse_each",
     "parse_timestamp",
-    "read_all",
     "retry_after",
 ]

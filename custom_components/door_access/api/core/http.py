@@ -137,7 +137,7 @@ class JsonHttp:
     - 401/403 → auth error, 429 → rate-limit error with `retry_after`, 3xx and other 4xx →
       bad response, 5xx → connection error, an undecodable body → bad response.
 
-    Every error names its endpoint as a template without ids (`"GET my/lock/{id}/sync"`);
+    Every error names its endpoint as a template without ids (`"GET my/lock/{id}"`);
     aiohttp's own exceptions are never chained (they can hold the request headers).
     """
 

@@ -1,8 +1,7 @@
 """Paged listings the caller drives page by page: a typed page, and a pager that cannot run away.
 
-The clients never loop over pages behind the caller's back (except in their convenience
-methods for library users). The caller asks a `Pager` which page is due, fetches it with its
-own pacing, and hands it back:
+The clients never loop over pages behind the caller's back. The caller asks a `Pager` which
+page is due, fetches it with its own pacing, and hands it back:
 
     pager = client.lock_pager()
     while (number := pager.next_page()) is not None:
@@ -12,12 +11,12 @@ own pacing, and hands it back:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Hashable
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from .errors import BadResponseError, RepeatedPageError
+from .errors import RepeatedPageError
 
 DEFAULT_MAX_PAGES: Final = 100
 
@@ -205,20 +204,3 @@ class Pager[T]:
         return self._repeated_error(
             f"{self._what}: page {number} {problem}", page=number, endpoint=self._endpoint
         )
-
-
-async def read_all[T](
-    pager: Pager[T],
-    fetch_page: Callable[[int, int], Awaitable[Page[T]]],
-    error: type[BadResponseError],
-) -> list[T]:
-    """Read every page with `fetch_page(number, size)`; a listing cut by the cap is an error.
-
-    For library users' convenience methods only: an integration drives the pager itself, so
-    that each page goes through its own pacing.
-    """
-    while (number := pager.next_page()) is not None:
-        pager.add(await fetch_page(number, pager.page_size))
-    if not pager.complete:
-        raise error(f"{pager.what}: more than {pager.max_pages} pages", endpoint=pager.endpoint)
-    return pager.items

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
@@ -23,7 +22,7 @@ from ..core.http import (
     QueryParams,
     header_int,
 )
-from ..core.paging import DEFAULT_MAX_PAGES, Page, Pager, read_all
+from ..core.paging import DEFAULT_MAX_PAGES, Page, Pager
 from .errors import (
     DOORFLOW_ERRORS,
     DoorFlowBadResponseError,
@@ -46,7 +45,6 @@ class DoorFlowEndpoint(StrEnum):
 
     ACCOUNT = "GET account"
     CHANNELS = "GET channels"
-    CHANNEL = "GET channels/{id}"
     ADMIT = "POST channels/{id}/admit"
     ADMISSION_REQUEST = "GET admission_requests/{id}"
     UNLOCK = "POST channels/{id}/unlock"
@@ -193,19 +191,6 @@ class DoorFlowClient:
         _check_size("per_page", per_page)
         return self._pager(DoorFlowEndpoint.CHANNELS, "channels", per_page, max_pages)
 
-    async def get_channels(self, per_page: int = DEFAULT_PAGE_SIZE) -> list[Channel]:
-        """Return every channel (door) of the account, page after page (library convenience)."""
-        pager = self.channel_pager(per_page)
-        return await read_all(pager, self.get_channel_page, DoorFlowBadResponseError)
-
-    async def get_channel(self, channel_id: str) -> Channel:
-        """Return one channel."""
-        response = await self._request(
-            DoorFlowEndpoint.CHANNEL, ids={"id": channel_id}, expected_status=frozenset({404})
-        )
-        self._raise_for_command(response, f"channel {channel_id}")
-        return Channel.from_json(response.body)
-
     # ---- door commands ---------------------------------------------------------------------
 
     async def _command(
@@ -240,27 +225,6 @@ class DoorFlowClient:
         )
         self._raise_for_command(response, f"admission request {admission_id}")
         return AdmissionRequest.from_json(response.body)
-
-    async def wait_for_admission(
-        self, admission_id: str, *, poll_interval: float = 1.0, max_wait: float = 30.0
-    ) -> AdmissionRequest:
-        """Poll an admission until it is decided; raise unless the door admitted.
-
-        A convenience for library users: an integration that paces its requests follows the
-        admit itself with `get_admission_request` and `AdmissionRequest.raise_if_failed`.
-        """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + max_wait
-        while True:
-            admission = await self.get_admission_request(admission_id)
-            admission.raise_if_failed()
-            if not admission.pending:
-                return admission
-            if loop.time() + poll_interval > deadline:
-                raise DoorFlowOperationError(
-                    "the admit was not decided in time", reason=OperationFailure.TIMEOUT
-                )
-            await asyncio.sleep(poll_interval)
 
     async def unlock(self, channel_id: str, relock_at: datetime | None = None) -> Channel:
         """Hold the door unlocked until `relock_at` (aware) or until `normal`; return it."""
@@ -343,11 +307,6 @@ class DoorFlowClient:
         _check_size("n", n)
         return self._pager(DoorFlowEndpoint.EVENTS, "events", n, max_pages)
 
-    async def get_events(self, n: int = DEFAULT_PAGE_SIZE) -> list[DoorEvent]:
-        """Return the latest events, newest first (one page of at most `n`, up to 1000)."""
-        page = await self.get_event_page(1, n, sort=EventSort.DESC)
-        return list(page.items)
-
     # ---- sites -----------------------------------------------------------------------------
 
     async def get_site_page(self, page: int, per_page: int = DEFAULT_PAGE_SIZE) -> Page[Site]:
@@ -364,11 +323,6 @@ class DoorFlowClient:
         """Return a pager for the site listing (sites keyed by id)."""
         _check_size("per_page", per_page)
         return self._pager(DoorFlowEndpoint.SITES, "sites", per_page, max_pages)
-
-    async def get_sites(self, per_page: int = DEFAULT_PAGE_SIZE) -> list[Site]:
-        """Return every site of the account, page after page (library convenience)."""
-        pager = self.site_pager(per_page)
-        return await read_all(pager, self.get_site_page, DoorFlowBadResponseError)
 
     def _pager[T: Channel | DoorEvent | Site](
         self, endpoint: DoorFlowEndpoint, what: str, page_size: int, max_pages: int

@@ -156,14 +156,6 @@ class NotificationRules:
                 continue
         return rules
 
-    async def get(self, rule_id: int | str) -> NotificationRule:
-        """Return one rule (DoorFlowOperationError NOT_FOUND when it is gone)."""
-        response = await self._http.request(
-            "GET", RULE, ids={"id": rule_id}, expected_status=_REFUSALS
-        )
-        self._raise_refused(response, f"notification rule {rule_id}")
-        return NotificationRule.from_json(response.body)
-
     async def create(self, body: Mapping[str, object]) -> NotificationRule:
         """Create a rule from `rule_input(...)` and return it as DoorFlow stored it."""
         response = await self._http.request(

@@ -148,11 +148,6 @@ class Activity:
         )
 
 
-def parse_activities(data: object) -> list[Activity]:
-    """Parse the result of `GET my/deviceactivity` (newest first, as the cloud sends it)."""
-    return [Activity.from_json(item) for item in parse_list(data, "device activity")]
-
-
 def read_activities(data: object) -> ItemsRead[Activity]:
     """Parse the result of `GET my/deviceactivity` item by item (newest first, as sent).
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +21,7 @@ from ..core.http import (
     JsonResponse,
     QueryParams,
 )
-from ..core.paging import DEFAULT_MAX_PAGES, Page, Pager, read_all
+from ..core.paging import DEFAULT_MAX_PAGES, Page, Pager
 from .activity import MAX_ACTIVITY_ELEMENTS, Activity, last_elem_date, read_activities
 from .errors import (
     TEDEE_ERRORS,
@@ -60,22 +59,17 @@ class TedeeEndpoint(StrEnum):
     LOCK = "GET my/lock/{id}"
     BRIDGES = "GET my/bridge"
     LOCK_SYNC = "GET my/lock/sync"
-    LOCK_SYNC_ONE = "GET my/lock/{id}/sync"
     OPERATION_LOCK = "POST my/lock/{id}/operation/lock"
     OPERATION_UNLOCK = "POST my/lock/{id}/operation/unlock"
     OPERATION_PULL = "POST my/lock/{id}/operation/pull"
     OPERATION = "GET my/device/operation/{id}"
     GATES = "GET my/gate"
-    GATE = "GET my/gate/{id}"
     GATE_SYNC_ALL = "POST my/gate/sync"
-    GATE_SYNC = "POST my/gate/{id}/sync"
     GATE_OPEN = "POST my/gate/{id}/operation/unlock"
     DEVICE_ACTIVITY = "GET my/deviceactivity"
 
 
-_GATE_LISTINGS: Final = frozenset(
-    {TedeeEndpoint.GATES, TedeeEndpoint.GATE, TedeeEndpoint.GATE_SYNC_ALL, TedeeEndpoint.GATE_SYNC}
-)
+_GATE_LISTINGS: Final = frozenset({TedeeEndpoint.GATES, TedeeEndpoint.GATE_SYNC_ALL})
 _GATE_ERRORS: Final[dict[int, tuple[OperationFailure, str]]] = {
     403: (OperationFailure.NO_ACCESS, "no access to this gate"),
     404: (OperationFailure.NOT_FOUND, "gate not found"),
@@ -129,11 +123,6 @@ class TedeeClient:
 
     def __repr__(self) -> str:
         return f"TedeeClient(base={str(self._http.base_url)!r})"
-
-    @property
-    def api_version(self) -> str:
-        """Return the API version this client speaks."""
-        return self._api_version
 
     # ---- transport -------------------------------------------------------------------------
 
@@ -217,10 +206,6 @@ class TedeeClient:
             repeated_error=TedeeRepeatedPageError,
         )
 
-    async def get_locks(self, page_size: int = DEFAULT_PAGE_SIZE) -> list[Lock]:
-        """Return every lock of the account, reading page after page (library convenience)."""
-        return await read_all(self.lock_pager(page_size), self.get_lock_page, TedeeBadResponseError)
-
     async def get_lock(self, lock_id: int) -> Lock:
         """Return one lock with its details."""
         return Lock.from_json(await self._result(TedeeEndpoint.LOCK, ids={"id": lock_id}))
@@ -235,12 +220,6 @@ class TedeeClient:
         params = [("id", lock_id) for lock_id in lock_ids] if lock_ids is not None else None
         result = await self._result(TedeeEndpoint.LOCK_SYNC, params=params)
         return [LockSync.from_json(item) for item in parse_list(result, "lock sync")]
-
-    async def sync_lock(self, lock_id: int) -> LockSync:
-        """Return the live state of one lock (single-lock sync)."""
-        return LockSync.from_json(
-            await self._result(TedeeEndpoint.LOCK_SYNC_ONE, ids={"id": lock_id})
-        )
 
     # ---- lock operations -------------------------------------------------------------------
 
@@ -285,36 +264,11 @@ class TedeeClient:
             await self._result(TedeeEndpoint.OPERATION, ids={"id": operation_id})
         )
 
-    async def wait_for_operation(
-        self, operation_id: str, *, poll_interval: float = 1.0, max_wait: float = 20.0
-    ) -> Operation:
-        """Poll an operation until it completes; raise if it failed or took too long.
-
-        A convenience for library users: an integration that paces its requests follows the
-        operation itself with `get_operation` and `Operation.raise_if_failed`.
-        """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + max_wait
-        while True:
-            operation = await self.get_operation(operation_id)
-            if operation.completed:
-                operation.raise_if_failed()
-                return operation
-            if loop.time() + poll_interval > deadline:
-                raise TedeeOperationError(
-                    "the lock did not finish in time", reason=OperationFailure.TIMEOUT
-                )
-            await asyncio.sleep(poll_interval)
-
     # ---- gates -----------------------------------------------------------------------------
 
     async def sync_gates(self) -> None:
         """Ask Tedee to refresh every gate from BleBox (one-way)."""
         await self._request(TedeeEndpoint.GATE_SYNC_ALL)
-
-    async def sync_gate(self, gate_id: int) -> Gate:
-        """Refresh one gate from BleBox and return it."""
-        return Gate.from_json(await self._result(TedeeEndpoint.GATE_SYNC, ids={"id": gate_id}))
 
     async def get_gate_page(self, page: int, size: int = DEFAULT_PAGE_SIZE) -> Page[Gate]:
         """Return one page of the account's gates, with the page size the cloud states."""
@@ -337,14 +291,6 @@ class TedeeClient:
             repeated_error=TedeeRepeatedPageError,
         )
 
-    async def get_gates(self, page_size: int = DEFAULT_PAGE_SIZE) -> list[Gate]:
-        """Return every gate of the account, reading page after page (library convenience)."""
-        return await read_all(self.gate_pager(page_size), self.get_gate_page, TedeeBadResponseError)
-
-    async def get_gate(self, gate_id: int) -> Gate:
-        """Return one gate."""
-        return Gate.from_json(await self._result(TedeeEndpoint.GATE, ids={"id": gate_id}))
-
     async def open_gate(self, gate_id: int) -> None:
         """Open a gate for its impulse length; raise a TedeeOperationError when refused."""
         status, _ = await self._request(
@@ -357,23 +303,6 @@ class TedeeClient:
             raise TedeeOperationError(message, reason=reason, endpoint=TedeeEndpoint.GATE_OPEN)
 
     # ---- activity --------------------------------------------------------------------------
-
-    async def get_device_activity(
-        self,
-        device_id: int,
-        *,
-        elements: int = MAX_ACTIVITY_ELEMENTS,
-        older_than: datetime | None = None,
-    ) -> list[Activity]:
-        """Return a device's latest activities, newest first (at most 200 per call).
-
-        `older_than` (aware) asks only for activities strictly older than it: pass the date of
-        the oldest item received to read further back. A token without the
-        `DeviceActivity.Read` scope gets a TedeeAuthError with `missing_scope` (403).
-        Malformed items are left out (`read_device_activity` says which).
-        """
-        read = await self.read_device_activity(device_id, elements=elements, older_than=older_than)
-        return list(read.items)
 
     async def read_device_activity(
         self,
