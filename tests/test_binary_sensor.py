@@ -1,4 +1,4 @@
-"""Binary sensors: door, charging, connectivity, semi-locked, uncalibrated, pull spring, gates."""
+"""Tedee lock binary sensors: door, charging, connectivity, semi-locked, calibrated, pull spring."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def init_gate_interval(hass: HomeAssistant) -> float:
 
 
 async def test_entities_of_the_home(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
-    """Every lock and gate gets its binary sensors, with the documented classes."""
+    """Every lock gets its binary sensors, with the documented classes; gates get none."""
     assert state_of(hass, "binary_sensor.front_door_door") == STATE_OFF
     assert state_of(hass, "binary_sensor.front_door_charging") == STATE_OFF
     assert state_of(hass, "binary_sensor.office_charging") == STATE_ON
@@ -45,9 +45,15 @@ async def test_entities_of_the_home(hass: HomeAssistant, init_integration: MockC
     assert state_of(hass, "binary_sensor.front_door_semi_locked") == STATE_OFF
     assert state_of(hass, "binary_sensor.front_door_pull_spring_enabled") == STATE_ON
     assert state_of(hass, "binary_sensor.office_pull_spring_enabled") == STATE_OFF
-    assert state_of(hass, "binary_sensor.driveway_gate_connectivity") == STATE_ON
-    assert state_of(hass, "binary_sensor.garden_gate_connectivity") == STATE_OFF  # unlinked
-    assert state_of(hass, "binary_sensor.garage_door_connectivity") == STATE_OFF  # disconnected
+    # A gate's connection is its Status sensor (connected / disconnected / unlinked) alone.
+    gate_binary_sensors = [
+        entry.unique_id
+        for entry in er.async_entries_for_config_entry(
+            er.async_get(hass), init_integration.entry_id
+        )
+        if entry.domain == "binary_sensor" and entry.unique_id.startswith(("tedee-50",))
+    ]
+    assert gate_binary_sensors == []
 
     registry = er.async_get(hass)
     door = registry.async_get("binary_sensor.front_door_door")
@@ -62,10 +68,6 @@ async def test_entities_of_the_home(hass: HomeAssistant, init_integration: MockC
     assert uncalibrated.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     assert uncalibrated.original_device_class == "problem"
     assert hass.states.get("binary_sensor.front_door_lock_uncalibrated") is None
-    gate = registry.async_get("binary_sensor.driveway_gate_connectivity")
-    assert gate is not None
-    assert gate.unique_id == "tedee-501-connectivity"
-    assert gate.original_device_class == "connectivity"
     assert hass.states.get("binary_sensor.front_door_semi_locked").name == (
         "Front door Semi-locked"
     )
@@ -200,19 +202,28 @@ async def test_pull_spring_setting(
     assert state_of(hass, "binary_sensor.front_door_pull_spring_enabled") == STATE_OFF
 
 
-async def test_gate_connectivity(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    init_integration: MockConfigEntry,
-    simulator: Simulator,
+async def test_the_former_gate_connectivity_binary_sensor_is_removed(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
-    """A gate is connected only when it is both online and linked in BleBox."""
-    await _set_gate(hass, simulator, freezer, 503, isConnected=True)
-    assert state_of(hass, "binary_sensor.garage_door_connectivity") == STATE_ON
-    await _set_gate(hass, simulator, freezer, 502, isPresentInExternal=True)
-    assert state_of(hass, "binary_sensor.garden_gate_connectivity") == STATE_ON
-    await _set_gate(hass, simulator, freezer, 501, isConnected=False)
-    assert state_of(hass, "binary_sensor.driveway_gate_connectivity") == STATE_OFF
+    """An install from before 0.2.0 loses a gate's Connectivity (it repeated the Status)."""
+    config_entry = mock_config_entry
+    config_entry.add_to_hass(hass)
+    registry = er.async_get(hass)
+    former = registry.async_get_or_create(
+        "binary_sensor",
+        DOMAIN,
+        "tedee-501-connectivity",
+        config_entry=config_entry,
+        suggested_object_id="driveway_gate_connectivity",
+    )
+    assert await setup_entry(hass, config_entry)
+    assert registry.async_get(former.entity_id) is None
+    assert hass.states.get(former.entity_id) is None
+    assert state_of(hass, "sensor.driveway_gate_status") == "connected"
+    # A lock's Connectivity, under the same key, stays.
+    lock = registry.async_get("binary_sensor.front_door_connectivity")
+    assert lock is not None
+    assert lock.unique_id == "tedee-1001-connectivity"
 
 
 async def test_removed_gate_loses_its_entities(
@@ -224,5 +235,5 @@ async def test_removed_gate_loses_its_entities(
     """A gate removed from the account no longer shows a state."""
     await simulator.control("DELETE", "tedee/gates/501")
     await advance(hass, freezer, init_gate_interval(hass) + 1)
-    state = hass.states.get("binary_sensor.driveway_gate_connectivity")
+    state = hass.states.get("sensor.driveway_gate_status")
     assert state is None or state.state == STATE_UNAVAILABLE

@@ -9,12 +9,13 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.door_access.const import DOMAIN
+
 from .conftest import Simulator
-from .helpers import advance, state_of
+from .helpers import advance, setup_entry, state_of
 
 ONLINE = "binary_sensor.head_office_front_door_connectivity"
 LOCKDOWN = "switch.head_office_front_door_lockdown"
-SYNC_PENDING = "binary_sensor.head_office_front_door_changes_not_synced"
 DOOR_SYNC = "sensor.head_office_front_door_sync_status"
 DOOR_LAST_SYNC = "sensor.head_office_front_door_last_sync"
 ACCOUNT_SYNC = "sensor.demo_office_sync_status"
@@ -31,7 +32,6 @@ async def test_entities_of_a_door_and_the_account(
     keys = (
         "lock",
         "online",
-        "sync_pending",
         "sync_status",
         "last_sync",
         "relock_at",
@@ -48,7 +48,7 @@ async def test_entities_of_a_door_and_the_account(
     assert "doorflow-account-7001-sync" in unique_ids
     assert "doorflow-account-7001-push_status" in unique_ids
     # Per door, and the account (with its budget and its push status).
-    assert len(unique_ids) == 3 * 8 + 5
+    assert len(unique_ids) == 3 * 7 + 5
     # The lockdown switch shares its key with the lockdown binary sensor (another platform).
     switches = [e.unique_id for e in entries if e.domain == "switch"]
     assert sorted(switches) == [f"doorflow-{door}-lockdown" for door in (1201, 1202, 1203)]
@@ -56,10 +56,8 @@ async def test_entities_of_a_door_and_the_account(
     assert state_of(hass, ONLINE) == "on"
     assert state_of(hass, "binary_sensor.warehouse_warehouse_connectivity") == "off"
     assert state_of(hass, LOCKDOWN) == "off"
-    assert state_of(hass, SYNC_PENDING) == "off"
-    assert (
-        state_of(hass, "binary_sensor.warehouse_warehouse_changes_not_synced") == "on"
-    )  # sync fail
+    # Whether changes wait for a controller is the sync status alone (no binary sensor).
+    assert hass.states.get("binary_sensor.head_office_front_door_changes_not_synced") is None
     assert state_of(hass, DOOR_SYNC) == "ok"
     assert state_of(hass, "sensor.warehouse_warehouse_sync_status") == "fail"
     assert state_of(hass, ACCOUNT_SYNC) == "failing"
@@ -105,13 +103,13 @@ async def test_lockdown(  # noqa: PLR0917
 
 
 @pytest.mark.parametrize(
-    ("status", "pending", "sensor"),
+    ("status", "sensor"),
     [
-        ("ok", "off", "ok"),
-        ("syncing", "off", "syncing"),
-        ("pending", "on", "pending"),
-        ("fail", "on", "fail"),
-        ("exploded", STATE_UNKNOWN, STATE_UNKNOWN),
+        ("ok", "ok"),
+        ("syncing", "syncing"),
+        ("pending", "pending"),
+        ("fail", "fail"),
+        ("exploded", STATE_UNKNOWN),
     ],
 )
 async def test_door_sync_status(  # noqa: PLR0917
@@ -120,13 +118,11 @@ async def test_door_sync_status(  # noqa: PLR0917
     init_doorflow: MockConfigEntry,
     simulator: Simulator,
     status: str,
-    pending: str,
     sensor: str,
 ) -> None:
     """Each documented sync status of a door, and one DoorFlow does not list."""
     simulator.world.doorflow.channels[1201].sync_status = status
     await advance(hass, freezer, 30)
-    assert state_of(hass, SYNC_PENDING) == pending
     assert state_of(hass, DOOR_SYNC) == sensor
 
 
@@ -208,6 +204,26 @@ async def test_removed_door_entities_go(
     """The sensors of a door removed from the account disappear with its device."""
     await simulator.control("DELETE", "doorflow/channels/1201")
     await advance(hass, freezer, 30)
-    for entity_id in (ONLINE, LOCKDOWN, SYNC_PENDING, DOOR_SYNC):
+    for entity_id in (ONLINE, LOCKDOWN, DOOR_SYNC):
         state = hass.states.get(entity_id)
         assert state is None or state.state == STATE_UNAVAILABLE
+
+
+async def test_the_former_changes_not_synced_binary_sensor_is_removed(
+    hass: HomeAssistant, doorflow_config_entry: MockConfigEntry
+) -> None:
+    """An install from before 0.2.0 loses "Changes not synced" (it repeated the sync status)."""
+    doorflow_config_entry.add_to_hass(hass)
+    registry = er.async_get(hass)
+    former = registry.async_get_or_create(
+        "binary_sensor",
+        DOMAIN,
+        "doorflow-1203-sync_pending",
+        config_entry=doorflow_config_entry,
+        suggested_object_id="warehouse_warehouse_changes_not_synced",
+    )
+    assert await setup_entry(hass, doorflow_config_entry)
+    assert registry.async_get(former.entity_id) is None
+    assert hass.states.get(former.entity_id) is None
+    assert state_of(hass, "sensor.warehouse_warehouse_sync_status") == "fail"
+    assert state_of(hass, "binary_sensor.warehouse_warehouse_connectivity") == "off"

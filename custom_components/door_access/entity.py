@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from typing import Any, override
 
 from homeassistant.const import Platform
-from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .cloud import PlatformSetup
+from .const import DOMAIN
 from .coordinator import DoorAccessCoordinator
 from .scope_issue import entities_to_add
 
@@ -167,3 +169,17 @@ def entity_adder[
         return listen(coordinator, add)
 
     return setup
+
+
+@callback
+def remove_retired_entities(
+    hass: HomeAssistant, platform: Platform, identifier: str, keys: tuple[str, ...]
+) -> None:
+    """Remove a device's entities of descriptions an earlier version had (by their keys).
+
+    Home Assistant would otherwise keep each as an orphan ("no longer provided") for good.
+    """
+    registry = er.async_get(hass)
+    for key in keys:
+        if entity_id := registry.async_get_entity_id(platform, DOMAIN, f"{identifier}-{key}"):
+            registry.async_remove(entity_id)

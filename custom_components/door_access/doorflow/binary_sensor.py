@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory, Platform
-from homeassistant.core import callback
-from homeassistant.helpers import entity_registry as er
 
-from ..api import Channel, ChannelSyncStatus
+from ..api import Channel
 from ..binary_sensor import DoorAccessBinarySensor, DoorAccessBinarySensorEntityDescription
-from ..const import DOMAIN
-from ..entity import DeviceHandle, entity_adder
+from ..entity import DeviceHandle, entity_adder, remove_retired_entities
 from .coordinator import DoorFlowCoordinator
 from .device_handles import channel_device
 
-
-def _sync_pending(channel: Channel) -> bool | None:
-    """Tell whether the door's configuration still has to reach its controller."""
-    if channel.sync_status is ChannelSyncStatus.UNRECOGNIZED:
-        return None
-    return channel.sync_status in (ChannelSyncStatus.PENDING, ChannelSyncStatus.FAIL)
-
-
-# The key of the binary sensor that repeated the lockdown switch (removed in 0.2.0; see CHANGELOG).
-REMOVED_LOCKDOWN_KEY = "lockdown"
+# Keys of binary sensors that repeated another entity's state (removed in 0.2.0; see CHANGELOG):
+# "Lockdown" repeated the lockdown switch, "Changes not synced" the door's sync status sensor.
+RETIRED_KEYS: Final = ("lockdown", "sync_pending")
 
 DOOR_BINARY_SENSORS: tuple[DoorAccessBinarySensorEntityDescription[Channel], ...] = (
     DoorAccessBinarySensorEntityDescription[Channel](
@@ -32,31 +24,15 @@ DOOR_BINARY_SENSORS: tuple[DoorAccessBinarySensorEntityDescription[Channel], ...
         entity_category=EntityCategory.DIAGNOSTIC,
         is_on_fn=lambda channel: channel.is_online,
     ),
-    DoorAccessBinarySensorEntityDescription[Channel](
-        key="sync_pending",
-        translation_key="sync_pending",
-        device_class=BinarySensorDeviceClass.PROBLEM,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        is_on_fn=_sync_pending,
-    ),
 )
 
 
-@callback
-def _remove_lockdown_binary_sensor(registry: er.EntityRegistry, identifier: str) -> None:
-    """Remove a door's former "Lockdown" binary sensor, which repeated its lockdown switch.
-
-    Home Assistant would otherwise keep it as an orphan ("no longer provided") for good.
-    """
-    unique_id = f"{identifier}-{REMOVED_LOCKDOWN_KEY}"
-    if entity_id := registry.async_get_entity_id(Platform.BINARY_SENSOR, DOMAIN, unique_id):
-        registry.async_remove(entity_id)
-
-
 def _door_device(coordinator: DoorFlowCoordinator, channel: Channel) -> DeviceHandle[Channel, str]:
-    """Return a door's device, once its former lockdown binary sensor is removed."""
+    """Return a door's device, once its retired binary sensors are removed."""
     device = channel_device(coordinator, channel)
-    _remove_lockdown_binary_sensor(er.async_get(coordinator.hass), device.identifier)
+    remove_retired_entities(
+        coordinator.hass, Platform.BINARY_SENSOR, device.identifier, RETIRED_KEYS
+    )
     return device
 
 

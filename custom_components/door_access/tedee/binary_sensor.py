@@ -1,16 +1,17 @@
-"""Binary sensors of Tedee locks and BleBox gates, described as data."""
+"""Binary sensors of Tedee locks, described as data (gates have none any more)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Final
 
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 
-from ..api import DoorState, Gate, GateStatus, Lock, LockState
+from ..api import DoorState, Gate, Lock, LockState
 from ..binary_sensor import DoorAccessBinarySensor, DoorAccessBinarySensorEntityDescription
 from ..cloud import chain
-from ..entity import entity_adder
+from ..entity import DeviceHandle, entity_adder, remove_retired_entities
 from .coordinator import TedeeCoordinator
 from .device_handles import gate_device, lock_device
 
@@ -104,16 +105,21 @@ LOCK_BINARY_SENSORS: tuple[LockBinarySensor, ...] = (
     ),
 )
 
-GATE_BINARY_SENSORS: tuple[DoorAccessBinarySensorEntityDescription[Gate], ...] = (
-    DoorAccessBinarySensorEntityDescription[Gate](
-        key="connectivity",
-        device_class=BinarySensorDeviceClass.CONNECTIVITY,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        is_on_fn=lambda gate: gate.status is GateStatus.CONNECTED,
-    ),
-)
+# Gates have no binary sensor: their former "Connectivity" repeated the gate's Status sensor
+# (removed in 0.2.0; see CHANGELOG), and is removed as each gate is added.
+RETIRED_GATE_KEYS: Final = ("connectivity",)
 
-# The binary sensors of every lock and gate, now and as new ones appear.
+
+def _gate_device(coordinator: TedeeCoordinator, gate: Gate) -> DeviceHandle[Gate]:
+    """Return a gate's device, once its retired binary sensor is removed."""
+    device = gate_device(coordinator, gate)
+    remove_retired_entities(
+        coordinator.hass, Platform.BINARY_SENSOR, device.identifier, RETIRED_GATE_KEYS
+    )
+    return device
+
+
+# The binary sensors of every lock, now and as new ones appear (and the gates' cleanup).
 async_setup_binary_sensors = chain(
     entity_adder(
         TedeeCoordinator.async_add_lock_listener,
@@ -121,10 +127,5 @@ async_setup_binary_sensors = chain(
         DoorAccessBinarySensor,
         *LOCK_BINARY_SENSORS,
     ),
-    entity_adder(
-        TedeeCoordinator.async_add_gate_listener,
-        gate_device,
-        DoorAccessBinarySensor,
-        *GATE_BINARY_SENSORS,
-    ),
+    entity_adder(TedeeCoordinator.async_add_gate_listener, _gate_device, DoorAccessBinarySensor),
 )
