@@ -23,7 +23,7 @@ from typing import Any
 
 import aiohttp
 
-from custom_components.door_access.const import TEDEE_HOURLY_LIMIT
+from custom_components.door_access.tedee.const import TEDEE_HOURLY_LIMIT
 from simulator.tedee_models import LOCKED, UNLOCKED
 
 from .harness import TEDEE_KEY, simulated_cloud, sleep_until, wait_or_none

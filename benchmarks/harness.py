@@ -44,13 +44,10 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 from custom_components.door_access.api import DoorCloudError
 from custom_components.door_access.api.core.http import JsonHttp
 from custom_components.door_access.config_flow import STEP_PERSONAL_KEY
-from custom_components.door_access.const import (
-    CONF_BASE_URL,
-    CONF_TOKEN_TYPE,
-    DOMAIN,
-    Cloud,
-)
+from custom_components.door_access.const import CONF_BASE_URL, DOMAIN
 from custom_components.door_access.coordinator import DoorAccessCoordinator
+from custom_components.door_access.doorflow.const import CLOUD as DOORFLOW
+from custom_components.door_access.tedee.const import CLOUD as TEDEE, CONF_TOKEN_TYPE
 from simulator import Scenario, SimulatorServer, World
 from simulator.http_common import ARRIVAL_KEY, endpoint_of
 
@@ -325,13 +322,11 @@ async def home_assistant(loop: VirtualTimeLoop) -> AsyncIterator[HomeAssistant]:
             await hass.async_stop(force=True)
 
 
-async def _sign_in(
-    hass: HomeAssistant, cloud: Cloud, user_input: dict[str, Any]
-) -> ConfigEntry[Any]:
+async def _sign_in(hass: HomeAssistant, cloud: str, user_input: dict[str, Any]) -> ConfigEntry[Any]:
     """Add an account through the real config flow (menus, sign-in form with base URL)."""
     flows = hass.config_entries.flow
     result = await flows.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await flows.async_configure(result["flow_id"], {"next_step_id": cloud.value})
+    result = await flows.async_configure(result["flow_id"], {"next_step_id": cloud})
     if result["type"] is FlowResultType.MENU:
         # A cloud that also signs in through OAuth asks how first: the personal key here.
         result = await flows.async_configure(result["flow_id"], {"next_step_id": STEP_PERSONAL_KEY})
@@ -347,7 +342,7 @@ async def add_tedee(hass: HomeAssistant, url: str) -> Account:
     """Sign in to the simulated Tedee account with the scenario's personal key."""
     entry = await _sign_in(
         hass,
-        Cloud.TEDEE,
+        TEDEE,
         {
             CONF_TOKEN: TEDEE_KEY,
             CONF_TOKEN_TYPE: "personal_key",
@@ -360,7 +355,7 @@ async def add_tedee(hass: HomeAssistant, url: str) -> Account:
 async def add_doorflow(hass: HomeAssistant, url: str) -> Account:
     """Sign in to the simulated DoorFlow account with the scenario's API key."""
     entry = await _sign_in(
-        hass, Cloud.DOORFLOW, {CONF_API_KEY: DOORFLOW_KEY, SECTION_ADVANCED: {CONF_BASE_URL: url}}
+        hass, DOORFLOW, {CONF_API_KEY: DOORFLOW_KEY, SECTION_ADVANCED: {CONF_BASE_URL: url}}
     )
     return Account(entry)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from custom_components.door_access.const import TEDEE_HOURLY_LIMIT
+from custom_components.door_access.tedee.const import TEDEE_HOURLY_LIMIT
 from simulator import World
 
 from .bench import BULK_SYNC, Bench

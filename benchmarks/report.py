@@ -17,7 +17,7 @@ import platform
 
 from homeassistant.const import __version__ as ha_version
 
-from custom_components.door_access.const import TEDEE_HOURLY_LIMIT
+from custom_components.door_access.tedee.const import TEDEE_HOURLY_LIMIT
 
 from . import targets as t
 from .baselines import BaselineResult

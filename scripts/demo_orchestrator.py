@@ -534,7 +534,7 @@ class HomeAssistantApi:
             raise DemoError(f"unexpected config flow answer for {step}: {flow}")
         result = expect(self.post(flow_path, user_input), f"submit the {step} form")
         note, added = "", False
-        if result.get("type") == "form" and result.get("step_id") == "bridge":
+        if result.get("type") == "form" and result.get("step_id") == "bridges":
             result = expect(self.post(flow_path, bridge or {}), "submit the bridge step")
             if result.get("type") == "form":
                 note = f"; bridge refused: {result.get('errors')}"

@@ -15,14 +15,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.door_access.const import (
-    CONF_ACCOUNT_ID,
-    CONF_BASE_URL,
-    CONF_CLOUD,
-    CONF_TOKEN_TYPE,
-    DOMAIN,
-    Cloud,
-)
+from custom_components.door_access.const import CONF_ACCOUNT_ID, CONF_BASE_URL, CONF_CLOUD, DOMAIN
+from custom_components.door_access.doorflow.const import CLOUD as DOORFLOW
+from custom_components.door_access.tedee.const import CLOUD as TEDEE, CONF_TOKEN_TYPE
 from simulator import SimulatorServer, World, load_scenario
 
 from .helpers import setup_entry
@@ -145,7 +140,7 @@ def mock_config_entry(simulator: Simulator) -> MockConfigEntry:
         title="Demo",
         unique_id=f"tedee_{TEDEE_ACCOUNT_ID}",
         data={
-            CONF_CLOUD: Cloud.TEDEE,
+            CONF_CLOUD: TEDEE,
             CONF_TOKEN: TEDEE_KEY,
             CONF_TOKEN_TYPE: "PersonalKey",
             CONF_BASE_URL: simulator.url,
@@ -171,7 +166,7 @@ def doorflow_config_entry(simulator: Simulator) -> MockConfigEntry:
         title="Demo Office",
         unique_id=f"doorflow_{DOORFLOW_ACCOUNT_ID}",
         data={
-            CONF_CLOUD: Cloud.DOORFLOW,
+            CONF_CLOUD: DOORFLOW,
             CONF_API_KEY: DOORFLOW_KEY,
             CONF_BASE_URL: simulator.url,
             CONF_ACCOUNT_ID: DOORFLOW_ACCOUNT_ID,

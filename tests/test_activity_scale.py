@@ -18,11 +18,8 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.door_access.const import (
-    DOMAIN,
-    TEDEE_ACTION_RESERVE,
-    TEDEE_HOURLY_LIMIT,
-)
+from custom_components.door_access.const import DOMAIN
+from custom_components.door_access.tedee.const import TEDEE_ACTION_RESERVE, TEDEE_HOURLY_LIMIT
 
 from .conftest import Simulator
 from .helpers import TEDEE_POLL, advance, setup_entry

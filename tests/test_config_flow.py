@@ -22,26 +22,28 @@ import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.door_access.config_flow import SECTION_ADVANCED
+from custom_components.door_access.config_flow import (
+    SECTION_ADVANCED,
+    DoorAccessConfigFlow,
+    DoorAccessOptionsFlow,
+)
 from custom_components.door_access.const import (
     CONF_ACCOUNT_ID,
-    CONF_ACTIVITY_INTERVAL,
     CONF_BASE_URL,
+    CONF_CLOUD,
+    CONF_POLL_INTERVAL,
+    DOMAIN,
+)
+from custom_components.door_access.doorflow.const import CONF_PUSH
+from custom_components.door_access.flow_helpers import InvalidInputError, normalize_base_url
+from custom_components.door_access.tedee.const import (
+    CONF_ACTIVITY_INTERVAL,
     CONF_BRIDGE_ADDRESS,
     CONF_BRIDGE_TOKEN,
     CONF_BRIDGES,
-    CONF_CLOUD,
     CONF_GATE_INTERVAL,
-    CONF_POLL_INTERVAL,
-    CONF_PUSH,
     CONF_TOKEN_TYPE,
     CONF_UNLOCK_BEHAVIOR,
-    DOMAIN,
-)
-from custom_components.door_access.flow_helpers import (
-    InvalidInputError,
-    bridge_list,
-    normalize_base_url,
 )
 
 from .conftest import Simulator
@@ -305,7 +307,7 @@ async def _submit(
 async def _skip_bridge(hass: HomeAssistant, result: FlowResult) -> FlowResult:
     """Check the optional bridge step a Tedee sign-in leads to, and skip it (no address)."""
     assert result["type"] is FlowResultType.FORM, result
-    assert result["step_id"] == "bridge"
+    assert result["step_id"] == "bridges"
     assert result["errors"] == {}
     return await _submit(hass, result, {})
 
@@ -914,7 +916,7 @@ async def test_tedee_options(
     entry.add_to_hass(hass)
     result = _check(await hass.config_entries.options.async_init(entry.entry_id), "options")
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "init"
+    assert result["step_id"] == "tedee"
     schema = result["data_schema"].schema
     assert [str(key) for key in schema] == [
         CONF_POLL_INTERVAL,
@@ -1005,6 +1007,8 @@ async def test_doorflow_options(hass: HomeAssistant, cloud: FakeCloud) -> None:
     entry = _doorflow_entry(cloud)
     entry.add_to_hass(hass)
     result = _check(await hass.config_entries.options.async_init(entry.entry_id), "options")
+    # DoorFlow's own form and wording (not Tedee's).
+    assert result["step_id"] == "doorflow"
     schema = result["data_schema"].schema
     assert [str(key) for key in schema] == [CONF_POLL_INTERVAL, CONF_PUSH]
     assert [key.default() for key in schema] == [30, True]
@@ -1026,6 +1030,25 @@ async def test_doorflow_options(hass: HomeAssistant, cloud: FakeCloud) -> None:
         result["flow_id"], {CONF_POLL_INTERVAL: 120, CONF_PUSH: False}
     )
     assert entry.options == {CONF_POLL_INTERVAL: 120, CONF_PUSH: False}
+
+
+def test_steps_made_at_run_time_are_only_the_clouds_and_their_forms(
+    hass: HomeAssistant, cloud: FakeCloud
+) -> None:
+    """`async_step_<id>` exists for each registered cloud and options form, for nothing else."""
+    flow = DoorAccessConfigFlow()
+    assert callable(flow.async_step_tedee)
+    assert callable(flow.async_step_doorflow)
+    assert not hasattr(flow, "async_step_nowhere")
+    assert not hasattr(flow, "tedee")
+    entry = _tedee_entry(cloud)
+    entry.add_to_hass(hass)
+    options = DoorAccessOptionsFlow()
+    options.hass = hass
+    options.handler = entry.entry_id
+    assert callable(options.async_step_tedee)
+    assert callable(options.async_step_bridges)
+    assert not hasattr(options, "async_step_doorflow")
 
 
 # The same flows against the project's cloud simulator (scenario "home")
@@ -1077,7 +1100,7 @@ async def test_simulator_tedee_bridge_after_sign_in(hass: HomeAssistant, sim: Si
     address, token = await _sim_bridge(sim)
     result = await _start_sim_tedee(hass, sim, "demo-tedee-personal-key")
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "bridge"
+    assert result["step_id"] == "bridges"
     assert [str(key) for key in result["data_schema"].schema] == [
         CONF_BRIDGE_ADDRESS,
         CONF_BRIDGE_TOKEN,
@@ -1091,7 +1114,7 @@ async def test_simulator_tedee_bridge_after_sign_in(hass: HomeAssistant, sim: Si
         ({CONF_BRIDGE_ADDRESS: address, CONF_BRIDGE_TOKEN: token}, "cannot_connect_bridge"),
     ):
         result = await _submit(hass, result, given)
-        assert result["step_id"] == "bridge"
+        assert result["step_id"] == "bridges"
         assert result["errors"] == {CONF_BRIDGE_ADDRESS: errors}
         assert _suggested(result, CONF_BRIDGE_ADDRESS) == given[CONF_BRIDGE_ADDRESS]
     await sim.control("POST", "tedee/bridges/9001", {"unreachable": False})
@@ -1113,8 +1136,6 @@ async def test_simulator_tedee_bridge_after_sign_in(hass: HomeAssistant, sim: Si
     assert bridge["token"] == token
     entry = hass.config_entries.async_entries(DOMAIN)[0]
     assert entry.options == {CONF_BRIDGES: [bridge]}
-    # What the options' bridges step then lists to remove.
-    assert bridge_list(entry.options) == [bridge]
 
 
 async def test_simulator_tedee_bridge_skipped(hass: HomeAssistant, sim: Simulator) -> None:
@@ -1133,7 +1154,7 @@ async def test_account_added_elsewhere_while_the_bridge_step_is_open(
     """Two flows of one account at the bridge step: the first to finish ends the other."""
     first = await _start_sim_tedee(hass, sim, "demo-tedee-personal-key")
     second = await _start_sim_tedee(hass, sim, "demo-tedee-personal-key")
-    assert first["step_id"] == second["step_id"] == "bridge"
+    assert first["step_id"] == second["step_id"] == "bridges"
     assert (await _submit(hass, first, {}))["type"] is FlowResultType.CREATE_ENTRY
     with pytest.raises(UnknownFlow):
         await hass.config_entries.flow.async_configure(second["flow_id"], {})
@@ -1231,6 +1252,6 @@ async def test_strings_load_in_home_assistant(hass: HomeAssistant) -> None:
     assert strings[f"component.{DOMAIN}.config.step.tedee.title"] == "Sign in to Tedee"
     assert strings[f"component.{DOMAIN}.config.error.invalid_token"]
     options = await async_get_translations(hass, "en", "options", {DOMAIN})
-    assert options[f"component.{DOMAIN}.options.step.init.data.poll_interval"]
+    assert options[f"component.{DOMAIN}.options.step.tedee.data.poll_interval"]
     selectors = await async_get_translations(hass, "en", "selector", {DOMAIN})
     assert selectors[f"component.{DOMAIN}.selector.token_type.options.bearer"]

@@ -26,13 +26,12 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.door_access.api import rule_input
-from custom_components.door_access.const import (
+from custom_components.door_access.const import CONF_POLL_INTERVAL, DOMAIN
+from custom_components.door_access.doorflow.const import (
     CONF_CLOUDHOOK_URL,
-    CONF_POLL_INTERVAL,
     CONF_PUSH,
     CONF_PUSH_RULE_ID,
     CONF_WEBHOOK_ID,
-    DOMAIN,
 )
 from custom_components.door_access.doorflow.coordinator import DoorFlowCoordinator
 from custom_components.door_access.doorflow.event_kinds import FEED_CODES

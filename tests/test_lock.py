@@ -17,7 +17,7 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.door_access.const import CONF_UNLOCK_BEHAVIOR, UnlockBehavior
+from custom_components.door_access.tedee.const import CONF_UNLOCK_BEHAVIOR, UnlockBehavior
 
 from .conftest import Simulator
 from .helpers import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.door_access.const import TEDEE_ACTION_RESERVE, TEDEE_HOURLY_LIMIT
+from custom_components.door_access.tedee.const import TEDEE_ACTION_RESERVE, TEDEE_HOURLY_LIMIT
 from custom_components.door_access.tedee.read_plan import (
     MAX_CARRY,
     Budget,

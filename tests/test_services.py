@@ -21,6 +21,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import yaml
 
+from custom_components.door_access.clouds import CLOUDS
 from custom_components.door_access.const import DOMAIN
 
 from .conftest import Simulator
@@ -227,3 +228,13 @@ async def test_lockdown_needs_an_input(
         hass, service, {ATTR_ENTITY_ID: DOOR, "card": False, "rex": False, "aux": False}
     )
     assert err.translation_key == "lockdown_no_input"
+
+
+async def test_actions_are_registered_only_for_clouds_that_declare_them(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a cloud declaring them (DoorFlow left out), none of the actions exists."""
+    monkeypatch.delitem(CLOUDS, "doorflow")
+    assert await async_setup_component(hass, DOMAIN, {})
+    for service in SERVICES:
+        assert not hass.services.has_service(DOMAIN, service)

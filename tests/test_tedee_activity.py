@@ -12,14 +12,11 @@ from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.door_access.const import (
-    CONF_ACTIVITY_INTERVAL,
-    DEFAULT_GATE_INTERVAL,
-    DOMAIN,
-)
+from custom_components.door_access.const import DOMAIN
 from custom_components.door_access.scope_issue import scope_issue_id
 from custom_components.door_access.storage import FEED_STORAGE_VERSION
 from custom_components.door_access.tedee.activity import LastOperation
+from custom_components.door_access.tedee.const import CONF_ACTIVITY_INTERVAL, DEFAULT_GATE_INTERVAL
 from custom_components.door_access.tedee.coordinator import TedeeCoordinator
 
 from .activity_helpers import FiredEvents

@@ -23,11 +23,12 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.door_access.const import CONF_BRIDGES, DOMAIN
+from custom_components.door_access.const import DOMAIN
 from custom_components.door_access.diagnostics import async_get_config_entry_diagnostics
 from custom_components.door_access.tedee import bridge_push
 from custom_components.door_access.tedee.bridge_client import BridgeAddress
 from custom_components.door_access.tedee.bridge_push import new_bridge_config
+from custom_components.door_access.tedee.const import CONF_BRIDGES
 from custom_components.door_access.tedee.coordinator import PUSH_HEALTH_POLL, TedeeCoordinator
 from simulator import load_scenario
 

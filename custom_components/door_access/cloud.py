@@ -8,13 +8,10 @@ listing it in `clouds.py`.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import probatio
-
-from .const import Cloud
 
 if TYPE_CHECKING:
     from homeassistant.components.application_credentials import ClientCredential
@@ -23,15 +20,16 @@ if TYPE_CHECKING:
     from homeassistant.core import CALLBACK_TYPE, HomeAssistant
     from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2Implementation
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+    from homeassistant.helpers.typing import VolDictType
 
     from .coordinator import DoorAccessCoordinator
     from .scheduler import RequestScheduler
 
 
-class BridgeSetupError(Exception):
-    """A local bridge could not be added; `error` is the options form's translation key."""
+class OptionsError(Exception):
+    """An options form's input was refused; `error` is its translation key, `field` where."""
 
-    def __init__(self, error: str, field: str) -> None:
+    def __init__(self, error: str, field: str = "base") -> None:
         super().__init__(error)
         self.error = error
         self.field = field
@@ -73,11 +71,33 @@ class CloudOAuth:
     credential_placeholders: Mapping[str, str]
 
 
-# Add a local bridge (address, token) to the bridges stored so far: contact it and return its
-# settings to store, or raise BridgeSetupError.
-type AddBridge = Callable[
-    [HomeAssistant, str, str, list[dict[str, str]]], Awaitable[dict[str, str]]
-]
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NumberRange:
+    """The whole numbers a number option allows, and the options form's error outside them.
+
+    The form's texts get `<field>_min` and `<field>_max` placeholders for each ranged field.
+    """
+
+    low: int
+    high: int
+    # The translation key (`options.error.<key>`) shown on the field when out of range.
+    range_error: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionsStep:
+    """One form of a cloud's options flow; its texts are `options.step.<options_step_id>`."""
+
+    # Unique among every cloud's steps (the cloud's name for its first one).
+    options_step_id: str
+    # The form, given the entry's stored options (shown with them, or with what was typed).
+    schema: Callable[[Mapping[str, Any]], probatio.Schema]
+    # Turn the form's input into options to store (given the stored ones); raise
+    # OptionsError to show the form again with an error. Ranged fields are checked before.
+    async_options: Callable[
+        [HomeAssistant, Mapping[str, Any], Mapping[str, Any]], Awaitable[dict[str, Any]]
+    ]
+    ranges: Mapping[str, NumberRange] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,41 +113,42 @@ class CloudFlow:
     suggested_values: Callable[[Mapping[str, Any]], dict[str, Any]]
     # Read the account with the credentials: raise SignInError, or return the account.
     async_sign_in: Callable[[HomeAssistant, str, Mapping[str, Any], str], Awaitable[Account]]
-    options_schema: Callable[[], probatio.Schema]
-    # Turn the options form's input into the options to store (validated and typed).
-    options_from_input: Callable[[Mapping[str, Any]], dict[str, Any]]
-    # The allowed range of each number option, checked with a translated error.
-    options_ranges: Mapping[str, tuple[int, int]]
+    # The options flow: the cloud's own forms, shown one after the other (at least one).
+    options_steps: tuple[OptionsStep, ...]
+    # Forms shown once a new account signed in, before its entry is made (an optional local
+    # device, say); what they return becomes the entry's first options.
+    after_sign_in: tuple[OptionsStep, ...] = ()
     # Signing in through OAuth, offered first beside the secret (None: the secret only).
     oauth: CloudOAuth | None = None
-    # Add a local bridge, offered after signing in and in the options (None: the cloud has no
-    # local bridges).
-    async_add_bridge: AddBridge | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class LockdownInputs:
-    """The inputs of a door that a lockdown (or its end) names."""
+class LockAction[CoordinatorT]:
+    """An action (`door_access.<service>`) on the locks of the clouds that declare it.
 
-    card: bool
-    rex: bool
-    aux: bool
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DoorActions[CoordinatorT]:
-    """The integration's actions a cloud's doors and accounts offer (beside lock and unlock).
-
-    Each takes the account's coordinator and, for a door, the cloud's id of the door (of the
-    type the cloud's wing gives its devices); failures are translated Home Assistant errors.
+    The root registers each declared action once, as an entity action of the integration's
+    locks; a lock of a cloud that does not declare it is refused with a translated error.
+    Clouds declaring the same action declare the same fields.
     """
 
-    lockdown: Callable[[CoordinatorT, Any, LockdownInputs], Awaitable[None]]
-    end_lockdown: Callable[[CoordinatorT, Any, LockdownInputs], Awaitable[None]]
-    # Hold the door unlocked until an aware time; the cloud relocks it then.
-    unlock_until: Callable[[CoordinatorT, Any, datetime], Awaitable[None]]
-    # Push pending changes to every door controller, or say how long it has to wait.
-    sync_controllers: Callable[[CoordinatorT], Awaitable[None]]
+    service: str
+    # The action's fields besides its target, checked by Home Assistant before `run`.
+    fields: VolDictType
+    # Run it on one device (the cloud's id of it, of the type its wing gives its devices) with
+    # the call's data; a refused input is a `ServiceValidationError`, a failure a translated
+    # `HomeAssistantError`.
+    run: Callable[[CoordinatorT, Any, Mapping[str, Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountAction[CoordinatorT]:
+    """An action (`door_access.<service>`) on an account, for the clouds that declare it.
+
+    Its target is the account's config entry or any of its devices.
+    """
+
+    service: str
+    run: Callable[[CoordinatorT, Mapping[str, Any]], Awaitable[None]]
 
 
 type PlatformSetup[CoordinatorT] = Callable[
@@ -139,7 +160,9 @@ type PlatformSetup[CoordinatorT] = Callable[
 class CloudWing[CoordinatorT: DoorAccessCoordinator[Any]]:
     """One cloud: how to connect to an account, what to show, how to sign in and dump it."""
 
-    cloud: Cloud
+    # The cloud's name: stored in each entry (`cloud`), the config flow's menu choice and
+    # step, and the translation key of its texts (`config.step.<cloud>`).
+    cloud: str
     name: str
     build_scheduler: Callable[[HomeAssistant], RequestScheduler]
     # The entry is typed without Door Access's runtime-data alias (`models.py` builds on this
@@ -152,8 +175,12 @@ class CloudWing[CoordinatorT: DoorAccessCoordinator[Any]]:
     # The identifiers (in this domain) of every device the account has now: a device not
     # among them is stale, and the user may delete it.
     current_identifiers: Callable[[CoordinatorT], set[str]]
-    # The integration's door actions this cloud offers (None: none of them).
-    door_actions: DoorActions[CoordinatorT] | None = None
+    # Keys of the entry's data and of the cloud's dump that diagnostics redact, beyond those
+    # every cloud shares (secrets of the cloud's own, identifiers of its hardware).
+    redact: frozenset[str] = frozenset()
+    # The integration's actions this cloud offers, on its locks and on its account.
+    lock_actions: tuple[LockAction[CoordinatorT], ...] = ()
+    account_actions: tuple[AccountAction[CoordinatorT], ...] = ()
     # Forget what the wing keeps for an entry that is deleted (by entry id), beyond what the
     # root forgets itself (the scheduler, the feed cursors).
     forget_entry: Callable[[HomeAssistant, str], None] | None = None

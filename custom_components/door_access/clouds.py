@@ -1,4 +1,8 @@
-"""The clouds Door Access knows, by the name stored in each config entry."""
+"""The clouds Door Access knows, by the name stored in each config entry (a wing's `cloud`).
+
+The one place that lists the wings: adding a cloud adds it here. The registry is a plain dict
+so that a test may add a wing of its own (see tests/example_cloud/).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,16 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from .cloud import CloudOAuth, CloudWing
-from .const import CONF_CLOUD, Cloud
+from .const import CONF_CLOUD
 from .doorflow import DOORFLOW
 from .tedee import TEDEE
 
-CLOUDS: Final[Mapping[Cloud, CloudWing[Any]]] = {wing.cloud: wing for wing in (TEDEE, DOORFLOW)}
+CLOUDS: Final[dict[str, CloudWing[Any]]] = {TEDEE.cloud: TEDEE, DOORFLOW.cloud: DOORFLOW}
 
 
 def wing_of(entry_data: Mapping[str, Any]) -> CloudWing[Any]:
     """Return the cloud an entry (or a flow's entry data) belongs to."""
-    return CLOUDS[Cloud(entry_data[CONF_CLOUD])]
+    return CLOUDS[str(entry_data[CONF_CLOUD])]
 
 
 def oauth_cloud() -> tuple[CloudWing[Any], CloudOAuth]:

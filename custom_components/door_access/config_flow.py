@@ -11,9 +11,10 @@ token URLs following the base URL of the advanced section.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 import logging
-from typing import Any, Final, override
+from typing import TYPE_CHECKING, Any, Final, override
 
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
@@ -22,27 +23,17 @@ from homeassistant.config_entries import (
     OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_NAME
-from homeassistant.core import callback
-from homeassistant.data_entry_flow import section
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.data_entry_flow import FlowHandler, section
 from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2FlowHandler
 import probatio
 
-from .cloud import Account, BridgeSetupError, CloudOAuth, CloudWing, SignInError
+from .cloud import Account, CloudOAuth, CloudWing, OptionsError, OptionsStep, SignInError
 from .clouds import CLOUDS, wing_of
-from .const import (
-    CONF_AUTH_IMPLEMENTATION,
-    CONF_BASE_URL,
-    CONF_BRIDGES,
-    DOMAIN,
-    LOGGER,
-    Cloud,
-)
+from .const import CONF_AUTH_IMPLEMENTATION, CONF_BASE_URL, DOMAIN, LOGGER
 from .flow_helpers import (
     URL_SELECTOR,
     InvalidInputError,
-    bridge_list,
-    bridges_from_input,
-    bridges_schema,
     normalize_base_url,
     normalize_token,
     out_of_range,
@@ -59,8 +50,6 @@ STEP_SIGN_IN_METHOD: Final = "sign_in_method"
 STEP_OAUTH: Final = "oauth"
 STEP_PERSONAL_KEY: Final = "personal_key"
 STEP_REAUTH_OAUTH: Final = "reauth_oauth"
-# After signing in to a cloud with local bridges: add one now (optional).
-STEP_BRIDGE: Final = "bridge"
 
 
 def _advanced_section() -> section:
@@ -79,6 +68,37 @@ def _form_schema(wing: CloudWing[Any], *, with_base_url: bool) -> probatio.Schem
     return probatio.Schema(fields)
 
 
+async def async_take_form(
+    hass: HomeAssistant,
+    step: OptionsStep,
+    user_input: Mapping[str, Any],
+    stored: Mapping[str, Any],
+    collected: dict[str, Any],
+) -> dict[str, str]:
+    """Check a cloud form's answer and add its options to `collected`; return its errors.
+
+    Ranged fields are checked first (a translated error naming the range); then the cloud
+    turns the answer into options, or refuses it with an `OptionsError`. No errors: taken.
+    """
+    errors = out_of_range(user_input, step.ranges)
+    if not errors:
+        try:
+            collected.update(await step.async_options(hass, user_input, stored))
+        except OptionsError as err:
+            errors[err.field] = err.error
+    return errors
+
+
+def form_schema(
+    handler: FlowHandler[Any, ConfigFlowResult, Any],
+    step: OptionsStep,
+    stored: Mapping[str, Any],
+    user_input: Mapping[str, Any] | None,
+) -> probatio.Schema:
+    """Return a cloud form's fields, showing what was typed, else the stored options."""
+    return handler.add_suggested_values_to_schema(step.schema(stored), user_input or stored)
+
+
 class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     """Sign in to a cloud account; one config entry per account."""
 
@@ -88,6 +108,9 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
 
     # How the cloud is signed in to, once chosen (None: not yet).
     _method: str | None = None
+    # The account signed in to and the options its forms gave, while those forms are shown.
+    _account: Account
+    _options: dict[str, Any]
     # Set before any step that needs them (Home Assistant accepts only the menu's choices):
     # the cloud chosen (or of the entry being changed), its own step (the sign-in form), and
     # the base URL of an OAuth sign-in.
@@ -95,8 +118,6 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     _cloud_oauth: CloudOAuth
     _cloud_step: str
     _base_url: str
-    # The account signed in to, while the optional bridge step is shown.
-    _account: Account
 
     @property
     @override
@@ -114,7 +135,7 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     @override
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Let the user choose the cloud."""
-        return self.async_show_menu(step_id="user", menu_options=[cloud.value for cloud in Cloud])
+        return self.async_show_menu(step_id="user", menu_options=list(CLOUDS))
 
     async def async_step_reauth(
         self,
@@ -295,7 +316,7 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         )
 
     async def _async_finish(self, account: Account) -> ConfigFlowResult:
-        """Create the entry (after the optional bridge step), or update the one being changed."""
+        """Create the entry (after its cloud's forms for a new account), or update one."""
         await self.async_set_unique_id(account.unique_id, raise_on_progress=False)
         entry = self._existing_entry()
         if entry is not None:
@@ -311,37 +332,39 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             description_placeholders={CONF_NAME: existing.title if existing else account.title}
         )
         self._account = account
-        if self._wing.flow.async_add_bridge is not None:
-            return await self.async_step_bridge()
-        return self.async_create_entry(title=account.title, data=dict(account.data))
+        self._options = {}
+        return await self._async_after_sign_in(None, None)
 
-    async def async_step_bridge(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Offer to add a local bridge to the new entry; an empty address skips it.
+    async def _async_after_sign_in(
+        self, step: OptionsStep | None, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        """Show the cloud's forms for a new account (if any); their answers become its options.
 
-        The same form and checks as the options' bridges step (the bridge is contacted).
+        Another flow of the same account that was at such a form meanwhile is ended by Home
+        Assistant when this entry is created (same unique id).
         """
-        add_bridge = self._wing.flow.async_add_bridge
-        assert add_bridge is not None
-        account = self._account
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            try:
-                bridges = await bridges_from_input(self.hass, add_bridge, [], user_input)
-            except BridgeSetupError as err:
-                errors[err.field] = err.error
-            else:
-                # Another flow of the same account that was at this step meanwhile is ended by
-                # Home Assistant when this entry is created (same unique id).
-                return self.async_create_entry(
-                    title=account.title,
-                    data=dict(account.data),
-                    options={CONF_BRIDGES: bridges} if bridges else {},
+        steps = self._wing.flow.after_sign_in
+        following = steps
+        if step is not None:
+            errors: dict[str, str] = {}
+            if user_input is not None:
+                errors = await async_take_form(self.hass, step, user_input, {}, self._options)
+            if user_input is None or errors:
+                return self.async_show_form(
+                    step_id=step.options_step_id,
+                    data_schema=form_schema(self, step, {}, user_input),
+                    errors=errors,
+                    description_placeholders={
+                        CONF_NAME: self._account.title,
+                        **range_placeholders(step.ranges),
+                    },
                 )
-        return self.async_show_form(
-            step_id=STEP_BRIDGE,
-            data_schema=self.add_suggested_values_to_schema(bridges_schema([]), user_input or {}),
-            errors=errors,
-            description_placeholders={CONF_NAME: account.title},
+            following = steps[steps.index(step) + 1 :]
+        if following:
+            return await self._async_after_sign_in(following[0], None)
+        account = self._account
+        return self.async_create_entry(
+            title=account.title, data=dict(account.data), options=self._options
         )
 
     def _existing_entry(self) -> DoorAccessConfigEntry | None:
@@ -352,71 +375,88 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             return self._get_reconfigure_entry()
         return None
 
+    if not TYPE_CHECKING:  # hidden from the type checker: it would type every attribute
 
-type _Step = Callable[
-    [DoorAccessConfigFlow, dict[str, Any] | None], Coroutine[Any, Any, ConfigFlowResult]
-]
+        def __getattr__(self, name: str) -> _Step:
+            """Return a step made at run time: a cloud's sign-in, the chosen cloud's forms."""
+            return _step_of(name, self._made_steps)
+
+    def _made_steps(self) -> dict[str, _Step]:
+        """Return the steps made at run time: each cloud's sign-in, the chosen cloud's forms.
+
+        The sign-ins are the menu's choices; the forms are those shown to a new account.
+        """
+        steps: dict[str, _Step] = {
+            cloud: partial(self._async_cloud_step, CLOUDS[cloud], cloud) for cloud in CLOUDS
+        }
+        wing: CloudWing[Any] | None = self.__dict__.get("_wing")
+        if wing is not None:
+            steps |= {
+                step.options_step_id: partial(self._async_after_sign_in, step)
+                for step in wing.flow.after_sign_in
+            }
+        return steps
 
 
-def _sign_in_step(cloud: Cloud) -> _Step:
-    """Return the menu choice's step: the cloud's sign-in form."""
-
-    async def step(
-        flow: DoorAccessConfigFlow, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Sign in to the cloud's account."""
-        return await flow._async_cloud_step(CLOUDS[cloud], str(cloud), user_input)
-
-    step.__name__ = step.__qualname__ = f"async_step_{cloud}"
-    return step
+type _Step = Callable[[dict[str, Any] | None], Awaitable[ConfigFlowResult]]
 
 
-for _cloud in Cloud:
-    setattr(DoorAccessConfigFlow, f"async_step_{_cloud}", _sign_in_step(_cloud))
+def _step_of(name: str, steps: Callable[[], Mapping[str, _Step]]) -> _Step:
+    """Return the step `async_step_<id>` names among steps made at run time, or raise."""
+    step_id = name.removeprefix("async_step_")
+    if step_id == name or step_id not in (found := steps()):
+        raise AttributeError(name)
+    return found[step_id]
 
 
 class DoorAccessOptionsFlow(OptionsFlowWithReload):
-    """Tune polling (and the cloud's own options); the entry reloads when they change."""
+    """The options of the entry's cloud, its forms one after the other; then the entry reloads.
+
+    Each form is one of the cloud's `OptionsStep`s, shown as the step of its own id (its
+    texts are `options.step.<id>`): `init` only opens the first.
+    """
 
     _options: dict[str, Any]
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show the options of the entry's cloud and store them (then its bridges, if any)."""
-        flow = wing_of(self.config_entry.data).flow
+        """Show the cloud's first options form."""
+        del user_input  # `init` shows no form of its own.
+        self._options = {}
+        return await self._async_options_step(self._steps()[0], None)
+
+    def _steps(self) -> tuple[OptionsStep, ...]:
+        """Return the options forms of the entry's cloud."""
+        return wing_of(self.config_entry.data).flow.options_steps
+
+    async def _async_options_step(
+        self, step: OptionsStep, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        """Show one of the cloud's options forms, check it, and go on to the next or store."""
+        stored = self.config_entry.options
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = out_of_range(user_input, flow.options_ranges)
+            errors = await async_take_form(self.hass, step, user_input, stored, self._options)
             if not errors:
-                self._options = flow.options_from_input(user_input)
-                if flow.async_add_bridge is not None:
-                    return await self.async_step_bridges()
+                steps = self._steps()
+                following = steps[steps.index(step) + 1 :]
+                if following:
+                    return await self._async_options_step(following[0], None)
                 return self.async_create_entry(data=self._options)
         return self.async_show_form(
-            step_id="init",
-            data_schema=self.add_suggested_values_to_schema(
-                flow.options_schema(), user_input or self.config_entry.options
-            ),
+            step_id=step.options_step_id,
+            data_schema=form_schema(self, step, stored, user_input),
             errors=errors,
-            description_placeholders=range_placeholders(flow.options_ranges),
+            description_placeholders=range_placeholders(step.ranges),
         )
 
-    async def async_step_bridges(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Add a local bridge (address and token, checked by contacting it) or remove some."""
-        add_bridge = wing_of(self.config_entry.data).flow.async_add_bridge
-        assert add_bridge is not None
-        stored = bridge_list(self.config_entry.options)
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            try:
-                bridges = await bridges_from_input(self.hass, add_bridge, stored, user_input)
-            except BridgeSetupError as err:
-                errors[err.field] = err.error
-            else:
-                return self.async_create_entry(data={**self._options, CONF_BRIDGES: bridges})
-        return self.async_show_form(
-            step_id="bridges",
-            data_schema=bridges_schema([str(item.get("address")) for item in stored]),
-            errors=errors,
-        )
+    if not TYPE_CHECKING:  # hidden from the type checker: it would type every attribute
+
+        def __getattr__(self, name: str) -> _Step:
+            """Return the step `async_step_<id>` of one of the cloud's options forms."""
+            return _step_of(
+                name,
+                lambda: {
+                    step.options_step_id: partial(self._async_options_step, step)
+                    for step in self._steps()
+                },
+            )

@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.components.diagnostics import async_redact_data
-from homeassistant.const import CONF_API_KEY, CONF_EMAIL, CONF_TOKEN, CONF_UNIQUE_ID
+from homeassistant.const import CONF_UNIQUE_ID
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_ACCOUNT_ID, CONF_CLOUDHOOK_URL, CONF_WEBHOOK_ID
+from .const import CONF_ACCOUNT_ID, CONF_OAUTH_TOKEN
 from .models import DoorAccessConfigEntry
 
-# Secrets, identifiers of the account or of the hardware, and the entry's title and unique id
-# (the account holder's name or e-mail, and the account id); the push webhook's id and URL.
-TO_REDACT = frozenset(
-    {
-        CONF_TOKEN,
-        CONF_API_KEY,
-        CONF_ACCOUNT_ID,
-        CONF_EMAIL,
-        CONF_UNIQUE_ID,
-        CONF_WEBHOOK_ID,
-        CONF_CLOUDHOOK_URL,
-        "title",
-        "serial_number",
-        "serialNumber",
-        "mac_address",
-    }
-)
+# What every cloud redacts: an OAuth token, the account's id, and the entry's title and unique
+# id (the account holder's name or e-mail, and the account id). Each wing adds its own keys
+# (`CloudWing.redact`: its secrets, its hardware's identifiers).
+TO_REDACT: Final = frozenset({CONF_OAUTH_TOKEN, CONF_ACCOUNT_ID, CONF_UNIQUE_ID, "title"})
 
 
 async def async_get_config_entry_diagnostics(
@@ -52,5 +39,5 @@ async def async_get_config_entry_diagnostics(
             # Devices another entry sees too (an account sharing a lock): which entry shows them.
             "shared_devices": runtime.coordinator.shared_devices(),
         },
-        TO_REDACT,
+        TO_REDACT | runtime.wing.redact,
     )

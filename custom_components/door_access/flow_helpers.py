@@ -5,44 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from ipaddress import ip_address
 import re
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
-    SelectSelector,
-    SelectSelectorConfig,
-    SelectSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
 )
-import probatio
 from yarl import URL
 
-if TYPE_CHECKING:
-    from homeassistant.core import HomeAssistant
-
-    from .cloud import AddBridge
-
-from .const import (
-    CONF_ACTIVITY_INTERVAL,
-    CONF_BRIDGE_ADDRESS,
-    CONF_BRIDGE_TOKEN,
-    CONF_BRIDGES,
-    CONF_GATE_INTERVAL,
-    CONF_POLL_INTERVAL,
-    CONF_REMOVE_BRIDGES,
-)
+from .cloud import NumberRange
 
 MAX_TOKEN_LENGTH: Final = 4096
-# The options form's error for each number field out of its range.
-RANGE_ERRORS: Final[Mapping[str, str]] = {
-    CONF_POLL_INTERVAL: "poll_interval_range",
-    CONF_GATE_INTERVAL: "gate_interval_range",
-    CONF_ACTIVITY_INTERVAL: "activity_interval_range",
-}
 _LOOPBACK_NAMES: Final = frozenset({"localhost"})
 # Words people paste in front of a token, copied from an Authorization header.
 _AUTH_SCHEMES: Final = frozenset({"personalkey", "bearer"})
@@ -145,62 +122,25 @@ def seconds_selector() -> NumberSelector:
 
 
 def out_of_range(
-    user_input: Mapping[str, Any], ranges: Mapping[str, tuple[int, int]]
+    user_input: Mapping[str, Any], ranges: Mapping[str, NumberRange]
 ) -> dict[str, str]:
     """Return the form errors of number fields outside their range (by field)."""
     errors: dict[str, str] = {}
-    for field, (low, high) in ranges.items():
+    for field, allowed in ranges.items():
         value = user_input.get(field)  # every ranged field is required by its schema
-        if not isinstance(value, int | float) or not low <= value <= high or value != int(value):
-            errors[field] = RANGE_ERRORS[field]
+        if (
+            not isinstance(value, int | float)
+            or not allowed.low <= value <= allowed.high
+            or value != int(value)
+        ):
+            errors[field] = allowed.range_error
     return errors
 
 
-def range_placeholders(ranges: Mapping[str, tuple[int, int]]) -> dict[str, str]:
+def range_placeholders(ranges: Mapping[str, NumberRange]) -> dict[str, str]:
     """Return `<field>_min` / `<field>_max` placeholders for the range error texts."""
     placeholders: dict[str, str] = {}
-    for field, (low, high) in ranges.items():
-        placeholders[f"{field}_min"] = str(low)
-        placeholders[f"{field}_max"] = str(high)
+    for field, allowed in ranges.items():
+        placeholders[f"{field}_min"] = str(allowed.low)
+        placeholders[f"{field}_max"] = str(allowed.high)
     return placeholders
-
-
-def bridge_list(options: Mapping[str, Any]) -> list[dict[str, str]]:
-    """Return the local bridges stored in an entry's options (a copy)."""
-    found = options.get(CONF_BRIDGES)
-    if not isinstance(found, list):
-        return []
-    return [dict(item) for item in found if isinstance(item, dict)]
-
-
-def bridges_schema(addresses: list[str]) -> probatio.Schema:
-    """Return the bridges form: a bridge to add (address, token); ones to remove, if any."""
-    fields: dict[probatio.Marker, Any] = {
-        probatio.Optional(CONF_BRIDGE_ADDRESS): TextSelector(),
-        probatio.Optional(CONF_BRIDGE_TOKEN): SECRET_SELECTOR,
-    }
-    if addresses:
-        fields[probatio.Optional(CONF_REMOVE_BRIDGES)] = SelectSelector(
-            SelectSelectorConfig(options=addresses, multiple=True, mode=SelectSelectorMode.LIST)
-        )
-    return probatio.Schema(fields)
-
-
-async def bridges_from_input(
-    hass: HomeAssistant,
-    add_bridge: AddBridge,
-    stored: list[dict[str, str]],
-    user_input: Mapping[str, Any],
-) -> list[dict[str, str]]:
-    """Return the bridges after the bridges form: those kept, and the one added (contacted).
-
-    An empty address adds nothing (the step is skipped); raise BridgeSetupError when the
-    bridge to add is refused (its address, its token, no answer).
-    """
-    removed = set(user_input.get(CONF_REMOVE_BRIDGES) or ())
-    bridges = [item for item in stored if item.get("address") not in removed]
-    address = str(user_input.get(CONF_BRIDGE_ADDRESS) or "").strip()
-    if address:
-        token = str(user_input.get(CONF_BRIDGE_TOKEN) or "")
-        bridges.append(await add_bridge(hass, address, token, bridges))
-    return bridges

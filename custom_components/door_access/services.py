@@ -1,17 +1,17 @@
-"""The integration's actions: door lockdown, unlock until a time, and syncing an account.
+"""The integration's actions, registered for the clouds that declare them.
 
-`lockdown`, `end_lockdown` and `unlock_until` are entity actions on the integration's locks;
-`sync_controllers` takes a config entry or any of its devices. They are registered once, when
-the integration is set up (whatever entries exist), and each checks its input before anything
-is sent: a wrong or missing value, a target of a cloud that does not offer the action (its
-wing has no `door_actions`), a time in the past. Every refusal is a translated
-`ServiceValidationError`; what the cloud refuses comes back as a translated error too.
+A wing declares its actions (`CloudWing.lock_actions`, `account_actions`; DoorFlow's in
+`doorflow/services.py`): what each is called, its fields and what it does. This module
+registers each declared action once, when the integration is set up (whatever entries exist):
+a lock action as an entity action of the integration's locks, an account action taking a
+config entry or any of its devices. Before anything is sent it refuses, translated
+(`ServiceValidationError`), a target whose cloud does not declare the action, an entry or device
+that is unknown or not loaded; the wing checks the action's own input.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntryState
@@ -19,37 +19,16 @@ from homeassistant.const import ATTR_DEVICE_ID, Platform
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr, service
-from homeassistant.helpers.typing import VolDictType
-from homeassistant.util import dt as dt_util
 import probatio
 
-from .cloud import CloudWing, DoorActions, LockdownInputs
-from .const import DOMAIN, MAX_UNLOCK_AHEAD
+from .cloud import AccountAction, CloudWing, LockAction
+from .clouds import CLOUDS
+from .const import DOMAIN
 from .lock import DoorAccessLock
 from .models import DoorAccessConfigEntry
 
-SERVICE_LOCKDOWN: Final = "lockdown"
-SERVICE_END_LOCKDOWN: Final = "end_lockdown"
-SERVICE_UNLOCK_UNTIL: Final = "unlock_until"
-SERVICE_SYNC_CONTROLLERS: Final = "sync_controllers"
-
-ATTR_CARD: Final = "card"
-ATTR_REX: Final = "rex"
-ATTR_AUX: Final = "aux"
-ATTR_UNTIL: Final = "until"
-ATTR_DURATION: Final = "duration"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
-
-LOCKDOWN_FIELDS: Final[VolDictType] = {
-    probatio.Optional(ATTR_CARD, default=True): cv.boolean,
-    probatio.Optional(ATTR_REX, default=True): cv.boolean,
-    probatio.Optional(ATTR_AUX, default=True): cv.boolean,
-}
-UNLOCK_UNTIL_FIELDS: Final[VolDictType] = {
-    probatio.Optional(ATTR_UNTIL): cv.datetime,
-    probatio.Optional(ATTR_DURATION): cv.time_period,
-}
-SYNC_CONTROLLERS_SCHEMA: Final = probatio.Schema(
+ACCOUNT_ACTION_SCHEMA: Final = probatio.Schema(
     {
         probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
         probatio.Optional(ATTR_DEVICE_ID): cv.string,
@@ -58,87 +37,28 @@ SYNC_CONTROLLERS_SCHEMA: Final = probatio.Schema(
 
 
 def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
-    """Return a translated refusal of an action's input."""
+    """Return a translated refusal of an action's target."""
     return ServiceValidationError(
         translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
     )
 
 
-type Door = DoorAccessLock[Any, Any]
+def _declared[ActionT: (LockAction[Any], AccountAction[Any])](
+    actions: Mapping[str, ActionT], wing: CloudWing[Any], name: str, target: str
+) -> ActionT:
+    """Return the action a wing declares by name, refusing a target of a cloud without it."""
+    action = actions.get(name)
+    if action is None:
+        raise _invalid("action_not_supported", target=target, cloud=wing.name)
+    return action
 
 
-def _door_actions(lock: Door) -> DoorActions[Any]:
-    """Return the door actions of a lock's cloud, refusing a lock of a cloud without them."""
+async def _run_on_lock(lock: DoorAccessLock[Any, Any], call: ServiceCall) -> None:
+    """Run a lock action on one of the integration's locks, as its cloud declares it."""
     wing: CloudWing[Any] = lock.coordinator.config_entry.runtime_data.wing
-    if wing.door_actions is None:
-        raise _invalid("action_not_supported", target=lock.entity_id, cloud=wing.name)
-    return wing.door_actions
-
-
-def _lockdown_inputs(data: Mapping[str, Any]) -> LockdownInputs:
-    """Return the inputs an action names; at least one."""
-    inputs = LockdownInputs(card=data[ATTR_CARD], rex=data[ATTR_REX], aux=data[ATTR_AUX])
-    if not (inputs.card or inputs.rex or inputs.aux):
-        raise _invalid("lockdown_no_input")
-    return inputs
-
-
-def _too_long(value: str) -> ServiceValidationError:
-    """Return the refusal of a relock time further ahead than `MAX_UNLOCK_AHEAD`."""
-    return _invalid("unlock_too_long", value=value, days=str(MAX_UNLOCK_AHEAD.days))
-
-
-def relock_time(data: Mapping[str, Any], now: datetime) -> datetime:
-    """Return when a door held unlocked relocks: `until` or `duration` from now, in the future.
-
-    A time without a zone is Home Assistant's local time. At most `MAX_UNLOCK_AHEAD` from now:
-    beyond it (up to the end of Python's calendar) the time is refused before anything is sent.
-    """
-    until: datetime | None = data.get(ATTR_UNTIL)
-    duration: timedelta | None = data.get(ATTR_DURATION)
-    if until is None:
-        if duration is None:
-            raise _invalid("until_or_duration")
-        if duration <= timedelta(0):
-            raise _invalid("duration_not_positive", duration=str(duration))
-        if duration > MAX_UNLOCK_AHEAD:
-            raise _too_long(str(duration))
-        return now + duration
-    if duration is not None:
-        raise _invalid("until_or_duration")
-    if until.tzinfo is None:
-        until = until.replace(tzinfo=dt_util.get_default_time_zone())
-    # Differences of aware times never overflow; converting 9999-12-31 to UTC may.
-    ahead = until - now
-    if ahead <= timedelta(0):
-        raise _invalid("until_in_past", until=until.isoformat(timespec="seconds"))
-    if ahead > MAX_UNLOCK_AHEAD:
-        raise _too_long(until.isoformat(timespec="seconds"))
-    return dt_util.as_utc(until)
-
-
-# The entity actions run on the integration's lock entities (the lock platform of its domain).
-
-
-async def _lockdown(lock: Door, call: ServiceCall) -> None:
-    """Lock a door down: the inputs chosen are disabled."""
-    actions = _door_actions(lock)
-    inputs = _lockdown_inputs(call.data)
-    await actions.lockdown(lock.coordinator, lock.device.device_id, inputs)
-
-
-async def _end_lockdown(lock: Door, call: ServiceCall) -> None:
-    """End a door's lockdown of the inputs chosen."""
-    actions = _door_actions(lock)
-    inputs = _lockdown_inputs(call.data)
-    await actions.end_lockdown(lock.coordinator, lock.device.device_id, inputs)
-
-
-async def _unlock_until(lock: Door, call: ServiceCall) -> None:
-    """Hold a door unlocked until a time, or for a while."""
-    actions = _door_actions(lock)
-    relock_at = relock_time(call.data, dt_util.utcnow())
-    await actions.unlock_until(lock.coordinator, lock.device.device_id, relock_at)
+    actions = {action.service: action for action in wing.lock_actions}
+    action = _declared(actions, wing, call.service, lock.entity_id)
+    await action.run(lock.coordinator, lock.device.device_id, call.data)
 
 
 def _entry_of(hass: HomeAssistant, data: Mapping[str, Any]) -> DoorAccessConfigEntry:
@@ -163,42 +83,31 @@ def _entry_of(hass: HomeAssistant, data: Mapping[str, Any]) -> DoorAccessConfigE
     return entry
 
 
-async def _sync_controllers(call: ServiceCall) -> None:
-    """Push an account's pending changes to its door controllers, or say how long to wait."""
+async def _run_on_account(call: ServiceCall) -> None:
+    """Run an account action on the entry the call names, as its cloud declares it."""
     entry = _entry_of(call.hass, call.data)
     runtime = entry.runtime_data
-    if runtime.wing.door_actions is None:
-        raise _invalid("action_not_supported", target=entry.title, cloud=runtime.wing.name)
-    await runtime.wing.door_actions.sync_controllers(runtime.coordinator)
+    actions = {action.service: action for action in runtime.wing.account_actions}
+    action = _declared(actions, runtime.wing, call.service, entry.title)
+    await action.run(runtime.coordinator, call.data)
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register the integration's actions."""
-    service.async_register_platform_entity_service(
-        hass,
-        DOMAIN,
-        SERVICE_LOCKDOWN,
-        entity_domain=Platform.LOCK,
-        schema=LOCKDOWN_FIELDS,
-        func=_lockdown,
-    )
-    service.async_register_platform_entity_service(
-        hass,
-        DOMAIN,
-        SERVICE_END_LOCKDOWN,
-        entity_domain=Platform.LOCK,
-        schema=LOCKDOWN_FIELDS,
-        func=_end_lockdown,
-    )
-    service.async_register_platform_entity_service(
-        hass,
-        DOMAIN,
-        SERVICE_UNLOCK_UNTIL,
-        entity_domain=Platform.LOCK,
-        schema=UNLOCK_UNTIL_FIELDS,
-        func=_unlock_until,
-    )
-    hass.services.async_register(
-        DOMAIN, SERVICE_SYNC_CONTROLLERS, _sync_controllers, schema=SYNC_CONTROLLERS_SCHEMA
-    )
+    """Register each action some cloud declares (once, whichever clouds declare it)."""
+    for wing in CLOUDS.values():
+        for lock_action in wing.lock_actions:
+            if not hass.services.has_service(DOMAIN, lock_action.service):
+                service.async_register_platform_entity_service(
+                    hass,
+                    DOMAIN,
+                    lock_action.service,
+                    entity_domain=Platform.LOCK,
+                    schema=lock_action.fields,
+                    func=_run_on_lock,
+                )
+        for account_action in wing.account_actions:
+            if not hass.services.has_service(DOMAIN, account_action.service):
+                hass.services.async_register(
+                    DOMAIN, account_action.service, _run_on_account, schema=ACCOUNT_ACTION_SCHEMA
+                )

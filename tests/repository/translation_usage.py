@@ -33,7 +33,10 @@ site of the function counts, and its default), `self.x` / a class attribute (eve
 package assigning `x`), `mapping[k]` / `mapping.get(k, default)` (every value of the mapping),
 `err.attr` of an `except SomeError as err` (the arguments given to `SomeError(...)` for the
 `__init__` parameter stored in `attr`), the target of a module-level `for x in SomeEnum:` (every
-member's value). Lists of options: literals, `list(DICT)` (its keys),
+member's value), `NAME.attr` of a module-level `NAME = Something(attr=K)` (K), any other
+`thing.attr` (every `attr=` argument in the package: fields with names of their own), the target
+of a comprehension's `for x in MAPPING` (its keys), and a parameter given through
+`partial(function, ...)`. Lists of options: literals, `list(DICT)` (its keys),
 `[m.value for m in Enum]` with `if m is not Enum.X` filters. Anything else is reported as
 unresolved, so a new pattern is noticed instead of silently skipped.
 """
@@ -248,7 +251,9 @@ class Package:
                     return {member}
                 if (caught := self._caught_error(module, expr, owner)) is not None:
                     return self._error_argument_strings(module, caught, attr, deeper)
-                return None
+                if (built := self._built_with(module, owner, attr, deeper)) is not None:
+                    return built
+                return self._keyword_strings(attr, deeper)
             case ast.Subscript(value=mapping):
                 return self.mapping_values(module, mapping, deeper)
             case ast.Call(func=ast.Attribute(value=mapping, attr="get"), args=[_, default]):
@@ -260,10 +265,57 @@ class Package:
                 return self.strings(module, inner, deeper)
         return None
 
+    def _built_with(self, module: Module, owner: str, attr: str, depth: int) -> set[str] | None:
+        """Resolve `NAME.attr` of a module-level `NAME = Something(attr=...)` by that argument."""
+        values = self.module_assignments(module, owner)
+        found = [
+            (source, argument)
+            for source, value in values
+            if isinstance(value, ast.Call) and (argument := _keyword(value, attr)) is not None
+        ]
+        if not values or len(found) != len(values):
+            return None
+        return _union(*(self.strings(source, argument, depth) for source, argument in found))
+
+    def _keyword_strings(self, attr: str, depth: int) -> set[str] | None:
+        """Resolve `thing.attr` of a thing made elsewhere: every `attr=` argument in the package.
+
+        Meant for fields with a name of their own (`options_step_id`, `service`): a field whose
+        name other calls use as a keyword too would collect their values as well.
+        """
+        arguments = [
+            (module, argument)
+            for module, call in self.calls
+            if (argument := _keyword(call, attr)) is not None
+        ]
+        if not arguments:
+            return None
+        return _union(*(self.strings(module, argument, depth) for module, argument in arguments))
+
+    def _comprehension_strings(
+        self, module: Module, node: ast.expr, name: str, depth: int
+    ) -> set[str] | None:
+        """Resolve the target of an enclosing `for NAME in MAPPING_OR_LIST` of a comprehension."""
+        kinds = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+        comprehension = module.enclosing(node, kinds)
+        while comprehension is not None:
+            assert isinstance(comprehension, kinds)
+            for generator in comprehension.generators:
+                if isinstance(generator.target, ast.Name) and generator.target.id == name:
+                    return self.mapping_keys(module, generator.iter) or self.sequence_strings(
+                        module, generator.iter
+                    )
+            comprehension = module.enclosing(comprehension, kinds)
+        del depth
+        return None
+
     def _name_strings(
         self, module: Module, node: ast.expr, name: str, depth: int
     ) -> set[str] | None:
-        """Resolve a name: a local, a parameter, a module constant or an imported one."""
+        """Resolve a name: a comprehension's target, a local, a parameter, a module constant or
+        an imported one."""
+        if (found := self._comprehension_strings(module, node, name, depth)) is not None:
+            return found
         function = module.enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         while function is not None:
             assert isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
@@ -300,7 +352,8 @@ class Package:
         if default is not None:
             results.append(self.strings(module, default, depth))
         is_method = bool(function.args.args) and function.args.args[0].arg in ("self", "cls")
-        for caller, call in self.calls:
+        for caller, found in self.calls:
+            call = _unwrap_partial(found)
             if _name_of(call.func) != function.name:
                 continue
             argument = _keyword(call, name)
@@ -456,6 +509,13 @@ class Package:
                     return None
                 return _union(*(self.sequence_strings(m, v) for m, v in values))
         return None
+
+
+def _unwrap_partial(call: ast.Call) -> ast.Call:
+    """Return `partial(f, a, b=c)` as the call `f(a, b=c)` it stands for (others unchanged)."""
+    if _name_of(call.func) == "partial" and call.args:
+        return ast.Call(func=call.args[0], args=call.args[1:], keywords=call.keywords)
+    return call
 
 
 def _union(*parts: set[str] | None) -> set[str] | None:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from homeassistant.const import CONF_API_KEY, Platform
+from homeassistant.const import CONF_API_KEY, CONF_EMAIL, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ..api import DOORFLOW_DEFAULT_BASE_URL, DoorFlowClient
-from ..cloud import CloudWing, DoorActions, chain
-from ..const import CONF_AUTH_IMPLEMENTATION, CONF_BASE_URL, CONF_PUSH_RULE_ID, LOGGER, Cloud
+from ..cloud import CloudWing, chain
+from ..const import CONF_AUTH_IMPLEMENTATION, CONF_BASE_URL, LOGGER
 from ..models import DoorAccessConfigEntry
 from ..scheduler import Priority, RequestScheduler
 from .binary_sensor import async_setup_binary_sensors
 from .button import async_setup_buttons
+from .const import CLOUD, CONF_CLOUDHOOK_URL, CONF_PUSH_RULE_ID, CONF_WEBHOOK_ID
 from .coordinator import DoorFlowCoordinator, build_doorflow_scheduler
 from .devices import account_identifier, channel_identifier, controller_identifier
 from .diagnostics import doorflow_diagnostics
@@ -24,6 +25,7 @@ from .lock import async_setup_doors
 from .oauth import DoorFlowTokens, entry_tokens, forget_entry_tokens
 from .push_rule import async_delete_rule, async_drop_cloudhook
 from .sensor import async_setup_sensors
+from .services import ACCOUNT_ACTIONS, LOCK_ACTIONS
 from .switch import async_setup_switches
 
 
@@ -86,15 +88,8 @@ def _current_identifiers(coordinator: DoorFlowCoordinator) -> set[str]:
     }
 
 
-DOORFLOW_ACTIONS = DoorActions[DoorFlowCoordinator](
-    lockdown=DoorFlowCoordinator.async_lockdown,
-    end_lockdown=DoorFlowCoordinator.async_end_lockdown,
-    unlock_until=DoorFlowCoordinator.async_unlock_until,
-    sync_controllers=DoorFlowCoordinator.async_sync_controllers,
-)
-
 DOORFLOW = CloudWing[DoorFlowCoordinator](
-    cloud=Cloud.DOORFLOW,
+    cloud=CLOUD,
     name="DoorFlow",
     build_scheduler=build_doorflow_scheduler,
     create_coordinator=_create_coordinator,
@@ -109,7 +104,19 @@ DOORFLOW = CloudWing[DoorFlowCoordinator](
     flow=DOORFLOW_FLOW,
     diagnostics=doorflow_diagnostics,
     current_identifiers=_current_identifiers,
-    door_actions=DOORFLOW_ACTIONS,
+    # The key, the push webhook's id and URL, the controllers' hardware identifiers.
+    redact=frozenset(
+        {
+            CONF_API_KEY,
+            CONF_EMAIL,
+            CONF_WEBHOOK_ID,
+            CONF_CLOUDHOOK_URL,
+            "serial_number",
+            "mac_address",
+        }
+    ),
+    lock_actions=LOCK_ACTIONS,
+    account_actions=ACCOUNT_ACTIONS,
     forget_entry=forget_entry_tokens,
     async_remove=_async_remove,
 )

@@ -25,15 +25,15 @@ from ..api import (
     DoorFlowClient,
     DoorFlowEndpoint,
     DoorFlowOperationError,
+    Lockdown,
     OperationFailure,
     RateLimitError,
     Site,
 )
-from ..cloud import LockdownInputs
-from ..const import (
-    CONF_ACCOUNT_ID,
-    CONF_POLL_INTERVAL,
-    DOMAIN,
+from ..const import CONF_ACCOUNT_ID, CONF_POLL_INTERVAL, DOMAIN, LOGGER
+from ..coordinator import DoorAccessCoordinator, user_action
+from ..scheduler import Limit, Priority, RequestScheduler
+from .const import (
     DOORFLOW_ACTION_RESERVE,
     DOORFLOW_ADMIT_MAX_WAIT,
     DOORFLOW_DEFAULT_POLL_INTERVAL,
@@ -42,10 +42,7 @@ from ..const import (
     DOORFLOW_RELOCK_MARGIN,
     DOORFLOW_SITES_INTERVAL,
     DOORFLOW_SYNC_MIN_INTERVAL,
-    LOGGER,
 )
-from ..coordinator import DoorAccessCoordinator, user_action
-from ..scheduler import Limit, Priority, RequestScheduler
 from .devices import (
     account_device_info,
     channel_identifier,
@@ -412,7 +409,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         await self.actions.run(channel_identifier(channel_id), Transition.UNLOCKING, unlock)
 
     @user_action
-    async def async_lockdown(self, channel_id: str, inputs: LockdownInputs) -> None:
+    async def async_lockdown(self, channel_id: str, inputs: Lockdown) -> None:
         """Lock the door down: exactly the inputs named are disabled."""
 
         async def lockdown() -> None:
@@ -426,7 +423,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         await self.actions.run(channel_identifier(channel_id), None, lockdown)
 
     @user_action
-    async def async_end_lockdown(self, channel_id: str, inputs: LockdownInputs) -> None:
+    async def async_end_lockdown(self, channel_id: str, inputs: Lockdown) -> None:
         """Lift the door's lockdown of the inputs named (the others stay as they are)."""
 
         async def unlockdown() -> None:

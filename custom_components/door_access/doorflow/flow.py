@@ -20,7 +20,7 @@ from ..api import (
     DoorFlowConnectionError,
     DoorFlowRateLimitError,
 )
-from ..cloud import Account, CloudFlow, CloudOAuth, SignInError
+from ..cloud import Account, CloudFlow, CloudOAuth, NumberRange, OptionsStep, SignInError
 from ..const import (
     CONF_ACCOUNT_ID,
     CONF_AUTH_IMPLEMENTATION,
@@ -28,13 +28,15 @@ from ..const import (
     CONF_CLOUD,
     CONF_OAUTH_TOKEN,
     CONF_POLL_INTERVAL,
-    CONF_PUSH,
-    DOORFLOW_DEFAULT_POLL_INTERVAL,
-    DOORFLOW_MIN_POLL_INTERVAL,
-    MAX_POLL_INTERVAL,
-    Cloud,
 )
 from ..flow_helpers import SECRET_SELECTOR, seconds_selector
+from .const import (
+    CLOUD,
+    CONF_PUSH,
+    DOORFLOW_DEFAULT_POLL_INTERVAL,
+    DOORFLOW_MAX_POLL_INTERVAL,
+    DOORFLOW_MIN_POLL_INTERVAL,
+)
 from .oauth import (
     DEVELOPER_APPLICATIONS_URL,
     HA_REDIRECT_URL,
@@ -68,10 +70,10 @@ async def _read_account(client: DoorFlowClient, field: str) -> DoorFlowAccount:
 def _account(account: DoorFlowAccount, base_url: str, credentials: Mapping[str, Any]) -> Account:
     """Return what the entry of a DoorFlow account is made of (the same for every sign-in)."""
     return Account(
-        unique_id=f"{Cloud.DOORFLOW}_{account.id}",
+        unique_id=f"{CLOUD}_{account.id}",
         title=f"DoorFlow — {account.name or account.id}",
         data={
-            CONF_CLOUD: Cloud.DOORFLOW.value,
+            CONF_CLOUD: CLOUD,
             **credentials,
             CONF_BASE_URL: base_url,
             CONF_ACCOUNT_ID: account.id,
@@ -118,7 +120,7 @@ DOORFLOW_OAUTH = CloudOAuth(
 )
 
 
-def _options_schema() -> probatio.Schema:
+def _options_schema(stored: Mapping[str, Any]) -> probatio.Schema:  # noqa: ARG001
     """Return the options form of a DoorFlow entry."""
     return probatio.Schema(
         {
@@ -131,7 +133,11 @@ def _options_schema() -> probatio.Schema:
     )
 
 
-def _options_from_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
+async def _async_options(
+    hass: HomeAssistant,  # noqa: ARG001
+    user_input: Mapping[str, Any],
+    stored: Mapping[str, Any],  # noqa: ARG001
+) -> dict[str, Any]:
     """Return the options to store from the options form."""
     return {
         CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),
@@ -145,8 +151,19 @@ DOORFLOW_FLOW = CloudFlow(
     sign_in_fields=_sign_in_fields,
     suggested_values=_suggested_values,
     async_sign_in=_async_sign_in,
-    options_schema=_options_schema,
-    options_from_input=_options_from_input,
-    options_ranges={CONF_POLL_INTERVAL: (DOORFLOW_MIN_POLL_INTERVAL, MAX_POLL_INTERVAL)},
+    options_steps=(
+        OptionsStep(
+            options_step_id=CLOUD,
+            schema=_options_schema,
+            async_options=_async_options,
+            ranges={
+                CONF_POLL_INTERVAL: NumberRange(
+                    low=DOORFLOW_MIN_POLL_INTERVAL,
+                    high=DOORFLOW_MAX_POLL_INTERVAL,
+                    range_error="poll_interval_range",
+                )
+            },
+        ),
+    ),
     oauth=DOORFLOW_OAUTH,
 )

@@ -45,10 +45,11 @@ from ..api import (
     WebhookNotice,
     parse_webhook_body,
 )
-from ..const import CONF_PUSH, CONF_WEBHOOK_ID, DOMAIN, LOGGER
+from ..const import DOMAIN, LOGGER
 from ..models import DoorAccessConfigEntry
 from ..push_status import PushMode
 from ..scheduler import RequestDeferredError
+from .const import CONF_PUSH, CONF_WEBHOOK_ID
 from .events import EventFeedReader
 from .push_rule import (
     CallCloud,

@@ -19,8 +19,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.network import NoURLAvailableError, get_url
 
 from ..api import DoorFlowClient, DoorFlowEndpoint, NotificationRule, rule_input
-from ..const import CONF_CLOUDHOOK_URL, CONF_PUSH_RULE_ID, CONF_WEBHOOK_ID, LOGGER
+from ..const import LOGGER
 from ..models import DoorAccessConfigEntry
+from .const import CONF_CLOUDHOOK_URL, CONF_PUSH_RULE_ID, CONF_WEBHOOK_ID
 from .event_kinds import FEED_CODES
 
 RULE_NAME: Final = "Home Assistant (Door Access)"

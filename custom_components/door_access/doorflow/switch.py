@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from ..api import Channel
-from ..cloud import LockdownInputs
+from ..api import Channel, Lockdown
 from ..entity import DeviceHandle, entity_adder
 from ..switch import DoorAccessSwitch, DoorAccessSwitchEntityDescription
 from .coordinator import DoorFlowCoordinator
@@ -13,7 +12,7 @@ from .device_handles import channel_device
 
 # The switch locks every input down, as DoorFlow does without a choice; the lockdown action
 # picks inputs (card, request-to-exit, auxiliary).
-EVERY_INPUT: Final = LockdownInputs(card=True, rex=True, aux=True)
+EVERY_INPUT: Final = Lockdown(card=True, rex=True, aux=True)
 
 
 async def _lockdown(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel, str]) -> None:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from homeassistant.const import CONF_TOKEN, Platform
+from homeassistant.const import CONF_EMAIL, CONF_TOKEN, CONF_WEBHOOK_ID, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ..api import TEDEE_DEFAULT_BASE_URL, TedeeClient, TokenType
 from ..cloud import CloudWing, chain
-from ..const import CONF_ACCOUNT_ID, CONF_BASE_URL, CONF_TOKEN_TYPE, Cloud
+from ..const import CONF_ACCOUNT_ID, CONF_BASE_URL
 from ..models import DoorAccessConfigEntry
 from ..scheduler import RequestScheduler
 from .activity_sensor import async_setup_activity_sensors
 from .binary_sensor import async_setup_binary_sensors
 from .button import async_setup_buttons
+from .const import CLOUD, CONF_TOKEN_TYPE
 from .coordinator import TedeeCoordinator, build_scheduler
 from .devices import account_identifier, tedee_identifier
 from .diagnostics import tedee_diagnostics
@@ -45,7 +46,7 @@ def _current_identifiers(coordinator: TedeeCoordinator) -> set[str]:
 
 
 TEDEE = CloudWing[TedeeCoordinator](
-    cloud=Cloud.TEDEE,
+    cloud=CLOUD,
     name="Tedee",
     build_scheduler=build_scheduler,
     create_coordinator=_create_coordinator,
@@ -59,4 +60,7 @@ TEDEE = CloudWing[TedeeCoordinator](
     flow=TEDEE_FLOW,
     diagnostics=tedee_diagnostics,
     current_identifiers=_current_identifiers,
+    # The token, the bridges' tokens and webhook ids, the account holder's e-mail, the
+    # devices' serial numbers.
+    redact=frozenset({CONF_TOKEN, CONF_WEBHOOK_ID, CONF_EMAIL, "serial_number", "serialNumber"}),
 )

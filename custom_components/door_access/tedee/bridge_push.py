@@ -42,9 +42,10 @@ from homeassistant.helpers.network import NoURLAvailableError, get_url
 from homeassistant.util import dt as dt_util
 
 from ..api import LockState
-from ..const import CONF_BRIDGES, DOMAIN, LOGGER
+from ..const import DOMAIN, LOGGER
 from ..push_status import PushMode
 from .bridge_client import BridgeAddress, BridgeAddressError, BridgeClient
+from .const import CONF_BRIDGES
 
 # Seconds between health checks of a bridge (its callback still there, its locks as shown).
 HEALTH_INTERVAL: Final = 20.0

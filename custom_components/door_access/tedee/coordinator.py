@@ -48,30 +48,28 @@ from ..api import (
     TedeeOperationError,
     UnlockMode,
 )
-from ..const import (
-    CONF_ACTIVITY_INTERVAL,
-    CONF_GATE_INTERVAL,
-    CONF_POLL_INTERVAL,
-    CONF_UNLOCK_BEHAVIOR,
-    DEFAULT_ACTIVITY_INTERVAL,
-    DEFAULT_GATE_INTERVAL,
-    DEFAULT_POLL_INTERVAL,
-    DEFAULT_UNLOCK_BEHAVIOR,
-    DETAILS_REFRESH_INTERVAL,
-    DOMAIN,
-    LOGGER,
-    MIN_POLL_INTERVAL,
-    TEDEE_ACTION_RESERVE,
-    TEDEE_HOURLY_LIMIT,
-    TEDEE_LOCK_SYNC_MIN_INTERVAL,
-    UnlockBehavior,
-)
+from ..const import CONF_POLL_INTERVAL, DOMAIN, LOGGER
 from ..coordinator import DoorAccessCoordinator, user_action
 from ..scheduler import Limit, Priority, RequestDeferredError, RequestScheduler, WindowFullError
 from ..steady_issue import SteadyIssues
 from .activity import ACTIVITY_LIMIT, ActivityReader
 from .bridge_client import BridgeCommandError
 from .bridge_push import BridgeLink, BridgePush, BridgePushStatus, LockPush, bridge_configs
+from .const import (
+    CONF_ACTIVITY_INTERVAL,
+    CONF_GATE_INTERVAL,
+    CONF_UNLOCK_BEHAVIOR,
+    DEFAULT_ACTIVITY_INTERVAL,
+    DEFAULT_GATE_INTERVAL,
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_UNLOCK_BEHAVIOR,
+    DETAILS_REFRESH_INTERVAL,
+    MIN_POLL_INTERVAL,
+    TEDEE_ACTION_RESERVE,
+    TEDEE_HOURLY_LIMIT,
+    TEDEE_LOCK_SYNC_MIN_INTERVAL,
+    UnlockBehavior,
+)
 from .devices import bridge_device_info, lock_device_info, tedee_identifier
 from .read_plan import Budget, spare_reads
 

@@ -16,6 +16,7 @@ from homeassistant.helpers.selector import (
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
+    TextSelector,
 )
 import probatio
 
@@ -29,16 +30,19 @@ from ..api import (
     TedeeRateLimitError,
     TokenType,
 )
-from ..cloud import Account, BridgeSetupError, CloudFlow, SignInError
-from ..const import (
-    CONF_ACCOUNT_ID,
+from ..cloud import Account, CloudFlow, NumberRange, OptionsError, OptionsStep, SignInError
+from ..const import CONF_ACCOUNT_ID, CONF_BASE_URL, CONF_CLOUD, CONF_POLL_INTERVAL
+from ..flow_helpers import SECRET_SELECTOR, seconds_selector, split_auth_scheme
+from .bridge_client import BridgeAddress, BridgeAddressError, BridgeClient
+from .bridge_push import CONF_BRIDGE_ADDRESS as STORED_ADDRESS, new_bridge_config
+from .const import (
+    CLOUD,
     CONF_ACTIVITY_INTERVAL,
-    CONF_BASE_URL,
     CONF_BRIDGE_ADDRESS,
     CONF_BRIDGE_TOKEN,
-    CONF_CLOUD,
+    CONF_BRIDGES,
     CONF_GATE_INTERVAL,
-    CONF_POLL_INTERVAL,
+    CONF_REMOVE_BRIDGES,
     CONF_TOKEN_TYPE,
     CONF_UNLOCK_BEHAVIOR,
     DEFAULT_ACTIVITY_INTERVAL,
@@ -51,12 +55,8 @@ from ..const import (
     MIN_ACTIVITY_INTERVAL,
     MIN_GATE_INTERVAL,
     MIN_POLL_INTERVAL,
-    Cloud,
     UnlockBehavior,
 )
-from ..flow_helpers import SECRET_SELECTOR, seconds_selector, split_auth_scheme
-from .bridge_client import BridgeAddress, BridgeAddressError, BridgeClient
-from .bridge_push import CONF_BRIDGE_ADDRESS as STORED_ADDRESS, new_bridge_config
 
 # Selector option values are translation keys (lower case); entry data keeps TokenType values.
 _TOKEN_TYPE_OPTIONS: Final[dict[str, TokenType]] = {
@@ -122,10 +122,10 @@ async def _async_sign_in(
     except TedeeBadResponseError as err:
         raise SignInError("invalid_response") from err
     return Account(
-        unique_id=f"{Cloud.TEDEE}_{user.id}",
+        unique_id=f"{CLOUD}_{user.id}",
         title=f"Tedee — {user.name or user.email or user.id}'s account",
         data={
-            CONF_CLOUD: Cloud.TEDEE.value,
+            CONF_CLOUD: CLOUD,
             CONF_TOKEN: token,
             CONF_TOKEN_TYPE: token_type.value,
             CONF_BASE_URL: base_url,
@@ -134,7 +134,7 @@ async def _async_sign_in(
     )
 
 
-def _options_schema() -> probatio.Schema:
+def _options_schema(stored: Mapping[str, Any]) -> probatio.Schema:  # noqa: ARG001
     """Return the options form of a Tedee entry."""
     return probatio.Schema(
         {
@@ -160,7 +160,11 @@ def _options_schema() -> probatio.Schema:
     )
 
 
-def _options_from_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
+async def _async_options(
+    hass: HomeAssistant,  # noqa: ARG001
+    user_input: Mapping[str, Any],
+    stored: Mapping[str, Any],  # noqa: ARG001
+) -> dict[str, Any]:
     """Return the options to store from the options form."""
     return {
         CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),
@@ -172,6 +176,48 @@ def _options_from_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _bridge_list(options: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Return the local bridges stored in an entry's options (a copy)."""
+    found = options.get(CONF_BRIDGES)
+    if not isinstance(found, list):
+        return []
+    return [dict(item) for item in found if isinstance(item, dict)]
+
+
+def _bridges_schema(stored: Mapping[str, Any]) -> probatio.Schema:
+    """Return the bridges form: a bridge to add (address, token); ones to remove, if any."""
+    fields: dict[probatio.Marker, Any] = {
+        probatio.Optional(CONF_BRIDGE_ADDRESS): TextSelector(),
+        probatio.Optional(CONF_BRIDGE_TOKEN): SECRET_SELECTOR,
+    }
+    if addresses := [str(item.get(STORED_ADDRESS)) for item in _bridge_list(stored)]:
+        fields[probatio.Optional(CONF_REMOVE_BRIDGES)] = SelectSelector(
+            SelectSelectorConfig(options=addresses, multiple=True, mode=SelectSelectorMode.LIST)
+        )
+    return probatio.Schema(fields)
+
+
+async def _async_bridges(
+    hass: HomeAssistant, user_input: Mapping[str, Any], stored: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Add a local bridge (address and token, checked by contacting it) or remove some."""
+    removed = set(user_input.get(CONF_REMOVE_BRIDGES) or ())
+    bridges = [item for item in _bridge_list(stored) if item.get(STORED_ADDRESS) not in removed]
+    address = str(user_input.get(CONF_BRIDGE_ADDRESS) or "").strip()
+    if address:
+        token = str(user_input.get(CONF_BRIDGE_TOKEN) or "")
+        bridges.append(await _async_add_bridge(hass, address, token, bridges))
+    return {CONF_BRIDGES: bridges}
+
+
+async def _async_first_bridge(
+    hass: HomeAssistant, user_input: Mapping[str, Any], stored: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Add a bridge to a new account's entry (nothing stored when the address is empty)."""
+    found = await _async_bridges(hass, user_input, stored)
+    return found if found[CONF_BRIDGES] else {}
+
+
 async def _async_add_bridge(
     hass: HomeAssistant, address_text: str, token: str, known: list[dict[str, str]]
 ) -> dict[str, str]:
@@ -179,19 +225,19 @@ async def _async_add_bridge(
     try:
         address = BridgeAddress.parse(address_text)
     except BridgeAddressError as err:
-        raise BridgeSetupError("invalid_bridge_address", CONF_BRIDGE_ADDRESS) from err
+        raise OptionsError("invalid_bridge_address", CONF_BRIDGE_ADDRESS) from err
     if any(item.get(STORED_ADDRESS) == str(address) for item in known):
-        raise BridgeSetupError("bridge_already_added", CONF_BRIDGE_ADDRESS)
+        raise OptionsError("bridge_already_added", CONF_BRIDGE_ADDRESS)
     token = token.strip()
     if not token:
-        raise BridgeSetupError("invalid_bridge_token", CONF_BRIDGE_TOKEN)
+        raise OptionsError("invalid_bridge_token", CONF_BRIDGE_TOKEN)
     client = BridgeClient(address, token, async_get_clientsession(hass))
     try:
         await client.get_local_bridge()
     except TedeeLocalAuthException as err:
-        raise BridgeSetupError("invalid_bridge_token", CONF_BRIDGE_TOKEN) from err
+        raise OptionsError("invalid_bridge_token", CONF_BRIDGE_TOKEN) from err
     except (TedeeClientException, TedeeDataUpdateException, TimeoutError) as err:
-        raise BridgeSetupError("cannot_connect_bridge", CONF_BRIDGE_ADDRESS) from err
+        raise OptionsError("cannot_connect_bridge", CONF_BRIDGE_ADDRESS) from err
     return new_bridge_config(address, token)
 
 
@@ -201,12 +247,34 @@ TEDEE_FLOW = CloudFlow(
     sign_in_fields=_sign_in_fields,
     suggested_values=_suggested_values,
     async_sign_in=_async_sign_in,
-    options_schema=_options_schema,
-    options_from_input=_options_from_input,
-    options_ranges={
-        CONF_POLL_INTERVAL: (MIN_POLL_INTERVAL, MAX_POLL_INTERVAL),
-        CONF_GATE_INTERVAL: (MIN_GATE_INTERVAL, MAX_GATE_INTERVAL),
-        CONF_ACTIVITY_INTERVAL: (MIN_ACTIVITY_INTERVAL, MAX_ACTIVITY_INTERVAL),
-    },
-    async_add_bridge=_async_add_bridge,
+    options_steps=(
+        OptionsStep(
+            options_step_id=CLOUD,
+            schema=_options_schema,
+            async_options=_async_options,
+            ranges={
+                CONF_POLL_INTERVAL: NumberRange(
+                    low=MIN_POLL_INTERVAL, high=MAX_POLL_INTERVAL, range_error="poll_interval_range"
+                ),
+                CONF_GATE_INTERVAL: NumberRange(
+                    low=MIN_GATE_INTERVAL, high=MAX_GATE_INTERVAL, range_error="gate_interval_range"
+                ),
+                CONF_ACTIVITY_INTERVAL: NumberRange(
+                    low=MIN_ACTIVITY_INTERVAL,
+                    high=MAX_ACTIVITY_INTERVAL,
+                    range_error="activity_interval_range",
+                ),
+            },
+        ),
+        # Then the local bridges that push state (optional; nothing typed keeps them).
+        OptionsStep(
+            options_step_id="bridges", schema=_bridges_schema, async_options=_async_bridges
+        ),
+    ),
+    # A new account may add its first bridge at once (the same form and checks; optional).
+    after_sign_in=(
+        OptionsStep(
+            options_step_id="bridges", schema=_bridges_schema, async_options=_async_first_bridge
+        ),
+    ),
 )
