@@ -225,3 +225,64 @@ def test_override_check_can_fail() -> None:
     exec(compile(source, "<test>", "exec"), namespace)
     missing = _overrides_without_decorator(ast.parse(source), namespace)
     assert missing == ["Child.shown", "Child.value"]
+
+
+# Words only a cloud's wing may use in code: its name and its own concepts.
+CLOUD_WORDS = ("tedee", "doorflow", "blebox", "lockdown", "bridge")
+
+
+def _docstrings(tree: ast.Module) -> set[int]:
+    """Return the ids of the docstring nodes of a module, its classes and functions."""
+    owners = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    return {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, owners)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+
+
+def _cloud_words(path: Path) -> list[str]:
+    """Return where a module's code (not its docstrings or comments) names a cloud."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = _docstrings(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if id(node) in docstrings:
+                continue
+            text = node.value
+        elif isinstance(node, ast.Name | ast.alias):
+            text = node.id if isinstance(node, ast.Name) else node.name
+        elif isinstance(node, ast.Attribute):
+            text = node.attr
+        else:
+            continue
+        if any(word in text.lower() for word in CLOUD_WORDS):
+            found.append(f"{path.name}:{getattr(node, 'lineno', 0)} {text[:60]!r}")
+    return found
+
+
+def test_the_floor_names_no_cloud() -> None:
+    """The root's code holds what every cloud shares: no cloud's name, option or concept.
+
+    Only the registry (`clouds.py`) lists the wings; everything else comes from a wing.
+    """
+    floor = [path for path in sorted(ROOT.glob("*.py")) if path.name != "clouds.py"]
+    assert [found for path in floor for found in _cloud_words(path)] == []
+
+
+def test_the_cloud_word_check_can_fail(tmp_path: Path) -> None:
+    """A root module with a Tedee option name or a DoorFlow concept in code is found."""
+    module = tmp_path / "flow_helpers.py"
+    module.write_text(
+        '"""Tedee is named in a docstring: allowed."""\n'
+        'RANGES = {"gate_interval": "tedee_gate"}\n'
+        "from .cloud import LockdownInputs\n"
+    )
+    assert sorted(_cloud_words(module)) == [
+        "flow_helpers.py:2 'tedee_gate'",
+        "flow_helpers.py:3 'LockdownInputs'",
+    ]
