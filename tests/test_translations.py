@@ -298,11 +298,41 @@ class FakeSensor(SensorEntity):
     _attr_translation_key = "from_attribute"
 """
 
+FAKE_WINGS = """
+from dataclasses import dataclass
+
+
+@dataclass
+class Wing:
+    cloud: str
+
+
+@dataclass
+class Form:
+    options_step_id: str
+
+
+@dataclass
+class NumberRange:
+    low: int
+    high: int
+    range_error: str
+
+
+FIRST = Wing(cloud="from_registry")
+REGISTRY = {FIRST.cloud: FIRST}
+FORMS = (Form(options_step_id="from_field_keyword"),)
+LIMIT = NumberRange(low=0, high=1, range_error="from_range")
+"""
+
 FAKE_FLOW = """
+from functools import partial
+
 from homeassistant.config_entries import ConfigFlow, OptionsFlow
 from homeassistant.helpers.selector import SelectSelectorConfig
 
 from .const import Mode
+from .wings import REGISTRY
 
 OPTIONS = {"one": 1, "two": 2}
 
@@ -340,10 +370,22 @@ class Flow(ConfigFlow, domain="fake"):
             return self.async_abort(reason="from_abort")
         return self.async_show_form(step_id="manual", errors=errors)
 
+    async def async_step_pick(self, user_input=None):
+        return self.async_show_menu(step_id="pick", menu_options=list(REGISTRY))
+
+    async def _async_cloud(self, wing, step_id, user_input):
+        return self.async_show_form(step_id=step_id)
+
+    def made(self):
+        return {cloud: partial(self._async_cloud, REGISTRY[cloud], cloud) for cloud in REGISTRY}
+
 
 class Options(OptionsFlow):
     async def async_step_init(self, user_input=None):
         return self.async_show_form(step_id="init", errors={"base": "from_options"})
+
+    async def _async_form(self, form):
+        return self.async_show_form(step_id=form.options_step_id)
 """
 
 
@@ -358,6 +400,7 @@ def fake_integration(tmp_path: Path) -> Path:
         "errors": FAKE_ERRORS,
         "sensor": FAKE_SENSOR,
         "config_flow": FAKE_FLOW,
+        "wings": FAKE_WINGS,
     }.items():
         (root / f"{name}.py").write_text(textwrap.dedent(source), encoding="utf-8")
     return root
@@ -399,6 +442,13 @@ def test_scanner_finds_every_pattern_it_documents(fake_integration: Path) -> Non
         "config.abort.from_abort",
         "options.step.init",
         "options.error.from_options",
+        # A registry of objects built with their key, a partial, a comprehension's target.
+        "config.step.pick",
+        "config.step.pick.menu_options.from_registry",
+        "config.step.from_registry",
+        # A field with a name of its own, and a range's error.
+        "options.step.from_field_keyword",
+        "options.error.from_range",
     }
     assert [u.what for u in scan.unresolved] == ["HomeAssistantError: f'dyn_{name}'"]
     assert [u.split(" at ")[0] for u in scan.untranslated] == ["HomeAssistantError"]

@@ -22,6 +22,8 @@ What it understands (each found key becomes a path into `translations/en.json`):
   `async_show_menu(step_id=K, menu_options=[...])` -> `<flow>.step.K` and its menu options;
 - `SelectSelectorConfig(translation_key=K, options=[...])` -> `selector.K` and
   `selector.K.options.<option>`;
+- `range_error=K` in any call (a wing's `NumberRange`: the options form's error out of range)
+  -> `options.error.K`;
 - actions: `hass.services.async_register(domain, K, ...)`,
   `async_register_entity_service(K, ...)`, `async_register_platform_entity_service(hass,
   domain, K, ...)` -> `services.K.name` and `services.K.description`.
@@ -705,6 +707,8 @@ class _Scanner:
         name = _name_of(call.func) or ""
         key = _keyword(call, "translation_key")
         flow = self.flow_of(module, call)
+        if (range_error := _keyword(call, "range_error")) is not None:
+            self.need(module, call, "range_error", range_error, "options", "error")
         if name in errors:
             if key is None:
                 self.scan.untranslated.append(f"{name} at {self.package.where(module, call)}")
