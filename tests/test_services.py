@@ -6,6 +6,7 @@ button's rules (one sync per 30 s, presses within it merge into one follow-up).
 
 from __future__ import annotations
 
+from dataclasses import replace
 import json
 from pathlib import Path
 from typing import Any, Final
@@ -238,3 +239,12 @@ async def test_actions_are_registered_only_for_clouds_that_declare_them(
     assert await async_setup_component(hass, DOMAIN, {})
     for service in SERVICES:
         assert not hass.services.has_service(DOMAIN, service)
+
+
+async def test_an_action_two_clouds_declare_is_registered_once(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second cloud declaring DoorFlow's actions adds no second registration of them."""
+    monkeypatch.setitem(CLOUDS, "twin", replace(CLOUDS["doorflow"], cloud="twin"))
+    assert await async_setup_component(hass, DOMAIN, {})
+    assert sorted(hass.services.async_services_for_domain(DOMAIN)) == sorted(SERVICES)
