@@ -34,7 +34,7 @@ from custom_components.door_access.doorflow.const import (
     CONF_WEBHOOK_ID,
 )
 from custom_components.door_access.doorflow.coordinator import DoorFlowCoordinator
-from custom_components.door_access.doorflow.event_kinds import FEED_CODES
+from custom_components.door_access.doorflow.event_kinds import RULE_CODES
 from custom_components.door_access.doorflow.push import READS_PER_MINUTE, push_issue_id
 
 from .activity_helpers import FiredEvents
@@ -43,6 +43,7 @@ from .helpers import coordinator_of, setup_entry, state_of
 
 FRONT = "event.head_office_front_door_access_events"
 FRONT_ALARM = "binary_sensor.head_office_front_door_forced_or_held_open"
+FRONT_LOCK = "lock.head_office_front_door"
 PUSH_SENSOR = "sensor.demo_office_data_updates"
 EVENT_READ = "GET /api/3/events/{id}"
 NO_PUSH_KEY = "demo-doorflow-nopush-key"
@@ -111,7 +112,7 @@ async def test_rule_created_and_events_pushed_once_in_order(
     assert len(webhook_id) == 64
     (rule,) = await rules(simulator)
     assert rule["actions"][0]["data"] == f"{ha_url.make_url('/')}api/webhook/{webhook_id}"
-    assert sorted(event["code"] for event in rule["events"]) == sorted(set(FEED_CODES))
+    assert sorted(event["code"] for event in rule["events"]) == sorted(RULE_CODES)
     assert rule["conditions"] == []
     assert str(rule["id"]) == doorflow_config_entry.data[CONF_PUSH_RULE_ID]
     assert state_of(hass, PUSH_SENSOR) == "push"
@@ -360,6 +361,36 @@ async def test_silent_push_falls_back_to_polling_and_returns(
         "door_forced_open",
     ]
     assert door.push.diagnostics()["events_delivered_by_push"] == 1
+
+
+async def test_a_door_changed_elsewhere_shows_at_once_from_its_pushed_event(
+    hass: HomeAssistant, ha_url: TestClient, simulator: Simulator, init_doorflow: MockConfigEntry
+) -> None:
+    """A door's mode changed outside Home Assistant: its pushed event has the door read by id.
+
+    The event (remote control) is not the feed's: it fires no event entity. A door read that
+    fails leaves the door for the next poll.
+    """
+    del ha_url
+    fired = FiredEvents(hass)
+    await simulator.control("PATCH", "doorflow/channels/1201", {"mode": "unlock"})
+    await wait_until(hass, lambda: state_of(hass, FRONT_LOCK) == "unlocked")
+    assert await simulator.count("GET /api/3/channels/{id}") == 1
+    assert await simulator.count("GET /api/3/channels") == 1  # the setup's poll alone
+    await settle(hass)
+    assert fired.of(FRONT) == []
+
+    await simulator.control(
+        "POST",
+        "faults",
+        {"kind": "status", "status": 503, "path_prefix": "/api/3/channels/1201", "count": 1},
+    )
+    await simulator.control("PATCH", "doorflow/channels/1201", {"mode": "normal"})
+    await wait_until(hass, lambda: coordinator(init_doorflow).push.accepted_calls == 2, within=5.0)
+    await settle(hass)
+    assert state_of(hass, FRONT_LOCK) == "unlocked"  # the read failed: the next poll shows it
+    await coordinator(init_doorflow).async_refresh()
+    assert state_of(hass, FRONT_LOCK) == "locked"
 
 
 async def test_key_without_the_rules_scope_raises_a_repair_and_polls(

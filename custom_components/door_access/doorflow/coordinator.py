@@ -22,6 +22,7 @@ from ..api import (
     AuthError,
     BadResponseError,
     Channel,
+    DoorCloudError,
     DoorFlowClient,
     DoorFlowEndpoint,
     DoorFlowOperationError,
@@ -32,7 +33,7 @@ from ..api import (
 )
 from ..const import CONF_ACCOUNT_ID, CONF_POLL_INTERVAL, DOMAIN, LOGGER
 from ..coordinator import DoorAccessCoordinator, user_action
-from ..scheduler import Limit, Priority, RequestScheduler
+from ..scheduler import Limit, Priority, RequestDeferredError, RequestScheduler
 from .const import (
     DOORFLOW_ACTION_RESERVE,
     DOORFLOW_ADMIT_MAX_WAIT,
@@ -151,6 +152,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
             events=self.events,
             account_id=str(entry.data.get(CONF_ACCOUNT_ID, "")),
             on_change=self.async_update_listeners,
+            on_doors_changed=self._async_read_doors,
         )
         entry.async_on_unload(self.push.async_stop)
         # A poll when the first door held unlocked until a time is due to relock.
@@ -435,6 +437,19 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
             )
 
         await self.actions.run(channel_identifier(channel_id), None, unlockdown)
+
+    async def _async_read_doors(self, channel_ids: set[str]) -> None:
+        """Read doors a pushed event said changed, and show them (a failed read: the poll)."""
+        for channel_id in sorted(channel_ids):
+            if self.data is None or channel_id not in self.data.channels:
+                continue
+            try:
+                channel = await self._call(
+                    self.client.get_channel, channel_id, endpoint=DoorFlowEndpoint.CHANNEL
+                )
+            except DoorCloudError, RequestDeferredError:
+                continue
+            self._settle(channel)
 
     def _settle(self, channel: Channel) -> None:
         """Show the door as the command's answer describes it."""

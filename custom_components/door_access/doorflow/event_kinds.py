@@ -100,6 +100,9 @@ LABELLED_TYPES: Final = frozenset({*(kind.event_type for _, kind in _GROUPS), Do
 # Codes that raise the door's "forced or held open" alarm, and the one that ends it.
 ALARM_CODES: Final = frozenset({33, 34})
 ALARM_CLEARED_CODE: Final = 37
+# Codes that tell a door's state (online, mode, lockdown) changed: channel status, the
+# auto-unlock shift and remote control. A pushed one has the door read again at once.
+DOOR_STATE_CODES: Final = frozenset({*range(1, 4), *range(40, 43), *range(50, 64)})
 
 # The codes the event feed is asked for (DoorFlow's default is admits and rejects only).
 FEED_CODES: Final = (
@@ -118,6 +121,9 @@ FEED_CODES: Final = (
     90,
     91,
 )
+# The codes the notification rule asks DoorFlow to push: the feed's, and those after which a
+# door is read again (delivered only through that read, never as events).
+RULE_CODES: Final = tuple(sorted({*FEED_CODES, *DOOR_STATE_CODES}))
 
 _OTHER: Final = DoorEventKind(_T.OTHER)
 

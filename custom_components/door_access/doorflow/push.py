@@ -18,7 +18,7 @@ taken as silent and the feed is read at every poll again until a call comes.
 from __future__ import annotations
 
 from collections import Counter, OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
@@ -50,6 +50,7 @@ from ..models import DoorAccessConfigEntry
 from ..push_status import PushMode
 from ..scheduler import RequestDeferredError
 from .const import CONF_PUSH, CONF_WEBHOOK_ID
+from .event_kinds import DOOR_STATE_CODES, FEED_CODES
 from .events import EventFeedReader
 from .push_rule import (
     CallCloud,
@@ -67,6 +68,7 @@ READS_PER_MINUTE: Final = 12
 HEALTHY_EVENT_POLL: Final = 300.0
 # A rule that could not be set up (or push that went silent) is looked at again this often.
 RECHECK_AFTER: Final = 600.0
+_FEED_CODES: Final = frozenset(FEED_CODES)
 # Callback ids remembered against replays.
 KEPT_CALLBACKS: Final = 2000
 
@@ -123,6 +125,7 @@ class DoorFlowPush:
         events: EventFeedReader,
         account_id: str,
         on_change: Callable[[], None],
+        on_doors_changed: Callable[[set[str]], Awaitable[None]],
     ) -> None:
         self._hass = hass
         self._entry = entry
@@ -131,6 +134,7 @@ class DoorFlowPush:
         self._events = events
         self._account_id = account_id
         self._on_change = on_change
+        self._on_doors_changed = on_doors_changed
         self._clock = hass.loop.time
         self.state = PushState.STARTING
         self._registered: str | None = None
@@ -413,6 +417,16 @@ class DoorFlowPush:
                 self.refused[Refusal.READ_FAILED] += 1
                 continue
             read.append(event)
+        # A door whose state changed (its mode, online, lockdown) is read again at once, so
+        # that it shows within seconds, not at the next poll; such an event is not the feed's.
+        doors = {
+            event.channel_id
+            for event in read
+            if event.event_code in DOOR_STATE_CODES and event.channel_id is not None
+        }
+        if doors:
+            await self._on_doors_changed(doors)
+        read = [event for event in read if event.event_code in _FEED_CODES]
         news = [event.id for event in read if not self._events.is_delivered(event.id)]
         caught_up = 0
         if news and self.state is PushState.SILENT:

@@ -22,7 +22,7 @@ from ..api import DoorFlowClient, DoorFlowEndpoint, NotificationRule, rule_input
 from ..const import LOGGER
 from ..models import DoorAccessConfigEntry
 from .const import CONF_CLOUDHOOK_URL, CONF_PUSH_RULE_ID, CONF_WEBHOOK_ID
-from .event_kinds import FEED_CODES
+from .event_kinds import RULE_CODES
 
 RULE_NAME: Final = "Home Assistant (Door Access)"
 
@@ -78,7 +78,7 @@ def _as_wanted(rule: NotificationRule, url: str) -> bool:
     return (
         rule.active
         and rule.call_back_urls == (url,)
-        and set(rule.event_codes) == set(FEED_CODES)
+        and set(rule.event_codes) == set(RULE_CODES)
         and not rule.controller_ids
     )
 
@@ -110,7 +110,7 @@ async def async_ensure_rule(
     rules = client.notification_rules
     listed: list[NotificationRule] = await call(rules.list, DoorFlowEndpoint.RULES)
     ours = [rule for rule in listed if _ours(rule, webhook_id)]
-    body = rule_input(RULE_NAME, url, FEED_CODES)
+    body = rule_input(RULE_NAME, url, RULE_CODES)
     if not ours:
         rule: NotificationRule = await call(
             lambda: rules.create(body), DoorFlowEndpoint.RULE_CREATE
