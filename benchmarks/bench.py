@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 import random
+import tempfile
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -20,10 +21,12 @@ from .harness import (
     Account,
     SimulatedCloud,
     StateLog,
+    add_bridges,
     add_doorflow,
     add_tedee,
     home_assistant,
     restore_entry,
+    serve_webhooks,
     simulated_cloud,
 )
 from .loop_watch import LoopWatch
@@ -56,6 +59,10 @@ class Bench:
     # The arrival time of every Tedee request the server saw (for the busiest hour).
     tedee_arrivals: list[float] = field(default_factory=list)
     restarts: int = 0
+    # Home Assistant's own URL (127.0.0.1) when the clouds push to it (None: polling only).
+    ha_url: str | None = None
+    # Home Assistant's configuration directory (kept across a restart, as on disk).
+    config_dir: str = ""
 
     async def restart(self, down: float = 30.0) -> None:
         """Restart Home Assistant: stop it, wait `down` s, start a new one with the entries.
@@ -68,7 +75,9 @@ class Bench:
             await self.stack.aclose()
             self.stack = AsyncExitStack()
             await asyncio.sleep(down)
-            self.hass = await self.stack.enter_async_context(home_assistant(self.loop))
+            self.hass = await self.stack.enter_async_context(
+                home_assistant(self.loop, self.config_dir)
+            )
             self.states = StateLog(self.hass)
             self.tedee = await restore_entry(self.hass, entries[0])
             self.doorflow = await restore_entry(self.hass, entries[1])
@@ -145,20 +154,33 @@ async def open_bench(
     seed: int,
     latency_ms: tuple[float, float] = (0.0, 0.0),
     watch: LoopWatch | None = None,
+    push: bool = False,
 ) -> AsyncIterator[Bench]:
-    """Start the simulator and Home Assistant, sign in to both accounts, attach the probes."""
+    """Start the simulator and Home Assistant, sign in to both accounts, attach the probes.
+
+    With `push`, Home Assistant's HTTP server (on 127.0.0.1) is its external and internal URL
+    before the accounts sign in, so DoorFlow's notification rule calls its webhook (push is on
+    by default with a reachable URL), and the Tedee entry gets every bridge of the account in
+    its options (as the user adds them). Without it, there is no URL and no bridge: polling.
+    """
     async with simulated_cloud(loop, size.scenario(), seed=seed, latency_ms=latency_ms) as cloud:
+        # Outside the stack: a restart closes the stack and keeps the directory.
+        directory = tempfile.TemporaryDirectory(prefix="door-access-bench-")
+        config_dir = directory.name
         stack = AsyncExitStack()
         bench: Bench | None = None
         try:
-            hass = await stack.enter_async_context(home_assistant(loop))
+            hass = await stack.enter_async_context(home_assistant(loop, config_dir))
             operations = OperationLog()
             operations.attach(cloud.world)
             arrivals: list[float] = []
             _record_tedee_arrivals(cloud, arrivals)
             states = StateLog(hass)
+            ha_url = await serve_webhooks(hass) if push else None
             tedee = await add_tedee(hass, cloud.url)
             doorflow = await add_doorflow(hass, cloud.url)
+            if push:
+                await add_bridges(hass, cloud, tedee)
             bench = Bench(
                 loop=loop,
                 size=size,
@@ -172,11 +194,14 @@ async def open_bench(
                 watch=watch if watch is not None else LoopWatch(),
                 stack=stack,
                 tedee_arrivals=arrivals,
+                ha_url=ha_url,
+                config_dir=config_dir,
             )
             yield bench
         finally:
             # The Home Assistant running now (a restart replaces the first one).
             await (bench.stack if bench is not None else stack).aclose()
+            directory.cleanup()
 
 
 def _record_tedee_arrivals(cloud: SimulatedCloud, arrivals: list[float]) -> None:

@@ -8,17 +8,21 @@ from dataclasses import dataclass, replace
 import logging
 from pathlib import Path
 import random
+import sys
 import time
 
 from .ha_clock import follow_virtual_clock
 from .harness import counting_client_errors
-from .report import Report, missed, render_console, write_markdown
+from .push import PushResult, measure_push
+from .report import Report, missed, render_console, write_markdown, write_push_section
 from .runs import Settings, SizeResult, measure_size
 from .sanity import Check, run_sanity
 from .scenarios import Size, parse_size
 from .virtual_time import IO_POLL_SECONDS, VirtualTimeLoop
 
 DEFAULT_SIZES = "home,10,100,1000"
+# The sizes the push figures are measured on (issue 19): home and 1000 locks / 400 doors.
+DEFAULT_PUSH_SIZES = "home,1000"
 DEFAULT_OUTPUT = Path("docs/benchmarks.md")
 
 
@@ -28,6 +32,8 @@ class Mode:
 
     sizes: str
     settings: Settings
+    # The sizes of the push section ("" for none).
+    push_sizes: str = ""
 
 
 # The gate's sizes: `home` with every figure, and a larger account for the update cost, the
@@ -36,7 +42,9 @@ GATE_SIZES = "home"
 GATE_COST_SIZES = "100"
 
 MODES = {
-    "full": Mode(DEFAULT_SIZES, Settings()),
+    "full": Mode(DEFAULT_SIZES, Settings(), DEFAULT_PUSH_SIZES),
+    # The push section alone (`--only push`): home and 1000 locks, polling beside push.
+    "push": Mode("", Settings(warmup=300, rate_window=1800), DEFAULT_PUSH_SIZES),
     "gate": Mode(
         GATE_SIZES,
         Settings(day_hours=3, day_seeds=2, warmup=300, cost_window=300, baselines=False),
@@ -81,7 +89,18 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "on a known-answer failure, since its samples are too few to judge)",
     )
     parser.add_argument(
+        "--only",
+        choices=["push"],
+        help="run one section alone: `push` measures push (home and 1000 locks, polling "
+        "beside it) and replaces only the push section of the report",
+    )
+    parser.add_argument(
         "--sizes", help=f"comma-separated: home and/or numbers of locks (default {DEFAULT_SIZES})"
+    )
+    parser.add_argument(
+        "--push-sizes",
+        help=f"sizes of the push section (default {DEFAULT_PUSH_SIZES}; with --only push, "
+        "--sizes names them too)",
     )
     parser.add_argument("--hours", type=float, help="simulated hours of the day run (24)")
     parser.add_argument("--changes", type=int, help="changes per cloud for freshness (100)")
@@ -114,9 +133,27 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _settings(args: argparse.Namespace) -> tuple[str, list[Size], list[Size], Settings]:
-    """Return the mode's name, the sizes, the cost-only sizes and the settings asked for."""
+@dataclass(frozen=True)
+class Plan:
+    """What one run measures."""
+
+    mode: str
+    sizes: list[Size]
+    cost_sizes: list[Size]
+    push_sizes: list[Size]
+    settings: Settings
+
+
+def _sizes(text: str) -> list[Size]:
+    """Read comma-separated sizes."""
+    return [parse_size(s.strip()) for s in text.split(",") if s.strip()]
+
+
+def _settings(args: argparse.Namespace) -> Plan:
+    """Return the mode, the sizes (full, cost-only, push) and the settings asked for."""
     name = "smoke" if args.smoke else "gate" if args.gate else "full"
+    if args.only == "push":
+        name = "push"
     mode = MODES[name]
     settings = mode.settings
     changes: dict[str, object] = {}
@@ -138,29 +175,34 @@ def _settings(args: argparse.Namespace) -> tuple[str, list[Size], list[Size], Se
         low, _, high = args.latency_ms.partition(":")
         changes["latency_ms"] = (float(low), float(high or low))
     settings = replace(settings, **changes)  # type: ignore[arg-type]
-    sizes = [parse_size(s.strip()) for s in (args.sizes or mode.sizes).split(",") if s.strip()]
+    if name == "push":
+        push_text = args.push_sizes or args.sizes or mode.push_sizes
+        return Plan(name, [], [], _sizes(push_text), settings)
+    sizes = _sizes(args.sizes or mode.sizes)
     cost_text = args.cost_sizes or (GATE_COST_SIZES if name == "gate" else "")
-    cost_sizes = [parse_size(s.strip()) for s in cost_text.split(",") if s.strip()]
-    return name, sizes, cost_sizes, settings
+    push_text = mode.push_sizes if args.push_sizes is None else args.push_sizes
+    return Plan(name, sizes, _sizes(cost_text), _sizes(push_text), settings)
 
 
 async def _measure(
-    loop: VirtualTimeLoop,
-    sizes: list[Size],
-    cost_sizes: list[Size],
-    settings: Settings,
-    *,
-    smoke: bool,
-) -> tuple[list[Check], list[SizeResult]]:
-    """Run the known-answer checks, then every size (then the cost-only sizes)."""
+    loop: VirtualTimeLoop, plan: Plan
+) -> tuple[list[Check], list[SizeResult], list[PushResult]]:
+    """Run the known-answer checks, every size (then the cost-only sizes), then push's."""
+    settings = plan.settings
     async with counting_client_errors():
-        checks = await run_sanity(loop, naive=not smoke)
+        checks = [] if plan.mode == "push" else await run_sanity(loop, naive=plan.mode != "smoke")
         results = []
-        for size, cost_only in [(s, False) for s in sizes] + [(s, True) for s in cost_sizes]:
+        both = [(s, False) for s in plan.sizes] + [(s, True) for s in plan.cost_sizes]
+        for size, cost_only in both:
             started = time.perf_counter()
             results.append(await measure_size(loop, size, settings, cost_only=cost_only))
             print(f"  {size.name}: {time.perf_counter() - started:.0f} s", flush=True)
-    return checks, results
+        pushed = []
+        for size in plan.push_sizes:
+            started = time.perf_counter()
+            pushed.append(await measure_push(loop, size, settings))
+            print(f"  {size.name} (push): {time.perf_counter() - started:.0f} s", flush=True)
+    return checks, results, pushed
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -170,19 +212,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     known-answer check, its samples being too few to judge).
     """
     args = _parse_args(argv)
-    mode, sizes, cost_sizes, settings = _settings(args)
+    plan = _settings(args)
+    mode, settings = plan.mode, plan.settings
     logging.basicConfig(level=logging.INFO if args.verbose else logging.CRITICAL)
     started = time.perf_counter()
     # Home Assistant draws its timers' sub-second offsets from the global generator.
     random.seed(settings.seed)
     loop = VirtualTimeLoop(io_poll=args.io_poll_ms / 1000)
-    names = [s.name for s in sizes] + [f"{s.name} (cost only)" for s in cost_sizes]
+    names = [s.name for s in plan.sizes] + [f"{s.name} (cost only)" for s in plan.cost_sizes]
+    names += [f"{s.name} (push)" for s in plan.push_sizes]
     print(f"Door Access benchmark ({mode}): {', '.join(names)}", flush=True)
     try:
         with follow_virtual_clock(loop):
-            checks, results = loop.run_until_complete(
-                _measure(loop, sizes, cost_sizes, settings, smoke=args.smoke)
-            )
+            checks, results, pushed = loop.run_until_complete(_measure(loop, plan))
     finally:
         loop.close()
     report = Report(
@@ -193,10 +235,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         real_seconds=time.perf_counter() - started,
         virtual_seconds=loop.elapsed,
         io_poll=loop.io_poll,
+        push=pushed,
+        command=" ".join(sys.argv[1:] if argv is None else argv),
     )
     print(render_console(report))
     if not args.no_write:
-        write_markdown(report, args.output)
+        if mode == "push":
+            write_push_section(report, args.output)
+        else:
+            write_markdown(report, args.output)
         print(f"Wrote {args.output}")
     if args.smoke:
         return 0 if all(check.passed for check in checks) else 1

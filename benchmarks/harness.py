@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 import functools
+from pathlib import Path
 import socket
 import time
 from typing import Any
@@ -47,7 +48,9 @@ from custom_components.door_access.config_flow import STEP_PERSONAL_KEY
 from custom_components.door_access.const import CONF_BASE_URL, DOMAIN
 from custom_components.door_access.coordinator import DoorAccessCoordinator
 from custom_components.door_access.doorflow.const import CLOUD as DOORFLOW
-from custom_components.door_access.tedee.const import CLOUD as TEDEE, CONF_TOKEN_TYPE
+from custom_components.door_access.tedee.bridge_client import BridgeAddress
+from custom_components.door_access.tedee.bridge_push import new_bridge_config
+from custom_components.door_access.tedee.const import CLOUD as TEDEE, CONF_BRIDGES, CONF_TOKEN_TYPE
 from simulator import Scenario, SimulatorServer, World
 from simulator.http_common import ARRIVAL_KEY, endpoint_of
 
@@ -300,19 +303,25 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def home_assistant(loop: VirtualTimeLoop) -> AsyncIterator[HomeAssistant]:
+async def home_assistant(loop: VirtualTimeLoop, config_dir: str) -> AsyncIterator[HomeAssistant]:
     """Run a real Home Assistant (the test harness's) on the loop, custom integrations on.
 
-    Its HTTP server binds a free port on 127.0.0.1, never 8123 (another Home Assistant on the
-    machine may hold it).
+    Its configuration and `.storage` live in `config_dir` (the bench's own, kept across a
+    restart). Its HTTP server binds a free port on 127.0.0.1, never 8123 (another Home
+    Assistant on the machine may hold it).
     """
-    async with async_test_home_assistant(loop) as hass:
+    # Home Assistant keeps its HTTP settings in `.storage/http` from its first start on and
+    # ignores the YAML after; each start here binds a new free port (a restart included).
+    (Path(config_dir) / ".storage" / "http").unlink(missing_ok=True)
+    async with async_test_home_assistant(loop, config_dir=config_dir) as hass:
         hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
         if hass.loop is not loop or hass.loop.time() != loop.time():
             raise RuntimeError("Home Assistant does not run on the virtual clock")
         http = {"server_host": "127.0.0.1", "server_port": free_port()}
         if not await async_setup_component(hass, "http", {"http": http}):
             raise RuntimeError("Home Assistant's http did not set up")
+        if hass.http.server_port != http["server_port"]:
+            raise RuntimeError(f"Home Assistant's http took port {hass.http.server_port}")
         try:
             yield hass
         finally:
@@ -358,6 +367,36 @@ async def add_doorflow(hass: HomeAssistant, url: str) -> Account:
         hass, DOORFLOW, {CONF_API_KEY: DOORFLOW_KEY, SECTION_ADVANCED: {CONF_BASE_URL: url}}
     )
     return Account(entry)
+
+
+async def serve_webhooks(hass: HomeAssistant) -> str:
+    """Make Home Assistant's HTTP server (127.0.0.1) its external and internal URL; return it.
+
+    The simulated DoorFlow calls the notification rule's URL (the external one) and the
+    simulated bridges call their callbacks (the internal one) on this server, for real.
+    """
+    http = hass.http
+    if http.runner is None:
+        # Home Assistant starts serving once `frontend` sets up or it starts; the test
+        # harness's instance does neither, so the server starts here.
+        await http.start()
+    url = f"http://127.0.0.1:{http.server_port}"
+    await hass.config.async_update(external_url=url, internal_url=url)
+    return url
+
+
+async def add_bridges(hass: HomeAssistant, cloud: SimulatedCloud, account: Account) -> None:
+    """Add every bridge the simulator serves to the Tedee entry's options (the bridges step's
+    result) and reload it, so that it subscribes to their callbacks."""
+    listed = await cloud.control("GET", "tedee/bridges")
+    bridges = [
+        new_bridge_config(BridgeAddress.parse(f"127.0.0.1:{item['port']}"), item["config"]["token"])
+        for item in listed
+    ]
+    entry = account.entry
+    hass.config_entries.async_update_entry(entry, options={**entry.options, CONF_BRIDGES: bridges})
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
 
 
 async def restore_entry(hass: HomeAssistant, entry: ConfigEntry[Any]) -> Account:

@@ -32,6 +32,7 @@ from .judge import (
 )
 from .loop_watch import COUNTED_SECONDS
 from .operations import Actions
+from .push import FLOOD_CALLS, PushFigures, PushLoss, PushResult
 from .runs import Interaction, Settings, SizeResult
 from .sanity import Check
 from .stats import Summary
@@ -53,6 +54,9 @@ class Report:
     virtual_seconds: float
     io_poll: float
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # The push figures, by size (issue 19), and the command line's arguments.
+    push: list[PushResult] = field(default_factory=list)
+    command: str = ""
 
 
 @dataclass
@@ -566,6 +570,7 @@ def missed(report: Report) -> list[str]:
         for result, cell in zip(report.results, row.cells, strict=True):
             if cell.met is False:
                 found.append(f"{row.figure} — {result.size.name}: {cell.text}")
+    found.extend(push_missed(report))
     found.extend(
         f"known answer {check.name}: expected {check.expected}, measured {check.measured}"
         for check in report.checks
@@ -786,6 +791,7 @@ def render_markdown(report: Report) -> str:
         "",
         *_history(),
         "",
+        *([*render_push(report), ""] if report.push else []),
         "## The unkind days",
         "",
         *_day_table(report),
@@ -816,18 +822,19 @@ def render_console(report: Report) -> str:
     """Return what the benchmark prints: the summary, the misses and the checks."""
     lines = [
         "",
-        *_summary_table(report),
+        *(_summary_table(report) if report.results else []),
         "",
+        *([*_push_table(report), ""] if report.push else []),
         "Missed:",
         *([f"  - {line}" for line in missed(report)] or ["  nothing"]),
         "",
-        *_checks_table(report),
-        "",
+        *([*_checks_table(report), ""] if report.checks else []),
         f"{report.real_seconds:.0f} s real for {report.virtual_seconds / 3600:.1f} simulated hours",
     ]
-    if report.mode == "gate":
+    if report.mode in ("gate", "push"):
         misses = missed(report)
-        lines.append("Gate: " + ("FAILED" if misses else "passed") + f" ({len(misses)} missed)")
+        label = "Gate" if report.mode == "gate" else "Push"
+        lines.append(f"{label}: " + ("FAILED" if misses else "passed") + f" ({len(misses)} missed)")
     return "\n".join(lines)
 
 
@@ -842,6 +849,7 @@ METHOD = """## Running it
 ```sh
 ./scripts/run python -m benchmarks              # every size: the full run that writes this file
 ./scripts/run python -m benchmarks --gate       # the quick gate CI runs (home, 100 locks' cost)
+./scripts/run python -m benchmarks --only push  # push alone (home, 1000 locks): its section only
 ./scripts/run python -m benchmarks --sizes home,250 --hours 6 --no-write
 ./scripts/run python -m benchmarks --help
 ```
@@ -901,4 +909,421 @@ requests refused by its rules, less those the second client received, on every s
 scenario, no latency: a bulk poller every 21 s (the documented floor), and the HACS cloud Tedee
 integration's approach (bulk sync every 15 s, a fixed 5 s sleep after an operation, then a
 sync); the same freshness, action, request and 429 figures, the same targets.
+"""
+
+
+# ---- push (issue 19) -------------------------------------------------------------------------
+
+
+def _figures(result: PushResult, polling: bool) -> PushFigures | None:
+    """Return one mode's figures of a size."""
+    return result.polling if polling else result.push
+
+
+def _not_run(result: PushResult, polling: bool) -> Verdict | None:
+    """Return the verdict of a figure whose run did not happen (None: it ran)."""
+    if _figures(result, polling) is None:
+        return not_measured("the run did not finish") if result.notes else shown(NOT_RUN)
+    return None
+
+
+def push_freshness(result: PushResult, tedee: bool, *, polling: bool = False) -> Verdict:
+    """A change made outside Home Assistant → shown, p95, with push (or polling)."""
+    figures = _figures(result, polling)
+    if figures is None:
+        return _not_run(result, polling) or shown(NOT_RUN)
+    fresh = figures.freshness
+    values = fresh.tedee if tedee else fresh.doorflow
+    why = fresh.tedee_none if tedee else fresh.doorflow_none
+    return judge_p95(values, t.MAX_PUSH_FRESHNESS, why_none=why)
+
+
+def push_who(result: PushResult, *, polling: bool = False) -> Verdict:
+    """Keypad unlock / lock → the lock's event with who, p95."""
+    figures = _figures(result, polling)
+    if figures is None:
+        return _not_run(result, polling) or shown(NOT_RUN)
+    return judge_p95(figures.who, t.MAX_PUSH_WHO, why_none=figures.who_none)
+
+
+def push_forced(result: PushResult, *, polling: bool = False) -> Verdict:
+    """A DoorFlow door forced open → its problem sensor on, p95."""
+    figures = _figures(result, polling)
+    if figures is None:
+        return _not_run(result, polling) or shown(NOT_RUN)
+    return judge_p95(figures.forced, t.MAX_PUSH_FORCED, why_none=figures.forced_none)
+
+
+def push_quiet_share(result: PushResult, *, polling: bool = False) -> Verdict:
+    """Tedee requests in a quiet hour as a share of 700 (DoorFlow's beside it)."""
+    figures = _figures(result, polling)
+    if figures is None:
+        return _not_run(result, polling) or shown(NOT_RUN)
+    rates = figures.rates
+    if rates is None or not rates.tedee_loaded:
+        return not_measured(NO_TEDEE)
+    share = rates.tedee_share
+    text = (
+        f"{rates.tedee_total:.0f}/h ({share:.0%}); DoorFlow {rates.doorflow_total:.0f}/h; "
+        f"said {figures.tedee_mode or DASH} / {figures.doorflow_mode or DASH}"
+    )
+    return judge_at_most(share, t.MAX_PUSH_QUIET_SHARE, text, why_none=NO_TEDEE)
+
+
+def _loss(result: PushResult) -> PushLoss | None:
+    """Return the push-lost phase of a size."""
+    return result.loss
+
+
+def loss_back(result: PushResult) -> Verdict:
+    """Push lost: the first change no push brought → the next cloud lock-state poll."""
+    loss = _loss(result)
+    if loss is None:
+        return shown(NOT_RUN)
+    text = f"{_num(loss.tedee_back, 1, ' s')} (first change after the bridges fell silent)"
+    return judge_at_most(
+        loss.tedee_back, t.MAX_LOSS_BACK_TO_POLLING, text, why_none="no cloud poll followed"
+    )
+
+
+def loss_gap(result: PushResult) -> Verdict:
+    """Push lost: the longest gap between cloud lock-state polls afterwards."""
+    loss = _loss(result)
+    if loss is None:
+        return shown(NOT_RUN)
+    return judge_at_most(
+        loss.tedee_longest_gap,
+        t.MAX_LOSS_POLL_GAP,
+        f"{_num(loss.tedee_longest_gap, 2, ' s')}",
+        why_none="no cloud poll followed",
+    )
+
+
+def loss_freshness(result: PushResult, tedee: bool) -> Verdict:
+    """Push lost: changes shown within polling's freshness targets, p95."""
+    loss = _loss(result)
+    if loss is None:
+        return shown(NOT_RUN)
+    fresh = loss.freshness
+    values = fresh.tedee if tedee else fresh.doorflow
+    limit = t.MAX_FRESHNESS_TEDEE if tedee else t.MAX_FRESHNESS_DOORFLOW
+    return judge_p95(values, limit, why_none=fresh.tedee_none if tedee else fresh.doorflow_none)
+
+
+def loss_doorflow_back(result: PushResult) -> Verdict:
+    """Push lost: the first forced door no push brought → its problem sensor on."""
+    loss = _loss(result)
+    if loss is None:
+        return shown(NOT_RUN)
+    return judge_at_most(
+        loss.doorflow_back,
+        t.MAX_LOSS_DOORFLOW_BACK,
+        f"{_num(loss.doorflow_back, 1, ' s')}",
+        why_none="no door to force",
+    )
+
+
+def loss_forced(result: PushResult) -> Verdict:
+    """Push lost: forced door → problem sensor, p95 (the first one included)."""
+    loss = _loss(result)
+    if loss is None:
+        return shown(NOT_RUN)
+    return judge_p95(loss.forced, t.MAX_LOSS_FORCED, why_none="no door to force")
+
+
+def _never(values: Iterable[float]) -> int:
+    """Return how many samples never came (∞)."""
+    return sum(1 for value in values if math.isinf(value))
+
+
+def push_lost(result: PushResult) -> Verdict:
+    """Changes never shown and forced doors never delivered, push on and push lost."""
+    figures, loss = result.push, result.loss
+    if figures is None or loss is None:
+        return shown(NOT_RUN)
+    changes = [
+        *figures.freshness.tedee,
+        *figures.freshness.doorflow,
+        *figures.who,
+        *figures.forced,
+        *loss.freshness.tedee,
+        *loss.freshness.doorflow,
+        *loss.forced,
+    ]
+    never = _never(changes)
+    undelivered = loss.events_made - loss.events_delivered
+    lost = never + undelivered
+    text = (
+        f"{lost} ({never} of {len(changes)} changes and events never shown; "
+        f"{undelivered} of {loss.events_made} forced doors while lost not delivered)"
+    )
+    return Verdict(text, met=lost <= t.MAX_PUSH_LOST)
+
+
+def push_duplicates(result: PushResult) -> Verdict:
+    """Events fired more than once over the whole push run."""
+    if result.duplicates is None:
+        return shown(NOT_RUN)
+    return Verdict(str(result.duplicates), met=result.duplicates <= t.MAX_PUSH_DUPLICATES)
+
+
+def flood_requests(result: PushResult) -> Verdict:
+    """Forged calls: the cloud requests they caused."""
+    flood = result.flood
+    if flood is None:
+        return shown(NOT_RUN)
+    if not flood.calls:
+        return not_measured("no webhook to call")
+    statuses = ", ".join(f"{status}: {n}" for status, n in sorted(flood.statuses.items()))
+    text = (
+        f"{flood.caused} of {flood.calls} calls (answers {statuses}; every request meanwhile "
+        f"{flood.requests}, polls included, in {flood.virtual_seconds:.0f} s)"
+    )
+    return Verdict(text, met=flood.caused <= t.MAX_FLOOD_REQUESTS)
+
+
+def flood_events(result: PushResult) -> Verdict:
+    """Forged calls: the events they delivered."""
+    flood = result.flood
+    if flood is None:
+        return shown(NOT_RUN)
+    if not flood.calls:
+        return not_measured("no webhook to call")
+    return Verdict(str(flood.delivered), met=flood.delivered <= t.MAX_FLOOD_EVENTS)
+
+
+def push_rows(report: Report) -> list[Row]:
+    """Every push figure beside its target, one verdict per size; polling's beside them."""
+    results = report.push
+    low, high = report.settings.latency_ms
+    latency = f"{low:g}-{high:g} ms"
+
+    def row(
+        figure: str, target: str, cell: Callable[[PushResult], Verdict], *, baseline: bool = False
+    ) -> Row:
+        return Row(figure, target, [cell(r) for r in results], baseline=baseline)
+
+    fresh = f"p95 ≤ {t.MAX_PUSH_FRESHNESS:g} s"
+    who = f"p95 ≤ {t.MAX_PUSH_WHO:g} s"
+    forced = f"p95 ≤ {t.MAX_PUSH_FORCED:g} s"
+    share = f"≤ {t.MAX_PUSH_QUIET_SHARE:.0%}"
+    return [
+        row(
+            f"P Tedee lock turned by hand → shown, push (bridge), {latency}",
+            fresh,
+            lambda r: push_freshness(r, True),
+        ),
+        row(
+            "P …polling, same run",
+            fresh,
+            lambda r: push_freshness(r, True, polling=True),
+            baseline=True,
+        ),
+        row(
+            f"P DoorFlow door's mode changed → shown, push (notification rule), {latency}",
+            fresh,
+            lambda r: push_freshness(r, False),
+        ),
+        row(
+            "P …polling, same run",
+            fresh,
+            lambda r: push_freshness(r, False, polling=True),
+            baseline=True,
+        ),
+        row("P Keypad unlock / lock → 'who' event, push (bridge)", who, push_who),
+        row("P …polling, same run", who, lambda r: push_who(r, polling=True), baseline=True),
+        row("P DoorFlow forced door → problem sensor, push", forced, push_forced),
+        row("P …polling, same run", forced, lambda r: push_forced(r, polling=True), baseline=True),
+        row(
+            "P Tedee requests per hour, quiet, push healthy (share of 700)", share, push_quiet_share
+        ),
+        row(
+            "P …polling, same run",
+            share,
+            lambda r: push_quiet_share(r, polling=True),
+            baseline=True,
+        ),
+        row(
+            "P Push lost: first change no push brought → next cloud lock-state poll",
+            f"≤ {t.MAX_LOSS_BACK_TO_POLLING:g} s",
+            loss_back,
+        ),
+        row(
+            "P Push lost: longest gap between cloud lock-state polls afterwards",
+            f"≤ {t.MAX_LOSS_POLL_GAP:g} s",
+            loss_gap,
+        ),
+        row(
+            "P Push lost: Tedee changes shown",
+            f"p95 ≤ {t.MAX_FRESHNESS_TEDEE:g} s",
+            lambda r: loss_freshness(r, True),
+        ),
+        row(
+            "P Push lost: DoorFlow changes shown",
+            f"p95 ≤ {t.MAX_FRESHNESS_DOORFLOW:g} s",
+            lambda r: loss_freshness(r, False),
+        ),
+        row(
+            "P Push lost: first forced door no push brought → problem sensor",
+            f"≤ {t.MAX_LOSS_DOORFLOW_BACK:g} s",
+            loss_doorflow_back,
+        ),
+        row(
+            "P Push lost: forced door → problem sensor",
+            f"p95 ≤ {t.MAX_LOSS_FORCED:g} s",
+            loss_forced,
+        ),
+        row("P Lost: changes or events never shown, push on and lost", "0", push_lost),
+        row("P Delivered twice, the whole push run", "0", push_duplicates),
+        row(
+            f"P {FLOOD_CALLS} forged calls at each webhook: cloud requests caused",
+            "0",
+            flood_requests,
+        ),
+        row("P …events delivered", "0", flood_events),
+    ]
+
+
+def _push_header(result: PushResult) -> str:
+    """Return a push column title."""
+    if result.size.locks is None:
+        return f"{result.size.name} ({result.devices})"
+    return result.devices or result.size.name
+
+
+def push_missed(report: Report) -> list[str]:
+    """Return every push figure (not polling's) that missed its target."""
+    found = []
+    for row in push_rows(report):
+        if row.baseline:
+            continue
+        for result, cell in zip(report.push, row.cells, strict=True):
+            if cell.met is False:
+                found.append(f"{row.figure} — {result.size.name}: {cell.text}")
+    return found
+
+
+def _push_table(report: Report) -> list[str]:
+    """Return the push table."""
+    header = ["Figure", "Target", *(_push_header(r) for r in report.push)]
+    return _table(
+        header,
+        ([row.figure, row.target, *(c.render() for c in row.cells)] for row in push_rows(report)),
+    )
+
+
+def _push_samples(report: Report) -> str:
+    """Return the samples each push size took, and its run times."""
+    parts = []
+    for r in report.push:
+        counts = []
+        for figures in (r.push, r.polling):
+            if figures is None:
+                continue
+            counts.append(
+                f"{figures.mode}: {len(figures.freshness.tedee)} / "
+                f"{len(figures.freshness.doorflow)} changes, {len(figures.who)} keypad, "
+                f"{len(figures.forced)} forced"
+            )
+        if r.loss is not None:
+            counts.append(
+                f"lost: {len(r.loss.freshness.tedee)} / {len(r.loss.freshness.doorflow)} "
+                f"changes, {len(r.loss.forced)} forced"
+            )
+        timing = f"{r.real_seconds / 60:.1f} min real for {r.virtual_seconds / 3600:.1f} h"
+        parts.append(f"{r.size.name} ({timing}): " + "; ".join(counts))
+    return "; ".join(parts)
+
+
+PUSH_START = "<!-- push:start -->"
+PUSH_END = "<!-- push:end -->"
+
+
+def render_push(report: Report) -> list[str]:
+    """Return the push section of docs/benchmarks.md (between its markers)."""
+    s = report.settings
+    return [
+        PUSH_START,
+        "## Push (issue 19)",
+        "",
+        *_table(
+            ["", ""],
+            [
+                ["Date", report.created.strftime("%Y-%m-%d %H:%M UTC")],
+                ["Command", f"`./scripts/run python -m benchmarks {report.command}`".rstrip()],
+                [
+                    "Run time",
+                    f"{report.real_seconds / 60:.1f} min real for "
+                    f"{report.virtual_seconds / 3600:.1f} simulated hours (mode `{report.mode}`)",
+                ],
+                ["Samples", _push_samples(report)],
+                [
+                    "Settings",
+                    f"random latency {s.latency_ms[0]:g}-{s.latency_ms[1]:g} ms each way on "
+                    f"every cloud request; warm-up {s.warmup / 60:g} min; quiet rate over "
+                    f"{s.rate_window / 60:g} min; {s.changes} changes per cloud, keypad "
+                    f"actions and forced doors per phase; seed {s.seed}",
+                ],
+            ],
+        ),
+        "",
+        "✅ met, ❌ missed, as above. *…polling, same run*: the same account without a URL or "
+        "a bridge (the integration's defaults without push), judged on the same target; its "
+        "misses are polling's, not push's.",
+        "",
+        *_push_table(report),
+        "",
+        "### Push missed",
+        "",
+        *([f"- {line}" for line in push_missed(report)] or ["- nothing"]),
+        "",
+        PUSH_METHOD,
+        PUSH_END,
+    ]
+
+
+def write_push_section(report: Report, path: Path) -> None:
+    """Put the push section into `path`, replacing the one there (the rest is kept)."""
+    section = "\n".join(render_push(report))
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    start, end = text.find(PUSH_START), text.find(PUSH_END)
+    if start != -1 and end != -1:
+        text = text[:start] + section + text[end + len(PUSH_END) :]
+    else:
+        anchor = text.find("## Targets and their history")
+        if anchor == -1:
+            text = text.rstrip("\n") + "\n\n" + section + "\n"
+        else:
+            text = text[:anchor] + section + "\n\n" + text[anchor:]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+PUSH_METHOD = """### How push is measured
+
+Two benches of the same account in the same run (`benchmarks/push.py`), each with the random
+latency on every cloud request. **Push on**: Home Assistant's HTTP server (127.0.0.1) is its
+external and internal URL before the accounts sign in, so DoorFlow push is on by default and
+the simulated DoorFlow calls the notification rule's webhook for real; the Tedee entry gets
+every bridge of the account in its options, and the simulated bridges call their callbacks
+(the bridge is on the LAN: no latency). **Polling**: the same account without a URL or a
+bridge. After the warm-up: the quiet hour's requests; changes made in the cloud at random
+moments (a lock turned by hand, a door's mode changed elsewhere) until Home Assistant shows
+them; then side by side keypad unlocks / locks with a PIN (Tedee 61 / 65, a user of the
+account) until the lock's event names the user and code, and doors forced open until the
+door's problem sensor is on (each ended and seen off before the next). **Push lost**: the
+bridges and DoorFlow stop calling (the simulator's `silent`); a lock turned by hand at once,
+then changes and forced doors as before; the cloud's lock-state polls are the server's own
+log. Every event Door Access fires is counted by identity (entity, type, time, code) over the
+whole push run. **The flood**, after push is back: forged calls at DoorFlow's webhook (one in
+ten at a guessed id; the rest at the real id with garbage, an oversized body, another account,
+not an event, a replay of a real call) and at each bridge's (its real id, a missing or wrong
+secret header, a well-shaped body or garbage); the cloud requests to the endpoints a call can
+lead to (an event or a door by id, a lock's activity or details) and the events fired.
+The simulated bridge is on the LAN (no latency) and the simulator's push watchers look at the
+clock every 5 s instead of every 0.25 / 1 s: every change the benchmark makes goes through the
+control API, whose answer wakes them at once, so only changes time alone makes (none measured
+here) could be pushed later, never sooner; on the virtual clock each look costs real time.
+The push section is not part of `--gate`: its 200 samples per figure, push and polling, take
+about 4 minutes of real time at home, well past what the gate may add.
 """
