@@ -45,6 +45,7 @@ class DoorFlowEndpoint(StrEnum):
 
     ACCOUNT = "GET account"
     CHANNELS = "GET channels"
+    CHANNEL = "GET channels/{id}"
     ADMIT = "POST channels/{id}/admit"
     ADMISSION_REQUEST = "GET admission_requests/{id}"
     UNLOCK = "POST channels/{id}/unlock"
@@ -192,6 +193,14 @@ class DoorFlowClient:
         return self._pager(DoorFlowEndpoint.CHANNELS, "channels", per_page, max_pages)
 
     # ---- door commands ---------------------------------------------------------------------
+
+    async def get_channel(self, channel_id: str) -> Channel:
+        """Return one channel (a door a pushed event said changed)."""
+        response = await self._request(
+            DoorFlowEndpoint.CHANNEL, ids={"id": channel_id}, expected_status=frozenset({404})
+        )
+        self._raise_for_command(response, f"channel {channel_id}")
+        return Channel.from_json(response.body)
 
     async def _command(
         self,
