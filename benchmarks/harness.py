@@ -340,6 +340,10 @@ async def _sign_in(hass: HomeAssistant, cloud: str, user_input: dict[str, Any]) 
         # A cloud that also signs in through OAuth asks how first: the personal key here.
         result = await flows.async_configure(result["flow_id"], {"next_step_id": STEP_PERSONAL_KEY})
     result = await flows.async_configure(result["flow_id"], user_input)
+    if result["type"] is FlowResultType.FORM and not result.get("errors"):
+        # A page after signing in (Tedee's first bridge) is optional: left empty here; the
+        # push runs add the account's bridges to the options (`add_bridges`).
+        result = await flows.async_configure(result["flow_id"], {})
     if result["type"] is not FlowResultType.CREATE_ENTRY:
         raise RuntimeError(f"sign-in to {cloud} failed: {result.get('errors')}")
     entry: ConfigEntry[Any] = result["result"]
