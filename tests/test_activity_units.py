@@ -12,9 +12,9 @@ from custom_components.door_access.logbook import describe_activity
 from custom_components.door_access.tedee.activity import (
     ACTIVITY_LIMIT,
     LastOperation,
-    activity_reads_per_hour,
 )
 from custom_components.door_access.text import MAX_TEXT, cloud_text
+from tests.activity_helpers import activity_reads_per_hour
 
 T0 = datetime(2026, 11, 20, 12, tzinfo=UTC)
 

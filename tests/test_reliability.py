@@ -21,11 +21,11 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.door_access.diagnostics import async_get_config_entry_diagnostics
 from custom_components.door_access.tedee.activity import (
     ACTIVITY_LIMIT,
-    activity_reads_per_hour,
 )
 from custom_components.door_access.tedee.const import TEDEE_HOURLY_LIMIT
 from custom_components.door_access.tedee.coordinator import TedeeCoordinator
 
+from .activity_helpers import activity_reads_per_hour
 from .conftest import TEDEE_KEY, Simulator
 from .helpers import TEDEE_POLL, advance, tick
 

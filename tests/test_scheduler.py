@@ -11,8 +11,11 @@ import pytest
 
 from custom_components.door_access.api import RateLimitError
 from custom_components.door_access.scheduler import (
+    BACKOFF_BASE,
+    BACKOFF_CAP,
     BASE_MARGIN,
     BOOST_HALF_LIFE,
+    DEFAULT_RETRY_AFTER,
     MAX_MARGIN,
     MAX_RETRY_AFTER,
     Limit,
@@ -224,12 +227,17 @@ async def test_a_retry_after_beyond_an_hour_is_cut_to_an_hour(
 
 async def test_429_notes_say_what_happened(clock: FakeClock) -> None:
     """Each 429 is noted (endpoint, real gap, self-caused or not); an episode starts once."""
-    scheduler = _scheduler(clock, default_retry_after=45.0)
+    scheduler = _scheduler(clock)
     with pytest.raises(RateLimitError):
         await scheduler.run(_refused(clock, None, UNLOCK), endpoint=UNLOCK)
     note = scheduler.last_rate_limit
     assert note is not None
-    assert (note.endpoint, note.retry_after, note.gap, note.first) == (UNLOCK, 45.0, None, True)
+    assert (note.endpoint, note.retry_after, note.gap, note.first) == (
+        UNLOCK,
+        DEFAULT_RETRY_AFTER,
+        None,
+        True,
+    )
     assert not note.self_caused
     assert scheduler.other_429 == 1
     assert scheduler.margin > BASE_MARGIN  # widened after a 429
@@ -261,27 +269,25 @@ async def test_backoff_is_for_polling_only(clock: FakeClock) -> None:
     """After an outage polling is deferred; a user's action is never held by our back-off."""
     scheduler = _scheduler(clock)
     delay = scheduler.note_outage()
-    assert scheduler.backing_off_for() == pytest.approx(delay)
+    clock.advance(delay - 0.1)
     with pytest.raises(RequestDeferredError) as err:
         await scheduler.run(_ok, endpoint="GET my/user")
     assert "outage" in err.value.reason
     assert await scheduler.run(_ok, endpoint=UNLOCK, priority=Priority.USER) == "ok"
     scheduler.note_success()
-    assert scheduler.backing_off_for() == 0.0
     assert await scheduler.run(_ok, endpoint="GET my/user") == "ok"
 
 
 async def test_backoff_grows_with_jitter_up_to_the_cap_and_resets(clock: FakeClock) -> None:
     """Each outage doubles the wait (±20 %), capped; a success starts over."""
-    scheduler = _scheduler(clock, backoff_base=10.0, backoff_cap=100.0)
-    delays = [scheduler.note_outage() for _ in range(6)]
+    scheduler = _scheduler(clock)
+    delays = [scheduler.note_outage() for _ in range(7)]
     for attempt, delay in enumerate(delays):
-        nominal = min(100.0, 10.0 * 2**attempt)
+        nominal = min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)
         assert 0.8 * nominal <= delay <= 1.2 * nominal
-    assert scheduler.consecutive_failures == 6
+    assert delays[-1] >= 0.8 * BACKOFF_CAP  # capped: 30 * 2**6 would be 1920
     scheduler.note_success()
-    assert scheduler.consecutive_failures == 0
-    assert 8.0 <= scheduler.note_outage() <= 12.0
+    assert 0.8 * BACKOFF_BASE <= scheduler.note_outage() <= 1.2 * BACKOFF_BASE
 
 
 async def test_failed_requests_still_count_and_free_the_slot_from_their_answer(

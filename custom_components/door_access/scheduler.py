@@ -39,6 +39,12 @@ from .const import LOGGER
 HOUR = 3600.0
 # The longest wait a 429 can impose: a larger Retry-After (10^9 s, a date in 2100) is cut.
 MAX_RETRY_AFTER = HOUR
+# A 429 that names no wait blocks its group this long.
+DEFAULT_RETRY_AFTER = 60.0
+# Polling after an outage waits BACKOFF_BASE seconds, doubling with each outage in a row, up to
+# BACKOFF_CAP (each ±20 %).
+BACKOFF_BASE = 30.0
+BACKOFF_CAP = 900.0
 BASE_MARGIN = 0.5
 MAX_MARGIN = 5.0
 # A 429's widening of the margin halves every this many seconds without another 429.
@@ -114,18 +120,12 @@ class RequestScheduler:
         hourly_limit: int,
         action_reserve: int,
         limits: Mapping[str, Limit] | None = None,
-        backoff_base: float = 30.0,
-        backoff_cap: float = 900.0,
-        default_retry_after: float = 60.0,
         rng: random.Random | None = None,
     ) -> None:
         self._clock = clock
         self.hourly_limit = hourly_limit
         self.action_reserve = action_reserve
         self._limits = dict(limits or {})
-        self._backoff_base = backoff_base
-        self._backoff_cap = backoff_cap
-        self._default_retry_after = default_retry_after
         self._rng = rng or random.Random()  # noqa: S311 (jitter, not cryptography)
         self._sent: deque[tuple[float, str]] = deque()
         self._windows: dict[str, deque[float]] = {}
@@ -182,10 +182,6 @@ class RequestScheduler:
         else:
             until = self._group_blocked_until.get(self.limit_of(endpoint).group, 0.0)
         return max(0.0, until - now)
-
-    def backing_off_for(self) -> float:
-        """Return the seconds polling still waits after an outage."""
-        return max(0.0, self._backoff_until - self._clock())
 
     def slot_free_in(self, endpoint: str, key: Hashable | None = None) -> float:
         """Return the seconds until the endpoint (for the key) may be used again."""
@@ -301,7 +297,7 @@ class RequestScheduler:
     ) -> None:
         """Block the refused group for the cloud's Retry-After; widen the margin."""
         now = self._clock()
-        wait = retry_after if retry_after is not None else self._default_retry_after
+        wait = retry_after if retry_after is not None else DEFAULT_RETRY_AFTER
         if wait > MAX_RETRY_AFTER:
             if not self._cap_logged:
                 self._cap_logged = True
@@ -339,7 +335,7 @@ class RequestScheduler:
     def note_outage(self) -> float:
         """Back polling off exponentially, with jitter, after a failed poll; return the wait."""
         self._failures += 1
-        delay: float = min(self._backoff_cap, self._backoff_base * 2.0 ** (self._failures - 1))
+        delay: float = min(BACKOFF_CAP, BACKOFF_BASE * 2.0 ** (self._failures - 1))
         delay *= self._rng.uniform(0.8, 1.2)
         self._backoff_until = max(self._backoff_until, self._clock() + delay)
         return delay
@@ -348,11 +344,6 @@ class RequestScheduler:
         """Forget past failures once the cloud answers again."""
         self._failures = 0
         self._backoff_until = 0.0
-
-    @property
-    def consecutive_failures(self) -> int:
-        """Return how many outages in a row were noted."""
-        return self._failures
 
     # ---- what diagnostics show -----------------------------------------------------------------
 

@@ -23,7 +23,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-import math
 from typing import Any, Final
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant
@@ -67,35 +66,6 @@ type Fingerprint = tuple[object, ...]
 def catch_up_spacing(interval: float, locks: int) -> float:
     """Return the seconds between two catch-up reads, each of `locks` read every `interval`."""
     return max(interval / max(locks, 1), CATCH_UP_SPACING)
-
-
-def activity_reads_per_hour(
-    *,
-    locks: int,
-    catch_up_minutes: float,
-    moves_per_hour: float = 0.0,
-    poll_interval: float = 0.0,
-    gates: int = 0,
-) -> float:
-    """Return the activity reads per hour in steady state (what the budget pays for them).
-
-    `locks` are the locks that report a state, `moves_per_hour` how often one of them moves
-    (each move costs one read when a page holds what is new), `gates` the connected gates (each
-    read by its own catch-up). Reads happen in polls: with a `poll_interval`, a catch-up waits
-    for the first poll after its time. Never above `ACTIVITY_LIMIT`.
-    """
-
-    def per_hour(spacing: float) -> float:
-        if poll_interval:
-            spacing = math.ceil(spacing / poll_interval) * poll_interval
-        return 3600.0 / spacing
-
-    catch_up = 0.0
-    if catch_up_minutes and locks:
-        catch_up += per_hour(catch_up_spacing(60.0 * catch_up_minutes, locks))
-    if catch_up_minutes and gates:
-        catch_up += per_hour(max(60.0 * catch_up_minutes / gates, GATE_CATCH_UP_SPACING))
-    return min(float(ACTIVITY_LIMIT.window_count or 0), catch_up + moves_per_hour)
 
 
 def gate_stream(gate_id: int) -> str:

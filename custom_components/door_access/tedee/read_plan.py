@@ -49,11 +49,6 @@ class Budget:
         background = self.hourly_limit - self.action_reserve
         return max(0.0, background / self.polls_per_hour - self.polling_per_poll)
 
-    @property
-    def spare_per_hour(self) -> float:
-        """Return the extra reads an hour holds in steady state."""
-        return self.spare_per_poll * self.polls_per_hour
-
 
 def spare_reads(budget: Budget, carry: float = 0.0) -> tuple[int, float]:
     """Return the extra reads this poll may send, and what it carries to the next poll.
