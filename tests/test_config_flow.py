@@ -1009,6 +1009,8 @@ async def test_doorflow_options(hass: HomeAssistant, cloud: FakeCloud) -> None:
     result = _check(await hass.config_entries.options.async_init(entry.entry_id), "options")
     # DoorFlow's own form and wording (not Tedee's).
     assert result["step_id"] == "doorflow"
+    assert "Tedee" not in json.dumps(STRINGS["options"]["step"]["doorflow"])
+    assert "DoorFlow" not in json.dumps(STRINGS["options"]["step"]["tedee"])
     schema = result["data_schema"].schema
     assert [str(key) for key in schema] == [CONF_POLL_INTERVAL, CONF_PUSH]
     assert [key.default() for key in schema] == [30, True]
