@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from unittest.mock import patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.lock import DOMAIN as LOCK_DOMAIN, SERVICE_LOCK, SERVICE_UNLOCK
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import ATTR_ENTITY_ID, CONF_API_KEY, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 from pytest_homeassistant_custom_component.components.diagnostics import (
@@ -34,7 +35,7 @@ from custom_components.door_access.const import (
     DOMAIN,
 )
 
-from ..helpers import setup_entry, state_of
+from ..helpers import advance, setup_entry, state_of
 from .example import EXAMPLE
 from .example.const import CLOUD, CONF_RELOCK_AFTER
 from .fake_cloud import ACCOUNT_ID, API_KEY, FakeExampleCloud, serve
@@ -177,3 +178,20 @@ async def test_actions_it_does_not_declare_are_refused(
     assert err.value.translation_key == "action_not_supported"
     assert err.value.translation_placeholders == {"target": SHED, "cloud": "Example"}
     assert cloud.requests == before
+
+
+async def test_a_door_that_goes_is_removed(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    cloud: FakeExampleCloud,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The shared device tracking works for the wing: a door gone from the cloud is removed."""
+    assert await setup_entry(hass, entry)
+    devices = dr.async_get(hass)
+    assert len(devices.async_get_devices(identifiers={(DOMAIN, "example-d2")})) == 1
+    del cloud.doors["d2"]
+    await advance(hass, freezer, 61)
+    assert devices.async_get_devices(identifiers={(DOMAIN, "example-d2")}) == []
+    assert hass.states.get(SHED) is None
+    assert state_of(hass, GARDEN_GATE) == "locked"
