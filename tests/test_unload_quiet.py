@@ -37,7 +37,7 @@ async def test_unload_right_after_an_action_sends_nothing_more(
     """The poll an action brought forward is dropped at unload: the cloud hears nothing more."""
     coordinator = coordinator_of(init_integration, TedeeCoordinator)
     await _unlock_then(hass, freezer)
-    assert coordinator._forward_timer is not None  # the brought-forward poll is pending
+    assert coordinator._forward_timer.pending  # the brought-forward poll is pending
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     await hass.async_block_till_done()
     assert init_integration.state is ConfigEntryState.NOT_LOADED

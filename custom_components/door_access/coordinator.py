@@ -29,6 +29,7 @@ from .api import (
 from .claims import device_claims
 from .const import DOMAIN, LOGGER, STALE_AFTER
 from .scheduler import Priority, RequestDeferredError, RequestScheduler, WindowFullError
+from .timer import Timer
 
 # Seconds before a request refused with a plain 401 on a fixed key (a personal key) is sent
 # again: only a second refusal asks the user to sign in again.
@@ -82,7 +83,7 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         self._claims.join(entry.entry_id, self._granted)
         entry.async_on_unload(lambda: self._claims.leave(entry))
         self._open_listings: dict[str, Pager[Any]] = {}
-        self._forward_timer: CALLBACK_TYPE | None = None
+        self._forward_timer = Timer()
         # Set once the entry unloads: nothing this coordinator does polls again after that.
         self.unloaded = False
         entry.async_on_unload(self._stop_polling)
@@ -311,29 +312,27 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         A timer fires when the poll's slot is free, so nothing waits in between; requests to
         bring it forward while one is pending are merged into it.
         """
-        if self._forward_timer is not None or self.unloaded:
+        if self._forward_timer.pending or self.unloaded:
             return  # merged into the pending one, or the entry is gone (an action ended late)
         asked_at = self._clock()
 
         @callback
         def poll(_now: object) -> None:
-            self._forward_timer = None
+            self._forward_timer.fired()
             if self.unloaded or self._last_fetch_at > asked_at:
                 return  # Unloaded, or a poll has run since: nothing to bring forward.
             self.config_entry.async_create_background_task(
                 self.hass, self.async_refresh(), f"{self.name} poll brought forward"
             )
 
-        self._forward_timer = async_call_later(self.hass, self._poll_allowed_in(), poll)
+        self._forward_timer.start(async_call_later(self.hass, self._poll_allowed_in(), poll))
 
     @callback
     def _stop_polling(self) -> None:
         """Drop a pending brought-forward poll and refuse new ones (the entry unloads)."""
         self.unloaded = True
         self.actions.close()
-        if self._forward_timer is not None:
-            self._forward_timer()
-            self._forward_timer = None
+        self._forward_timer.cancel()
 
     # ---- actions ---------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ made by the cloud's wing. Unique ids are `<device identifier>-<description key>`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, override
 
@@ -40,6 +40,12 @@ class DeviceHandle[ModelT, IdT: (int, str) = int]:
     # The device's latest data (None once the account no longer has it).
     read: Callable[[], ModelT | None]
 
+    def reading[OtherT](self, read: Callable[[], OtherT | None]) -> DeviceHandle[OtherT, IdT]:
+        """Return the same device, read as something else (its activity, its request budget)."""
+        return DeviceHandle(
+            identifier=self.identifier, device_id=self.device_id, info=self.info, read=read
+        )
+
 
 def _always(data: object) -> bool:  # noqa: ARG001
     """Keep an entity available, or create it, whatever its device reports."""
@@ -54,6 +60,8 @@ class DoorAccessEntityDescription[ModelT](EntityDescription):
     supported_fn: Callable[[ModelT], bool] = _always
     # Whether what the entity shows can be read now.
     available_fn: Callable[[ModelT], bool] = _always
+    # State attributes the device adds (e.g. a door's locked-down inputs).
+    attributes_fn: Callable[[ModelT], Mapping[str, Any]] | None = None
 
 
 class DoorAccessEntity[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
@@ -98,6 +106,14 @@ class DoorAccessEntity[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
     def device_data(self) -> ModelT | None:
         """Return the device's latest data (None once the account no longer has it)."""
         return self.device.read()
+
+    @property
+    @override
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """Return the attributes the description adds (if any)."""
+        attributes_fn = self.entity_description.attributes_fn
+        data = self.device_data
+        return None if attributes_fn is None or data is None else attributes_fn(data)
 
     @property
     @override

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, override
 
@@ -54,8 +54,6 @@ class DoorAccessLockEntityDescription[CoordinatorT, ModelT](
     lock_fn: LockAction[CoordinatorT, ModelT]
     unlock_fn: LockAction[CoordinatorT, ModelT]
     open_fn: LockAction[CoordinatorT, ModelT] | None = None
-    # State attributes the device adds (e.g. a door's lockdown and relock time).
-    attributes_fn: Callable[[ModelT], Mapping[str, Any]] | None = None
 
 
 class DoorAccessLock[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
@@ -104,14 +102,6 @@ class DoorAccessLock[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
         self._attr_is_opening = view.is_opening
         self._attr_is_locking = view.is_locking
         self._attr_is_unlocking = view.is_unlocking
-
-    @property
-    @override
-    def extra_state_attributes(self) -> Mapping[str, Any] | None:
-        """Return the attributes the description adds (if any)."""
-        attributes_fn = self.entity_description.attributes_fn
-        data = self.device_data
-        return None if attributes_fn is None or data is None else attributes_fn(data)
 
     @override
     async def async_lock(self, **kwargs: Any) -> None:

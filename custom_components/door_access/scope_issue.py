@@ -12,10 +12,11 @@ from collections.abc import Sequence
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity import Entity
 
 from .const import DOMAIN
+from .issues import clear_issue, raise_issue
 
 
 def scope_issue_id(entry_id: str) -> str:
@@ -27,14 +28,11 @@ def report_missing_scope(
     hass: HomeAssistant, *, entry_id: str, account: str, cloud: str, scope: str
 ) -> None:
     """Raise the repair issue (the feed's entities stay, unavailable)."""
-    ir.async_create_issue(
+    raise_issue(
         hass,
-        DOMAIN,
         scope_issue_id(entry_id),
-        is_fixable=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key="activity_scope_missing",
-        translation_placeholders={"account": account, "scope": scope, "cloud": cloud},
+        "activity_scope_missing",
+        {"account": account, "scope": scope, "cloud": cloud},
     )
 
 
@@ -55,4 +53,4 @@ def entities_to_add[EntityT: Entity](
 
 def clear_missing_scope(hass: HomeAssistant, entry_id: str) -> None:
     """Clear the repair issue: the token may read activity."""
-    ir.async_delete_issue(hass, DOMAIN, scope_issue_id(entry_id))
+    clear_issue(hass, scope_issue_id(entry_id))

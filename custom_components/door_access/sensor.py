@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, override
@@ -33,7 +33,6 @@ class DoorAccessSensorEntityDescription[ModelT](
     """Describes a sensor by how it reads its device's data."""
 
     value_fn: Callable[[ModelT], StateType | datetime]
-    attributes_fn: Callable[[ModelT], Mapping[str, Any]] | None = None
 
 
 def _budget_used(scheduler: RequestScheduler) -> float:
@@ -75,14 +74,6 @@ class DoorAccessSensor[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], Mode
         """Return the sensor's reading."""
         data = self.device_data
         return None if data is None else self.entity_description.value_fn(data)
-
-    @property
-    @override
-    def extra_state_attributes(self) -> Mapping[str, Any] | None:
-        """Return the attributes the description adds (if any)."""
-        attributes_fn = self.entity_description.attributes_fn
-        data = self.device_data
-        return None if attributes_fn is None or data is None else attributes_fn(data)
 
 
 async_setup_entry = platform_entry_setup(Platform.SENSOR)

@@ -20,21 +20,22 @@ from tests.api.clients import (
     module,
 )
 
-core = module("core")
+auth = module("core.auth")
+field_reader = module("core.fields")
 
 
 async def test_credentials_are_fixed_or_provided_never_both() -> None:
     with pytest.raises(ValueError, match="exactly one"):
-        core.Authorization()
+        auth.Authorization()
 
     async def provider() -> str:
         return ""
 
     with pytest.raises(ValueError, match="exactly one"):
-        core.Authorization(header="Bearer x", token_provider=provider)
-    provided = core.Authorization(token_provider=provider, scheme="Token")
+        auth.Authorization(header="Bearer x", token_provider=provider)
+    provided = auth.Authorization(token_provider=provider, scheme="Token")
     assert await provided.header() == "Token "  # an empty token is sent as it is (and refused)
-    fixed = core.Authorization(header="Basic abc", secrets=("key", "", "abc"))
+    fixed = auth.Authorization(header="Basic abc", secrets=("key", "", "abc"))
     assert await fixed.header() == "Basic abc"
     assert fixed.scrub("key and abc") == "*** and ***"
 
@@ -48,7 +49,7 @@ def test_lenient_enums() -> None:
 
 
 def test_the_field_reader() -> None:
-    fields = core.Fields(
+    fields = field_reader.Fields(
         {"n": 5, "s": "x", "t": "2026-01-01T00:00:00"}, "thing", TedeeBadResponseError
     )
     assert fields.id_str("n") == "5"
@@ -60,9 +61,11 @@ def test_the_field_reader() -> None:
     with pytest.raises(TedeeBadResponseError, match=r"thing\.missing: expected a string"):
         fields.get_str("missing")
     with pytest.raises(TedeeBadResponseError, match="expected an identifier"):
-        core.Fields({"n": ""}, "thing", TedeeBadResponseError).id_str("n")
-    assert core.parse_timestamp("2026-01-01T01:00:00+01:00") == datetime(2026, 1, 1, tzinfo=UTC)
-    assert core.parse_timestamp("nope") is None
+        field_reader.Fields({"n": ""}, "thing", TedeeBadResponseError).id_str("n")
+    assert field_reader.parse_timestamp("2026-01-01T01:00:00+01:00") == datetime(
+        2026, 1, 1, tzinfo=UTC
+    )
+    assert field_reader.parse_timestamp("nope") is None
 
 
 def test_operation_outcomes() -> None:

@@ -15,7 +15,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 
-from custom_components.door_access.api.core import JsonResponse, parse_each
+from custom_components.door_access.api.core.fields import parse_each
+from custom_components.door_access.api.core.http import JsonResponse
 from custom_components.door_access.api.doorflow import (
     Account,
     AdmissionRequest,

@@ -6,27 +6,23 @@ as the `door-access-clients` distribution (import name `door_access_clients`, se
 package, never from its modules.
 """
 
-from .core import (
-    DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_PAGES,
-    DEFAULT_REQUEST_TIMEOUT,
+from .core.auth import TokenProvider
+from .core.errors import (
     AuthError,
     BadResponseError,
     CloudConnectionError,
     CloudDetail,
     CloudTimeoutError,
     DoorCloudError,
-    ItemsRead,
     OperationError,
     OperationFailure,
-    Page,
-    Pager,
-    PagerStop,
     RateLimitError,
     RepeatedPageError,
     ResponseTooLargeError,
-    TokenProvider,
 )
+from .core.fields import ItemsRead
+from .core.http import DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT
+from .core.paging import DEFAULT_MAX_PAGES, Page, Pager, PagerStop
 from .doorflow import (
     DEFAULT_BASE_URL as DOORFLOW_DEFAULT_BASE_URL,
     MAX_PAGE_SIZE as DOORFLOW_MAX_PAGE_SIZE,

@@ -34,6 +34,7 @@ from ..api import (
 from ..const import CONF_ACCOUNT_ID, CONF_POLL_INTERVAL, DOMAIN, LOGGER
 from ..coordinator import DoorAccessCoordinator, user_action
 from ..scheduler import Limit, Priority, RequestDeferredError, RequestScheduler
+from ..timer import Timer
 from .const import (
     DOORFLOW_ACTION_RESERVE,
     DOORFLOW_ADMIT_MAX_WAIT,
@@ -135,8 +136,8 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         self.controller_device_ids: dict[str, str] = {}
         self.sites: Mapping[str, Site] = {}
         self._sites_due = float("-inf")
-        self._sync_timer: CALLBACK_TYPE | None = None
-        entry.async_on_unload(self._cancel_sync_timer)
+        self._sync_timer = Timer()
+        entry.async_on_unload(self._sync_timer.cancel)
         self.events = EventFeedReader(
             hass,
             entry.entry_id,
@@ -156,9 +157,9 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         )
         entry.async_on_unload(self.push.async_stop)
         # A poll when the first door held unlocked until a time is due to relock.
-        self._relock_timer: CALLBACK_TYPE | None = None
+        self._relock_timer = Timer()
         self._relock_due: datetime | None = None
-        entry.async_on_unload(self._cancel_relock_timer)
+        entry.async_on_unload(self._relock_timer.cancel)
 
     @override
     async def _renew_credentials(self, err: AuthError, refused_since: float) -> bool:
@@ -484,26 +485,23 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         )
         if due == self._relock_due:
             return
-        self._cancel_relock_timer()
+        self._relock_timer.cancel()
         self._relock_due = due
         if due is not None:
-            self._relock_timer = async_track_point_in_utc_time(
-                self.hass, self._relock_reached, due + timedelta(seconds=DOORFLOW_RELOCK_MARGIN)
+            self._relock_timer.start(
+                async_track_point_in_utc_time(
+                    self.hass,
+                    self._relock_reached,
+                    due + timedelta(seconds=DOORFLOW_RELOCK_MARGIN),
+                )
             )
 
     @callback
     def _relock_reached(self, _now: datetime) -> None:
         """Read the doors soon: a relock time has passed (DoorFlow relocked the door, or not)."""
-        self._relock_timer = None
+        self._relock_timer.fired()
         self._relock_due = None
         self.bring_poll_forward()
-
-    @callback
-    def _cancel_relock_timer(self) -> None:
-        """Drop the pending relock poll (a new time, or the entry unloads)."""
-        if self._relock_timer is not None:
-            self._relock_timer()
-            self._relock_timer = None
 
     # ---- sync ------------------------------------------------------------------------------
 
@@ -514,7 +512,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         429 named) merge into that one follow-up, which is sent exactly once; nobody waits
         for it.
         """
-        if self._sync_timer is not None:
+        if self._sync_timer.pending:
             return SyncRequest(sent=False, due_in=self._sync_due_in())
         wait = max(
             self.scheduler.slot_free_in(DoorFlowEndpoint.SYNC),
@@ -565,13 +563,13 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
 
         @callback
         def send(_now: object) -> None:
-            self._sync_timer = None
+            self._sync_timer.fired()
             self._set_sync_due(None)
             self.config_entry.async_create_background_task(
                 self.hass, self._send_follow_up(), f"{self.name} follow-up sync"
             )
 
-        self._sync_timer = async_call_later(self.hass, wait, send)
+        self._sync_timer.start(async_call_later(self.hass, wait, send))
         self._set_sync_due(dt_util.utcnow() + timedelta(seconds=wait))
 
     async def _send_follow_up(self) -> None:
@@ -588,13 +586,6 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         if self.data is not None:
             self.data = replace(self.data, sync_due=due)
             self.async_update_listeners()
-
-    @callback
-    def _cancel_sync_timer(self) -> None:
-        """Drop a waiting follow-up sync (the entry unloads)."""
-        if self._sync_timer is not None:
-            self._sync_timer()
-            self._sync_timer = None
 
 
 def _raise_unless_admitted(admission: AdmissionRequest) -> None:

@@ -6,8 +6,6 @@ Handles read from the coordinator, so they live apart from the device-info build
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ..api import Account, Channel
 from ..entity import DeviceHandle
 from ..push_status import PushStatus
@@ -23,16 +21,6 @@ from .devices import (
 )
 
 
-def account_handle[T](account: Account, read: Callable[[], T]) -> DeviceHandle[T, str]:
-    """Return the account's device, read through `read` (its data, budget or push status)."""
-    return DeviceHandle(
-        identifier=account_identifier(account.id),
-        device_id=account.id,
-        info=account_device_info(account),
-        read=read,
-    )
-
-
 def account_of(coordinator: DoorFlowCoordinator) -> Account:
     """Return the account as last read (its device's entities are added once, at setup)."""
     return coordinator.data.account
@@ -42,21 +30,26 @@ def account_device(
     coordinator: DoorFlowCoordinator, account: Account
 ) -> DeviceHandle[DoorFlowData, str]:
     """Return the account's device, read as the account's data (sync status, waiting sync)."""
-    return account_handle(account, lambda: coordinator.data)
+    return DeviceHandle(
+        identifier=account_identifier(account.id),
+        device_id=account.id,
+        info=account_device_info(account),
+        read=lambda: coordinator.data,
+    )
 
 
 def account_budget_device(
     coordinator: DoorFlowCoordinator, account: Account
 ) -> DeviceHandle[RequestScheduler, str]:
     """Return the account's device, read as its request budget."""
-    return account_handle(account, lambda: coordinator.scheduler)
+    return account_device(coordinator, account).reading(lambda: coordinator.scheduler)
 
 
 def account_push_device(
     coordinator: DoorFlowCoordinator, account: Account
 ) -> DeviceHandle[PushStatus, str]:
     """Return the account's device, read as its push status (push or polling)."""
-    return account_handle(account, lambda: coordinator.push)
+    return account_device(coordinator, account).reading(lambda: coordinator.push)
 
 
 def channel_device(

@@ -71,7 +71,6 @@ def door_alarm_device(
     coordinator: DoorFlowCoordinator, channel: Channel
 ) -> DeviceHandle[DoorAlarm, str]:
     """Return a door's device, read as its forced/held-open alarm (while the door exists)."""
-    device = channel_device(coordinator, channel)
     channel_id = channel.id
     reader = coordinator.events
 
@@ -79,9 +78,7 @@ def door_alarm_device(
         exists = channel_id in coordinator.data.channels
         return reader.alarm(channel_id) if exists and reader.enabled else None
 
-    return DeviceHandle(
-        identifier=device.identifier, device_id=channel_id, info=device.info, read=read
-    )
+    return channel_device(coordinator, channel).reading(read)
 
 
 # An event entity for every door (when the key may read the event feed).

@@ -30,7 +30,6 @@ from aiohttp.hdrs import METH_POST
 from homeassistant.components import webhook
 from homeassistant.components.webhook import async_register as register_webhook
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
 from ..api import (
@@ -46,6 +45,7 @@ from ..api import (
     parse_webhook_body,
 )
 from ..const import DOMAIN, LOGGER
+from ..issues import clear_issue, raise_issue
 from ..models import DoorAccessConfigEntry
 from ..push_status import PushMode
 from ..scheduler import RequestDeferredError
@@ -307,21 +307,16 @@ class DoorFlowPush:
 
     def _report(self, translation_key: str, **placeholders: str) -> None:
         """Raise a push repair issue (what is missing; polling works as before)."""
-        ir.async_create_issue(
+        raise_issue(
             self._hass,
-            DOMAIN,
             push_issue_id(translation_key, self._entry.entry_id),
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=translation_key,
-            translation_placeholders={"account": self._entry.title, **placeholders},
+            translation_key,
+            {"account": self._entry.title, **placeholders},
         )
 
     def _clear(self, translation_key: str) -> None:
         """Clear a push repair issue."""
-        ir.async_delete_issue(
-            self._hass, DOMAIN, push_issue_id(translation_key, self._entry.entry_id)
-        )
+        clear_issue(self._hass, push_issue_id(translation_key, self._entry.entry_id))
 
     # ---- calls --------------------------------------------------------------------------------
 

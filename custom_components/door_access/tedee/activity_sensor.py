@@ -40,7 +40,6 @@ LAST_OPERATED_BY: Final = DoorAccessSensorEntityDescription[LockActivity](
 
 def lock_activity_device(coordinator: TedeeCoordinator, lock: Lock) -> DeviceHandle[LockActivity]:
     """Return a lock's device, read as what its activity told (while the lock is readable)."""
-    device = lock_device(coordinator, lock)
     lock_id = lock.id
     reader = coordinator.activity
 
@@ -49,9 +48,7 @@ def lock_activity_device(coordinator: TedeeCoordinator, lock: Lock) -> DeviceHan
             return None
         return reader.view(lock_id)
 
-    return DeviceHandle(
-        identifier=device.identifier, device_id=lock_id, info=device.info, read=read
-    )
+    return lock_device(coordinator, lock).reading(read)
 
 
 # A "last operated by" sensor for every lock (when the token may read activity).

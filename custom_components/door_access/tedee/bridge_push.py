@@ -35,7 +35,7 @@ from aiotedee import (
 )
 from homeassistant.components import webhook
 from homeassistant.components.webhook import async_register as add_webhook
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.network import NoURLAvailableError, get_url
@@ -44,6 +44,7 @@ from homeassistant.util import dt as dt_util
 from ..api import LockState
 from ..const import DOMAIN, LOGGER
 from ..push_status import PushMode
+from ..timer import Timer
 from .bridge_client import BridgeAddress, BridgeAddressError, BridgeClient
 from .const import CONF_BRIDGES
 
@@ -411,7 +412,7 @@ class BridgePush:
 
     def __init__(self, links: list[BridgeLink]) -> None:
         self.links = links
-        self._stop_timer: CALLBACK_TYPE | None = None
+        self._health_timer = Timer()
 
     def link_for(self, lock_id: int) -> BridgeLink | None:
         """Return the active bridge a lock is connected to (None: use the cloud)."""
@@ -445,7 +446,9 @@ class BridgePush:
         def tick(_now: object) -> None:
             hass.async_create_background_task(self.async_check_all(), "tedee bridge check")
 
-        self._stop_timer = async_track_time_interval(hass, tick, timedelta(seconds=HEALTH_INTERVAL))
+        self._health_timer.start(
+            async_track_time_interval(hass, tick, timedelta(seconds=HEALTH_INTERVAL))
+        )
 
     async def async_check_all(self) -> None:
         """Check every bridge (side by side)."""
@@ -453,9 +456,7 @@ class BridgePush:
 
     async def async_stop(self) -> None:
         """Stop the checks, stop receiving calls, delete our callbacks from the bridges."""
-        if self._stop_timer is not None:
-            self._stop_timer()
-            self._stop_timer = None
+        self._health_timer.cancel()
         for link in self.links:
             link.unregister_webhook()
         await asyncio.gather(*(link.async_remove_callback() for link in self.links))

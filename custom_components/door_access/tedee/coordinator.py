@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, override
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import async_call_later
 
 from ..actions import FollowPlan, Transition
@@ -50,8 +50,8 @@ from ..api import (
 )
 from ..const import CONF_POLL_INTERVAL, DOMAIN, LOGGER
 from ..coordinator import DoorAccessCoordinator, user_action
+from ..issues import SteadyIssues, show_issue
 from ..scheduler import Limit, Priority, RequestDeferredError, RequestScheduler, WindowFullError
-from ..steady_issue import SteadyIssues
 from .activity import ACTIVITY_LIMIT, ActivityReader
 from .bridge_client import BridgeCommandError
 from .bridge_push import BridgeLink, BridgePush, BridgePushStatus, LockPush, bridge_configs
@@ -789,18 +789,6 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         for device_id in device_ids:
             self._gate_issues.forget(unlinked_gate_issue_id(self.config_entry.entry_id, device_id))
 
-    def _raise_unlinked_gate(self, gate: Gate, issue_id: str) -> None:
-        """Raise (or keep) the repair issue of a gate BleBox no longer has."""
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="gate_unlinked",
-            translation_placeholders={"gate": gate.name or str(gate.id)},
-        )
-
     def _update_issues(self, data: TedeeData) -> None:
         """Raise or clear repair issues: unlinked gates, no BleBox link, deprecated API."""
         entry_id = self.config_entry.entry_id
@@ -808,53 +796,35 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         for gate in self.announced("gate", data.gates):
             self._gate_issues.update(
                 unlinked_gate_issue_id(entry_id, gate.id),
+                "gate_unlinked",
+                {"gate": gate.name or str(gate.id)},
                 problem=gate.status is GateStatus.UNLINKED,
-                create=partial(self._raise_unlinked_gate, gate),
             )
-        if data.gates_allowed:
-            ir.async_delete_issue(self.hass, DOMAIN, gate_scope_issue_id(entry_id))
-        else:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                gate_scope_issue_id(entry_id),
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="gate_scope_missing",
-                translation_placeholders={
-                    "account": self.config_entry.title,
-                    "scope": "Device.ReadWrite",
-                },
-            )
-        if data.blebox_linked:
-            ir.async_delete_issue(self.hass, DOMAIN, blebox_issue_id(entry_id))
-        else:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                blebox_issue_id(entry_id),
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="blebox_not_linked",
-                translation_placeholders={"account": self.config_entry.title},
-            )
+        account = {"account": self.config_entry.title}
+        show_issue(
+            self.hass,
+            gate_scope_issue_id(entry_id),
+            "gate_scope_missing",
+            {**account, "scope": "Device.ReadWrite"},
+            problem=not data.gates_allowed,
+        )
+        show_issue(
+            self.hass,
+            blebox_issue_id(entry_id),
+            "blebox_not_linked",
+            account,
+            problem=not data.blebox_linked,
+        )
         deprecation = self.client.deprecation
-        issue_id = f"api_deprecated_{entry_id}"
-        if deprecation is not None:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="api_version_deprecated",
-                translation_placeholders={
-                    "version": deprecation.version,
-                    "sunset": deprecation.sunset or "-",
-                },
-            )
-        else:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+        show_issue(
+            self.hass,
+            f"api_deprecated_{entry_id}",
+            "api_version_deprecated",
+            {}
+            if deprecation is None
+            else {"version": deprecation.version, "sunset": deprecation.sunset or "-"},
+            problem=deprecation is not None,
+        )
 
     # ---- actions ---------------------------------------------------------------------------
 

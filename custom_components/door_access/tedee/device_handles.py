@@ -37,13 +37,7 @@ def account_budget_device(coordinator: TedeeCoordinator) -> DeviceHandle[Request
 
 def account_push_device(coordinator: TedeeCoordinator) -> DeviceHandle[PushStatus]:
     """Return the account's own device, read as its push status (bridges' pushes or polling)."""
-    budget = account_budget_device(coordinator)
-    return DeviceHandle(
-        identifier=budget.identifier,
-        device_id=budget.device_id,
-        info=budget.info,
-        read=lambda: coordinator.push_status,
-    )
+    return account_budget_device(coordinator).reading(lambda: coordinator.push_status)
 
 
 def lock_device(coordinator: TedeeCoordinator, lock: Lock) -> DeviceHandle[Lock]:

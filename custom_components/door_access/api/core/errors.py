@@ -163,14 +163,3 @@ class ErrorKinds:
     bad_response: type[BadResponseError]
     too_large: type[ResponseTooLargeError]
     repeated_page: type[RepeatedPageError]
-
-
-COMMON_ERRORS = ErrorKinds(
-    auth=AuthError,
-    rate_limit=RateLimitError,
-    connection=CloudConnectionError,
-    timeout=CloudTimeoutError,
-    bad_response=BadResponseError,
-    too_large=ResponseTooLargeError,
-    repeated_page=RepeatedPageError,
-)

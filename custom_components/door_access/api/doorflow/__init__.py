@@ -1,6 +1,7 @@
 """Typed async client of the DoorFlow API v3: account, doors, admits, sync, events and sites."""
 
 from ..core.auth import TokenProvider
+from ..core.errors import OperationFailure
 from .client import DEFAULT_BASE_URL, MAX_PAGE_SIZE, DoorFlowClient, DoorFlowEndpoint
 from .errors import (
     DoorFlowAuthError,
@@ -12,7 +13,6 @@ from .errors import (
     DoorFlowRepeatedPageError,
     DoorFlowResponseTooLargeError,
     DoorFlowTimeoutError,
-    OperationFailure,
 )
 from .events import DoorEvent, EventSort
 from .models import (

@@ -345,13 +345,3 @@ class DoorFlowClient:
             endpoint=endpoint,
             repeated_error=DoorFlowRepeatedPageError,
         )
-
-
-__all__ = [
-    "DEFAULT_BASE_URL",
-    "DEFAULT_PAGE_SIZE",
-    "MAX_PAGE_SIZE",
-    "DoorFlowClient",
-    "DoorFlowEndpoint",
-    "TokenProvider",
-]

@@ -14,7 +14,6 @@ from ..core.errors import (
     DoorCloudError,
     ErrorKinds,
     OperationError,
-    OperationFailure,
     RateLimitError,
     RepeatedPageError,
     ResponseTooLargeError,
@@ -66,17 +65,3 @@ DOORFLOW_ERRORS = ErrorKinds(
     too_large=DoorFlowResponseTooLargeError,
     repeated_page=DoorFlowRepeatedPageError,
 )
-
-__all__ = [
-    "DOORFLOW_ERRORS",
-    "DoorFlowAuthError",
-    "DoorFlowBadResponseError",
-    "DoorFlowConnectionError",
-    "DoorFlowError",
-    "DoorFlowOperationError",
-    "DoorFlowRateLimitError",
-    "DoorFlowRepeatedPageError",
-    "DoorFlowResponseTooLargeError",
-    "DoorFlowTimeoutError",
-    "OperationFailure",
-]

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
+from ..core.errors import OperationFailure
 from ..core.http import JsonHttp, JsonResponse
-from .errors import DoorFlowBadResponseError, DoorFlowOperationError, OperationFailure
+from .errors import DoorFlowBadResponseError, DoorFlowOperationError
 from .events import DoorEvent
 from .models import fields_of
 

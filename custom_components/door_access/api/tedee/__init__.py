@@ -1,5 +1,6 @@
 """Typed async client of the Tedee cloud API: locks, bridges, BleBox gates and activity."""
 
+from ..core.errors import OperationFailure
 from .activity import Activity, ActivityEvent, ActivitySource
 from .client import (
     DEFAULT_API_VERSION,
@@ -11,7 +12,6 @@ from .client import (
     TokenType,
 )
 from .errors import (
-    OperationFailure,
     TedeeApiVersionError,
     TedeeAuthError,
     TedeeBadResponseError,

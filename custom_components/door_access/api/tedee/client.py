@@ -28,7 +28,6 @@ from .errors import (
     TedeeApiVersionError,
     TedeeBadResponseError,
     TedeeBleBoxNotLinkedError,
-    TedeeError,
     TedeeOperationError,
     TedeeRepeatedPageError,
 )
@@ -321,16 +320,3 @@ class TedeeClient:
         if older_than is not None:
             params.append(("lastElemDate", last_elem_date(older_than)))
         return read_activities(await self._result(TedeeEndpoint.DEVICE_ACTIVITY, params=params))
-
-
-__all__ = [
-    "DEFAULT_API_VERSION",
-    "DEFAULT_BASE_URL",
-    "DEFAULT_PAGE_SIZE",
-    "MAX_PAGES",
-    "ApiDeprecation",
-    "TedeeClient",
-    "TedeeEndpoint",
-    "TedeeError",
-    "TokenType",
-]

@@ -14,7 +14,6 @@ from ..core.errors import (
     DoorCloudError,
     ErrorKinds,
     OperationError,
-    OperationFailure,
     RateLimitError,
     RepeatedPageError,
     ResponseTooLargeError,
@@ -74,19 +73,3 @@ TEDEE_ERRORS = ErrorKinds(
     too_large=TedeeResponseTooLargeError,
     repeated_page=TedeeRepeatedPageError,
 )
-
-__all__ = [
-    "TEDEE_ERRORS",
-    "OperationFailure",
-    "TedeeApiVersionError",
-    "TedeeAuthError",
-    "TedeeBadResponseError",
-    "TedeeBleBoxNotLinkedError",
-    "TedeeConnectionError",
-    "TedeeError",
-    "TedeeOperationError",
-    "TedeeRateLimitError",
-    "TedeeRepeatedPageError",
-    "TedeeResponseTooLargeError",
-    "TedeeTimeoutError",
-]
