@@ -83,7 +83,7 @@ class SteadyIssues:
         self._clear_after = clear_after
         self._held: dict[str, _Held] = {}
 
-    def update(
+    def note(
         self,
         issue_id: str,
         translation_key: str,

@@ -794,7 +794,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         entry_id = self.config_entry.entry_id
         # Only the entry that shows a gate speaks for it (an account sharing it says nothing).
         for gate in self.announced("gate", data.gates):
-            self._gate_issues.update(
+            self._gate_issues.note(
                 unlinked_gate_issue_id(entry_id, gate.id),
                 "gate_unlinked",
                 {"gate": gate.name or str(gate.id)},
