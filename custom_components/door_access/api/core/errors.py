@@ -163,3 +163,15 @@ class ErrorKinds:
     bad_response: type[BadResponseError]
     too_large: type[ResponseTooLargeError]
     repeated_page: type[RepeatedPageError]
+
+
+# The common kinds themselves: for a cloud whose errors need no classes of their own.
+COMMON_ERRORS = ErrorKinds(
+    auth=AuthError,
+    rate_limit=RateLimitError,
+    connection=CloudConnectionError,
+    timeout=CloudTimeoutError,
+    bad_response=BadResponseError,
+    too_large=ResponseTooLargeError,
+    repeated_page=RepeatedPageError,
+)
