@@ -1,8 +1,10 @@
 """Config flow of Door Access: pick a cloud, sign in, reauthenticate, reconfigure, set options.
 
 The steps are the same for every cloud; what differs (the form's fields, how an account is
-read, the options) comes from the cloud's `CloudFlow`. The menu's choices are the clouds, and
-each choice is a step named after its cloud (`async_step_tedee`, ...), added below the class.
+read, the forms after signing in, the options forms) comes from the cloud's `CloudFlow`. The
+menu's choices are the clouds registered in `clouds.py`; each choice, and each form a cloud
+declares, is a step of its own id (`async_step_<cloud>`, `async_step_<form id>`) found at run
+time (`__getattr__`), so a cloud added to the registry needs no edit here.
 A cloud that also signs in through OAuth 2.0 (Home Assistant's application credentials) first
 offers that, then its personal key; the OAuth steps (`pick_implementation`, `auth`,
 `creation`) come from Home Assistant's `AbstractOAuth2FlowHandler`, with the authorize and
