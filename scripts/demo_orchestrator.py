@@ -61,6 +61,7 @@ CHECK_TIMEOUT: Final = 90.0
 # The logbook check: Anna unlocks the front door with her PIN at the keypad (Tedee code 61).
 LOGBOOK_LOCK: Final = 1001
 LOGBOOK_USER: Final = "Anna"
+LOGBOOK_ENTITY: Final = "event.front_door_activity"
 KEYPAD_UNLOCK: Final = 61
 
 
@@ -970,7 +971,7 @@ class Demo:
         return []
 
     def check_logbook(self, api: HomeAssistantApi) -> list[str]:
-        """Unlock the front door with Anna's PIN in the cloud; check the logbook's sentence."""
+        """Unlock the front door with Anna's PIN in the cloud; check its one logbook line."""
         since = datetime.now(UTC).isoformat()
         expect(
             http(
@@ -989,22 +990,29 @@ class Demo:
             201,
         )
 
-        def sentences() -> list[str] | None:
+        def lines() -> list[dict[str, Any]] | None:
             entries = api.get(f"/api/logbook/{urllib.parse.quote(since)}").body
             if not isinstance(entries, list):
                 return None
-            found = [
-                f"{entry.get('name')} {entry.get('message')}"
-                for entry in entries
-                if LOGBOOK_USER in str(entry.get("message", ""))
-            ]
+            ours = [entry for entry in entries if entry.get("domain") == "door_access"]
+            if ours:
+                # Door Access writes no logbook line of its own: the event entity's is the one.
+                return ours
+            found = [entry for entry in entries if entry.get("entity_id") == LOGBOOK_ENTITY]
             return found or None
 
         try:
-            found = wait_until("the keypad unlock in the logbook", sentences, CHECK_TIMEOUT)
+            found = wait_until("the keypad unlock in the logbook", lines, CHECK_TIMEOUT)
         except DemoError as err:
             return [str(err)]
-        say(f"check: logbook: {'; '.join(found)}")
+        if len(found) != 1 or found[0].get("attributes") != {"event_type": "unlocked"}:
+            return [f"logbook: not one line of {LOGBOOK_ENTITY} for the keypad unlock: {found}"]
+        state = next((s for s in api.states() if s["entity_id"] == LOGBOOK_ENTITY), {})
+        who = state.get("attributes", {})
+        say(
+            f"check: logbook: one line for the keypad unlock: {found[0].get('name')} — unlocked"
+            f" (who on {LOGBOOK_ENTITY}: {who.get('user')}, {who.get('method')})"
+        )
         return []
 
     def check_unlock(self, api: HomeAssistantApi, lock_ids: list[str]) -> list[str]:

@@ -1,14 +1,11 @@
-"""The pieces under the feeds: ledgers, stored records, capped texts, logbook without strings."""
+"""The pieces under the feeds: ledgers, stored records, capped texts, activity reads per hour."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from homeassistant.core import HomeAssistant
-
 from custom_components.door_access.ledger import FeedLedger
-from custom_components.door_access.logbook import describe_activity
 from custom_components.door_access.tedee.activity import (
     ACTIVITY_LIMIT,
     LastOperation,
@@ -127,21 +124,6 @@ def test_last_operation_malformed_records() -> None:
     )
     for broken in (None, {"user": "Anna"}, {**operation.as_dict(), "user": None}):
         assert LastOperation.from_dict(broken) is None
-
-
-async def test_logbook_without_loaded_strings(hass: HomeAssistant) -> None:
-    """Before any translation is loaded the line is made of the keys, readable."""
-    entry = describe_activity(
-        hass,
-        {
-            "name": "Front door",
-            "event_type": "jammed",
-            "sentence": "activity_jammed",
-            "pieces": {"method": "method_pin"},
-        },
-    )
-    assert entry["message"] == "jammed"
-    assert entry["name"] == "Front door"
 
 
 def test_activity_reads_per_hour() -> None:

@@ -1,25 +1,42 @@
-"""The logbook shows each activity as a sentence: "Front door unlocked by Anna with a PIN"."""
+"""The logbook: one line per happening, the event entity's own, read through HA's logbook API.
+
+Home Assistant logs every state change of an event entity and cannot be told not to; since
+2026.10 its logbook hands the frontend the entity's `event_type` with that line, and the
+frontend shows the entity's name (device and entity: "Front door Activity") with the event
+type's translation ("Unlocked"). That line is the happening's only one: Door Access writes no
+second line of its own (until issue 16 it described its `door_access_activity` bus event as a
+sentence; the bus event stays, for automations, and nothing describes it).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.logbook.const import DOMAIN as LOGBOOK_DOMAIN
 from homeassistant.const import STATE_UNKNOWN
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.door_access.const import DOMAIN
-from custom_components.door_access.event import EVENT_DOOR_ACCESS_ACTIVITY
-from custom_components.door_access.logbook import describe_activity
 
 from .activity_helpers import FiredEvents
 from .conftest import Simulator
 from .helpers import TEDEE_POLL, advance, setup_entry, state_of
+
+FRONT_DOOR_ACTIVITY = "event.front_door_activity"
+BACK_OFFICE_EVENTS = "event.head_office_back_office_access_events"
+KEYPAD_UNLOCK = 61  # Tedee: unlocked with a PIN at the keypad
 
 
 @pytest.fixture(autouse=True)
@@ -27,118 +44,110 @@ def auto_enable_custom_integrations(recorder_mock: Any, enable_custom_integratio
     """Start the recorder before Home Assistant: the logbook needs it."""
 
 
-def _sentences(hass: HomeAssistant, fired: FiredEvents) -> list[tuple[str, str]]:
-    """Return (name, message) of the logbook lines the logbook describes for our events.
+async def _logbook(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, since: datetime
+) -> list[dict[str, Any]]:
+    """Return every logbook row since `since`, through HA's REST logbook API (as the UI does)."""
+    await async_wait_recording_done(hass)
+    client = await hass_client()
+    end = dt_util.utcnow() + timedelta(seconds=1)
+    response = await client.get(
+        f"/api/logbook/{since.isoformat()}", params={"end_time": end.isoformat()}
+    )
+    assert response.status == 200
+    rows: list[dict[str, Any]] = await response.json()
+    # No row is written by Door Access itself (a described bus event): only state changes.
+    assert [row for row in rows if row.get("domain") == DOMAIN] == []
+    return rows
 
-    The logbook's own registry of describers is used: the integration's logbook platform,
-    as Home Assistant loaded it.
-    """
-    config = hass.data[LOGBOOK_DOMAIN]
-    domain, describe = config.external_events[EVENT_DOOR_ACCESS_ACTIVITY]
-    assert domain == DOMAIN
-    lines = [describe(Event(EVENT_DOOR_ACCESS_ACTIVITY, data)) for data in fired.bus]
-    return [(line["name"], line["message"]) for line in lines]
+
+async def _event_type_names(hass: HomeAssistant, language: str, key: str) -> dict[str, str]:
+    """Return the translated event types of an event entity, as the frontend shows them."""
+    strings = await async_get_translations(hass, language, "entity", {DOMAIN})
+    prefix = f"component.{DOMAIN}.entity.event.{key}.state_attributes.event_type.state."
+    return {k.removeprefix(prefix): v for k, v in strings.items() if k.startswith(prefix)}
 
 
-# What the logbook says after the lock's name, in each language Door Access ships.
-TEDEE_SENTENCES = {
-    "en": [
-        "unlocked by Anna with a PIN",
-        "locked with the button",
-        "rejected an incorrect PIN",
-        "reported activity code 4242",
-        "updated its firmware through the bridge",
-    ],
-    "de": [
-        "wurde von Anna mit einer PIN entriegelt",
-        "wurde mit der Taste verriegelt",
-        "hat eine falsche PIN abgewiesen",
-        "hat den Aktivitätscode 4242 gemeldet",
-        "hat die Firmware über die Bridge aktualisiert",
-    ],
-    "pl": [
-        "odblokowano kodem PIN (użytkownik: Anna)",
-        "zablokowano przyciskiem",
-        "odrzucono błędny kod PIN",
-        "zgłoszono aktywność o kodzie 4242",
-        "zaktualizowano oprogramowanie przez mostek",
-    ],
-}
-
-# What the logbook says after the door's name, in each language Door Access ships.
-DOORFLOW_SENTENCES = {
-    "en": [
-        "admitted Anna with a card",
-        "admitted someone with the exit button",
-        "refused Ben: out of hours",
-        "was forced open",
-        "refused Ben: multi-factor authentication failed",
-        "reported a door state or alarm: Door alarm",
-    ],
-    "de": [
-        "hat Anna mit einer Karte eingelassen",
-        "hat jemanden mit dem Ausgangstaster eingelassen",
-        "hat Ben den Zutritt verweigert: außerhalb der Zutrittszeiten",
-        "wurde gewaltsam geöffnet",
-        "hat Ben den Zutritt verweigert: Mehrfaktor-Authentifizierung fehlgeschlagen",
-        "hat einen Türzustand oder Alarm gemeldet: Door alarm",
-    ],
-    "pl": [
-        "przyznano dostęp kartą (osoba: Anna)",
-        "przyznano dostęp przyciskiem wyjścia",
-        "odmówiono dostępu (osoba: Ben): poza godzinami dostępu",
-        "otwarto siłą",
-        "odmówiono dostępu (osoba: Ben): nieudane uwierzytelnianie wieloskładnikowe",
-        "zgłoszono stan drzwi lub alarm: Door alarm",
-    ],
+# The line of a keypad unlock by Anna, in each language Door Access ships: the entity's name
+# (the device's, then the entity's) and its translated event type.
+KEYPAD_UNLOCK_LINES = {
+    "en": ("Front door Activity", "Unlocked"),
+    "de": ("Front door Aktivität", "Entriegelt"),
+    "pl": ("Front door Aktywność", "Odblokowano"),
 }
 
 
-@pytest.mark.parametrize("language", sorted(TEDEE_SENTENCES))
-async def test_tedee_activity_in_the_logbook(
+@pytest.mark.parametrize("language", sorted(KEYPAD_UNLOCK_LINES))
+async def test_a_keypad_unlock_is_one_logbook_line(  # noqa: PLR0917 - fixtures and language
     hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
     freezer: FrozenDateTimeFactory,
     simulator: Simulator,
     mock_config_entry: MockConfigEntry,
     language: str,
 ) -> None:
-    """PIN unlocks, button locks, wrong PINs and unknown codes each read as a sentence."""
+    """Anna unlocks the front door at the keypad: exactly one logbook line for it.
+
+    The line is the activity entity's; it names the door and says what happened in the
+    user's language. Who and how are the entity's attributes (and automations' data). The
+    lock's own state change (locked → unlocked) is the lock's line, as for any lock.
+    """
     hass.config.language = language
     assert await async_setup_component(hass, LOGBOOK_DOMAIN, {})
     fired = FiredEvents(hass)
     assert await setup_entry(hass, mock_config_entry)
-    # Time moves on: the lock's last state change then differs from the one seen at setup.
     await advance(hass, freezer, 1)
-    for event, user in (
-        ("pin_unlock", "Anna"),
-        ("button_lock", None),
-        ("wrong_pin", None),
-        (4242, None),
-        ("firmware_update_bridge", None),
-    ):
-        body: dict[str, Any] = {"event": event}
-        if user:
-            body["username"] = user
-        await simulator.control("POST", "tedee/locks/1001/activity", body)
+    since = dt_util.utcnow()
+    await simulator.control(
+        "POST", "tedee/locks/1001/activity", {"event": KEYPAD_UNLOCK, "username": "Anna"}
+    )
     await advance(hass, freezer, TEDEE_POLL)
 
-    assert _sentences(hass, fired) == [("Front door", text) for text in TEDEE_SENTENCES[language]]
+    # The entity id follows the language the entity was first named in.
+    activity = er.async_get(hass).async_get_entity_id("event", DOMAIN, "tedee-1001-activity")
+    assert activity is not None
+    rows = await _logbook(hass, hass_client, since)
+    lines = [row for row in rows if row.get("entity_id") == activity]
+    assert len(lines) == 1
+    [line] = lines
+    assert line["attributes"] == {"event_type": "unlocked"}
+    name, event_type = KEYPAD_UNLOCK_LINES[language]
+    assert line["name"] == name
+    assert (await _event_type_names(hass, language, "lock_activity"))["unlocked"] == event_type
+    # Nothing else in the logbook but the lock's own state: one line for the happening.
+    assert [(row["entity_id"], row.get("state")) for row in rows if row is not line] == [
+        ("lock.front_door", "unlocked")
+    ]
+    # Who and how: on the entity that fired.
+    state = hass.states.get(activity)
+    assert state is not None
+    assert (state.attributes["user"], state.attributes["method"]) == ("Anna", "pin")
+    # The bus event for automations: once, with what the entity has, and no logbook line.
+    [announced] = fired.bus
+    assert announced["entity_id"] == activity
+    assert announced["name"] == "Front door"
+    assert (announced["event_type"], announced["user"], announced["method"]) == (
+        "unlocked",
+        "Anna",
+        "pin",
+    )
+    assert announced["code"] == KEYPAD_UNLOCK
+    assert not {"sentence", "pieces", "values"} & announced.keys()
 
 
-@pytest.mark.parametrize("language", sorted(DOORFLOW_SENTENCES))
-async def test_doorflow_events_in_the_logbook(
+async def test_each_door_event_is_one_line_in_order(
     hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
     freezer: FrozenDateTimeFactory,
     simulator: Simulator,
     doorflow_config_entry: MockConfigEntry,
-    language: str,
 ) -> None:
-    """Admits, refusals and alarms of a door each read as a sentence."""
-    hass.config.language = language
+    """Six door events read in one poll: six lines of the door's event entity, in order."""
     assert await async_setup_component(hass, LOGBOOK_DOMAIN, {})
     fired = FiredEvents(hass)
     assert await setup_entry(hass, doorflow_config_entry)
     await simulator.control("POST", "doorflow/config", {"door_alarm_clear_after": None})
+    since = dt_util.utcnow()
     for happening in (
         {"kind": "card_admit", "person": "Anna"},
         {"kind": "rex"},
@@ -150,39 +159,36 @@ async def test_doorflow_events_in_the_logbook(
         await simulator.control("POST", "doorflow/channels/1202/event", happening)
     await advance(hass, freezer, 30)
 
-    assert _sentences(hass, fired) == [
-        ("Back office", text) for text in DOORFLOW_SENTENCES[language]
+    expected = [
+        "access_granted",
+        "access_granted",
+        "access_denied",
+        "door_forced_open",
+        "access_denied",
+        "door_alarm",
+    ]
+    assert fired.types(BACK_OFFICE_EVENTS) == expected
+    assert [data["event_type"] for data in fired.bus] == expected
+    rows = await _logbook(hass, hass_client, since)
+    lines = [row for row in rows if row.get("entity_id") == BACK_OFFICE_EVENTS]
+    assert [line["attributes"]["event_type"] for line in lines] == expected
+    assert {line["name"] for line in lines} == {"Back office Access events"}
+    names = await _event_type_names(hass, "en", "door_events")
+    assert [names[event_type] for event_type in expected] == [
+        "Access granted",
+        "Access granted",
+        "Access denied",
+        "Door forced open",
+        "Access denied",
+        "Door state or alarm",
     ]
 
 
-async def test_sentence_falls_back_to_english_and_to_keys(hass: HomeAssistant) -> None:
-    """Another language without these strings gets English; unknown keys read as words."""
-    await async_setup_component(hass, DOMAIN, {})
-    hass.config.language = "xx"
-    entry = describe_activity(
-        hass,
-        {
-            "entity_id": "event.x",
-            "name": "Gate",
-            "event_type": "unlocked",
-            "sentence": "activity_operation_by",
-            "pieces": {"action": "action_unlocked", "method": "method_of_the_future"},
-            "values": {"user": "Cleo"},
-        },
-    )
-    assert entry == {
-        "name": "Gate",
-        "message": "unlocked by Cleo method of the future",
-        "entity_id": "event.x",
-    }
-    unknown = describe_activity(
-        hass, {"name": "Gate", "event_type": "unlocked", "sentence": "nope"}
-    )
-    assert unknown["message"] == "unlocked"
-
-
 async def test_first_setup_fills_last_operated_by_without_an_event(
-    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
 ) -> None:
     """A first setup shows who last operated each lock, from the cloud's newest activity.
 
@@ -190,6 +196,7 @@ async def test_first_setup_fills_last_operated_by_without_an_event(
     event entity stays empty until its first happening.
     """
     assert await async_setup_component(hass, LOGBOOK_DOMAIN, {})
+    since = dt_util.utcnow()
     mock_config_entry.add_to_hass(hass)
     registry = er.async_get(hass)
     for lock_id, object_id in ((1001, "front_door"), (1002, "back_door")):
@@ -211,6 +218,6 @@ async def test_first_setup_fills_last_operated_by_without_an_event(
     # The back door's history names nobody (button, manual, auto): nothing to show.
     assert state_of(hass, "sensor.back_door_last_operated_by") == STATE_UNKNOWN
     assert fired.fired == []
-    assert fired.bus == []
-    assert _sentences(hass, fired) == []
-    assert state_of(hass, "event.front_door_activity") == STATE_UNKNOWN
+    assert state_of(hass, FRONT_DOOR_ACTIVITY) == STATE_UNKNOWN
+    rows = await _logbook(hass, hass_client, since)
+    assert [row for row in rows if str(row.get("entity_id")).startswith("event.")] == []

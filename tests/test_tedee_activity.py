@@ -163,9 +163,6 @@ async def test_every_code_fires_its_event_in_order(
     assert len(set(stamps)) == len(stamps)
     # 70 items: the small first page and one full page.
     assert await activity_requests(simulator) - before == 2
-    # The logbook sentence of each (the bus event) names the lock and the person.
-    assert [event["name"] for event in fired.bus] == ["Front door"] * len(EXPECTED)
-    assert fired.bus[0]["sentence"] == "activity_operation_by"
 
     for _ in range(10):
         await advance(hass, freezer, TEDEE_POLL)

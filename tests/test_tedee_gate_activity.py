@@ -7,8 +7,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.door_access.logbook import describe_activity
-
 from .activity_helpers import FiredEvents
 from .conftest import Simulator
 from .helpers import TEDEE_POLL, advance, press_button
@@ -47,9 +45,6 @@ async def test_opening_from_home_assistant_names_the_token_user(
         (e.event_type, e.attributes.get("method"), e.attributes.get("user")) for e in events
     ] == [("opened", "remote", "Demo User")]
     assert events[0].attributes["code"] == 10000
-    sentence = describe_activity(hass, fired.bus[-1])
-    assert sentence["name"] == "Driveway gate"
-    assert sentence["message"] == "opened by Demo User from the app"
     for _ in range(5):
         await advance(hass, freezer, TEDEE_POLL)
     assert len(fired.of(DRIVEWAY)) == 1
@@ -71,9 +66,6 @@ async def test_an_access_link_opening_is_found_by_the_catch_up_read(
     assert [
         (e.event_type, e.attributes.get("method"), e.attributes.get("user")) for e in events
     ] == [("opened", "access_link", "Courier")]
-    assert describe_activity(hass, fired.bus[-1])["message"] == (
-        "opened by Courier with an access link"
-    )
     # Gates and locks are read now and then (catch-up), not at every one of the ~54 polls.
     assert await simulator.count(ACTIVITY_READS) - reads_before <= 20
     # Nothing is delivered again after a reload.

@@ -115,6 +115,23 @@ def test_enum_sensor_states_are_translated() -> None:
     assert missing == []
 
 
+_EVENT_TYPES = ("state_attributes", "event_type", "state")
+
+
+def test_event_types_are_translated() -> None:
+    """Each event type of an event entity has a name: its logbook line shows it (HA 2026.10)."""
+    english = _english()
+    events = [e for e in described_entities(PACKAGE) if e.event_types]
+    assert {e.translation_key for e in events} >= {"lock_activity", "gate_activity", "door_events"}
+    missing = [
+        f"entity.event.{e.translation_key}.state_attributes.event_type.state.{event_type}"
+        for e in events
+        for event_type in e.event_types
+        if not _lookup(english, ("entity", "event", e.translation_key, *_EVENT_TYPES, event_type))
+    ]
+    assert missing == []
+
+
 def test_enum_sensor_descriptions_are_visible_to_the_state_check() -> None:
     """Every enum sensor description in the code is one the state check above could read."""
     visible = {e.translation_key for e in described_entities(PACKAGE) if e.options}

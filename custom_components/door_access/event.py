@@ -1,20 +1,22 @@
 """Event entities of Door Access: who operated a lock or door, and how (cloud activity feeds).
 
 Each entry's cloud says which devices get one and hands every entity the happenings of its
-device, oldest first and each exactly once. The entity fires them as events and announces
-each on the bus as `door_access_activity`, which `logbook.py` turns into a sentence.
+device, oldest first and each exactly once. The entity fires them as events: each is one
+logbook line, the entity's own state change, which Home Assistant shows with the entity's name
+and its translated `event_type` (the only attribute its logbook exposes). Each is also fired on
+the bus as `door_access_activity` (one trigger for every door in automations), which nothing
+describes for the logbook: there is no second line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final, Protocol, override
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers import translation
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .cloud import PlatformSetup
@@ -33,25 +35,17 @@ from .text import cloud_text
 # Read-only entities fed by their coordinator: nothing to limit.
 PARALLEL_UPDATES = 0
 
-# Fired on the bus for every happening an event entity fires; described by logbook.py.
+# Fired on the bus for every happening an event entity fires (documented for automations: one
+# trigger for every door); never described for the logbook, whose line is the entity's own.
 EVENT_DOOR_ACCESS_ACTIVITY: Final = f"{DOMAIN}_activity"
-# The translation category that holds the logbook's sentence pieces.
-LOGBOOK_STRINGS: Final = "common"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Happening:
-    """One thing that happened at a device, as its event entity fires it.
-
-    `sentence` is the logbook's sentence: a key of the `common` translations; `pieces` fill its
-    placeholders with other `common` keys (translated), `values` with text as it is (names).
-    """
+    """One thing that happened at a device, as its event entity fires it."""
 
     event_type: str
     attributes: Mapping[str, Any]
-    sentence: str
-    pieces: Mapping[str, str] = field(default_factory=dict)
-    values: Mapping[str, str] = field(default_factory=dict)
 
 
 # How an event entity hears of its device's happenings: subscribe, get the unsubscribe.
@@ -98,7 +92,11 @@ class DoorAccessEvent[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], Model
 
     @callback
     def _fire(self, happening: Happening) -> None:
-        """Fire one happening as an event, and announce it for the logbook."""
+        """Fire one happening as an event (its state change is its one logbook line).
+
+        Then announce it on the bus: the entity, its device's name, the event type and the
+        attributes, for automations that watch every door with one trigger.
+        """
         self._trigger_event(happening.event_type, dict(happening.attributes))
         self.async_write_ha_state()
         self.hass.bus.async_fire(
@@ -108,9 +106,6 @@ class DoorAccessEvent[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], Model
                 "name": cloud_text(self.device.info.get("name")) or self.entity_id,
                 "event_type": happening.event_type,
                 **happening.attributes,
-                "sentence": happening.sentence,
-                "pieces": dict(happening.pieces),
-                "values": dict(happening.values),
             },
         )
 
@@ -167,7 +162,4 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the event entities of the entry's devices, now and as new devices appear."""
-    # The logbook describes activity synchronously: have its sentence pieces at hand.
-    for language in {hass.config.language, "en"}:
-        await translation.async_get_translations(hass, language, LOGBOOK_STRINGS, {DOMAIN})
     await _async_setup_events(hass, entry, async_add_entities)

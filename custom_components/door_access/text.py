@@ -1,7 +1,7 @@
 """Texts from a cloud as Home Assistant shows them: one line, at most `MAX_TEXT` characters.
 
 Names and labels come from the cloud untrusted: a user may call themselves anything, at any
-length. Every such text shown to users (states, attributes, logbook sentences) passes here.
+length. Every such text shown to users (states, attributes) passes here.
 """
 
 from __future__ import annotations

@@ -54,6 +54,8 @@ OPEN_GATE = "open the Driveway gate"
 REPAIR = "see the unlinked gate's repair"
 STALE_DEVICE = "delete a stale device"
 BRAND = "see the brand icon"
+KEYPAD_LOGBOOK = "see a keypad unlock's one line in the logbook"
+OFFICE_ACTIVITY: Final = "event.office_activity"
 
 
 def _tedee_title(world: dict[str, Any]) -> str:
@@ -518,3 +520,32 @@ def test_10_brand_icon(journey: Journey, page: Page) -> None:
             icon.evaluate("img => img.decode()", timeout=10_000)
         width = icon.evaluate("img => img.complete ? img.naturalWidth : -1")
         assert width > 0, f"the Door Access icon did not load (naturalWidth {width})"
+
+
+def test_11_keypad_unlock_in_the_logbook(journey: Journey, page: Page) -> None:
+    """Anna unlocks the Office at its keypad: the logbook has one line for it, the door's."""
+    with journey.step(KEYPAD_LOGBOOK, needs=(ADD_TEDEE,)):
+        demo.expect(
+            demo.http(
+                "POST",
+                f"{journey.stack.sim_url}/_control/tedee/locks/1004/activity",
+                json_body={"event": demo.KEYPAD_UNLOCK, "username": demo.LOGBOOK_USER},
+            ),
+            "a keypad unlock of the Office in the simulator",
+            201,
+        )
+
+        def fired() -> dict[str, Any] | None:
+            """Return the Office activity entity's state once it fired the keypad unlock."""
+            state = journey.stack.api.get(f"/api/states/{OFFICE_ACTIVITY}").body
+            attributes = state.get("attributes", {}) if isinstance(state, dict) else {}
+            return state if attributes.get("user") == demo.LOGBOOK_USER else None
+
+        journey.wait_for(fired, "the Office's activity entity to fire", OPERATION_TIMEOUT)
+        page.goto(f"{journey.hass_url}/logbook?entity_id={OFFICE_ACTIVITY}")
+        # The Activity panel's line: "Activity → Unlocked", the door ("Office") below it.
+        rows = page.get_by_text(re.compile(r"\bUnlocked$"))
+        journey.see(rows.first, "the keypad unlock's line in the Office activity's logbook")
+        journey.count(rows, 1, "one logbook line for the keypad unlock")
+        journey.artifacts.screenshot(page, "keypad-unlock-logbook")
+        journey.note(f"Office activity's logbook line: {rows.first.inner_text()!r} (one)")

@@ -13,18 +13,23 @@ import importlib
 import pkgutil
 from typing import Any
 
+from homeassistant.components.event import EventEntityDescription
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntityDescription
 from homeassistant.helpers.entity import EntityDescription
 
 
 @dataclass(frozen=True, slots=True)
 class DescribedEntity:
-    """An entity description found in a module: its platform and translation key."""
+    """An entity description found in a module: its platform and translation key.
+
+    `options` are an enum sensor's states; `event_types` an event entity's types.
+    """
 
     platform: str
     translation_key: str
     options: tuple[str, ...]
     module: str
+    event_types: tuple[str, ...] = ()
 
 
 def _platform(description: EntityDescription) -> str | None:
@@ -68,6 +73,11 @@ def described_entities(package: str) -> list[DescribedEntity]:
                     and description.device_class == SensorDeviceClass.ENUM
                 ):
                     options = tuple(description.options or ())
-                entity = DescribedEntity(platform, description.translation_key, options, name)
+                event_types: tuple[str, ...] = ()
+                if isinstance(description, EventEntityDescription):
+                    event_types = tuple(description.event_types or ())
+                entity = DescribedEntity(
+                    platform, description.translation_key, options, name, event_types
+                )
                 found.setdefault((platform, entity.translation_key, options), entity)
     return list(found.values())

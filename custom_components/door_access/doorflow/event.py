@@ -32,7 +32,7 @@ DOOR_ALARM: Final = DoorAccessBinarySensorEntityDescription[DoorAlarm](
 
 
 def door_happening(event: DoorEvent) -> Happening:
-    """Return how a door's event entity fires one feed event, and its logbook sentence."""
+    """Return how a door's event entity fires one feed event (its event type and attributes)."""
     kind = door_kind_of(event.event_code)
     person, label = cloud_text(event.person_name), cloud_text(event.event_label)
     attributes: dict[str, Any] = {}
@@ -47,24 +47,7 @@ def door_happening(event: DoorEvent) -> Happening:
     attributes["code"] = event.event_code
     if kind.event_type in LABELLED_TYPES and label:
         attributes["label"] = label
-    pieces: dict[str, str] = {}
-    values = {"code": str(event.event_code), "label": label or ""}
-    sentence = f"door_{kind.event_type.value}"
-    if kind.method is not None:
-        pieces["method"] = f"admit_{kind.method}"
-    if kind.reason is not None:
-        pieces["reason"] = f"denial_{kind.reason}"
-    admission = kind.event_type in (DoorEventType.ACCESS_GRANTED, DoorEventType.ACCESS_DENIED)
-    if admission and person:
-        values["person"] = person
-        sentence = f"{sentence}_person"
-    return Happening(
-        event_type=kind.event_type.value,
-        attributes=attributes,
-        sentence=sentence,
-        pieces=pieces,
-        values=values,
-    )
+    return Happening(event_type=kind.event_type.value, attributes=attributes)
 
 
 def door_alarm_device(

@@ -13,7 +13,6 @@ from ..text import cloud_text
 from .activity_kinds import (
     GATE_ACTIVITY_TYPES,
     LOCK_ACTIVITY_TYPES,
-    OPERATIONS,
     ActivityKind,
     ActivityType,
     kind_of,
@@ -37,7 +36,7 @@ GATE_ACTIVITY: Final = DoorAccessEventEntityDescription[Gate](
 def activity_happening(
     activity: Activity, event_types: Collection[ActivityType] = LOCK_ACTIVITY_TYPES
 ) -> Happening:
-    """Return how an activity entity fires one activity, and its logbook sentence.
+    """Return how an activity entity fires one activity (its event type and attributes).
 
     A code whose event type the entity does not have (a gate's code on a lock) is `other`.
     """
@@ -52,24 +51,7 @@ def activity_happening(
         attributes["method"] = kind.method.value
     attributes["timestamp"] = activity.date.isoformat()
     attributes["code"] = activity.event_code
-    pieces = {} if kind.method is None else {"method": f"method_{kind.method.value}"}
-    values = {"code": str(activity.event_code)}
-    if kind.event_type in OPERATIONS:
-        pieces["action"] = f"action_{kind.event_type.value}"
-        if user:
-            values["user"] = user
-            sentence = "activity_operation_by"
-        else:
-            sentence = "activity_operation"
-    else:
-        sentence = f"activity_{kind.event_type.value}"
-    return Happening(
-        event_type=kind.event_type.value,
-        attributes=attributes,
-        sentence=sentence,
-        pieces=pieces,
-        values=values,
-    )
+    return Happening(event_type=kind.event_type.value, attributes=attributes)
 
 
 # An activity entity for every lock and gate (when the token may read activity).
