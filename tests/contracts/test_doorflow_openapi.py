@@ -7,6 +7,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 
+from custom_components.door_access.api import rule_input
+from custom_components.door_access.doorflow.event_kinds import FEED_CODES
+from custom_components.door_access.doorflow.push_rule import RULE_NAME
+
 from .doorflow_openapi import (
     answers,
     document,
@@ -48,6 +52,42 @@ def test_what_the_contract_says_about_ids_and_versions() -> None:
         "created_at",
         "updated_at",
     ]
+
+
+def _limits(node: Any) -> list[str]:
+    """Return every size limit (maxItems, maxLength, maxProperties) inside a schema."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        found += [key for key in node if key in {"maxItems", "maxLength", "maxProperties"}]
+        for value in node.values():
+            found += _limits(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _limits(value)
+    return found
+
+
+def test_one_rule_without_controllers_fits_every_account() -> None:
+    """Why Door Access keeps one notification rule per entry, naming no controllers.
+
+    Issue 19 asked for rules "per controller where the account is large". The contract says an
+    omitted `match_controller_ids` matches all controllers and states no limit on a rule's
+    codes or controllers, nor paging of the rules: one rule is right at any size. Should
+    DoorFlow publish a limit, this fails and the decision is made again.
+    """
+    assert _limits({"items": [{"maxItems": 50}]}) == ["maxItems"]  # the check finds one
+    rule_input_schema = schema("NotificationRuleInput")
+    controllers = rule_input_schema["properties"]["match_controller_ids"]
+    assert "match_controller_ids" not in rule_input_schema["required"]
+    assert "if omitted, matches all controllers" in " ".join(controllers["description"].split())
+    assert _limits(rule_input_schema) == []
+    assert _limits(schema("NotificationRule")) == []
+    listing = document()["paths"]["/api/3/notification_rules"]["get"]
+    assert "does not support pagination" in listing["description"]
+    # The rule the entry keeps: every code shown, no controllers, valid under the contract.
+    body = rule_input(RULE_NAME, "https://example.com/api/webhook/x", FEED_CODES)
+    assert "match_controller_ids" not in body
+    assert errors_of(body, rule_input_schema) == []
 
 
 @pytest.mark.parametrize(

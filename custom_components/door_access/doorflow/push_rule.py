@@ -6,6 +6,15 @@ push. The rule is found by the entry's webhook id in its URL (the listing is one
 array), so a rule the entry created is kept when the URL changes (replaced with PUT: the
 contract has no PATCH), and extra ones the entry left behind (a crash between create and
 store) are deleted. Every request goes through the account's scheduler.
+
+One rule per entry, without `match_controller_ids`, is right for an account of any size (issue
+19 asked for rules "per controller where the account is large"): DoorFlow's `openapi.yaml`
+says an omitted `match_controller_ids` "matches all controllers", and states no limit on a
+rule's controllers or codes, on the number of rules, or on the calls a rule makes (each call
+names one event). A per-controller list would only add requests — one rule per group,
+rewritten whenever doors are added or removed — and miss a new controller's events until
+rewritten. `tests/contracts/test_doorflow_openapi.py` fails if the contract ever states a
+limit, so that this is decided again.
 """
 
 from __future__ import annotations
