@@ -304,33 +304,54 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
     async def _command(
         self,
         channel_id: str,
-        send: Callable[[int], Awaitable[Channel]],
+        transition: Transition | None,
+        send: Callable[[str], Awaitable[Channel]],
         endpoint: DoorFlowEndpoint,
-        refused_key: str,
-        **placeholders: str,
+        refused: Callable[[DoorFlowOperationError], HomeAssistantError | None] | None = None,
     ) -> None:
-        """Send a door command and show its answer; a refusal is a translated error.
+        """Send a door command as the door's action and show its answer.
+
+        `refused` turns DoorFlow's refusal into the error the user sees (else it goes up as is).
+        """
+
+        async def command() -> None:
+            try:
+                channel = await self._call(
+                    send, channel_id, endpoint=endpoint, priority=Priority.USER
+                )
+            except DoorFlowOperationError as err:
+                if refused is None or (error := refused(err)) is None:
+                    raise
+                raise error from err
+            self._settle(channel)
+
+        await self.actions.run(channel_identifier(channel_id), transition, command)
+
+    def _refusal(
+        self,
+        channel_id: str,
+        refused_key: str,
+        err: DoorFlowOperationError,
+        **placeholders: str,
+    ) -> HomeAssistantError | None:
+        """Return the translated error of a refused door command (None: not a refusal).
 
         When DoorFlow said why (its message, a 422's field errors), the error says it too.
         """
-        try:
-            channel = await self._call(send, channel_id, endpoint=endpoint, priority=Priority.USER)
-        except DoorFlowOperationError as err:
-            if err.reason is not OperationFailure.REFUSED:
-                raise
-            if err.detail is not None and (said := err.detail.summary()):
-                refused_key, placeholders = (
-                    f"{refused_key}_detail",
-                    {**placeholders, "detail": said},
-                )
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key=refused_key,
-                translation_placeholders=self.placeholders(
-                    door=self._door_name(channel_id), **placeholders
-                ),
-            ) from err
-        self._settle(channel)
+        if err.reason is not OperationFailure.REFUSED:
+            return None
+        if err.detail is not None and (said := err.detail.summary()):
+            refused_key, placeholders = (
+                f"{refused_key}_detail",
+                {**placeholders, "detail": said},
+            )
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key=refused_key,
+            translation_placeholders=self.placeholders(
+                door=self._door_name(channel_id), **placeholders
+            ),
+        )
 
     @user_action
     async def async_open(self, channel_id: str) -> None:
@@ -365,79 +386,55 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
     async def async_unlock(self, channel_id: str) -> None:
         """Hold the door unlocked until it is locked again."""
         self._refuse_in_lockdown(channel_id)
-
-        async def unlock() -> None:
-            self._settle(
-                await self._call(
-                    self.client.unlock,
-                    channel_id,
-                    endpoint=DoorFlowEndpoint.UNLOCK,
-                    priority=Priority.USER,
-                )
-            )
-
-        await self.actions.run(channel_identifier(channel_id), Transition.UNLOCKING, unlock)
+        await self._command(
+            channel_id, Transition.UNLOCKING, self.client.unlock, DoorFlowEndpoint.UNLOCK
+        )
 
     @user_action
     async def async_lock(self, channel_id: str) -> None:
         """Return the door to normal mode (locked, card access)."""
-
-        async def normal() -> None:
-            self._settle(
-                await self._call(
-                    self.client.normal,
-                    channel_id,
-                    endpoint=DoorFlowEndpoint.NORMAL,
-                    priority=Priority.USER,
-                )
-            )
-
-        await self.actions.run(channel_identifier(channel_id), Transition.LOCKING, normal)
+        await self._command(
+            channel_id, Transition.LOCKING, self.client.normal, DoorFlowEndpoint.NORMAL
+        )
 
     @user_action
     async def async_unlock_until(self, channel_id: str, relock_at: datetime) -> None:
         """Hold the door unlocked until `relock_at` (aware); DoorFlow relocks it then."""
         self._refuse_in_lockdown(channel_id)
-        local = dt_util.as_local(relock_at).isoformat(timespec="minutes")
-
-        async def unlock() -> None:
-            await self._command(
+        await self._command(
+            channel_id,
+            Transition.UNLOCKING,
+            partial(self.client.unlock, relock_at=relock_at),
+            DoorFlowEndpoint.UNLOCK,
+            partial(
+                self._refusal,
                 channel_id,
-                partial(self.client.unlock, relock_at=relock_at),
-                DoorFlowEndpoint.UNLOCK,
                 "relock_refused",
-                relock_at=local,
-            )
-
-        await self.actions.run(channel_identifier(channel_id), Transition.UNLOCKING, unlock)
+                relock_at=dt_util.as_local(relock_at).isoformat(timespec="minutes"),
+            ),
+        )
 
     @user_action
     async def async_lockdown(self, channel_id: str, inputs: Lockdown) -> None:
         """Lock the door down: exactly the inputs named are disabled."""
-
-        async def lockdown() -> None:
-            await self._command(
-                channel_id,
-                partial(self.client.lockdown, card=inputs.card, rex=inputs.rex, aux=inputs.aux),
-                DoorFlowEndpoint.LOCKDOWN,
-                "lockdown_refused",
-            )
-
-        await self.actions.run(channel_identifier(channel_id), None, lockdown)
+        await self._command(
+            channel_id,
+            None,
+            partial(self.client.lockdown, card=inputs.card, rex=inputs.rex, aux=inputs.aux),
+            DoorFlowEndpoint.LOCKDOWN,
+            partial(self._refusal, channel_id, "lockdown_refused"),
+        )
 
     @user_action
     async def async_end_lockdown(self, channel_id: str, inputs: Lockdown) -> None:
         """Lift the door's lockdown of the inputs named (the others stay as they are)."""
-
-        async def unlockdown() -> None:
-            await self._command(
-                channel_id,
-                partial(self.client.unlockdown, card=inputs.card, rex=inputs.rex, aux=inputs.aux),
-                DoorFlowEndpoint.UNLOCKDOWN,
-                "lockdown_refused",
-            )
-
-        await self.actions.run(channel_identifier(channel_id), None, unlockdown)
+        await self._command(
+            channel_id,
+            None,
+            partial(self.client.unlockdown, card=inputs.card, rex=inputs.rex, aux=inputs.aux),
+            DoorFlowEndpoint.UNLOCKDOWN,
+            partial(self._refusal, channel_id, "lockdown_refused"),
+        )
 
     async def _async_read_doors(self, channel_ids: set[str]) -> None:
         """Read doors a pushed event said changed, and show them (a failed read: the poll)."""

@@ -55,11 +55,7 @@ def controller_device_info(
         serial_number=channel.serial_number,
         sw_version=channel.firmware,
     )
-    if via_device_id is not None:
-        info["via_device_id"] = via_device_id
-    if area:
-        info["suggested_area"] = area
-    return info
+    return _placed(info, via_device_id, area)
 
 
 def site_name(sites: Mapping[str, Site], channel: Channel) -> str | None:
@@ -91,6 +87,11 @@ def channel_device_info(
         name=channel.name or f"Door {channel.id}",
         sw_version=channel.firmware,
     )
+    return _placed(info, via_device_id, area)
+
+
+def _placed(info: DeviceInfo, via_device_id: str | None, area: str | None) -> DeviceInfo:
+    """Hang a device below another (when given) and suggest its area (when known)."""
     if via_device_id is not None:
         info["via_device_id"] = via_device_id
     if area:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import Final, Protocol
 
 from .errors import RepeatedPageError
 
@@ -204,3 +204,29 @@ class Pager[T]:
         return self._repeated_error(
             f"{self._what}: page {number} {problem}", page=number, endpoint=self._endpoint
         )
+
+
+class _Identified(Protocol):
+    """An item of a listing that carries its own id."""
+
+    @property
+    def id(self) -> Hashable:
+        """Return the item's id."""
+
+
+def pager_by_id[T: _Identified](
+    what: str,
+    endpoint: str,
+    page_size: int,
+    max_pages: int,
+    repeated_error: type[RepeatedPageError],
+) -> Pager[T]:
+    """Return a pager of a listing whose items are keyed by their `id`."""
+    return Pager(
+        key=lambda item: item.id,
+        page_size=page_size,
+        max_pages=max_pages,
+        what=what,
+        endpoint=endpoint,
+        repeated_error=repeated_error,
+    )

@@ -22,7 +22,7 @@ from ..core.http import (
     QueryParams,
     header_int,
 )
-from ..core.paging import DEFAULT_MAX_PAGES, Page, Pager
+from ..core.paging import DEFAULT_MAX_PAGES, Page, Pager, pager_by_id
 from .errors import (
     DOORFLOW_ERRORS,
     DoorFlowBadResponseError,
@@ -190,7 +190,9 @@ class DoorFlowClient:
     ) -> Pager[Channel]:
         """Return a pager for the channel listing (channels keyed by id)."""
         _check_size("per_page", per_page)
-        return self._pager(DoorFlowEndpoint.CHANNELS, "channels", per_page, max_pages)
+        return pager_by_id(
+            "channels", DoorFlowEndpoint.CHANNELS, per_page, max_pages, DoorFlowRepeatedPageError
+        )
 
     # ---- door commands ---------------------------------------------------------------------
 
@@ -314,7 +316,9 @@ class DoorFlowClient:
     ) -> Pager[DoorEvent]:
         """Return a pager for the event feed (events keyed by id)."""
         _check_size("n", n)
-        return self._pager(DoorFlowEndpoint.EVENTS, "events", n, max_pages)
+        return pager_by_id(
+            "events", DoorFlowEndpoint.EVENTS, n, max_pages, DoorFlowRepeatedPageError
+        )
 
     # ---- sites -----------------------------------------------------------------------------
 
@@ -331,17 +335,6 @@ class DoorFlowClient:
     ) -> Pager[Site]:
         """Return a pager for the site listing (sites keyed by id)."""
         _check_size("per_page", per_page)
-        return self._pager(DoorFlowEndpoint.SITES, "sites", per_page, max_pages)
-
-    def _pager[T: Channel | DoorEvent | Site](
-        self, endpoint: DoorFlowEndpoint, what: str, page_size: int, max_pages: int
-    ) -> Pager[T]:
-        """Return a pager of items keyed by their id."""
-        return Pager(
-            key=lambda item: item.id,
-            page_size=page_size,
-            max_pages=max_pages,
-            what=what,
-            endpoint=endpoint,
-            repeated_error=DoorFlowRepeatedPageError,
+        return pager_by_id(
+            "sites", DoorFlowEndpoint.SITES, per_page, max_pages, DoorFlowRepeatedPageError
         )

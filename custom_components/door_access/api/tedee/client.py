@@ -21,7 +21,7 @@ from ..core.http import (
     JsonResponse,
     QueryParams,
 )
-from ..core.paging import DEFAULT_MAX_PAGES, Page, Pager
+from ..core.paging import DEFAULT_MAX_PAGES, Page, Pager, pager_by_id
 from .activity import MAX_ACTIVITY_ELEMENTS, Activity, last_elem_date, read_activities
 from .errors import (
     TEDEE_ERRORS,
@@ -196,13 +196,8 @@ class TedeeClient:
         self, page_size: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES
     ) -> Pager[Lock]:
         """Return a pager for the lock listing (locks keyed by id)."""
-        return Pager(
-            key=lambda lock: lock.id,
-            page_size=page_size,
-            max_pages=max_pages,
-            what="locks",
-            endpoint=TedeeEndpoint.LOCKS,
-            repeated_error=TedeeRepeatedPageError,
+        return pager_by_id(
+            "locks", TedeeEndpoint.LOCKS, page_size, max_pages, TedeeRepeatedPageError
         )
 
     async def get_lock(self, lock_id: int) -> Lock:
@@ -281,13 +276,8 @@ class TedeeClient:
         self, page_size: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES
     ) -> Pager[Gate]:
         """Return a pager for the gate listing (gates keyed by id)."""
-        return Pager(
-            key=lambda gate: gate.id,
-            page_size=page_size,
-            max_pages=max_pages,
-            what="gates",
-            endpoint=TedeeEndpoint.GATES,
-            repeated_error=TedeeRepeatedPageError,
+        return pager_by_id(
+            "gates", TedeeEndpoint.GATES, page_size, max_pages, TedeeRepeatedPageError
         )
 
     async def open_gate(self, gate_id: int) -> None:
