@@ -8,7 +8,7 @@ cloud, or `TedeeError` for everything one cloud raises.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
 
@@ -156,22 +156,30 @@ class OperationError(DoorCloudError):
 class ErrorKinds:
     """The classes one cloud raises for each kind; the HTTP core builds errors through it."""
 
-    auth: type[AuthError]
-    rate_limit: type[RateLimitError]
-    connection: type[CloudConnectionError]
-    timeout: type[CloudTimeoutError]
-    bad_response: type[BadResponseError]
-    too_large: type[ResponseTooLargeError]
-    repeated_page: type[RepeatedPageError]
+    auth: type[AuthError] = AuthError
+    rate_limit: type[RateLimitError] = RateLimitError
+    connection: type[CloudConnectionError] = CloudConnectionError
+    timeout: type[CloudTimeoutError] = CloudTimeoutError
+    bad_response: type[BadResponseError] = BadResponseError
+    too_large: type[ResponseTooLargeError] = ResponseTooLargeError
+    repeated_page: type[RepeatedPageError] = RepeatedPageError
+
+    @classmethod
+    def of(cls, *classes: type[DoorCloudError]) -> ErrorKinds:
+        """Return each kind as the most general of a cloud's `classes` deriving from it.
+
+        A kind none of them derives from stays the common one. (A cloud's timeout error
+        derives from its connection error too: `connection` is still the connection error.)
+        """
+        common, chosen = cls(), dict[str, type[DoorCloudError]]()
+        for kind in fields(cls):
+            base: type[DoorCloudError] = getattr(common, kind.name)
+            matching = [each for each in classes if issubclass(each, base)]
+            general = [each for each in matching if all(issubclass(m, each) for m in matching)]
+            if general:
+                chosen[kind.name] = general[0]
+        return cls(**chosen)  # type: ignore[arg-type]
 
 
 # The common kinds themselves: for a cloud whose errors need no classes of their own.
-COMMON_ERRORS = ErrorKinds(
-    auth=AuthError,
-    rate_limit=RateLimitError,
-    connection=CloudConnectionError,
-    timeout=CloudTimeoutError,
-    bad_response=BadResponseError,
-    too_large=ResponseTooLargeError,
-    repeated_page=RepeatedPageError,
-)
+COMMON_ERRORS = ErrorKinds()

@@ -56,12 +56,12 @@ class DoorFlowOperationError(DoorFlowError, OperationError):
     """A door command was refused (400/422), hit an unknown id (404), or an admission failed."""
 
 
-DOORFLOW_ERRORS = ErrorKinds(
-    auth=DoorFlowAuthError,
-    rate_limit=DoorFlowRateLimitError,
-    connection=DoorFlowConnectionError,
-    timeout=DoorFlowTimeoutError,
-    bad_response=DoorFlowBadResponseError,
-    too_large=DoorFlowResponseTooLargeError,
-    repeated_page=DoorFlowRepeatedPageError,
+DOORFLOW_ERRORS = ErrorKinds.of(
+    DoorFlowAuthError,
+    DoorFlowRateLimitError,
+    DoorFlowConnectionError,
+    DoorFlowTimeoutError,
+    DoorFlowBadResponseError,
+    DoorFlowResponseTooLargeError,
+    DoorFlowRepeatedPageError,
 )

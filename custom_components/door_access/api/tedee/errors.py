@@ -64,12 +64,12 @@ class TedeeOperationError(TedeeError, OperationError):
     """A lock or gate operation was refused, failed (result > 0) or did not finish in time."""
 
 
-TEDEE_ERRORS = ErrorKinds(
-    auth=TedeeAuthError,
-    rate_limit=TedeeRateLimitError,
-    connection=TedeeConnectionError,
-    timeout=TedeeTimeoutError,
-    bad_response=TedeeBadResponseError,
-    too_large=TedeeResponseTooLargeError,
-    repeated_page=TedeeRepeatedPageError,
+TEDEE_ERRORS = ErrorKinds.of(
+    TedeeAuthError,
+    TedeeRateLimitError,
+    TedeeConnectionError,
+    TedeeTimeoutError,
+    TedeeBadResponseError,
+    TedeeResponseTooLargeError,
+    TedeeRepeatedPageError,
 )
