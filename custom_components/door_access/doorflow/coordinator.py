@@ -417,22 +417,28 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
     @user_action
     async def async_lockdown(self, channel_id: str, inputs: Lockdown) -> None:
         """Lock the door down: exactly the inputs named are disabled."""
-        await self._command(
-            channel_id,
-            None,
-            partial(self.client.lockdown, card=inputs.card, rex=inputs.rex, aux=inputs.aux),
-            DoorFlowEndpoint.LOCKDOWN,
-            partial(self._refusal, channel_id, "lockdown_refused"),
-        )
+        await self._lockdown(channel_id, inputs, self.client.lockdown, DoorFlowEndpoint.LOCKDOWN)
 
     @user_action
     async def async_end_lockdown(self, channel_id: str, inputs: Lockdown) -> None:
         """Lift the door's lockdown of the inputs named (the others stay as they are)."""
+        await self._lockdown(
+            channel_id, inputs, self.client.unlockdown, DoorFlowEndpoint.UNLOCKDOWN
+        )
+
+    async def _lockdown(
+        self,
+        channel_id: str,
+        inputs: Lockdown,
+        send: Callable[..., Awaitable[Channel]],
+        endpoint: DoorFlowEndpoint,
+    ) -> None:
+        """Lock the named inputs down, or lift their lockdown (`send`, `endpoint`)."""
         await self._command(
             channel_id,
             None,
-            partial(self.client.unlockdown, card=inputs.card, rex=inputs.rex, aux=inputs.aux),
-            DoorFlowEndpoint.UNLOCKDOWN,
+            partial(send, card=inputs.card, rex=inputs.rex, aux=inputs.aux),
+            endpoint,
             partial(self._refusal, channel_id, "lockdown_refused"),
         )
 
