@@ -63,6 +63,7 @@ CONFIG_FIELDS = {
     "wrong_headers",
     "duplicate",
     "unreachable",
+    "garbled",
     "cloud_connected",
 }
 
@@ -150,6 +151,8 @@ class BridgeConfig:
     wrong_headers: bool = False
     duplicate: bool = False
     unreachable: bool = False
+    # Answers 200 with a page that is not the API's (what a captive portal or a proxy sends).
+    garbled: bool = False
     cloud_connected: bool = True
 
     def to_json(self) -> dict[str, Any]:
@@ -162,6 +165,7 @@ class BridgeConfig:
             "wrong_headers": self.wrong_headers,
             "duplicate": self.duplicate,
             "unreachable": self.unreachable,
+            "garbled": self.garbled,
             "cloud_connected": self.cloud_connected,
         }
 
@@ -260,12 +264,16 @@ class SimulatedBridge:
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """Check the token, tick the world, render errors; slow and unreachable faults."""
+        """Check the token, tick the world, render errors; slow, unreachable, garbled faults."""
         if self.config.unreachable:
             transport = request.transport
             if transport is not None:
                 transport.close()
             raise web.HTTPServiceUnavailable
+        if self.config.garbled:
+            return web.Response(
+                text="<html>Sign in to the network</html>", content_type="text/html"
+            )
         if self.config.delay > 0:
             await asyncio.sleep(self.config.delay)
         try:

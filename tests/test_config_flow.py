@@ -1119,7 +1119,11 @@ async def test_simulator_tedee_bridge_after_sign_in(hass: HomeAssistant, sim: Si
         assert result["step_id"] == "bridges"
         assert result["errors"] == {CONF_BRIDGE_ADDRESS: errors}
         assert _suggested(result, CONF_BRIDGE_ADDRESS) == given[CONF_BRIDGE_ADDRESS]
-    await sim.control("POST", "tedee/bridges/9001", {"unreachable": False})
+    # Something else answering at the address (a captive page): the same, never a traceback.
+    await sim.control("POST", "tedee/bridges/9001", {"unreachable": False, "garbled": True})
+    result = await _submit(hass, result, {CONF_BRIDGE_ADDRESS: address, CONF_BRIDGE_TOKEN: token})
+    assert result["errors"] == {CONF_BRIDGE_ADDRESS: "cannot_connect_bridge"}
+    await sim.control("POST", "tedee/bridges/9001", {"garbled": False})
     for wrong in ("wrong-token", "   "):
         result = await _submit(
             hass, result, {CONF_BRIDGE_ADDRESS: address, CONF_BRIDGE_TOKEN: wrong}

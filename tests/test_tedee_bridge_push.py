@@ -260,6 +260,45 @@ async def test_built_in_cleanup_deletes_our_callback_and_it_comes_back(
     assert [h["id"] for h in await builtin.get_webhooks()] == [theirs]
 
 
+async def test_health_checks_go_on_after_a_bridge_answered_garbage(
+    hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A bridge answering what is not its API (a captive page) counts as unreachable.
+
+    Even when that is its first answer, the health checks go on: once it answers again our
+    callback is registered, and when the built-in integration's cleanup deletes it, it is
+    registered again — with no lock moving at any time.
+    """
+    await simulator.control("POST", "tedee/bridges/9001", {"garbled": True})
+    served = await bridges(simulator)
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry, options={CONF_BRIDGES: [bridge_option(served[9001])]}
+    )
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator = coordinator_of(mock_config_entry, TedeeCoordinator)
+    link = coordinator.push.links[0]
+    await wait_for(lambda: link.status.reason == "unreachable")
+    assert state_of(hass, SENSOR) == "polling"
+    assert (await bridges(simulator))[9001]["callbacks"] == []
+
+    await simulator.control("POST", "tedee/bridges/9001", {"garbled": False})
+    await wait_for(lambda: coordinator.push_status.active, within=5)
+    assert len((await bridges(simulator))[9001]["callbacks"]) == 1
+    await simulator.control("DELETE", "tedee/bridges/9001/callbacks")  # the built-in's cleanup
+    await wait_for(lambda: link.reregistered == 1, within=5)
+    assert len((await bridges(simulator))[9001]["callbacks"]) == 1
+    assert coordinator.push_status.active
+
+    # Garbage mid-run: back to polling within a health check, and push again after.
+    await simulator.control("POST", "tedee/bridges/9001", {"garbled": True})
+    await wait_for(lambda: not coordinator.push_status.active, within=5)
+    assert coordinator.push_status.reason == "unreachable"
+    await simulator.control("POST", "tedee/bridges/9001", {"garbled": False})
+    await wait_for(lambda: coordinator.push_status.active, within=5)
+
+
 async def test_reload_registers_once_and_keeps_pushing(
     hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
 ) -> None:

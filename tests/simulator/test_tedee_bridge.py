@@ -356,7 +356,7 @@ async def test_callback_methods_and_validation(sim: Sim, receiver: Receiver) -> 
 async def test_control_breaks_the_bridge(
     sim: Sim, client: TedeeLocalClient, receiver: Receiver
 ) -> None:
-    """Silent, duplicate, wrong headers, slow, replay, drop all callbacks, unreachable."""
+    """Silent, duplicate, wrong headers, slow, replay, drop all callbacks, unreachable, garbled."""
     await client.get_locks()
     lock_id = min(client.locks_dict)
     await client.register_webhook(receiver.url, [{"X-Secret": "s3cret"}])
@@ -389,6 +389,12 @@ async def test_control_breaks_the_bridge(
         await client.sync()
     await sim.control("POST", path, {"unreachable": False})
     await client.sync()
+    # Garbled: 200 with an HTML page; aiotedee 0.3.0 lets the JSON decoding error through.
+    await sim.control("POST", path, {"garbled": True})
+    with pytest.raises(aiohttp.ClientError):
+        await client.get_webhooks()
+    await sim.control("POST", path, {"garbled": False})
+    assert await client.get_webhooks() == []
     for bad in ({"delay": -1}, {"silent": "no"}, {"token": ""}, {"what": 1}):
         answer = await sim.call("POST", f"/_control/{path}", json=bad)
         assert answer.status == 400, bad

@@ -26,7 +26,7 @@ import json
 import secrets
 from typing import Any, Final
 
-from aiohttp import web
+from aiohttp import ClientError, web
 from aiotedee import (
     TedeeClientException,
     TedeeDataUpdateException,
@@ -66,12 +66,17 @@ CONF_BRIDGE_ADDRESS: Final = "address"
 CONF_BRIDGE_TOKEN: Final = "token"  # noqa: S105
 CONF_BRIDGE_WEBHOOK_ID: Final = "webhook_id"
 
+# What a bridge that does not answer as its API does raises. aiotedee 0.3.0 wraps transport
+# errors, but decodes a 200's body outside that: a page that is not JSON (a captive portal, a
+# proxy) or a body cut short comes through as aiohttp's ClientError or a ValueError.
 _BRIDGE_ERRORS = (
     TedeeClientException,
     TedeeDataUpdateException,
     TedeeLocalAuthException,
     TedeeWebhookException,
     TimeoutError,
+    ClientError,
+    ValueError,
 )
 
 _STATE_EVENT: Final = "lock-status-changed"
@@ -437,10 +442,13 @@ class BridgePush:
         return max(pushes) if pushes else None
 
     async def async_start(self, hass: HomeAssistant) -> None:
-        """Register the webhooks, check each bridge once, then every `HEALTH_INTERVAL` s."""
+        """Register the webhooks, check each bridge now and every `HEALTH_INTERVAL` s.
+
+        The timer starts first: whatever the first check meets, the checks go on (each one
+        registers our callback again when it is gone), with or without a lock moving.
+        """
         for link in self.links:
             link.register_webhook()
-        await self.async_check_all()
 
         @callback
         def tick(_now: object) -> None:
@@ -449,6 +457,7 @@ class BridgePush:
         self._health_timer.start(
             async_track_time_interval(hass, tick, timedelta(seconds=HEALTH_INTERVAL))
         )
+        await self.async_check_all()
 
     async def async_check_all(self) -> None:
         """Check every bridge (side by side)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from aiohttp import ClientError
 from aiotedee import TedeeClientException, TedeeDataUpdateException, TedeeLocalAuthException
 from homeassistant.const import CONF_TOKEN
 from homeassistant.core import HomeAssistant
@@ -236,7 +237,13 @@ async def _async_add_bridge(
         await client.get_local_bridge()
     except TedeeLocalAuthException as err:
         raise OptionsError("invalid_bridge_token", CONF_BRIDGE_TOKEN) from err
-    except (TedeeClientException, TedeeDataUpdateException, TimeoutError) as err:
+    except (
+        TedeeClientException,
+        TedeeDataUpdateException,
+        TimeoutError,
+        ClientError,  # aiotedee decodes a 200's body unwrapped: a page that is not the API's
+        ValueError,
+    ) as err:
         raise OptionsError("cannot_connect_bridge", CONF_BRIDGE_ADDRESS) from err
     return new_bridge_config(address, token)
 
