@@ -37,6 +37,7 @@ from .virtual_time import VirtualTimeLoop
 TEDEE_PREFIX = "/api/{version}/"
 BULK_SYNC = "GET /api/{version}/my/lock/sync"
 SINGLE_SYNC = "GET /api/{version}/my/lock/{id}/sync"
+LOCK_LISTING = "GET /api/{version}/my/lock"
 
 
 @dataclass
@@ -58,6 +59,10 @@ class Bench:
     doorflow_probe: CoordinatorProbe | None = None
     # The arrival time of every Tedee request the server saw (for the busiest hour).
     tedee_arrivals: list[float] = field(default_factory=list)
+    # The arrival time of every page of the lock listing (`GET my/lock`) the server saw.
+    listing_arrivals: list[float] = field(default_factory=list)
+    # When the Tedee sign-in began (the config flow's first step), virtual time.
+    tedee_started: float = 0.0
     restarts: int = 0
     # Home Assistant's own URL (127.0.0.1) when the clouds push to it (None: polling only).
     ha_url: str | None = None
@@ -93,13 +98,7 @@ class Bench:
 
     def busiest_hour(self, since: float) -> int:
         """Return the most Tedee requests the server saw in any hour after `since`."""
-        times = [t for t in self.tedee_arrivals if t >= since]
-        most, first = 0, 0
-        for last, arrival in enumerate(times):
-            while times[first] <= arrival - 3600.0:
-                first += 1
-            most = max(most, last - first + 1)
-        return most
+        return most_in_an_hour(self.tedee_arrivals, since)
 
     def attach_probes(self) -> None:
         """Probe the coordinators of the accounts that are loaded (after the warm-up)."""
@@ -146,6 +145,17 @@ class Bench:
         return [p for p in (self.tedee_probe, self.doorflow_probe) if p is not None]
 
 
+def most_in_an_hour(arrivals: list[float], since: float) -> int:
+    """Return the most arrivals (in time order) in any sliding hour after `since`."""
+    times = [t for t in arrivals if t >= since]
+    most, first = 0, 0
+    for last, arrival in enumerate(times):
+        while times[first] <= arrival - 3600.0:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
 @asynccontextmanager
 async def open_bench(
     loop: VirtualTimeLoop,
@@ -174,9 +184,11 @@ async def open_bench(
             operations = OperationLog()
             operations.attach(cloud.world)
             arrivals: list[float] = []
-            _record_tedee_arrivals(cloud, arrivals)
+            listing: list[float] = []
+            _record_tedee_arrivals(cloud, arrivals, listing)
             states = StateLog(hass)
             ha_url = await serve_webhooks(hass) if push else None
+            tedee_started = loop.time()
             tedee = await add_tedee(hass, cloud.url)
             doorflow = await add_doorflow(hass, cloud.url)
             if push:
@@ -195,6 +207,8 @@ async def open_bench(
                 stack=stack,
                 tedee_arrivals=arrivals,
                 ha_url=ha_url,
+                listing_arrivals=listing,
+                tedee_started=tedee_started,
                 config_dir=config_dir,
             )
             yield bench
@@ -204,8 +218,13 @@ async def open_bench(
             directory.cleanup()
 
 
-def _record_tedee_arrivals(cloud: SimulatedCloud, arrivals: list[float]) -> None:
-    """Note the arrival time of every Tedee API request the simulator's log records."""
+def _record_tedee_arrivals(
+    cloud: SimulatedCloud, arrivals: list[float], listing: list[float]
+) -> None:
+    """Note the arrival time of every Tedee API request the simulator's log records.
+
+    The lock listing's pages are noted apart as well.
+    """
     log = cloud.world.requests
     record = log.record
 
@@ -213,5 +232,7 @@ def _record_tedee_arrivals(cloud: SimulatedCloud, arrivals: list[float]) -> None
         record(entry)
         if entry.path.startswith(TEDEE_PREFIX):
             arrivals.append(entry.t)
+            if entry.endpoint == LOCK_LISTING:
+                listing.append(entry.t)
 
     log.record = recording  # type: ignore[method-assign,assignment]

@@ -11,6 +11,8 @@ proof that the benchmark can fail.
 - `blocking-300ms`: a 300 ms blocking call in every poll → the event-loop figure missed.
 - `quadratic-listener`: each entity's update walks every state → CPU linearity missed.
 - `late-writes`: every entity writes on every update, one loop turn later → writes missed.
+- `activity-round-robin`: activity read for one lock per poll in a fixed round robin, moves
+  ignored → the busy account's move → event p95 missed.
 """
 
 from __future__ import annotations
@@ -29,9 +31,12 @@ from homeassistant.core import callback
 
 from custom_components.door_access.coordinator import DoorAccessCoordinator
 from custom_components.door_access.entity import DoorAccessEntity
+from custom_components.door_access.tedee.activity import ActivityReader
 
 from . import report as judged
 from .bench import open_bench
+from .busy import BusySettings, measure_busy
+from .busy_report import event_delay
 from .cost import measure_cost
 from .freshness import GIVE_UP as FULL_GIVE_UP, Freshness, measure_freshness
 from .ha_clock import follow_virtual_clock
@@ -156,12 +161,30 @@ async def late_writes(loop: VirtualTimeLoop) -> Verdict:
         return judged.writes(await _cost(loop, Size("home")))
 
 
+async def activity_round_robin(loop: VirtualTimeLoop) -> Verdict:
+    """Activity is read for one lock per poll, round robin, whichever locks moved."""
+    turn = {"next": 0}
+
+    def round_robin(self: ActivityReader, slots: int) -> list[int]:
+        readable = sorted(lock_id for lock_id, seen in self._seen.items() if seen is not None)
+        if slots <= 0 or not readable:
+            return []
+        lock_id = readable[turn["next"] % len(readable)]
+        turn["next"] += 1
+        return [lock_id]
+
+    with _patched(ActivityReader, "due", round_robin):
+        result = await measure_busy(loop, parse_size("100"), BusySettings(hours=3.4, warmup=300))
+    return event_delay(result)
+
+
 BREAKAGES: dict[str, tuple[str, Callable[[VirtualTimeLoop], Awaitable[Verdict]]]] = {
     "poll-120s": ("freshness Tedee", poll_120s),
     "half-never-update": ("freshness Tedee", half_never_update),
     "blocking-300ms": ("event loop held", blocking_300ms),
     "quadratic-listener": ("CPU per update linear", quadratic_listener),
     "late-writes": ("state writes per update", late_writes),
+    "activity-round-robin": ("busy account: move → event", activity_round_robin),
 }
 
 

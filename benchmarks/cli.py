@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 import logging
 from pathlib import Path
 import random
 import sys
 import time
 
+from .busy import BusyResult, BusySettings, measure_busy
 from .ha_clock import follow_virtual_clock
 from .harness import counting_client_errors
 from .push import PushResult, measure_push
@@ -24,6 +25,13 @@ DEFAULT_SIZES = "home,10,100,1000"
 # The sizes the push figures are measured on (issue 19): home and 1000 locks / 400 doors.
 DEFAULT_PUSH_SIZES = "home,1000"
 DEFAULT_OUTPUT = Path("docs/benchmarks.md")
+# The busy account (one lock moved each minute, activity on): its size in the full run and
+# with `--busy`.
+BUSY_SIZE = "1000"
+# The gate's busy account: the same rule on 100 locks (the budget's arithmetic and the moves
+# per hour do not depend on the count), just over the 200 moves a p95 needs.
+GATE_BUSY_SIZE = "100"
+GATE_BUSY = BusySettings(hours=3.4, warmup=300.0)
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,8 @@ MODES = {
     "full": Mode(DEFAULT_SIZES, Settings(), DEFAULT_PUSH_SIZES),
     # The push section alone (`--only push`): home and 1000 locks, polling beside push.
     "push": Mode("", Settings(warmup=300, rate_window=1800), DEFAULT_PUSH_SIZES),
+    # The busy account alone (`--busy`): its own settings (`BusySettings`).
+    "busy": Mode("", Settings()),
     "gate": Mode(
         GATE_SIZES,
         Settings(day_hours=3, day_seeds=2, warmup=300, cost_window=300, baselines=False),
@@ -79,14 +89,20 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--gate",
         action="store_true",
         help="the quick gate CI runs: home with every Door Access figure (3-hour unkind days, "
-        "2 seeds; no baselines), 100 locks' update cost; the same targets and rules, any miss "
-        "fails it (a few minutes)",
+        "2 seeds; no baselines), 100 locks' update cost, the busy account at 100 locks "
+        "(3.4 h); the same targets and rules, any miss fails it (a few minutes)",
     )
     preset.add_argument(
         "--smoke",
         action="store_true",
         help="home only, minimal samples: checks that every figure is produced (exits 1 only "
         "on a known-answer failure, since its samples are too few to judge)",
+    )
+    preset.add_argument(
+        "--busy",
+        action="store_true",
+        help=f"the busy account only: {BUSY_SIZE} locks (or --sizes), one lock moved from "
+        "outside each minute for --busy-hours, activity on; the full run includes it",
     )
     parser.add_argument(
         "--only",
@@ -101,6 +117,17 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--push-sizes",
         help=f"sizes of the push section (default {DEFAULT_PUSH_SIZES}; with --only push, "
         "--sizes names them too)",
+    )
+    parser.add_argument(
+        "--busy-hours",
+        type=float,
+        help=f"simulated hours of the busy account's moves ({BusySettings.hours:g}: "
+        f"{BusySettings().moves} moves, a p95 needs 200)",
+    )
+    parser.add_argument(
+        "--no-busy",
+        action="store_true",
+        help="leave the busy account out of the full run and the gate",
     )
     parser.add_argument("--hours", type=float, help="simulated hours of the day run (24)")
     parser.add_argument("--changes", type=int, help="changes per cloud for freshness (100)")
@@ -142,6 +169,9 @@ class Plan:
     cost_sizes: list[Size]
     push_sizes: list[Size]
     settings: Settings
+    # The busy accounts and how they are measured.
+    busy_sizes: list[Size] = field(default_factory=list)
+    busy: BusySettings = field(default_factory=BusySettings)
 
 
 def _sizes(text: str) -> list[Size]:
@@ -149,9 +179,34 @@ def _sizes(text: str) -> list[Size]:
     return [parse_size(s.strip()) for s in text.split(",") if s.strip()]
 
 
+def _busy_plan(args: argparse.Namespace, name: str) -> tuple[list[Size], BusySettings]:
+    """Return the busy accounts to measure and their settings."""
+    busy = GATE_BUSY if name == "gate" else BusySettings()
+    if args.busy_hours is not None:
+        busy = replace(busy, hours=args.busy_hours)
+    if args.seed is not None:
+        busy = replace(busy, seed=args.seed)
+    if name == "busy":
+        text = args.sizes or BUSY_SIZE
+    elif name == "full" and not args.no_busy and args.sizes is None:
+        text = BUSY_SIZE
+    elif name == "gate" and not args.no_busy:
+        text = GATE_BUSY_SIZE
+    else:
+        text = ""
+    return _sizes(text), busy
+
+
+def _plan(args: argparse.Namespace) -> Plan:
+    """Return what the command line asks to measure, the busy accounts included."""
+    plan = _settings(args)
+    busy_sizes, busy = _busy_plan(args, plan.mode)
+    return replace(plan, busy_sizes=busy_sizes, busy=busy)
+
+
 def _settings(args: argparse.Namespace) -> Plan:
     """Return the mode, the sizes (full, cost-only, push) and the settings asked for."""
-    name = "smoke" if args.smoke else "gate" if args.gate else "full"
+    name = "smoke" if args.smoke else "gate" if args.gate else "busy" if args.busy else "full"
     if args.only == "push":
         name = "push"
     mode = MODES[name]
@@ -178,6 +233,8 @@ def _settings(args: argparse.Namespace) -> Plan:
     if name == "push":
         push_text = args.push_sizes or args.sizes or mode.push_sizes
         return Plan(name, [], [], _sizes(push_text), settings)
+    if name == "busy":
+        return Plan(name, [], [], [], settings)
     sizes = _sizes(args.sizes or mode.sizes)
     cost_text = args.cost_sizes or (GATE_COST_SIZES if name == "gate" else "")
     push_text = mode.push_sizes if args.push_sizes is None else args.push_sizes
@@ -186,8 +243,8 @@ def _settings(args: argparse.Namespace) -> Plan:
 
 async def _measure(
     loop: VirtualTimeLoop, plan: Plan
-) -> tuple[list[Check], list[SizeResult], list[PushResult]]:
-    """Run the known-answer checks, every size (then the cost-only sizes), then push's."""
+) -> tuple[list[Check], list[SizeResult], list[PushResult], list[BusyResult]]:
+    """Run the known-answer checks, every size (then the cost-only sizes), push's, busy's."""
     settings = plan.settings
     async with counting_client_errors():
         checks = [] if plan.mode == "push" else await run_sanity(loop, naive=plan.mode != "smoke")
@@ -202,7 +259,12 @@ async def _measure(
             started = time.perf_counter()
             pushed.append(await measure_push(loop, size, settings))
             print(f"  {size.name} (push): {time.perf_counter() - started:.0f} s", flush=True)
-    return checks, results, pushed
+        busy = []
+        for size in plan.busy_sizes:
+            started = time.perf_counter()
+            busy.append(await measure_busy(loop, size, plan.busy))
+            print(f"  busy {size.name}: {time.perf_counter() - started:.0f} s", flush=True)
+    return checks, results, pushed, busy
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -212,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     known-answer check, its samples being too few to judge).
     """
     args = _parse_args(argv)
-    plan = _settings(args)
+    plan = _plan(args)
     mode, settings = plan.mode, plan.settings
     logging.basicConfig(level=logging.INFO if args.verbose else logging.CRITICAL)
     started = time.perf_counter()
@@ -221,10 +283,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     loop = VirtualTimeLoop(io_poll=args.io_poll_ms / 1000)
     names = [s.name for s in plan.sizes] + [f"{s.name} (cost only)" for s in plan.cost_sizes]
     names += [f"{s.name} (push)" for s in plan.push_sizes]
+    names += [f"{s.name} (busy, {plan.busy.hours:g} h)" for s in plan.busy_sizes]
     print(f"Door Access benchmark ({mode}): {', '.join(names)}", flush=True)
     try:
         with follow_virtual_clock(loop):
-            checks, results, pushed = loop.run_until_complete(_measure(loop, plan))
+            checks, results, pushed, busy = loop.run_until_complete(_measure(loop, plan))
     finally:
         loop.close()
     report = Report(
@@ -236,6 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         virtual_seconds=loop.elapsed,
         io_poll=loop.io_poll,
         push=pushed,
+        busy=busy,
         command=" ".join(sys.argv[1:] if argv is None else argv),
     )
     print(render_console(report))

@@ -20,6 +20,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 from homeassistant import loader
+from homeassistant.components.http.config import DATA_STORE as HTTP_CONFIG_STORE
 from homeassistant.config_entries import SOURCE_USER, ConfigEntry, ConfigEntryState
 from homeassistant.const import (
     CONF_API_KEY,
@@ -216,6 +217,8 @@ class StateLog:
         self._waiters: dict[str, list[tuple[Callable[[str], bool], asyncio.Future[float]]]] = {}
         self._history: dict[str, list[tuple[float, str]]] = {}
         self._recorded: set[str] = set()
+        # When each entity first had a state (virtual time): when it appeared.
+        self.first_shown: dict[str, float] = {}
         hass.bus.async_listen(EVENT_STATE_CHANGED, self._on_changed)
         hass.bus.async_listen(EVENT_STATE_REPORTED, self._on_reported, event_filter=_every)
 
@@ -238,6 +241,8 @@ class StateLog:
         if new is None:
             return
         now = self._hass.loop.time()
+        if event.data["old_state"] is None:
+            self.first_shown.setdefault(entity_id, now)
         if entity_id in self._recorded:
             self._history.setdefault(entity_id, []).append((now, new.state))
         waiters = self._waiters.get(entity_id)
@@ -322,6 +327,10 @@ async def home_assistant(loop: VirtualTimeLoop, config_dir: str) -> AsyncIterato
             raise RuntimeError("Home Assistant's http did not set up")
         if hass.http.server_port != http["server_port"]:
             raise RuntimeError(f"Home Assistant's http took port {hass.http.server_port}")
+        store = hass.data.get(HTTP_CONFIG_STORE)
+        if store is not None and store.pending is not None:
+            # Confirmed as a user would, or Home Assistant reverts it after 5 minutes.
+            await store.async_promote_pending()
         try:
             yield hass
         finally:
@@ -332,7 +341,10 @@ async def home_assistant(loop: VirtualTimeLoop, config_dir: str) -> AsyncIterato
 
 
 async def _sign_in(hass: HomeAssistant, cloud: str, user_input: dict[str, Any]) -> ConfigEntry[Any]:
-    """Add an account through the real config flow (menus, sign-in form with base URL)."""
+    """Add an account through the real config flow (menus, sign-in form with base URL).
+
+    The optional bridge step after a Tedee sign-in is skipped (no bridge: every lock polled).
+    """
     flows = hass.config_entries.flow
     result = await flows.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await flows.async_configure(result["flow_id"], {"next_step_id": cloud})

@@ -21,6 +21,8 @@ from custom_components.door_access.tedee.const import TEDEE_HOURLY_LIMIT
 
 from . import targets as t
 from .baselines import BaselineResult
+from .busy import BusyResult
+from .busy_report import busy_header, busy_missed, busy_rows, busy_settings_text
 from .judge import (
     Verdict,
     describe_p95,
@@ -57,6 +59,8 @@ class Report:
     # The push figures, by size (issue 19), and the command line's arguments.
     push: list[PushResult] = field(default_factory=list)
     command: str = ""
+    # The busy accounts (one lock moved each minute, activity on).
+    busy: list[BusyResult] = field(default_factory=list)
 
 
 @dataclass
@@ -571,6 +575,7 @@ def missed(report: Report) -> list[str]:
             if cell.met is False:
                 found.append(f"{row.figure} — {result.size.name}: {cell.text}")
     found.extend(push_missed(report))
+    found.extend(busy_missed(report.busy))
     found.extend(
         f"known answer {check.name}: expected {check.expected}, measured {check.measured}"
         for check in report.checks
@@ -589,6 +594,35 @@ def _summary_table(report: Report) -> list[str]:
             for row in summary_rows(report)
         ),
     )
+
+
+def _busy_table(report: Report) -> list[str]:
+    """Return the busy accounts' figures beside their targets."""
+    header = ["Figure", "Target", *(busy_header(r) for r in report.busy)]
+    return _table(
+        header,
+        (
+            [row.figure, row.target, *(c.render() for c in row.cells)]
+            for row in busy_rows(report.busy)
+        ),
+    )
+
+
+def _busy_section(report: Report) -> list[str]:
+    """Return the busy account's section (nothing when it was not run)."""
+    if not report.busy:
+        return []
+    return [
+        "### The busy account",
+        "",
+        "A large Tedee account where one lock is moved from outside Home Assistant each minute "
+        "(every other move by hand, the others by a person's PIN on the keypad), activity on: "
+        + busy_settings_text(report.busy)
+        + " See *How it is measured*.",
+        "",
+        *_busy_table(report),
+        "",
+    ]
 
 
 def _checks_table(report: Report) -> list[str]:
@@ -681,20 +715,8 @@ def _cpu_model() -> str:
 def _machine(report: Report) -> list[str]:
     """Return the machine and settings table."""
     s = report.settings
-    return _table(
-        ["", ""],
+    sized = (
         [
-            ["CPU", f"{_cpu_model()}, {os.cpu_count()} cores"],
-            ["System", platform.platform()],
-            ["Python", platform.python_version()],
-            ["Home Assistant", ha_version],
-            ["Date", report.created.strftime("%Y-%m-%d %H:%M UTC")],
-            [
-                "Run time",
-                f"{report.real_seconds / 60:.1f} min real for "
-                f"{report.virtual_seconds / 3600:.1f} simulated hours (mode `{report.mode}`)",
-            ],
-            ["Sizes", ", ".join(_size_header(r) for r in report.results)],
             [
                 "Unkind days",
                 f"{s.day_seeds} x {s.day_hours:g} simulated hours, random latency "
@@ -708,8 +730,33 @@ def _machine(report: Report) -> list[str]:
                 f"before and again after actions; ≥ {s.actions} locks and ≥ {s.actions} "
                 f"unlocks; {s.opens} opens",
             ],
-            ["Options", "the integration's defaults (set up through its config flow)"],
             ["Seeds", f"{s.seed} to {s.seed + s.day_seeds - 1}"],
+        ]
+        if report.results
+        else []
+    )
+    return _table(
+        ["", ""],
+        [
+            ["CPU", f"{_cpu_model()}, {os.cpu_count()} cores"],
+            ["System", platform.platform()],
+            ["Python", platform.python_version()],
+            ["Home Assistant", ha_version],
+            ["Date", report.created.strftime("%Y-%m-%d %H:%M UTC")],
+            [
+                "Run time",
+                f"{report.real_seconds / 60:.1f} min real for "
+                f"{report.virtual_seconds / 3600:.1f} simulated hours (mode `{report.mode}`)",
+            ],
+            [
+                "Sizes",
+                "; ".join(
+                    [", ".join(_size_header(r) for r in report.results)] * bool(report.results)
+                    + [f"busy account: {busy_header(r)}" for r in report.busy]
+                ),
+            ],
+            *sized,
+            ["Options", "the integration's defaults (set up through its config flow)"],
             ["I/O poll before a clock jump", f"{report.io_poll * 1000:g} ms real"],
         ],
     )
@@ -758,6 +805,27 @@ def _cost_table(report: Report) -> list[str]:
     )
 
 
+def _size_details(report: Report) -> list[str]:
+    """Return the unkind days, the action phases and figure 5 of the sizes measured."""
+    return [
+        "## The unkind days",
+        "",
+        *_day_table(report),
+        "",
+        "## The action phases",
+        "",
+        *_action_table(report),
+        "",
+        "## Figure 5: one update with nothing changed",
+        "",
+        "Medians of process CPU per update. *Entities*: the listener phase. *Integration*: the "
+        "whole update without the in-process simulator's handling of its requests.",
+        "",
+        *_cost_table(report),
+        "",
+    ]
+
+
 def render_markdown(report: Report) -> str:
     """Return docs/benchmarks.md."""
     lines = [
@@ -779,8 +847,8 @@ def render_markdown(report: Report) -> str:
         "A figure that could not be measured is missed and says why. The baselines are "
         "judged on the same targets; their misses do not fail the run.",
         "",
-        *_summary_table(report),
-        "",
+        *([*_summary_table(report), ""] if report.results else []),
+        *_busy_section(report),
         "### Missed",
         "",
         *([f"- {line}" for line in missed(report)] or ["- nothing"]),
@@ -792,21 +860,7 @@ def render_markdown(report: Report) -> str:
         *_history(),
         "",
         *([*render_push(report), ""] if report.push else []),
-        "## The unkind days",
-        "",
-        *_day_table(report),
-        "",
-        "## The action phases",
-        "",
-        *_action_table(report),
-        "",
-        "## Figure 5: one update with nothing changed",
-        "",
-        "Medians of process CPU per update. *Entities*: the listener phase. *Integration*: the "
-        "whole update without the in-process simulator's handling of its requests.",
-        "",
-        *_cost_table(report),
-        "",
+        *(_size_details(report) if report.results else []),
         "## Known answers",
         "",
         "Checks of the measuring itself, run first.",
@@ -822,9 +876,9 @@ def render_console(report: Report) -> str:
     """Return what the benchmark prints: the summary, the misses and the checks."""
     lines = [
         "",
-        *(_summary_table(report) if report.results else []),
-        "",
+        *([*_summary_table(report), ""] if report.results else []),
         *([*_push_table(report), ""] if report.push else []),
+        *([*_busy_table(report), ""] if report.busy else []),
         "Missed:",
         *([f"  - {line}" for line in missed(report)] or ["  nothing"]),
         "",
@@ -850,6 +904,7 @@ METHOD = """## Running it
 ./scripts/run python -m benchmarks              # every size: the full run that writes this file
 ./scripts/run python -m benchmarks --gate       # the quick gate CI runs (home, 100 locks' cost)
 ./scripts/run python -m benchmarks --only push  # push alone (home, 1000 locks): its section only
+./scripts/run python -m benchmarks --busy       # the busy account alone (1000 locks, 7 h, ~5 min)
 ./scripts/run python -m benchmarks --sizes home,250 --hours 6 --no-write
 ./scripts/run python -m benchmarks --help
 ```
@@ -857,7 +912,8 @@ METHOD = """## Running it
 It exits with status 1 when any Door Access figure misses its target or a known-answer check
 fails, and prints why. `--gate` runs the key figures on fewer sizes with the same rules and the
 same targets (home: every Door Access figure, on two 3-hour unkind days, no baselines; 100
-locks: the update cost, the writes and the event loop, for linearity);
+locks: the update cost, the writes and the event loop, for linearity; the busy account on 100
+locks for 3.4 hours, 204 moves);
 `tests/test_benchmarks.py` runs it inside the test command, so any miss fails CI.
 `--smoke` only checks that every figure is produced. `python -m benchmarks.breakages` measures
 deliberately broken products and shows each missing its figure
@@ -904,6 +960,19 @@ way, twice three injected 429s on the bulk sync (faults, not rules), an entry re
 Assistant restart (30 s down, the same config entries), and from the first hour a second client
 on the same account (`GET my/bridge` every 36 s). Self-caused 429s are the simulator's count of
 requests refused by its rules, less those the second client received, on every seed.
+
+**The busy account** (`benchmarks/busy.py`, issue 16): a generated account (1000 locks in the
+full run and with `--busy`) with random latency of 0-500 ms each way. From the sign-in's first
+step until every lock's entity shows a state is *sign-in → entities*. After a 10-minute warm-up
+(in which the "last operated by" sensors of the locks a person will move are enabled and Home
+Assistant reloads the entry, as when a user enables them), a different connected lock is moved
+from outside Home Assistant each minute, spread over the account: every other move by hand
+(`PATCH /_control/tedee/locks/{id}`, which logs the manual activity 38 / 39), the others by a
+person's PIN on the keypad (activity 65 / 61, naming them). Each move is timed until Home
+Assistant shows the lock's new position, the lock's activity event entity fires and, for a
+person's move, "last operated by" names them; not shown within 300 s is never shown (∞). Over
+the moves' hours the server's log gives the lock-list pages and the Tedee requests in the
+busiest sliding hour, the bulk syncs per hour and the 429s its rules refused.
 
 **Baselines** (`benchmarks/baselines.py`), each on its own simulated account of the same
 scenario, no latency: a bulk poller every 21 s (the documented floor), and the HACS cloud Tedee
