@@ -299,6 +299,36 @@ async def test_health_checks_go_on_after_a_bridge_answered_garbage(
     await wait_for(lambda: coordinator.push_status.active, within=5)
 
 
+async def test_a_new_home_assistant_address_replaces_our_callback(
+    hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Home Assistant's address changes (a new IP): the next health check moves our callback.
+
+    The one under the old address (ours: our webhook's path) is deleted, not left behind for
+    the bridge to call forever; the built-in integration's callback stays.
+    """
+    coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
+    served = (await bridges(simulator))[9001]
+    builtin = TedeeLocalClient(
+        local_token=served["config"]["token"], local_ip="127.0.0.1", session=simulator.session
+    )
+    builtin._local_api_base = served["url"]
+    theirs = await builtin.register_webhook(f"{served_hass}/api/webhook/builtin")
+    link = coordinator.push.links[0]
+    [before] = [h for h in served["callbacks"] if h["url"] != f"{served_hass}/api/webhook/builtin"]
+    moved = served_hass.replace("127.0.0.1", "localhost")
+    await async_process_ha_core_config(hass, {"internal_url": moved})
+    await wait_for(lambda: link.reregistered == 1, within=5)
+    hooks = await builtin.get_webhooks()
+    assert sorted(h["url"] for h in hooks) == sorted(
+        [f"{served_hass}/api/webhook/builtin", before["url"].replace(served_hass, moved)]
+    )
+    assert theirs in [h["id"] for h in hooks]
+    await async_process_ha_core_config(hass, {"internal_url": served_hass})
+    await wait_for(lambda: link.reregistered == 2, within=5)
+    assert len(await builtin.get_webhooks()) == 2
+
+
 async def test_reload_registers_once_and_keeps_pushing(
     hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
 ) -> None:

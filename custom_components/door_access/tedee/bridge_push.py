@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 import json
 import secrets
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 from aiohttp import ClientError, web
 from aiotedee import (
@@ -362,14 +363,27 @@ class BridgeLink:
             elif self.status.reason in {None, "unreachable", "invalid_token", "no_local_url"}:
                 self._set(active=True, reason=None)
 
+    def _is_ours(self, hook: object) -> bool:
+        """Tell whether a bridge callback calls our webhook (its random path), at any address."""
+        if not isinstance(hook, dict) or not isinstance(hook.get("url"), str):
+            return False
+        path = webhook.async_generate_path(self._webhook_id)
+        return bool(urlsplit(hook["url"]).path == path)
+
     async def _ensure_callback(self, url: str) -> bool:
-        """Register our callback when the bridge no longer has it; tell whether it did."""
+        """Register our callback when the bridge no longer has it as it is now; tell whether.
+
+        Ours is known by our webhook's random path, never by host: one from an earlier run, or
+        under an address Home Assistant no longer has (a new IP), is deleted and replaced.
+        """
         hooks = await self.client.get_webhooks()
-        ours = [hook for hook in hooks if isinstance(hook, dict) and hook.get("url") == url]
-        current = [hook for hook in ours if hook.get("id") == self.callback_id]
+        ours = [hook for hook in hooks if self._is_ours(hook)]
+        current = [
+            hook for hook in ours if hook.get("id") == self.callback_id and hook.get("url") == url
+        ]
         if current and current[0].get("headers") == [{SECRET_HEADER: self._secret}]:
             return False
-        for hook in ours:  # ours from an earlier run (the same random webhook id): replace it
+        for hook in ours:
             if type(hook.get("id")) is int:
                 await self.client.delete_webhook(hook["id"])
         if self.callback_id is not None:
