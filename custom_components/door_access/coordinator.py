@@ -388,6 +388,17 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
             listener(list(current))
         return lambda: listeners.remove(listener)
 
+    @callback
+    def _add_announced_listener[T](
+        self,
+        kind: str,
+        listener: Callable[[list[T]], None],
+        items: Callable[[DataT], Mapping[Any, T]],
+    ) -> CALLBACK_TYPE:
+        """Call `listener` with the devices of a kind that appear (those `items` has first)."""
+        current = self.announced(kind, items(self.data)) if self.data is not None else ()
+        return self._add_listener(kind, listener, current)
+
     def announced[T](self, kind: str, items: Mapping[Any, T]) -> list[T]:
         """Return the devices of a kind that this entry shows (it provides them)."""
         shown = self._announced.get(kind, set())

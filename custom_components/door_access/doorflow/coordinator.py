@@ -276,8 +276,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         self, listener: Callable[[list[Channel]], None]
     ) -> CALLBACK_TYPE:
         """Call `listener` with doors that appear (the current ones first)."""
-        current = self.announced("channel", self.data.channels) if self.data is not None else ()
-        return self._add_listener("channel", listener, current)
+        return self._add_announced_listener("channel", listener, lambda data: data.channels)
 
     @override
     def device_identifier(self, kind: str, device_id: str) -> str:

@@ -671,8 +671,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     @callback
     def async_add_lock_listener(self, listener: Callable[[list[Lock]], None]) -> CALLBACK_TYPE:
         """Call `listener` with locks that appear (the current ones first)."""
-        current = self.announced("lock", self.data.locks) if self.data is not None else ()
-        return self._add_listener("lock", listener, current)
+        return self._add_announced_listener("lock", listener, lambda data: data.locks)
 
     @callback
     def async_add_lock_details_listener(
@@ -693,8 +692,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     @callback
     def async_add_gate_listener(self, listener: Callable[[list[Gate]], None]) -> CALLBACK_TYPE:
         """Call `listener` with gates that appear (the current ones first)."""
-        current = self.announced("gate", self.data.gates) if self.data is not None else ()
-        return self._add_listener("gate", listener, current)
+        return self._add_announced_listener("gate", listener, lambda data: data.gates)
 
     @override
     def device_identifier(self, kind: str, device_id: int) -> str:
