@@ -94,11 +94,7 @@ class FeedLedger:
         cut short has read everything (None: it read up to now).
         """
         floor = self.since(lookback)
-        for item in seen:
-            item_id, item_date = key(item), date(item)
-            known = self.delivered.get(item_id)
-            # A date that moved later keeps the id as long as the item may be read again.
-            self.delivered[item_id] = item_date if known is None else max(known, item_date)
+        self._note(seen, key, date)
         if resume_from is None:
             self.watermark = max(self.watermark, started)
             self.resume = None
@@ -119,11 +115,18 @@ class FeedLedger:
 
         The next read covers them again and their ids keep it from delivering them twice.
         """
+        self._note(items, key, date)
+        self._prune(self.since(lookback) - lookback, kept)
+
+    def _note[T](
+        self, items: Iterable[T], key: Callable[[T], str], date: Callable[[T], datetime]
+    ) -> None:
+        """Note items as delivered, each with its latest date seen."""
         for item in items:
             item_id, item_date = key(item), date(item)
             known = self.delivered.get(item_id)
+            # A date that moved later keeps the id as long as the item may be read again.
             self.delivered[item_id] = item_date if known is None else max(known, item_date)
-        self._prune(self.since(lookback) - lookback, kept)
 
     def _prune(self, before: datetime, kept: int) -> None:
         """Forget ids dated well before the next read (none can come back) and beyond `kept`.

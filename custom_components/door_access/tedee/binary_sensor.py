@@ -13,17 +13,12 @@ from ..binary_sensor import DoorAccessBinarySensor, DoorAccessBinarySensorEntity
 from ..cloud import chain
 from ..entity import DeviceHandle, entity_adder, remove_retired_entities
 from .coordinator import TedeeCoordinator
-from .device_handles import gate_device, lock_device
+from .device_handles import gate_device, lock_device, reports_state
 
 # Door sensor readings that say nothing about the door.
 _DOOR_UNKNOWN: frozenset[DoorState] = frozenset(
     {DoorState.NOT_PAIRED, DoorState.DISCONNECTED, DoorState.UNCALIBRATED}
 )
-
-
-def _has_status(lock: Lock) -> bool:
-    """Tell whether the lock reports its state (it does not while cut off from its bridge)."""
-    return lock.status is not None
 
 
 def _door_sensor_paired(lock: Lock) -> bool:
@@ -74,7 +69,7 @@ LOCK_BINARY_SENSORS: tuple[LockBinarySensor, ...] = (
         key="charging",
         device_class=BinarySensorDeviceClass.BATTERY_CHARGING,
         is_on_fn=lambda lock: None if lock.status is None else lock.status.is_charging,
-        available_fn=_has_status,
+        available_fn=reports_state,
     ),
     DoorAccessBinarySensorEntityDescription[Lock](
         key="connectivity",
@@ -86,7 +81,7 @@ LOCK_BINARY_SENSORS: tuple[LockBinarySensor, ...] = (
         key="semi_locked",
         translation_key="semi_locked",
         is_on_fn=_in_state(LockState.SEMI_LOCKED),
-        available_fn=_has_status,
+        available_fn=reports_state,
     ),
     DoorAccessBinarySensorEntityDescription[Lock](
         key="uncalibrated",
@@ -95,7 +90,7 @@ LOCK_BINARY_SENSORS: tuple[LockBinarySensor, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
         is_on_fn=_in_state(LockState.UNCALIBRATED),
-        available_fn=_has_status,
+        available_fn=reports_state,
     ),
     DoorAccessBinarySensorEntityDescription[Lock](
         key="pull_spring_enabled",

@@ -40,6 +40,11 @@ def account_push_device(coordinator: TedeeCoordinator) -> DeviceHandle[PushStatu
     return account_budget_device(coordinator).reading(lambda: coordinator.push_status)
 
 
+def reports_state(lock: Lock) -> bool:
+    """Tell whether the lock reports its state (it does not while cut off from its bridge)."""
+    return lock.status is not None
+
+
 def lock_device(coordinator: TedeeCoordinator, lock: Lock) -> DeviceHandle[Lock]:
     """Return the device of a lock, below its bridge when it has one."""
     identifier = tedee_identifier(lock.id)

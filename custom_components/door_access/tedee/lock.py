@@ -8,7 +8,7 @@ from ..api import Lock, LockState
 from ..entity import DeviceHandle, entity_adder
 from ..lock import DoorAccessLock, DoorAccessLockEntityDescription, LockView
 from .coordinator import TedeeCoordinator
-from .device_handles import lock_device
+from .device_handles import lock_device, reports_state
 
 # Lock position → is_locked; positions missing here (uncalibrated, calibrating, updating,
 # Unknown, unrecognized values) leave the state unknown.
@@ -62,7 +62,7 @@ LOCK = DoorAccessLockEntityDescription[TedeeCoordinator, Lock](
     view_fn=_view,
     features_fn=_features,
     # A lock cut off from its bridge reports no state at all.
-    available_fn=lambda lock: lock.status is not None,
+    available_fn=reports_state,
     lock_fn=_lock,
     unlock_fn=_unlock,
     open_fn=_open,

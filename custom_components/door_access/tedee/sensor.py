@@ -17,12 +17,13 @@ from ..sensor import (
     DoorAccessSensorEntityDescription,
 )
 from .coordinator import TedeeCoordinator
-from .device_handles import account_budget_device, account_push_device, gate_device, lock_device
-
-
-def _has_status(lock: Lock) -> bool:
-    """Tell whether the lock reports its state (it does not while cut off from its bridge)."""
-    return lock.status is not None
+from .device_handles import (
+    account_budget_device,
+    account_push_device,
+    gate_device,
+    lock_device,
+    reports_state,
+)
 
 
 def _last_state_change(lock: Lock) -> datetime | None:
@@ -40,7 +41,7 @@ LOCK_SENSORS: tuple[DoorAccessSensorEntityDescription[Lock], ...] = (
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda lock: None if lock.status is None else lock.status.battery_level,
-        available_fn=_has_status,
+        available_fn=reports_state,
     ),
     DoorAccessSensorEntityDescription[Lock](
         key="last_state_change",
@@ -48,7 +49,7 @@ LOCK_SENSORS: tuple[DoorAccessSensorEntityDescription[Lock], ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_registry_enabled_default=False,
         value_fn=_last_state_change,
-        available_fn=_has_status,
+        available_fn=reports_state,
     ),
 )
 
