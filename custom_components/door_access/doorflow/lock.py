@@ -12,7 +12,7 @@ from typing import Any
 from homeassistant.components.lock.const import LockEntityFeature
 
 from ..api import Channel, ChannelMode
-from ..entity import DeviceHandle, entity_adder
+from ..entity import entity_adder
 from ..lock import DoorAccessLock, DoorAccessLockEntityDescription, LockView
 from .coordinator import DoorFlowCoordinator
 from .device_handles import channel_device
@@ -41,21 +41,6 @@ def _attributes(channel: Channel) -> Mapping[str, Any]:
     return {"lockdown_inputs": inputs}
 
 
-async def _lock(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel, str]) -> None:
-    """Return the door to normal mode."""
-    await coordinator.async_lock(device.device_id)
-
-
-async def _unlock(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel, str]) -> None:
-    """Hold the door unlocked."""
-    await coordinator.async_unlock(device.device_id)
-
-
-async def _open(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel, str]) -> None:
-    """Admit once."""
-    await coordinator.async_open(device.device_id)
-
-
 DOOR = DoorAccessLockEntityDescription[DoorFlowCoordinator, Channel](
     key="lock",
     # Names the state attributes (the entity itself takes its device's name).
@@ -64,9 +49,10 @@ DOOR = DoorAccessLockEntityDescription[DoorFlowCoordinator, Channel](
     features_fn=lambda _channel: LockEntityFeature.OPEN,
     # A door can be operated only while its controller is online.
     available_fn=lambda channel: channel.is_online,
-    lock_fn=_lock,
-    unlock_fn=_unlock,
-    open_fn=_open,
+    # Lock returns the door to normal mode, unlock holds it unlocked, open admits once.
+    lock_fn=lambda coordinator, device: coordinator.async_lock(device.device_id),
+    unlock_fn=lambda coordinator, device: coordinator.async_unlock(device.device_id),
+    open_fn=lambda coordinator, device: coordinator.async_open(device.device_id),
     attributes_fn=_attributes,
 )
 

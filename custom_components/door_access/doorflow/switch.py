@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from ..api import Channel, Lockdown
-from ..entity import DeviceHandle, entity_adder
+from ..entity import entity_adder
 from ..switch import DoorAccessSwitch, DoorAccessSwitchEntityDescription
 from .coordinator import DoorFlowCoordinator
 from .device_handles import channel_device
@@ -15,26 +15,18 @@ from .device_handles import channel_device
 EVERY_INPUT: Final = Lockdown(card=True, rex=True, aux=True)
 
 
-async def _lockdown(coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel, str]) -> None:
-    """Lock the door down (every input)."""
-    await coordinator.async_lockdown(device.device_id, EVERY_INPUT)
-
-
-async def _end_lockdown(
-    coordinator: DoorFlowCoordinator, device: DeviceHandle[Channel, str]
-) -> None:
-    """Lift the door's lockdown (every input)."""
-    await coordinator.async_end_lockdown(device.device_id, EVERY_INPUT)
-
-
 LOCKDOWN = DoorAccessSwitchEntityDescription[DoorFlowCoordinator, Channel](
     key="lockdown",
     translation_key="lockdown",
     # Available while the controller is offline too: DoorFlow keeps the change and syncs it
     # once the controller is back ("Changes not synced" shows it meanwhile).
     is_on_fn=lambda channel: channel.is_locked_down,
-    turn_on_fn=_lockdown,
-    turn_off_fn=_end_lockdown,
+    turn_on_fn=lambda coordinator, device: coordinator.async_lockdown(
+        device.device_id, EVERY_INPUT
+    ),
+    turn_off_fn=lambda coordinator, device: coordinator.async_end_lockdown(
+        device.device_id, EVERY_INPUT
+    ),
 )
 
 # The lockdown switch of every door, now and as new ones appear.

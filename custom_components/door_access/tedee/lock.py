@@ -5,7 +5,7 @@ from __future__ import annotations
 from homeassistant.components.lock.const import LockEntityFeature
 
 from ..api import Lock, LockState
-from ..entity import DeviceHandle, entity_adder
+from ..entity import entity_adder
 from ..lock import DoorAccessLock, DoorAccessLockEntityDescription, LockView
 from .coordinator import TedeeCoordinator
 from .device_handles import lock_device, reports_state
@@ -42,30 +42,17 @@ def _features(lock: Lock) -> LockEntityFeature:
     return LockEntityFeature.OPEN if lock.settings.pull_spring_enabled else LockEntityFeature(0)
 
 
-async def _lock(coordinator: TedeeCoordinator, device: DeviceHandle[Lock]) -> None:
-    """Lock."""
-    await coordinator.async_lock(device.device_id)
-
-
-async def _unlock(coordinator: TedeeCoordinator, device: DeviceHandle[Lock]) -> None:
-    """Unlock as the entry's unlock behaviour says."""
-    await coordinator.async_unlock(device.device_id)
-
-
-async def _open(coordinator: TedeeCoordinator, device: DeviceHandle[Lock]) -> None:
-    """Open the latch (unlocking first when locked)."""
-    await coordinator.async_open(device.device_id)
-
-
 LOCK = DoorAccessLockEntityDescription[TedeeCoordinator, Lock](
     key="lock",
     view_fn=_view,
     features_fn=_features,
     # A lock cut off from its bridge reports no state at all.
     available_fn=reports_state,
-    lock_fn=_lock,
-    unlock_fn=_unlock,
-    open_fn=_open,
+    lock_fn=lambda coordinator, device: coordinator.async_lock(device.device_id),
+    # Unlocks as the entry's unlock behaviour says.
+    unlock_fn=lambda coordinator, device: coordinator.async_unlock(device.device_id),
+    # Opens the latch (unlocking first when locked).
+    open_fn=lambda coordinator, device: coordinator.async_open(device.device_id),
 )
 
 # A lock entity for every lock, now and as new ones appear.
