@@ -40,8 +40,7 @@ class DoorAccessBinarySensor[ModelT](
     @override
     def is_on(self) -> bool | None:
         """Return the sensor's reading."""
-        data = self.device_data
-        return None if data is None else self.entity_description.is_on_fn(data)
+        return self._read(self.entity_description.is_on_fn)
 
 
 async_setup_entry = platform_entry_setup(Platform.BINARY_SENSOR)

@@ -107,13 +107,16 @@ class DoorAccessEntity[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
         """Return the device's latest data (None once the account no longer has it)."""
         return self.device.read()
 
+    def _read[T](self, read_fn: Callable[[ModelT], T] | None) -> T | None:
+        """Return what `read_fn` reads from the device's data (None without data or function)."""
+        data = self.device_data
+        return None if read_fn is None or data is None else read_fn(data)
+
     @property
     @override
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
         """Return the attributes the description adds (if any)."""
-        attributes_fn = self.entity_description.attributes_fn
-        data = self.device_data
-        return None if attributes_fn is None or data is None else attributes_fn(data)
+        return self._read(self.entity_description.attributes_fn)
 
     @property
     @override

@@ -72,8 +72,7 @@ class DoorAccessSensor[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], Mode
     @override
     def native_value(self) -> StateType | datetime:
         """Return the sensor's reading."""
-        data = self.device_data
-        return None if data is None else self.entity_description.value_fn(data)
+        return self._read(self.entity_description.value_fn)
 
 
 async_setup_entry = platform_entry_setup(Platform.SENSOR)

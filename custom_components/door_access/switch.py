@@ -44,8 +44,7 @@ class DoorAccessSwitch[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
     @override
     def is_on(self) -> bool | None:
         """Return whether the switch is on, as the device reports it."""
-        data = self.device_data
-        return None if data is None else self.entity_description.is_on_fn(data)
+        return self._read(self.entity_description.is_on_fn)
 
     @override
     async def async_turn_on(self, **kwargs: Any) -> None:
