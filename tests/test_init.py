@@ -24,6 +24,7 @@ from custom_components.door_access.tedee.coordinator import (
     TedeeCoordinator,
     unlinked_gate_issue_id,
 )
+from custom_components.door_access.tedee.kept_details import forget_details
 
 from .conftest import Simulator
 from .helpers import TEDEE_POLL, advance, coordinator_of, lock_entity_ids, setup_entry
@@ -396,6 +397,7 @@ async def test_only_a_device_the_cloud_no_longer_lists_can_be_deleted(
 
     # Gone while Home Assistant was stopped: the device stays until the user deletes it.
     assert await hass.config_entries.async_unload(entry_id)
+    forget_details(hass, entry_id)  # a restart: no lock details kept from before
     await simulator.control("DELETE", "tedee/locks/1004")
     assert await hass.config_entries.async_setup(entry_id)
     await hass.async_block_till_done()

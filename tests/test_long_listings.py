@@ -22,6 +22,7 @@ from custom_components.door_access.const import DOMAIN
 from custom_components.door_access.scheduler import Limit
 from custom_components.door_access.tedee import coordinator as tedee_coordinator
 from custom_components.door_access.tedee.coordinator import TedeeCoordinator
+from custom_components.door_access.tedee.kept_details import forget_details
 
 from .conftest import Simulator
 from .helpers import (
@@ -160,16 +161,22 @@ async def test_setup_without_sync_slot_or_listing_window_is_retried_not_waited(
     simulator: Simulator,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A reload whose sync slot and listing window are both spent: not ready, retried later."""
+    """A setup with nothing kept whose sync slot and listing window are spent: retried later.
+
+    (A reload keeps the lock details, `test_reload_details.py`; nothing is kept when, say, the
+    first setup failed after its sync and listing.)
+    """
     monkeypatch.setitem(
         tedee_coordinator.TEDEE_LIMITS,  # type: ignore[arg-type]
         TedeeEndpoint.LOCKS,
         Limit(group="lock_list", window_count=1, window=600.0),
     )
     assert await setup_entry(hass, mock_config_entry)
-    # The reload comes at once: the last sync was just now, the window's one listing is used.
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    forget_details(hass, mock_config_entry.entry_id)
+    # The setup comes at once: the last sync was just now, the window's one listing is used.
     before = (await simulator.requests())["total"]
-    assert not await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    assert not await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
     assert mock_config_entry.reason is not None

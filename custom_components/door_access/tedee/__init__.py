@@ -20,6 +20,7 @@ from .devices import account_identifier, tedee_identifier
 from .diagnostics import tedee_diagnostics
 from .event import async_setup_activity_events
 from .flow import TEDEE_FLOW
+from .kept_details import forget_details
 from .lock import async_setup_locks
 from .sensor import async_setup_sensors
 
@@ -60,6 +61,7 @@ TEDEE = CloudWing[TedeeCoordinator](
     flow=TEDEE_FLOW,
     diagnostics=tedee_diagnostics,
     current_identifiers=_current_identifiers,
+    forget_entry=forget_details,
     # The token, the bridges' tokens and webhook ids, the account holder's e-mail, the
     # devices' serial numbers.
     redact=frozenset({CONF_TOKEN, CONF_WEBHOOK_ID, CONF_EMAIL, "serial_number", "serialNumber"}),

@@ -5,9 +5,11 @@ lock: a lock has its entities from the first poll on, showing what the sync give
 details (name, model, settings) are read. Details come from the paged listing (at the first poll,
 hourly, and when locks went missing), which ends once it holds every lock known and keeps its
 place across polls when Tedee's count window is full, and from single reads of the locks whose
-revision changed, as many per poll as the hourly budget leaves (`read_plan.py`). Gates are read
-on their own slower interval, and kept apart: a gate failure never takes the locks down, nor a
-lock failure the gates. A device is removed only when a complete listing no longer has it.
+revision changed, as many per poll as the hourly budget leaves (`read_plan.py`). A reload keeps
+the details it had (`kept_details.py`): its first poll lists only when a listing is due. Gates
+are read on their own slower interval, and kept apart: a gate failure never takes the locks
+down, nor a lock failure the gates. A device is removed only when a complete listing no longer
+has it.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ from .const import (
     UnlockBehavior,
 )
 from .devices import bridge_device_info, lock_device_info, tedee_identifier
+from .kept_details import KeptDetails, keep_details, kept_details
 from .read_plan import Budget, spare_reads
 
 if TYPE_CHECKING:
@@ -182,15 +185,19 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         self.client = client
         self.gate_interval = float(entry.options.get(CONF_GATE_INTERVAL, DEFAULT_GATE_INTERVAL))
         self.follow_plan = OPERATION_FOLLOW
+        # What this entry knew of its locks before a reload: the first poll lists only if due.
+        kept = kept_details(hass, entry.entry_id)
+        self._kept_locks: Mapping[int, Lock] = kept.locks if kept is not None else {}
         # When the hourly lock listing is due; whether missing locks call for one sooner.
-        self._details_due = 0.0
+        self._details_due = kept.listing_due_at if kept is not None else 0.0
         self._gates_due = 0.0
         self._listing_due = False
         # The lock listing under way (kept across polls while its window is full).
-        self._lock_listing: Pager[Lock] | None = None
+        self._lock_listing: Pager[Lock] | None = kept.listing if kept is not None else None
         self._listing_wait = 0.0
         # Locks the sync leaves out that the last complete listing still had.
-        self._confirmed_missing: frozenset[int] = frozenset()
+        self._confirmed_missing = kept.confirmed_missing if kept is not None else frozenset()
+        entry.async_on_unload(self._keep_details)
         # Lock id → when its details were first found out of date (oldest read first).
         self._stale_since: dict[int, float] = {}
         # Locks whose details-only entities the platforms were handed.
@@ -420,18 +427,22 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         ends as soon as it holds every lock known, and from single reads of the locks whose
         revision changed (or few new ones), as many per poll as the hourly budget leaves.
         """
-        base = previous or TedeeData(locks={}, gates={}, bridges={})
+        # After a reload the details it kept stand in for the last poll's (a listing is read
+        # only when due; the sync's revisions tell which details to read again).
+        base = previous or TedeeData(locks=self._kept_locks, gates={}, bridges={})
+        self._kept_locks = {}
         sent_at = self._clock()
         synced: dict[int, LockSync] | None = None
         if previous is not None or not self._poll_allowed_in():
             syncs = await self._call(self.client.sync_locks, endpoint=TedeeEndpoint.LOCK_SYNC)
             synced = {sync.id: sync for sync in syncs}
         # Else the first poll comes too soon after the last entry's sync (a reload): the
-        # listing alone tells the locks and their state, instead of waiting in setup.
+        # details it kept (or else the listing) tell the locks and their state, instead of
+        # waiting in setup; the next poll's sync checks their revisions.
         details = {lock_id: lock for lock_id, lock in base.locks.items() if lock.detailed}
         unknown = set(synced or ()) - details.keys()
         listing: Pager[Lock] | None = None
-        if self._listing_wanted(previous, len(unknown)):
+        if self._listing_wanted(first=previous is None and not base.locks, unknown=len(unknown)):
             listing = await self._go_on_listing(
                 expected=set(synced or ()) | base.locks.keys(), first=previous is None
             )
@@ -462,10 +473,31 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             base, locks=locks, bridges=bridges, missing_locks=frozenset(missing), locks_ok=True
         )
 
-    def _listing_wanted(self, previous: TedeeData | None, unknown: int) -> bool:
+    @callback
+    def _keep_details(self) -> None:
+        """Keep the locks' details for the entry's next setup in this process (a reload).
+
+        Nothing is kept by a setup that never read the locks: what an earlier one kept stays.
+        """
+        data: TedeeData | None = self.data
+        if data is None:
+            return
+        details = {lock_id: lock for lock_id, lock in data.locks.items() if lock.detailed}
+        keep_details(
+            self.hass,
+            self.config_entry.entry_id,
+            KeptDetails(
+                locks=details,
+                listing_due_at=self._details_due,
+                listing=self._lock_listing,
+                confirmed_missing=self._confirmed_missing,
+            ),
+        )
+
+    def _listing_wanted(self, *, first: bool, unknown: int) -> bool:
         """Tell whether the lock listing is read (or goes on) in this poll."""
         return (
-            previous is None
+            first
             or self._lock_listing is not None
             or self._listing_due
             or self._clock() >= self._details_due
