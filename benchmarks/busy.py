@@ -112,7 +112,7 @@ class BusyResult:
     busiest_hour: int = 0
     list_pages_busiest_hour: int = 0
     list_pages_from_sign_in: int = 0
-    # The busiest hour from sign-in on: setup's listing and the reload's (sensors enabled).
+    # The busiest hour from sign-in on: setup, the reload (sensors enabled) and the moves.
     list_pages_sign_in_hour: int = 0
     rule_429: int = 0
     # Why nothing was measured (the entry never set up).

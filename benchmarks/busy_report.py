@@ -93,15 +93,17 @@ def state_freshness(result: BusyResult) -> Verdict:
 
 
 def list_pages(result: BusyResult) -> Verdict:
-    """Lock-list pages in the busiest hour of the moves (and from sign-in on)."""
+    """Lock-list pages in every hour from sign-in on (setup and the reload included)."""
     if (why := _why(result, "hour")) is not None:
         return not_measured(why)
+    busiest = max(result.list_pages_sign_in_hour, result.list_pages_busiest_hour)
     text = (
-        f"{result.list_pages_busiest_hour} in the busiest hour ({list_pages_per_hour(result):.1f}"
-        f"/h on average); from sign-in on {result.list_pages_from_sign_in}, at most "
-        f"{result.list_pages_sign_in_hour} in an hour (setup's listing and the reload's)"
+        f"{busiest} in the busiest hour from sign-in on (setup and the reload included); "
+        f"{result.list_pages_busiest_hour} in the busiest hour of the moves "
+        f"({list_pages_per_hour(result):.1f}/h on average); {result.list_pages_from_sign_in} "
+        "from sign-in on"
     )
-    return Verdict(text, met=result.list_pages_busiest_hour <= t.MAX_LIST_PAGES_PER_HOUR)
+    return Verdict(text, met=busiest <= t.MAX_LIST_PAGES_PER_HOUR)
 
 
 def budget_share(result: BusyResult) -> Verdict:
@@ -160,7 +162,7 @@ def busy_rows(results: Sequence[BusyResult]) -> list[BusyRow]:
             state_freshness,
         ),
         row(
-            "B Lock-list pages (`GET my/lock`), busiest hour of the moves (steady state)",
+            "B Lock-list pages (`GET my/lock`), busiest hour from sign-in on (reload included)",
             f"≤ {t.MAX_LIST_PAGES_PER_HOUR}",
             list_pages,
         ),

@@ -48,8 +48,8 @@ BUSY_MOVES_PER_HOUR = 60
 MAX_BUSY_EVENT_DELAY = 2 * MAX_FRESHNESS_TEDEE
 # Every move's event delivered (within `GIVE_UP` of the move): none lost.
 MAX_BUSY_EVENTS_LOST = 0
-# Lock listing pages (`GET my/lock`) in any hour of the moves (the steady state; setup's
-# listing, and a second one when enabling entities reloads the entry, are shown beside it).
+# Lock listing pages (`GET my/lock`) in every hour from sign-in on: setup's listing, the
+# reload when entities are enabled, and the steady state of the moves.
 MAX_LIST_PAGES_PER_HOUR = 12
 # The busiest hour from sign-in on: the action reserve (140 of 700) left to people's actions.
 MAX_BUSY_ACCOUNT_SHARE = 0.80
@@ -162,5 +162,13 @@ HISTORY = [
         "delivered twice; 1000 forged calls at each webhook: 0 cloud requests, 0 events. "
         "Polling is measured beside them in the same run.",
         "The issue's 'proved by a benchmark' section; the polling figures are the baseline.",
+    ),
+    Change(
+        "2026-12-05",
+        "Stricter judging of the same target (≤ 12 lock-list pages an hour, issue 16): judged "
+        "in every hour from sign-in on, setup's listing and the reload that enabling the "
+        "'last operated by' sensors causes included, not only in the hours of the moves.",
+        "A reload listed the whole account again (20 pages in the first hour at 1000 locks) "
+        "and the judging did not see it; a reload now keeps the lock details.",
     ),
 ]

@@ -49,7 +49,7 @@ def _sound(count: int = 420) -> BusyResult:
     hours = result.window / 3600.0
     result.tedee_requests.update({SYNC: round(170 * hours), ACTIVITY: round(94 * hours)})
     result.busiest_hour, result.list_pages_busiest_hour = 300, 10
-    result.list_pages_from_sign_in = 80
+    result.list_pages_from_sign_in, result.list_pages_sign_in_hour = 70, 10
     return result
 
 
@@ -112,13 +112,24 @@ def test_slow_setup_and_restarting_listings_miss() -> None:
     result.list_pages_busiest_hour = 56
     verdicts = _verdicts(result)
     assert verdicts["B Sign-in → every lock's entity shown"] is False
-    lists = "B Lock-list pages (`GET my/lock`), busiest hour of the moves (steady state)"
+    lists = "B Lock-list pages (`GET my/lock`), busiest hour from sign-in on (reload included)"
     assert verdicts[lists] is False
     result.setup_to_entities = None
     result.entities_shown = 400
     verdict = judged.setup_to_entities(result)
     assert verdict.met is False
     assert verdict.unmeasured == "only 400 of 1000 locks' entities were shown"
+
+
+def test_a_reload_that_lists_again_misses() -> None:
+    """Steady hours of 10 pages, but setup's 10 and a reload's 10 in the first hour: missed."""
+    result = _sound()
+    result.list_pages_sign_in_hour = 20
+    verdict = judged.list_pages(result)
+    assert verdict.met is False
+    assert verdict.text.startswith("20 in the busiest hour from sign-in on")
+    result.list_pages_sign_in_hour = targets.MAX_LIST_PAGES_PER_HOUR
+    assert judged.list_pages(result).met is True
 
 
 def test_the_action_reserve_and_429s_are_judged() -> None:

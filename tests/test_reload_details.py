@@ -10,12 +10,16 @@ account is scaled down with the page size (100 locks in pages of 10 are 10 pages
 from __future__ import annotations
 
 from freezegun.api import FrozenDateTimeFactory
+import pytest
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.door_access.api.tedee import TedeeEndpoint
 from custom_components.door_access.const import DOMAIN
+from custom_components.door_access.scheduler import Limit
+from custom_components.door_access.tedee import coordinator as tedee_coordinator
 from custom_components.door_access.tedee.coordinator import TedeeCoordinator
 from custom_components.door_access.tedee.kept_details import kept_details
 
@@ -177,3 +181,37 @@ async def test_removing_the_entry_drops_the_kept_details(
     assert await hass.config_entries.async_remove(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert kept_details(hass, mock_config_entry.entry_id) is None
+
+
+async def test_a_listing_under_way_goes_on_after_a_reload(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Eight locks in pages of two, a window of two listings: the reload goes on at page 3."""
+    monkeypatch.setitem(
+        tedee_coordinator.TEDEE_LIMITS,  # type: ignore[arg-type]
+        TedeeEndpoint.LOCKS,
+        Limit(group="lock_list", window_count=2, window=600.0),
+    )
+    await simulator.control("POST", "tedee/config", {"max_page_size": 2, "lock_list_limit": 2})
+    await _add_locks(simulator, 4)
+    assert await setup_entry(hass, mock_config_entry)
+    assert await simulator.count(LISTING) == 2
+    coordinator = coordinator_of(mock_config_entry, TedeeCoordinator)
+    assert not coordinator.data.locks[1005].detailed
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await advance(hass, freezer, 600)  # the window moved on
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    # Pages 3 and 4, not the whole listing again from page 1.
+    assert await simulator.count(LISTING) == 4
+    coordinator = coordinator_of(mock_config_entry, TedeeCoordinator)
+    assert len(coordinator.data.locks) == 8
+    assert all(lock.detailed for lock in coordinator.data.locks.values())
+    assert _device_name(hass, mock_config_entry, 1008) == "Extra 3"
+    assert await simulator.count(DETAILS) == 0
+    assert (await simulator.requests())["rate_limited"]["by_rules"] == 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from copy import deepcopy
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
@@ -478,6 +479,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         """Keep the locks' details for the entry's next setup in this process (a reload).
 
         Nothing is kept by a setup that never read the locks: what an earlier one kept stays.
+        A listing under way is kept as a copy: a poll still in flight goes on with its own.
         """
         data: TedeeData | None = self.data
         if data is None:
@@ -489,7 +491,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             KeptDetails(
                 locks=details,
                 listing_due_at=self._details_due,
-                listing=self._lock_listing,
+                listing=deepcopy(self._lock_listing),
                 confirmed_missing=self._confirmed_missing,
             ),
         )
