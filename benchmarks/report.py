@@ -971,8 +971,9 @@ from outside Home Assistant each minute, spread over the account: every other mo
 person's PIN on the keypad (activity 65 / 61, naming them). Each move is timed until Home
 Assistant shows the lock's new position, the lock's activity event entity fires and, for a
 person's move, "last operated by" names them; not shown within 300 s is never shown (∞). Over
-the moves' hours the server's log gives the lock-list pages and the Tedee requests in the
-busiest sliding hour, the bulk syncs per hour and the 429s its rules refused.
+the moves' hours the server's log gives the Tedee requests in the busiest sliding hour, the bulk
+syncs per hour and the 429s its rules refused; the lock-list pages are counted in every sliding
+hour from the sign-in on (setup's listing and the reload included).
 
 **Baselines** (`benchmarks/baselines.py`), each on its own simulated account of the same
 scenario, no latency: a bulk poller every 21 s (the documented floor), and the HACS cloud Tedee

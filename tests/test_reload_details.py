@@ -10,10 +10,10 @@ account is scaled down with the page size (100 locks in pages of 10 are 10 pages
 from __future__ import annotations
 
 from freezegun.api import FrozenDateTimeFactory
-import pytest
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.door_access.api.tedee import TedeeEndpoint
