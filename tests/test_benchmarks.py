@@ -112,3 +112,52 @@ def test_benchmark_gate_passes_on_the_product(tmp_path: Path) -> None:
     # The busy account (100 locks, a lock moved each minute), judged on over 200 moves.
     assert "| B Move → the lock's activity event | p95 ≤ 46 s |" in summary
     assert "(n=204) ✅" in summary
+
+
+@pytest.mark.timeout(700)
+def test_benchmark_push_section_alone_produces_every_push_figure(tmp_path: Path) -> None:
+    """`--only push` with a few samples: every push figure, polling's beside it, only its section.
+
+    Too few samples for a p95 is a miss (exit 1); the counted figures (requests per hour, the
+    fallback, nothing lost or twice, the forged calls) are judged and met on the product.
+    """
+    output = tmp_path / "benchmarks.md"
+    output.write_text("# Benchmarks\n\nkept\n\n## Targets and their history\n", encoding="utf-8")
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--only",
+            "push",
+            "--sizes",
+            "home",
+            "--changes",
+            "3",
+            "--output",
+            str(output),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert "Push: FAILED" in completed.stdout
+    report = output.read_text(encoding="utf-8")
+    assert "kept" in report
+    assert report.count("## Push (issue 19)") == 1
+    for figure, verdict in (
+        ("| P Tedee requests per hour, quiet, push healthy", "✅"),
+        ("| P Push lost: first change no push brought", "✅"),
+        ("| P Push lost: longest gap", "✅"),
+        ("| P Lost: changes or events never shown", "✅"),
+        ("| P Delivered twice", "✅"),
+        ("| P 1000 forged calls at each webhook: cloud requests caused | 0 | 0 of", "✅"),
+        ("| P …events delivered | 0 | 0", "✅"),
+        ("| P Keypad unlock / lock → 'who' event, push (bridge)", "fewer than 200 samples"),
+    ):
+        line = next(line for line in report.splitlines() if line.startswith(figure))
+        assert verdict in line, line
+    assert "not measured" not in report
