@@ -57,6 +57,7 @@ from .harness import wait_or_none
 from .rates import RateWindow, RequestRates
 from .runs import Settings
 from .scenarios import Size
+from .targets import MAX_LOSS_DOORFLOW_BACK
 from .virtual_time import VirtualTimeLoop
 
 # Keypad: unlock with a PIN (61) on a locked lock, lock with a PIN (65) on an unlocked one.
@@ -68,6 +69,9 @@ FORCED = 33
 SPREAD = 30.0
 # Seconds between the simulator's push watchers' looks at the clock during the push bench.
 WATCH_SECONDS = 5.0
+# While push is lost a forced door not shown after this long is never shown: twice the target
+# of the first one (MAX_LOSS_DOORFLOW_BACK), so that a late one is measured, not cut off.
+LOSS_GIVE_UP = 2 * MAX_LOSS_DOORFLOW_BACK
 # Forged calls in the flood, at each webhook.
 FLOOD_CALLS = 1000
 # Virtual seconds after the flood for what a call started to arrive.
@@ -412,7 +416,7 @@ async def measure_loss(bench: Bench, log: Happenings, changes: int) -> PushLoss:
     first = await _first_unpushed_change(bench, loss)
     fresh, made = await asyncio.gather(
         measure_freshness(bench, changes),
-        measure_forced(bench, log, changes, loss.forced),
+        measure_forced(bench, log, changes, loss.forced, LOSS_GIVE_UP),
     )
     end = bench.loop.time()
     loss.freshness.extend(fresh)
