@@ -23,21 +23,26 @@ from .devices import (
 )
 
 
-def account_budget_device(coordinator: TedeeCoordinator) -> DeviceHandle[RequestScheduler]:
+def account_id_of(coordinator: TedeeCoordinator) -> int:
+    """Return the account's id (its device's entities are added once, at setup)."""
+    return int(coordinator.config_entry.data[CONF_ACCOUNT_ID])
+
+
+def account_budget_device(
+    coordinator: TedeeCoordinator, account_id: int
+) -> DeviceHandle[RequestScheduler]:
     """Return the account's own device, read as its request budget (a cloud service)."""
-    entry = coordinator.config_entry
-    account_id = int(entry.data[CONF_ACCOUNT_ID])
     return DeviceHandle(
         identifier=account_identifier(account_id),
         device_id=account_id,
-        info=account_device_info(account_id, entry.title),
+        info=account_device_info(account_id, coordinator.config_entry.title),
         read=lambda: coordinator.scheduler,
     )
 
 
-def account_push_device(coordinator: TedeeCoordinator) -> DeviceHandle[PushStatus]:
+def account_push_device(coordinator: TedeeCoordinator, account_id: int) -> DeviceHandle[PushStatus]:
     """Return the account's own device, read as its push status (bridges' pushes or polling)."""
-    return account_budget_device(coordinator).reading(lambda: coordinator.push_status)
+    return account_budget_device(coordinator, account_id).reading(lambda: coordinator.push_status)
 
 
 def reports_state(lock: Lock) -> bool:

@@ -19,6 +19,7 @@ from ..sensor import (
 from .coordinator import TedeeCoordinator
 from .device_handles import (
     account_budget_device,
+    account_id_of,
     account_push_device,
     gate_device,
     lock_device,
@@ -81,17 +82,9 @@ GATE_SENSORS: tuple[DoorAccessSensorEntityDescription[Gate], ...] = (
 # The account's sensors, and those of every lock and gate now and as new ones appear.
 async_setup_sensors = chain(
     entity_adder(
-        once(lambda coordinator: coordinator.scheduler),
-        lambda coordinator, _scheduler: account_budget_device(coordinator),
-        DoorAccessSensor,
-        REQUEST_BUDGET_SENSOR,
+        once(account_id_of), account_budget_device, DoorAccessSensor, REQUEST_BUDGET_SENSOR
     ),
-    entity_adder(
-        once(lambda coordinator: coordinator.push_status),
-        lambda coordinator, _status: account_push_device(coordinator),
-        DoorAccessSensor,
-        PUSH_STATUS_SENSOR,
-    ),
+    entity_adder(once(account_id_of), account_push_device, DoorAccessSensor, PUSH_STATUS_SENSOR),
     entity_adder(
         TedeeCoordinator.async_add_lock_listener, lock_device, DoorAccessSensor, *LOCK_SENSORS
     ),
