@@ -149,6 +149,8 @@ class PushFigures:
     # A forced door in the cloud → its problem sensor on.
     forced: list[float] = field(default_factory=list)
     who_none: str = "no connected Tedee lock showed locked or unlocked"
+    # What a "who" never shown was (lock, code, user, what the lock and its reads did).
+    misses: list[str] = field(default_factory=list)
     forced_none: str = "no online DoorFlow door with a problem sensor"
 
 
@@ -291,6 +293,12 @@ async def measure_keypad(
         )
         shown_at = await wait_or_none(seen, give_up)
         result.who.append(math.inf if shown_at is None else shown_at - made)
+        if shown_at is None:
+            pending = sorted(_tedee(bench).activity.pending)
+            result.misses.append(
+                f"keypad {code} by {name} on lock {lock_id} at {made - bench.loop.start:.0f} s: "
+                f"shown {bench.shown(entity)}, activity pending {pending[:5]}"
+            )
         # The next sample starts from a lock that shows where it is.
         await wait_or_none(state, give_up)
 

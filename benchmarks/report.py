@@ -1346,6 +1346,14 @@ def render_push(report: Report) -> list[str]:
         "### Push missed",
         "",
         *([f"- {line}" for line in push_missed(report)] or ["- nothing"]),
+        *[
+            f"- {r.size.name}, {figures.mode}: {miss}"
+            for r in report.push
+            for figures in (r.push, r.polling)
+            if figures is not None
+            for miss in figures.misses
+        ],
+        *[f"- {r.size.name}: {note}" for r in report.push for note in r.notes],
         "",
         PUSH_METHOD,
         PUSH_END,

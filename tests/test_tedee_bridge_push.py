@@ -25,7 +25,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.door_access.const import DOMAIN
 from custom_components.door_access.diagnostics import async_get_config_entry_diagnostics
-from custom_components.door_access.tedee import bridge_push
+from custom_components.door_access.tedee import bridge_push, coordinator as tedee_coordinator
 from custom_components.door_access.tedee.bridge_client import BridgeAddress
 from custom_components.door_access.tedee.bridge_push import new_bridge_config
 from custom_components.door_access.tedee.const import CONF_BRIDGES
@@ -142,6 +142,33 @@ async def test_subscribes_and_shows_a_hand_turned_lock_within_a_second(
     option = mock_config_entry.options[CONF_BRIDGES][0]
     assert option["token"] not in text
     assert option["webhook_id"] not in text
+
+
+async def test_a_held_back_activity_read_after_a_push_is_tried_again_soon(
+    hass: HomeAssistant,
+    served_hass: str,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The cloud refuses the activity read a push started: it is read again seconds later.
+
+    Not at the next poll (minutes away while the bridge pushes): "who" still follows.
+    """
+    monkeypatch.setattr(tedee_coordinator, "PUSHED_READ_RETRY", 0.3)
+    coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
+    await wait_for(lambda: coordinator.activity.pending == frozenset())
+    reads = await simulator.count("/my/deviceactivity")
+    await simulator.control(
+        "POST",
+        "faults",
+        {"kind": "status", "status": 503, "path_prefix": "/api/v37/my/deviceactivity", "count": 1},
+    )
+    await simulator.control("PATCH", "tedee/locks/1004", {"state": 2})
+    await wait_for(lambda: state_of(hass, OFFICE) == "unlocked", within=1.0)
+    await wait_for(lambda: coordinator.activity.pending == frozenset(), within=5.0)
+    assert await simulator.count("/my/deviceactivity") >= reads + 2
+    assert coordinator._next_poll_in() >= PUSH_HEALTH_POLL
 
 
 async def test_refused_pushes_are_counted_by_reason(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+import contextlib
 from copy import deepcopy
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -99,6 +100,9 @@ GATE_ISSUE_CLEAR_AFTER: Final = 1800.0
 JAMMED_RESULT: Final = 1
 # While the bridges push every lock's state, the cloud's lock sync is a health check this often.
 PUSH_HEALTH_POLL: Final = 300.0
+# A pushed move's activity read that was held back is tried again this soon, this many times.
+PUSHED_READ_RETRY: Final = 5.0
+PUSHED_READ_TRIES: Final = 6
 
 _OPERATION_ERROR_KEYS: Mapping[str, str] = {
     OperationFailure.JAMMED: "lock_jammed",
@@ -227,6 +231,8 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         )
         # Activity is read by polls and right after pushes: one reader at a time.
         self._activity_lock = asyncio.Lock()
+        self._pushed_retry: CALLBACK_TYPE | None = None
+        entry.async_on_unload(self._cancel_pushed_retry)
         self.push = BridgePush(
             [
                 BridgeLink(
@@ -321,8 +327,12 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         if status != lock.status or push.is_connected is not None:
             self._replace_status(push.lock_id, status)
 
-    async def _read_pushed_activity(self) -> None:
-        """Read the activity of the locks a push moved (who did it), within the budget."""
+    async def _read_pushed_activity(self, tries: int = PUSHED_READ_TRIES) -> None:
+        """Read the activity of the locks a push moved (who did it), within the budget.
+
+        A read the budget or the cloud holds back is tried again `PUSHED_READ_RETRY` seconds
+        later (a few times), not at the next poll, which is minutes away while pushed.
+        """
         async with self._activity_lock:
             if self.unloaded:
                 return
@@ -332,10 +342,30 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
                 RequestDeferredError,
                 *self.outage_errors,
             )
-            try:
+            with contextlib.suppress(*held_back):
                 await self.activity.async_read_due(max(1, len(self.activity.pending)))
-            except held_back:
-                return  # stays due: the next poll reads it
+        if self.activity.pending and tries > 1 and not self.unloaded:
+            self._retry_pushed_read(tries - 1)
+
+    def _retry_pushed_read(self, tries: int) -> None:
+        """Read the pushed locks' activity again in a few seconds (one timer at a time)."""
+        if self._pushed_retry is not None:
+            return
+
+        @callback
+        def again(_now: object) -> None:
+            self._pushed_retry = None
+            self.config_entry.async_create_background_task(
+                self.hass, self._read_pushed_activity(tries), f"{self.name} pushed activity"
+            )
+
+        self._pushed_retry = async_call_later(self.hass, PUSHED_READ_RETRY, again)
+
+    def _cancel_pushed_retry(self) -> None:
+        """Cancel a pending retry of a pushed activity read."""
+        if self._pushed_retry is not None:
+            self._pushed_retry()
+            self._pushed_retry = None
 
     async def _start_push(self) -> None:
         """Start the bridges' pushes (after the first poll: the locks are known)."""
