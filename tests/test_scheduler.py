@@ -193,6 +193,20 @@ async def test_window_limit_defers_polling_and_makes_actions_wait(
     assert sleeps == [pytest.approx(600.0 + BASE_MARGIN)]
 
 
+async def test_window_free_in_says_when_a_place_opens(clock: FakeClock) -> None:
+    """0 with a place in the window; full, the time until its oldest request leaves it."""
+    scheduler = _scheduler(clock)
+    assert scheduler.window_free_in(LIST) == 0.0
+    assert scheduler.window_free_in(SYNC) == 0.0  # no window at all
+    await scheduler.run(_ok, endpoint=LIST)
+    clock.advance(100.0)
+    assert scheduler.window_free_in(LIST) == 0.0
+    await scheduler.run(_ok, endpoint=LIST)
+    assert scheduler.window_free_in(LIST) == pytest.approx(500.0 + scheduler.window_margin)
+    clock.advance(600.0 + scheduler.window_margin)
+    assert scheduler.window_free_in(LIST) == 0.0
+
+
 async def test_a_429_blocks_only_its_group_for_retry_after(clock: FakeClock) -> None:
     """A 429 on the lock sync stops the sync until Retry-After; an unlock still goes out."""
     scheduler = _scheduler(clock)

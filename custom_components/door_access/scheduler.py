@@ -194,6 +194,18 @@ class RequestScheduler:
             return 0.0
         return max(0.0, since + interval + self.margin - self._clock())
 
+    def window_free_in(self, endpoint: str) -> float:
+        """Return the seconds until the endpoint's count window has a place (0: it has one)."""
+        limit = self.limit_of(endpoint)
+        window = self._windows.get(endpoint)
+        if limit.window_count is None or not window:
+            return 0.0
+        now = self._clock()
+        inside = [sent for sent in window if sent > now - limit.window]
+        if len(inside) < limit.window_count:
+            return 0.0
+        return max(0.0, inside[-limit.window_count] + limit.window + self.window_margin - now)
+
     # ---- sending -------------------------------------------------------------------------------
 
     async def run[T](

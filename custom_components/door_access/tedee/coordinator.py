@@ -331,7 +331,8 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         """Read the activity of the locks a push moved (who did it), within the budget.
 
         A read the budget or the cloud holds back is tried again `PUSHED_READ_RETRY` seconds
-        later (a few times), not at the next poll, which is minutes away while pushed.
+        later, or when the activity window has a place again (a few times), not at the next
+        poll, which is minutes away while pushed.
         """
         async with self._activity_lock:
             if self.unloaded:
@@ -359,7 +360,9 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
                 self.hass, self._read_pushed_activity(tries), f"{self.name} pushed activity"
             )
 
-        self._pushed_retry = async_call_later(self.hass, PUSHED_READ_RETRY, again)
+        # Not before the activity window has a place again (its reads would be held back).
+        wait = max(PUSHED_READ_RETRY, self.scheduler.window_free_in(TedeeEndpoint.DEVICE_ACTIVITY))
+        self._pushed_retry = async_call_later(self.hass, wait, again)
 
     def _cancel_pushed_retry(self) -> None:
         """Cancel a pending retry of a pushed activity read."""
