@@ -31,10 +31,13 @@ from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .api import RateLimitError
 from .const import LOGGER
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
 
 HOUR = 3600.0
 # The longest wait a 429 can impose: a larger Retry-After (10^9 s, a date in 2100) is cut.
@@ -388,3 +391,19 @@ class RequestScheduler:
                 "by_endpoint": dict(self.rate_limited),
             },
         }
+
+
+def scheduler_factory(
+    *, hourly_limit: int, action_reserve: int, limits: Mapping[str, Limit]
+) -> Callable[[HomeAssistant], RequestScheduler]:
+    """Return how a cloud builds one account's scheduler: its limits, on the event loop's clock."""
+
+    def build(hass: HomeAssistant) -> RequestScheduler:
+        return RequestScheduler(
+            hass.loop.time,
+            hourly_limit=hourly_limit,
+            action_reserve=action_reserve,
+            limits=limits,
+        )
+
+    return build

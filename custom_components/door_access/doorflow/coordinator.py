@@ -33,7 +33,7 @@ from ..api import (
 )
 from ..const import CONF_ACCOUNT_ID, CONF_POLL_INTERVAL, DOMAIN, LOGGER
 from ..coordinator import DoorAccessCoordinator, user_action
-from ..scheduler import Limit, Priority, RequestDeferredError, RequestScheduler
+from ..scheduler import Limit, Priority, RequestDeferredError, RequestScheduler, scheduler_factory
 from ..timer import Timer
 from .const import (
     DOORFLOW_ACTION_RESERVE,
@@ -598,11 +598,9 @@ def _raise_unless_admitted(admission: AdmissionRequest) -> None:
     raise DoorFlowOperationError(f"the admit ended {admission.status.value}", reason=reason)
 
 
-def build_doorflow_scheduler(hass: HomeAssistant) -> RequestScheduler:
-    """Create the request scheduler for one DoorFlow account."""
-    return RequestScheduler(
-        hass.loop.time,
-        hourly_limit=DOORFLOW_HOURLY_LIMIT,
-        action_reserve=DOORFLOW_ACTION_RESERVE,
-        limits=DOORFLOW_LIMITS,
-    )
+# Creates the request scheduler for one DoorFlow account.
+build_doorflow_scheduler: Final = scheduler_factory(
+    hourly_limit=DOORFLOW_HOURLY_LIMIT,
+    action_reserve=DOORFLOW_ACTION_RESERVE,
+    limits=DOORFLOW_LIMITS,
+)

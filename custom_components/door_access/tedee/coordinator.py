@@ -55,7 +55,14 @@ from ..api import (
 from ..const import CONF_POLL_INTERVAL, DOMAIN, LOGGER
 from ..coordinator import DoorAccessCoordinator, user_action
 from ..issues import SteadyIssues, show_issue
-from ..scheduler import Limit, Priority, RequestDeferredError, RequestScheduler, WindowFullError
+from ..scheduler import (
+    Limit,
+    Priority,
+    RequestDeferredError,
+    RequestScheduler,
+    WindowFullError,
+    scheduler_factory,
+)
 from .activity import ACTIVITY_LIMIT, ActivityReader
 from .bridge_client import BridgeCommandError
 from .bridge_push import BridgeLink, BridgePush, BridgePushStatus, LockPush, bridge_configs
@@ -1121,11 +1128,7 @@ def _raise_for_result(operation: Operation) -> None:
         )
 
 
-def build_scheduler(hass: HomeAssistant) -> RequestScheduler:
-    """Create the request scheduler for one Tedee account."""
-    return RequestScheduler(
-        hass.loop.time,
-        hourly_limit=TEDEE_HOURLY_LIMIT,
-        action_reserve=TEDEE_ACTION_RESERVE,
-        limits=TEDEE_LIMITS,
-    )
+# Creates the request scheduler for one Tedee account.
+build_scheduler: Final = scheduler_factory(
+    hourly_limit=TEDEE_HOURLY_LIMIT, action_reserve=TEDEE_ACTION_RESERVE, limits=TEDEE_LIMITS
+)

@@ -6,57 +6,46 @@ Each is also one of the common kinds of `..core.errors`, so `except AuthError` c
 
 from __future__ import annotations
 
-from ..core.errors import (
-    AuthError,
-    BadResponseError,
-    CloudConnectionError,
-    CloudTimeoutError,
-    DoorCloudError,
-    ErrorKinds,
-    OperationError,
-    RateLimitError,
-    RepeatedPageError,
-    ResponseTooLargeError,
-)
+from ..core import errors as kinds
 
 
-class DoorFlowError(DoorCloudError):
+class DoorFlowError(kinds.DoorCloudError):
     """Base class of every error the DoorFlow client raises."""
 
 
-class DoorFlowAuthError(DoorFlowError, AuthError):
+class DoorFlowAuthError(DoorFlowError, kinds.AuthError):
     """The key or token was refused (401) or lacks a scope (403: `missing_scope`)."""
 
 
-class DoorFlowRateLimitError(DoorFlowError, RateLimitError):
+class DoorFlowRateLimitError(DoorFlowError, kinds.RateLimitError):
     """DoorFlow answered 429; `retry_after` says how many seconds to wait, when it said so."""
 
 
-class DoorFlowConnectionError(DoorFlowError, CloudConnectionError):
+class DoorFlowConnectionError(DoorFlowError, kinds.CloudConnectionError):
     """DoorFlow could not be reached: network error, timeout or a 5xx answer."""
 
 
-class DoorFlowTimeoutError(DoorFlowConnectionError, CloudTimeoutError):
+class DoorFlowTimeoutError(DoorFlowConnectionError, kinds.CloudTimeoutError):
     """No complete answer within the request's deadline."""
 
 
-class DoorFlowBadResponseError(DoorFlowError, BadResponseError):
+class DoorFlowBadResponseError(DoorFlowError, kinds.BadResponseError):
     """DoorFlow answered something the client cannot use: not JSON, or an unexpected shape."""
 
 
-class DoorFlowResponseTooLargeError(DoorFlowBadResponseError, ResponseTooLargeError):
+class DoorFlowResponseTooLargeError(DoorFlowBadResponseError, kinds.ResponseTooLargeError):
     """The decoded body passed the client's size limit."""
 
 
-class DoorFlowRepeatedPageError(DoorFlowBadResponseError, RepeatedPageError):
+class DoorFlowRepeatedPageError(DoorFlowBadResponseError, kinds.RepeatedPageError):
     """A paged listing (channels, events, sites) answered a page that brought nothing new."""
 
 
-class DoorFlowOperationError(DoorFlowError, OperationError):
+class DoorFlowOperationError(DoorFlowError, kinds.OperationError):
     """A door command was refused (400/422), hit an unknown id (404), or an admission failed."""
 
 
-DOORFLOW_ERRORS = ErrorKinds.of(
+DOORFLOW_ERRORS = kinds.ErrorKinds.of(
     DoorFlowAuthError,
     DoorFlowRateLimitError,
     DoorFlowConnectionError,

@@ -6,49 +6,38 @@ Each is also one of the common kinds of `..core.errors`, so `except AuthError` c
 
 from __future__ import annotations
 
-from ..core.errors import (
-    AuthError,
-    BadResponseError,
-    CloudConnectionError,
-    CloudTimeoutError,
-    DoorCloudError,
-    ErrorKinds,
-    OperationError,
-    RateLimitError,
-    RepeatedPageError,
-    ResponseTooLargeError,
-)
+from ..core import errors as kinds
 
 
-class TedeeError(DoorCloudError):
+class TedeeError(kinds.DoorCloudError):
     """Base class of every error the Tedee client raises."""
 
 
-class TedeeAuthError(TedeeError, AuthError):
+class TedeeAuthError(TedeeError, kinds.AuthError):
     """The token was refused (401) or lacks a scope (403: `missing_scope`)."""
 
 
-class TedeeRateLimitError(TedeeError, RateLimitError):
+class TedeeRateLimitError(TedeeError, kinds.RateLimitError):
     """The cloud answered 429; `retry_after` says how many seconds to wait, when it said so."""
 
 
-class TedeeConnectionError(TedeeError, CloudConnectionError):
+class TedeeConnectionError(TedeeError, kinds.CloudConnectionError):
     """The cloud could not be reached: network error, timeout or a 5xx answer."""
 
 
-class TedeeTimeoutError(TedeeConnectionError, CloudTimeoutError):
+class TedeeTimeoutError(TedeeConnectionError, kinds.CloudTimeoutError):
     """No complete answer within the request's deadline."""
 
 
-class TedeeBadResponseError(TedeeError, BadResponseError):
+class TedeeBadResponseError(TedeeError, kinds.BadResponseError):
     """The cloud answered something the client cannot use: malformed body or `success: false`."""
 
 
-class TedeeResponseTooLargeError(TedeeBadResponseError, ResponseTooLargeError):
+class TedeeResponseTooLargeError(TedeeBadResponseError, kinds.ResponseTooLargeError):
     """The decoded body passed the client's size limit."""
 
 
-class TedeeRepeatedPageError(TedeeBadResponseError, RepeatedPageError):
+class TedeeRepeatedPageError(TedeeBadResponseError, kinds.RepeatedPageError):
     """A paged listing (locks, gates) answered a page that brought nothing new."""
 
 
@@ -60,11 +49,11 @@ class TedeeApiVersionError(TedeeError):
     """The configured API version is retired or unknown to the cloud (410)."""
 
 
-class TedeeOperationError(TedeeError, OperationError):
+class TedeeOperationError(TedeeError, kinds.OperationError):
     """A lock or gate operation was refused, failed (result > 0) or did not finish in time."""
 
 
-TEDEE_ERRORS = ErrorKinds.of(
+TEDEE_ERRORS = kinds.ErrorKinds.of(
     TedeeAuthError,
     TedeeRateLimitError,
     TedeeConnectionError,
