@@ -75,6 +75,14 @@ def _check_size(name: str, value: int) -> None:
         raise ValueError(f"{name} must be between 1 and {MAX_PAGE_SIZE}")
 
 
+def _pager[T: Channel | DoorEvent | Site](
+    what: str, endpoint: DoorFlowEndpoint, size: tuple[str, int], max_pages: int
+) -> Pager[T]:
+    """Return a pager of a listing keyed by id; `size` is the page size's parameter and value."""
+    _check_size(*size)
+    return pager_by_id(what, endpoint, size[1], max_pages, DoorFlowRepeatedPageError)
+
+
 def _page[T](
     response: JsonResponse, number: int, key: str, parse: Callable[[object], T]
 ) -> Page[T]:
@@ -173,26 +181,34 @@ class DoorFlowClient:
 
     # ---- account and channels --------------------------------------------------------------
 
+    async def _listing_page[T](
+        self,
+        endpoint: DoorFlowEndpoint,
+        key: str,
+        parse: Callable[[object], T],
+        page: int,
+        per_page: int,
+    ) -> Page[T]:
+        """Return one page of a listing read by `page` / `per_page`, with `Total` / `Per-Page`."""
+        _check_size("per_page", per_page)
+        response = await self._request(endpoint, params=[("page", page), ("per_page", per_page)])
+        return _page(response, page, key, parse)
+
     async def get_account(self) -> Account:
         """Return the account the credentials belong to, with its sync status."""
         return Account.from_json((await self._request(DoorFlowEndpoint.ACCOUNT)).body)
 
     async def get_channel_page(self, page: int, per_page: int = DEFAULT_PAGE_SIZE) -> Page[Channel]:
         """Return one page of the account's channels (doors), with `Total` / `Per-Page`."""
-        _check_size("per_page", per_page)
-        response = await self._request(
-            DoorFlowEndpoint.CHANNELS, params=[("page", page), ("per_page", per_page)]
+        return await self._listing_page(
+            DoorFlowEndpoint.CHANNELS, "channels", Channel.from_json, page, per_page
         )
-        return _page(response, page, "channels", Channel.from_json)
 
     def channel_pager(
         self, per_page: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES
     ) -> Pager[Channel]:
         """Return a pager for the channel listing (channels keyed by id)."""
-        _check_size("per_page", per_page)
-        return pager_by_id(
-            "channels", DoorFlowEndpoint.CHANNELS, per_page, max_pages, DoorFlowRepeatedPageError
-        )
+        return _pager("channels", DoorFlowEndpoint.CHANNELS, ("per_page", per_page), max_pages)
 
     # ---- door commands ---------------------------------------------------------------------
 
@@ -315,26 +331,18 @@ class DoorFlowClient:
         self, n: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES
     ) -> Pager[DoorEvent]:
         """Return a pager for the event feed (events keyed by id)."""
-        _check_size("n", n)
-        return pager_by_id(
-            "events", DoorFlowEndpoint.EVENTS, n, max_pages, DoorFlowRepeatedPageError
-        )
+        return _pager("events", DoorFlowEndpoint.EVENTS, ("n", n), max_pages)
 
     # ---- sites -----------------------------------------------------------------------------
 
     async def get_site_page(self, page: int, per_page: int = DEFAULT_PAGE_SIZE) -> Page[Site]:
         """Return one page of the account's sites, with `Total` / `Per-Page`."""
-        _check_size("per_page", per_page)
-        response = await self._request(
-            DoorFlowEndpoint.SITES, params=[("page", page), ("per_page", per_page)]
+        return await self._listing_page(
+            DoorFlowEndpoint.SITES, "sites", Site.from_json, page, per_page
         )
-        return _page(response, page, "sites", Site.from_json)
 
     def site_pager(
         self, per_page: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES
     ) -> Pager[Site]:
         """Return a pager for the site listing (sites keyed by id)."""
-        _check_size("per_page", per_page)
-        return pager_by_id(
-            "sites", DoorFlowEndpoint.SITES, per_page, max_pages, DoorFlowRepeatedPageError
-        )
+        return _pager("sites", DoorFlowEndpoint.SITES, ("per_page", per_page), max_pages)
