@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from ipaddress import ip_address
 import re
 from typing import Any, Final
@@ -17,7 +18,8 @@ from homeassistant.helpers.selector import (
 )
 from yarl import URL
 
-from .cloud import NumberRange
+from .api import AuthError, BadResponseError, CloudConnectionError, RateLimitError
+from .cloud import NumberRange, SignInError
 
 MAX_TOKEN_LENGTH: Final = 4096
 _LOOPBACK_NAMES: Final = frozenset({"localhost"})
@@ -29,6 +31,24 @@ SECRET_SELECTOR: Final = TextSelector(
     TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="off")
 )
 URL_SELECTOR: Final = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+
+
+@contextmanager
+def sign_in_errors(field: str, *unreachable: type[Exception]) -> Iterator[None]:
+    """Show a cloud's refusal while reading the signed-in account as the form's error.
+
+    Refused credentials show at `field`; a cloud out of reach or busy (or raising one of the
+    cloud's own `unreachable` errors) and an answer the client cannot use show at the base.
+    """
+    out_of_reach: tuple[type[Exception], ...] = (CloudConnectionError, RateLimitError, *unreachable)
+    try:
+        yield
+    except AuthError as err:
+        raise SignInError("invalid_auth", field) from err
+    except out_of_reach as err:
+        raise SignInError("cannot_connect") from err
+    except BadResponseError as err:
+        raise SignInError("invalid_response") from err
 
 
 class InvalidInputError(Exception):

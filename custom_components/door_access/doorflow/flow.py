@@ -14,13 +14,9 @@ import probatio
 from ..api import (
     DOORFLOW_DEFAULT_BASE_URL,
     Account as DoorFlowAccount,
-    DoorFlowAuthError,
-    DoorFlowBadResponseError,
     DoorFlowClient,
-    DoorFlowConnectionError,
-    DoorFlowRateLimitError,
 )
-from ..cloud import Account, CloudFlow, CloudOAuth, NumberRange, OptionsStep, SignInError
+from ..cloud import Account, CloudFlow, CloudOAuth, NumberRange, OptionsStep
 from ..const import (
     CONF_ACCOUNT_ID,
     CONF_AUTH_IMPLEMENTATION,
@@ -29,7 +25,7 @@ from ..const import (
     CONF_OAUTH_TOKEN,
     CONF_POLL_INTERVAL,
 )
-from ..flow_helpers import SECRET_SELECTOR, seconds_selector
+from ..flow_helpers import SECRET_SELECTOR, seconds_selector, sign_in_errors
 from .const import (
     CLOUD,
     CONF_PUSH,
@@ -57,14 +53,8 @@ def _suggested_values(values: Mapping[str, Any]) -> dict[str, Any]:  # noqa: ARG
 
 async def _read_account(client: DoorFlowClient, field: str) -> DoorFlowAccount:
     """Read the account the client's credentials belong to; refusals show at `field`."""
-    try:
+    with sign_in_errors(field):
         return await client.get_account()
-    except DoorFlowAuthError as err:
-        raise SignInError("invalid_auth", field) from err
-    except (DoorFlowConnectionError, DoorFlowRateLimitError) as err:
-        raise SignInError("cannot_connect") from err
-    except DoorFlowBadResponseError as err:
-        raise SignInError("invalid_response") from err
 
 
 def _account(account: DoorFlowAccount, base_url: str, credentials: Mapping[str, Any]) -> Account:

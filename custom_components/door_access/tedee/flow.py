@@ -24,16 +24,12 @@ import probatio
 from ..api import (
     TEDEE_DEFAULT_BASE_URL,
     TedeeApiVersionError,
-    TedeeAuthError,
-    TedeeBadResponseError,
     TedeeClient,
-    TedeeConnectionError,
-    TedeeRateLimitError,
     TokenType,
 )
-from ..cloud import Account, CloudFlow, NumberRange, OptionsError, OptionsStep, SignInError
+from ..cloud import Account, CloudFlow, NumberRange, OptionsError, OptionsStep
 from ..const import CONF_ACCOUNT_ID, CONF_BASE_URL, CONF_CLOUD, CONF_POLL_INTERVAL
-from ..flow_helpers import SECRET_SELECTOR, seconds_selector, split_auth_scheme
+from ..flow_helpers import SECRET_SELECTOR, seconds_selector, sign_in_errors, split_auth_scheme
 from .bridge_client import BridgeAddress, BridgeAddressError, BridgeClient
 from .bridge_push import CONF_BRIDGE_ADDRESS as STORED_ADDRESS, new_bridge_config
 from .const import (
@@ -114,14 +110,8 @@ async def _async_sign_in(
     client = TedeeClient(
         async_get_clientsession(hass), token, token_type=token_type, base_url=base_url
     )
-    try:
+    with sign_in_errors(CONF_TOKEN, TedeeApiVersionError):
         user = await client.get_user()
-    except TedeeAuthError as err:
-        raise SignInError("invalid_auth", CONF_TOKEN) from err
-    except (TedeeConnectionError, TedeeRateLimitError, TedeeApiVersionError) as err:
-        raise SignInError("cannot_connect") from err
-    except TedeeBadResponseError as err:
-        raise SignInError("invalid_response") from err
     return Account(
         unique_id=f"{CLOUD}_{user.id}",
         title=f"Tedee — {user.name or user.email or user.id}'s account",
