@@ -176,12 +176,8 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Change the credentials or the base URL of an entry, keeping the same account."""
-        entry = self._get_reconfigure_entry()
-        wing = self._wing = wing_of(entry.data)
-        if (oauth := wing.flow.oauth) is not None and self._method is None and user_input is None:
-            self._cloud_oauth = oauth
-            return await self.async_step_sign_in_method()
-        return await self._async_sign_in(wing, STEP_RECONFIGURE, user_input, with_base_url=True)
+        wing = wing_of(self._get_reconfigure_entry().data)
+        return await self._async_cloud_step(wing, STEP_RECONFIGURE, user_input)
 
     # ---- a cloud with more than one way to sign in -----------------------------------------
 
@@ -213,8 +209,6 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         """Sign in with the cloud's personal key instead of OAuth."""
         del user_input  # A menu choice: the form comes next.
         self._method = STEP_PERSONAL_KEY
-        if self.source == SOURCE_RECONFIGURE:
-            return await self.async_step_reconfigure()
         return await self._async_sign_in(self._wing, self._cloud_step, None, with_base_url=True)
 
     async def async_step_oauth(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
