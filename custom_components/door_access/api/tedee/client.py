@@ -93,6 +93,13 @@ class ApiDeprecation:
     sunset: str | None
 
 
+def _pager[T: Lock | Gate](
+    what: str, endpoint: TedeeEndpoint, page_size: int, max_pages: int
+) -> Pager[T]:
+    """Return a pager of a Tedee listing keyed by id."""
+    return pager_by_id(what, endpoint, page_size, max_pages, TedeeRepeatedPageError)
+
+
 class TedeeClient:
     """Talks to the Tedee cloud for one account; every request goes through one `JsonHttp`."""
 
@@ -196,9 +203,7 @@ class TedeeClient:
         self, page_size: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES
     ) -> Pager[Lock]:
         """Return a pager for the lock listing (locks keyed by id)."""
-        return pager_by_id(
-            "locks", TedeeEndpoint.LOCKS, page_size, max_pages, TedeeRepeatedPageError
-        )
+        return _pager("locks", TedeeEndpoint.LOCKS, page_size, max_pages)
 
     async def get_lock(self, lock_id: int) -> Lock:
         """Return one lock with its details."""
@@ -276,9 +281,7 @@ class TedeeClient:
         self, page_size: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES
     ) -> Pager[Gate]:
         """Return a pager for the gate listing (gates keyed by id)."""
-        return pager_by_id(
-            "gates", TedeeEndpoint.GATES, page_size, max_pages, TedeeRepeatedPageError
-        )
+        return _pager("gates", TedeeEndpoint.GATES, page_size, max_pages)
 
     async def open_gate(self, gate_id: int) -> None:
         """Open a gate for its impulse length; raise a TedeeOperationError when refused."""
