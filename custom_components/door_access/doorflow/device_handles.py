@@ -1,8 +1,4 @@
-"""The devices DoorFlow entities read: a device's registry info and what its entities show.
-
-Handles read from the coordinator, so they live apart from the device-info builders in
-`devices.py`, which the coordinator itself uses (no import goes back).
-"""
+"""The devices DoorFlow entities read (handles), apart from `devices.py` so no import goes back."""
 
 from __future__ import annotations
 
