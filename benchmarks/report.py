@@ -1345,19 +1345,30 @@ def render_push(report: Report) -> list[str]:
         "",
         "### Push missed",
         "",
-        *([f"- {line}" for line in push_missed(report)] or ["- nothing"]),
-        *[
-            f"- {r.size.name}, {figures.mode}: {miss}"
-            for r in report.push
-            for figures in (r.push, r.polling)
-            if figures is not None
-            for miss in figures.misses
-        ],
-        *[f"- {r.size.name}: {note}" for r in report.push for note in r.notes],
+        *(
+            [
+                *[f"- {line}" for line in push_missed(report)],
+                *[
+                    f"- {r.size.name}, {figures.mode}: {miss}"
+                    for r in report.push
+                    for figures in (r.push, r.polling)
+                    if figures is not None
+                    for miss in figures.misses
+                ],
+            ]
+            or ["- nothing"]
+        ),
         "",
+        *_push_notes(report),
         PUSH_METHOD,
         PUSH_END,
     ]
+
+
+def _push_notes(report: Report) -> list[str]:
+    """The runs' notes (what happened beside the figures), under their own heading."""
+    notes = [f"- {r.size.name}: {note}" for r in report.push for note in r.notes]
+    return ["### Push notes", "", *notes, ""] if notes else []
 
 
 def write_push_section(report: Report, path: Path) -> None:

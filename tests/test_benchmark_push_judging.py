@@ -194,3 +194,16 @@ def test_the_push_section_replaces_only_itself(tmp_path: Path) -> None:
     assert "### Push missed\n\n- nothing" not in second
     console = judged.render_console(_report(slow))
     assert "Push: FAILED" in console
+
+
+def test_a_runs_notes_stand_apart_from_its_misses(tmp_path: Path) -> None:
+    """A note says what happened beside the figures; it is not listed as a miss."""
+    path = tmp_path / "benchmarks.md"
+    sound = _sound()
+    sound.notes.append("push did not come back after the loss; the flood hit polling")
+    judged.write_push_section(_report(sound), path)
+    text = path.read_text()
+    missed = text[text.index("### Push missed") : text.index("### Push notes")]
+    assert "- nothing" in missed
+    assert "flood hit polling" not in missed
+    assert "- home: push did not come back" in text[text.index("### Push notes") :]
