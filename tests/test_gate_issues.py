@@ -12,7 +12,7 @@ from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.door_access.const import DOMAIN
-from custom_components.door_access.tedee.coordinator import (
+from custom_components.door_access.tedee.repairs import (
     GATE_ISSUE_CLEAR_AFTER,
     GATE_ISSUE_RAISE_AFTER,
     unlinked_gate_issue_id,

@@ -19,12 +19,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.door_access.const import DOMAIN
-from custom_components.door_access.tedee.coordinator import (
+from custom_components.door_access.tedee.coordinator import TedeeCoordinator
+from custom_components.door_access.tedee.kept_details import forget_details
+from custom_components.door_access.tedee.repairs import (
     GATE_ISSUE_CLEAR_AFTER,
-    TedeeCoordinator,
     unlinked_gate_issue_id,
 )
-from custom_components.door_access.tedee.kept_details import forget_details
 
 from .conftest import Simulator
 from .helpers import TEDEE_POLL, advance, coordinator_of, lock_entity_ids, setup_entry
@@ -425,6 +425,6 @@ async def test_a_bridge_the_account_dropped_loses_its_device(
     assert registry.async_get_device_by_identifier((DOMAIN, "tedee-9001"), entry_id)
     simulator.world.tedee.bridges.clear()
     coordinator = coordinator_of(init_integration, TedeeCoordinator)
-    coordinator._details_due = 0.0
+    coordinator.lock_listing.due_at = 0.0
     await advance(hass, freezer, TEDEE_POLL)
     assert registry.async_get_device_by_identifier((DOMAIN, "tedee-9001"), entry_id) is None

@@ -19,11 +19,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.door_access.const import DOMAIN
-from custom_components.door_access.tedee.coordinator import (
-    TedeeCoordinator,
-    blebox_issue_id,
-    gate_scope_issue_id,
-)
+from custom_components.door_access.tedee.coordinator import TedeeCoordinator
+from custom_components.door_access.tedee.repairs import blebox_issue_id, gate_scope_issue_id
 
 from .conftest import Simulator
 from .helpers import (
@@ -198,7 +195,7 @@ async def test_a_repeated_page_stops_the_listing_without_losing_locks(
         "POST", "faults", {"kind": "repeat_page", "path_prefix": "/api/v37/my/lock"}
     )
     before = (await simulator.requests())["total"]
-    coordinator._details_due = 0.0  # the hourly full listing is due now
+    coordinator.lock_listing.due_at = 0.0  # the hourly full listing is due now
     await advance(hass, freezer, TEDEE_POLL)
     assert (await simulator.requests())["total"] - before <= 4
     registry = dr.async_get(hass)

@@ -3,13 +3,14 @@
 Every poll sends one bulk lock sync (the 20 s rule lives in `build_scheduler`), which names every
 lock: a lock has its entities from the first poll on, showing what the sync gives until its
 details (name, model, settings) are read. Details come from the paged listing (at the first poll,
-hourly, and when locks went missing), which ends once it holds every lock known and keeps its
-place across polls when Tedee's count window is full, and from single reads of the locks whose
-revision changed, as many per poll as the hourly budget leaves (`read_plan.py`). A reload keeps
-the details it had (`kept_details.py`): its first poll lists only when a listing is due. Gates
-are read on their own slower interval, and kept apart: a gate failure never takes the locks
-down, nor a lock failure the gates. A device is removed only when a complete listing no longer
-has it.
+hourly, and when locks went missing; `lock_listing.py`), which ends once it holds every lock
+known and keeps its place across polls when Tedee's count window is full, and from single reads
+of the locks whose revision changed, as many per poll as the hourly budget leaves
+(`read_plan.py`). A reload keeps the details it had (`kept_details.py`): its first poll lists
+only when a listing is due. Gates are read on their own slower interval (`gate_reads.py`), and
+kept apart: a gate failure never takes the locks down, nor a lock failure the gates. A device is
+removed only when a complete listing no longer has it. Repair issues are in `repairs.py`, an
+operation's plan and checks in `operations.py`.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 import contextlib
-from copy import deepcopy
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, Final, override
@@ -28,7 +28,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import async_call_later
 
-from ..actions import FollowPlan, Transition
+from ..actions import Transition
 from ..api import (
     TEDEE_PAGE_SIZE,
     Activity,
@@ -41,12 +41,11 @@ from ..api import (
     LockState,
     LockStatus,
     LockSync,
-    Operation,
     OperationFailure,
+    Page,
     Pager,
     RateLimitError,
     TedeeApiVersionError,
-    TedeeBleBoxNotLinkedError,
     TedeeClient,
     TedeeEndpoint,
     TedeeOperationError,
@@ -54,7 +53,7 @@ from ..api import (
 )
 from ..const import CONF_POLL_INTERVAL, DOMAIN, LOGGER
 from ..coordinator import DoorAccessCoordinator, user_action
-from ..issues import SteadyIssues, show_issue
+from ..issues import SteadyIssues
 from ..scheduler import (
     Limit,
     Priority,
@@ -74,64 +73,45 @@ from .const import (
     DEFAULT_GATE_INTERVAL,
     DEFAULT_POLL_INTERVAL,
     DEFAULT_UNLOCK_BEHAVIOR,
-    DETAILS_REFRESH_INTERVAL,
     MIN_POLL_INTERVAL,
     TEDEE_ACTION_RESERVE,
     TEDEE_HOURLY_LIMIT,
     TEDEE_LOCK_SYNC_MIN_INTERVAL,
-    UnlockBehavior,
 )
+from .data import TedeeData
 from .devices import bridge_device_info, lock_device_info, tedee_identifier
-from .kept_details import KeptDetails, keep_details, kept_details
+from .gate_reads import GateReads
+from .kept_details import keep_details, kept_details
+from .lock_listing import LockListing
+from .operations import (
+    CLOSED,
+    JAMMED_RESULT,
+    OPERATION_ERROR_KEYS,
+    OPERATION_FOLLOW,
+    UNLOCK_MODES,
+    raise_for_result,
+    unlock_pulls,
+)
 from .read_plan import Budget, spare_reads
+from .repairs import (
+    GATE_ISSUE_CLEAR_AFTER,
+    GATE_ISSUE_RAISE_AFTER,
+    unlinked_gate_issue_id,
+    update_issues,
+)
 
 if TYPE_CHECKING:
     from ..models import DoorAccessConfigEntry
 
-# More new locks than this in one sync (and no listing under way): read them by a listing.
-NEW_LOCKS_FOR_A_LISTING: Final = 5
 # Single detail reads (changed revisions, a few new locks) in one poll, at most.
 DETAIL_READS_PER_POLL: Final = 3
-# The first poll reads listing pages for at most this long; the listing goes on later.
-SETUP_LISTING_SECONDS: Final = 10.0
 # Lock listing pages per listing at the default page size, for the budget's estimate.
 LOCK_PAGE_SIZE: Final = TEDEE_PAGE_SIZE
-# Without gates (none linked, or no BleBox integration) they are looked for at most hourly.
-GATE_DISCOVERY_INTERVAL: Final = 3600.0
-# A gate's "unlinked from BleBox" repair issue: raised once the gate stayed unlinked this long
-# (two reads at the default gate interval), cleared once it stayed linked this long. A gate that
-# flips keeps one issue, and the user's "ignore" with it.
-GATE_ISSUE_RAISE_AFTER: Final = 600.0
-GATE_ISSUE_CLEAR_AFTER: Final = 1800.0
-# An operation's result when the lock could not finish moving.
-JAMMED_RESULT: Final = 1
 # While the bridges push every lock's state, the cloud's lock sync is a health check this often.
 PUSH_HEALTH_POLL: Final = 300.0
 # A pushed move's activity read that was held back is tried again this soon, this many times.
 PUSHED_READ_RETRY: Final = 5.0
 PUSHED_READ_TRIES: Final = 6
-
-_OPERATION_ERROR_KEYS: Mapping[str, str] = {
-    OperationFailure.JAMMED: "lock_jammed",
-    OperationFailure.TIMEOUT: "operation_timeout",
-    OperationFailure.REFUSED: "operation_refused",
-    OperationFailure.FAILED: "operation_failed",
-    OperationFailure.NOT_FOUND: "device_not_found",
-    OperationFailure.NO_ACCESS: "gate_no_access",
-    OperationFailure.GATE_TIMEOUT: "gate_timeout",
-    OperationFailure.NO_BLEBOX_INTEGRATION: "gate_no_blebox",
-    OperationFailure.GATE_DISCONNECTED: "gate_disconnected",
-}
-
-UNLOCK_MODES: Mapping[str, UnlockMode] = {
-    UnlockBehavior.UNLOCK: UnlockMode.NORMAL,
-    UnlockBehavior.UNLOCK_AND_PULL: UnlockMode.UNLOCK_OR_PULL,
-}
-
-# A Tedee lock takes about 1-3 s to move: read the operation's progress first after 1.5 s,
-# then every 0.6 s until 3.3 s (a result is seen at most 0.6 s after the lock stopped), then
-# less and less often.
-OPERATION_FOLLOW = FollowPlan(first_delay=1.5, interval=0.6, steady_reads=3, max_wait=30.0)
 
 # Tedee's documented limits, per endpoint.
 TEDEE_LIMITS: Final[Mapping[str, Limit]] = {
@@ -143,45 +123,12 @@ TEDEE_LIMITS: Final[Mapping[str, Limit]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class TedeeData:
-    """Everything the integration knows about one Tedee account."""
-
-    locks: Mapping[int, Lock]
-    gates: Mapping[int, Gate]
-    bridges: Mapping[int, Bridge]
-    # Locks the last bulk sync left out: kept (unavailable) until a full listing decides.
-    missing_locks: frozenset[int] = frozenset()
-    # Whether the last read of locks / gates worked (each part fails on its own).
-    locks_ok: bool = True
-    gates_ok: bool = True
-    # False when the account has no BleBox integration (Tedee answers 412 for gates).
-    blebox_linked: bool = True
-    # False when the token lacks the scope for gates (Tedee answers 403 for them).
-    gates_allowed: bool = True
-
-
-def unlinked_gate_issue_id(entry_id: str, gate_id: int) -> str:
-    """Return the repair issue id for an unlinked gate."""
-    return f"gate_unlinked_{entry_id}_{gate_id}"
-
-
-def gate_scope_issue_id(entry_id: str) -> str:
-    """Return the repair issue id for a token that may not read or open gates."""
-    return f"gate_scope_missing_{entry_id}"
-
-
-def blebox_issue_id(entry_id: str) -> str:
-    """Return the repair issue id for an account without a BleBox integration."""
-    return f"blebox_not_linked_{entry_id}"
-
-
 class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     """Polls one Tedee account within its limits and runs the user's actions."""
 
     cloud_name = "Tedee"
     outage_errors = (*DoorAccessCoordinator.outage_errors, TedeeApiVersionError)
-    operation_error_keys = _OPERATION_ERROR_KEYS
+    operation_error_keys = OPERATION_ERROR_KEYS
 
     def __init__(
         self,
@@ -195,20 +142,15 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         )
         super().__init__(hass, entry, scheduler, poll_interval=poll)
         self.client = client
-        self.gate_interval = float(entry.options.get(CONF_GATE_INTERVAL, DEFAULT_GATE_INTERVAL))
+        self.gate_reads = GateReads(
+            self._clock, float(entry.options.get(CONF_GATE_INTERVAL, DEFAULT_GATE_INTERVAL))
+        )
         self.follow_plan = OPERATION_FOLLOW
         # What this entry knew of its locks before a reload: the first poll lists only if due.
         kept = kept_details(hass, entry.entry_id)
         self._kept_locks: Mapping[int, Lock] = kept.locks if kept is not None else {}
-        # When the hourly lock listing is due; whether missing locks call for one sooner.
-        self._details_due = kept.listing_due_at if kept is not None else 0.0
-        self._gates_due = 0.0
-        self._listing_due = False
-        # The lock listing under way (kept across polls while its window is full).
-        self._lock_listing: Pager[Lock] | None = kept.listing if kept is not None else None
-        self._listing_wait = 0.0
-        # Locks the sync leaves out that the last complete listing still had.
-        self._confirmed_missing = kept.confirmed_missing if kept is not None else frozenset()
+        # The lock listing: when it is due, its place across polls, what it decided.
+        self.lock_listing = LockListing(self._clock, kept)
         entry.async_on_unload(self._keep_details)
         # Lock id → when its details were first found out of date (oldest read first).
         self._stale_since: dict[int, float] = {}
@@ -483,12 +425,17 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         details = {lock_id: lock for lock_id, lock in base.locks.items() if lock.detailed}
         unknown = set(synced or ()) - details.keys()
         listing: Pager[Lock] | None = None
-        if self._listing_wanted(first=previous is None and not base.locks, unknown=len(unknown)):
-            listing = await self._go_on_listing(
-                expected=set(synced or ()) | base.locks.keys(), first=previous is None
+        lock_listing = self.lock_listing
+        if lock_listing.wanted(first=previous is None and not base.locks, unknown=len(unknown)):
+            listing = await lock_listing.go_on(
+                self.client.lock_pager,
+                self._read_lock_page,
+                expected=set(synced or ()) | base.locks.keys(),
+                first=previous is None,
+                account=self.config_entry.title,
             )
             if synced is None and not listing.pages_read:
-                raise WindowFullError("the lock listing's window is full", self._listing_wait)
+                raise WindowFullError("the lock listing's window is full", lock_listing.wait)
             details.update((lock.id, lock) for lock in listing.items)
         bridges = base.bridges
         if previous is None or (listing is not None and listing.done):
@@ -497,19 +444,19 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             # Only the listing was read: its locks, as they are, the whole account (or as
             # much of it as was read: the rest comes in the next polls).
             return replace(base, locks=details, bridges=bridges, locks_ok=True)
-        await self._read_changed_details(details, synced, listing_open=self._lock_listing)
+        await self._read_changed_details(details, synced, listing_open=lock_listing.pager)
         locks = self._merge_syncs(details, synced, sent_at)
         missing = base.locks.keys() - synced.keys()
         if listing is not None and listing.complete:
             listed = {lock.id for lock in listing.items}
             # A complete listing decides: what it lacks is gone, what it has is kept.
             missing &= listed
-            self._confirmed_missing = frozenset(missing)
+            lock_listing.confirmed_missing = frozenset(missing)
         for lock_id in missing:
             locks[lock_id] = details.get(lock_id) or base.locks[lock_id]
-        if missing - self._confirmed_missing:
+        if missing - lock_listing.confirmed_missing:
             # One answer that leaves a lock out does not remove it: a full listing decides.
-            self._listing_due = True
+            lock_listing.due_early = True
         return replace(
             base, locks=locks, bridges=bridges, missing_locks=frozenset(missing), locks_ok=True
         )
@@ -519,75 +466,18 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         """Keep the locks' details for the entry's next setup in this process (a reload).
 
         Nothing is kept by a setup that never read the locks: what an earlier one kept stays.
-        A listing under way is kept as a copy: a poll still in flight goes on with its own.
         """
         data: TedeeData | None = self.data
         if data is None:
             return
         details = {lock_id: lock for lock_id, lock in data.locks.items() if lock.detailed}
-        keep_details(
-            self.hass,
-            self.config_entry.entry_id,
-            KeptDetails(
-                locks=details,
-                listing_due_at=self._details_due,
-                listing=deepcopy(self._lock_listing),
-                confirmed_missing=self._confirmed_missing,
-            ),
+        keep_details(self.hass, self.config_entry.entry_id, self.lock_listing.kept(details))
+
+    async def _read_lock_page(self, number: int, size: int) -> Page[Lock]:
+        """Read one page of the lock listing through the scheduler."""
+        return await self._call(
+            self.client.get_lock_page, number, size, endpoint=TedeeEndpoint.LOCKS
         )
-
-    def _listing_wanted(self, *, first: bool, unknown: int) -> bool:
-        """Tell whether the lock listing is read (or goes on) in this poll."""
-        return (
-            first
-            or self._lock_listing is not None
-            or self._listing_due
-            or self._clock() >= self._details_due
-            or unknown > NEW_LOCKS_FOR_A_LISTING
-        )
-
-    async def _go_on_listing(self, *, expected: set[int], first: bool) -> Pager[Lock]:
-        """Read pages of the lock listing as far as its count window allows now, no further.
-
-        The listing keeps its place across polls and ends once it holds every lock in
-        `expected` (no extra page only to learn that the next one is empty). The first poll
-        reads pages for at most `SETUP_LISTING_SECONDS`, so that setup never waits long.
-        """
-        pager = self._lock_listing or self.client.lock_pager()
-        self._lock_listing = pager
-        pager.expect(expected)
-        deadline = self._clock() + SETUP_LISTING_SECONDS if first else None
-        self._listing_wait = 0.0
-        try:
-            while (number := pager.next_page()) is not None:
-                if deadline is not None and self._clock() >= deadline:
-                    break
-                try:
-                    page = await self._call(
-                        self.client.get_lock_page,
-                        number,
-                        pager.page_size,
-                        endpoint=TedeeEndpoint.LOCKS,
-                    )
-                except WindowFullError as err:
-                    self._listing_wait = err.retry_in
-                    break
-                pager.add(page)
-        except BaseException:
-            self._lock_listing = None
-            raise
-        if pager.done:
-            self._lock_listing = None
-            self._listing_due = False
-            self._details_due = self._clock() + DETAILS_REFRESH_INTERVAL
-            if not pager.complete:
-                LOGGER.warning(
-                    "Tedee lock listing for %s stopped after %d pages; "
-                    "locks missing from it are kept",
-                    self.config_entry.title,
-                    pager.pages_read,
-                )
-        return pager
 
     async def _read_changed_details(
         self, details: dict[int, Lock], synced: Mapping[int, LockSync], *, listing_open: object
@@ -648,44 +538,28 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             locks[lock_id] = lock
         return locks
 
+    @property
+    def gate_interval(self) -> float:
+        """Return the seconds between two reads of the gates."""
+        return self.gate_reads.interval
+
     async def _fetch_gates(self, previous: TedeeData | None, *, first: bool) -> TedeeData:
-        """Read the gates when due (a gate sync, then the paged list); failures stay here."""
-        base = previous or TedeeData(locks={}, gates={}, bridges={})
-        if not first and self._clock() < self._gates_due:
-            return base
-        try:
-            await self._call(self.client.sync_gates, endpoint=TedeeEndpoint.GATE_SYNC_ALL)
-            pager = await self._read_listing(
-                self.client.gate_pager,
-                self.client.get_gate_page,
-                endpoint=TedeeEndpoint.GATES,
-            )
-        except TedeeBleBoxNotLinkedError:
-            self._gates_due = self._clock() + GATE_DISCOVERY_INTERVAL
-            self._part_recovered("gates")
-            return replace(base, gates={}, gates_ok=True, blebox_linked=False, gates_allowed=True)
-        except AuthError as err:
-            if not err.missing_scope:
-                raise
-            # A token without Device.ReadWrite: no gates (a repair issue says so), locks work.
-            self._gates_due = self._clock() + GATE_DISCOVERY_INTERVAL
-            return replace(base, gates={}, gates_ok=True, gates_allowed=False)
-        except RateLimitError, RequestDeferredError:
-            return base  # keep the last gates; they are read again when allowed
-        except self.outage_errors as err:
-            if first:
-                self._gates_due = self._clock() + self.gate_interval
-                return replace(base, gates={}, gates_ok=False)
-            self._part_failed("gates", err)
-            self._gates_due = self._clock() + min(self.gate_interval, 60.0)
-            return replace(base, gates_ok=False)
-        self._part_recovered("gates")
-        gates = {gate.id: gate for gate in pager.items}
-        if not pager.complete:
-            gates = {**base.gates, **gates}
-        interval = self.gate_interval if gates else max(self.gate_interval, GATE_DISCOVERY_INTERVAL)
-        self._gates_due = self._clock() + interval
-        return replace(base, gates=gates, gates_ok=True, blebox_linked=True, gates_allowed=True)
+        """Read the gates when due (`gate_reads.py`); a gate failure never takes the locks."""
+        return await self.gate_reads.read(
+            previous or TedeeData(locks={}, gates={}, bridges={}),
+            first=first,
+            fetch=self._read_gates,
+            outage_errors=self.outage_errors,
+            failed=self._part_failed,
+            recovered=self._part_recovered,
+        )
+
+    async def _read_gates(self) -> Pager[Gate]:
+        """Read the gates: a gate sync, then the paged list."""
+        await self._call(self.client.sync_gates, endpoint=TedeeEndpoint.GATE_SYNC_ALL)
+        return await self._read_listing(
+            self.client.gate_pager, self.client.get_gate_page, endpoint=TedeeEndpoint.GATES
+        )
 
     @override
     def _healthy(self, data: TedeeData) -> bool:
@@ -862,40 +736,15 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             self._gate_issues.forget(unlinked_gate_issue_id(self.config_entry.entry_id, device_id))
 
     def _update_issues(self, data: TedeeData) -> None:
-        """Raise or clear repair issues: unlinked gates, no BleBox link, deprecated API."""
-        entry_id = self.config_entry.entry_id
-        # Only the entry that shows a gate speaks for it (an account sharing it says nothing).
-        for gate in self.announced("gate", data.gates):
-            self._gate_issues.note(
-                unlinked_gate_issue_id(entry_id, gate.id),
-                "gate_unlinked",
-                {"gate": gate.name or str(gate.id)},
-                problem=gate.status is GateStatus.UNLINKED,
-            )
-        account = {"account": self.config_entry.title}
-        show_issue(
+        """Raise or clear the account's repair issues (`repairs.py`)."""
+        update_issues(
             self.hass,
-            gate_scope_issue_id(entry_id),
-            "gate_scope_missing",
-            {**account, "scope": "Device.ReadWrite"},
-            problem=not data.gates_allowed,
-        )
-        show_issue(
-            self.hass,
-            blebox_issue_id(entry_id),
-            "blebox_not_linked",
-            account,
-            problem=not data.blebox_linked,
-        )
-        deprecation = self.client.deprecation
-        show_issue(
-            self.hass,
-            f"api_deprecated_{entry_id}",
-            "api_version_deprecated",
-            {}
-            if deprecation is None
-            else {"version": deprecation.version, "sunset": deprecation.sunset or "-"},
-            problem=deprecation is not None,
+            self._gate_issues,
+            entry_id=self.config_entry.entry_id,
+            account=self.config_entry.title,
+            data=data,
+            shown_gates=self.announced("gate", data.gates),
+            deprecation=self.client.deprecation,
         )
 
     # ---- actions ---------------------------------------------------------------------------
@@ -918,7 +767,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         behavior = self.config_entry.options.get(CONF_UNLOCK_BEHAVIOR, DEFAULT_UNLOCK_BEHAVIOR)
         mode = UNLOCK_MODES.get(behavior, UnlockMode.NORMAL)
         lock = self.data.locks.get(lock_id)
-        pulls = lock is not None and _unlock_pulls(lock, mode)
+        pulls = lock is not None and unlock_pulls(lock, mode)
         await self._operate(
             lock_id,
             Transition.UNLOCKING,
@@ -932,7 +781,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     async def async_open(self, lock_id: int) -> None:
         """Open the latch; a locked lock unlocks and pulls in one operation."""
         lock = self.data.locks.get(lock_id)
-        if lock is not None and lock.status is not None and lock.status.state in _CLOSED:
+        if lock is not None and lock.status is not None and lock.status.state in CLOSED:
             start: Callable[[int], Awaitable[str]] = partial(
                 self.client.unlock, mode=UnlockMode.UNLOCK_OR_PULL
             )
@@ -982,7 +831,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             )
             if operation.result == JAMMED_RESULT:
                 self._set_jammed(lock_id)
-            _raise_for_result(operation)
+            raise_for_result(operation)
             self._settle(lock_id, settles_as)
 
         try:
@@ -1103,29 +952,6 @@ def _keep_position(synced: Lock, shown: Lock) -> Lock:
 def _shown(lock: Lock) -> tuple[object, ...]:
     """Return what of a lock's details its device shows."""
     return (lock.name, lock.model, lock.serial_number, lock.software_version, lock.bridge_id)
-
-
-_CLOSED = frozenset({LockState.LOCKED, LockState.SEMI_LOCKED, LockState.LOCKING})
-
-
-def _unlock_pulls(lock: Lock, mode: UnlockMode) -> bool:
-    """Tell whether an unlock in this mode also pulls the spring on this lock."""
-    settings = lock.settings
-    if not settings.pull_spring_enabled:
-        return False
-    if mode is UnlockMode.UNLOCK_OR_PULL:
-        return True
-    return mode is UnlockMode.NORMAL and settings.auto_pull_spring_enabled
-
-
-def _raise_for_result(operation: Operation) -> None:
-    """Raise when a completed operation reports that the lock did not do it."""
-    if operation.result == JAMMED_RESULT:
-        raise TedeeOperationError("the lock jammed", reason=OperationFailure.JAMMED)
-    if operation.result > 0:
-        raise TedeeOperationError(
-            f"the operation failed (result {operation.result})", reason=OperationFailure.FAILED
-        )
 
 
 # Creates the request scheduler for one Tedee account.
