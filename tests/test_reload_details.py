@@ -10,12 +10,13 @@ account is scaled down with the page size (100 locks in pages of 10 are 10 pages
 from __future__ import annotations
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.door_access import async_remove_config_entry_device
 from custom_components.door_access.api.tedee import TedeeEndpoint
 from custom_components.door_access.const import DOMAIN
 from custom_components.door_access.scheduler import Limit
@@ -153,6 +154,15 @@ async def test_a_lock_added_while_unloaded_is_read_and_a_lock_gone_is_listed(
     # The lock the sync left out is kept (unavailable) until a complete listing decides.
     assert 1020 in coordinator.data.missing_locks
     assert _device_name(hass, mock_config_entry, 1020) is not None
+    # Meanwhile the user may delete its device (a lock the sync still names may not be).
+    devices = dr.async_get(hass)
+    entry_id = mock_config_entry.entry_id
+    gone_device = devices.async_get_device_by_identifier((DOMAIN, "tedee-1020"), entry_id)
+    kept_device = devices.async_get_device_by_identifier((DOMAIN, f"tedee-{added}"), entry_id)
+    assert gone_device is not None
+    assert kept_device is not None
+    assert await async_remove_config_entry_device(hass, mock_config_entry, gone_device)
+    assert not await async_remove_config_entry_device(hass, mock_config_entry, kept_device)
     # Once the listing window (10 pages per 10 minutes, spent by setup) moved on: the lock
     # still expected is not there, so only the listing's end (an 11th page, in the window
     # after) tells that it is gone.
@@ -215,3 +225,29 @@ async def test_a_listing_under_way_goes_on_after_a_reload(
     assert _device_name(hass, mock_config_entry, 1008) == "Extra 3"
     assert await simulator.count(DETAILS) == 0
     assert (await simulator.requests())["rate_limited"]["by_rules"] == 0
+
+
+async def test_an_entry_enabled_again_reads_the_account_afresh(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Disabled by the user, the entry keeps nothing; enabled again, it lists the account."""
+    await _add_locks(simulator, 1, prefix="Shed")
+    gone = max(simulator.world.tedee.locks)
+    assert await setup_entry(hass, mock_config_entry)
+    assert gone in coordinator_of(mock_config_entry, TedeeCoordinator).data.locks
+    assert await hass.config_entries.async_set_disabled_by(
+        mock_config_entry.entry_id, ConfigEntryDisabler.USER
+    )
+    await hass.async_block_till_done()
+    assert kept_details(hass, mock_config_entry.entry_id) is None
+    await simulator.control("DELETE", f"tedee/locks/{gone}")
+    listed = await simulator.count(LISTING)
+    assert await hass.config_entries.async_set_disabled_by(mock_config_entry.entry_id, None)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert await simulator.count(LISTING) > listed
+    coordinator = coordinator_of(mock_config_entry, TedeeCoordinator)
+    assert gone not in coordinator.data.locks
+    assert _device_name(hass, mock_config_entry, gone) is not None  # for the user to delete

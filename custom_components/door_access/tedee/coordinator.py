@@ -81,7 +81,7 @@ from .const import (
 from .data import TedeeData
 from .devices import bridge_device_info, lock_device_info, tedee_identifier
 from .gate_reads import GateReads
-from .kept_details import keep_details, kept_details
+from .kept_details import forget_details, keep_details, kept_details
 from .lock_listing import LockListing
 from .operations import (
     CLOSED,
@@ -466,7 +466,12 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         """Keep the locks' details for the entry's next setup in this process (a reload).
 
         Nothing is kept by a setup that never read the locks: what an earlier one kept stays.
+        An entry the user disables keeps nothing: it may stay off for days, and enabling it
+        again reads the account afresh (a lock gone meanwhile is then simply not there).
         """
+        if self.config_entry.disabled_by is not None:
+            forget_details(self.hass, self.config_entry.entry_id)
+            return
         data: TedeeData | None = self.data
         if data is None:
             return
