@@ -102,6 +102,21 @@ def enable_entity(hass: HomeAssistant, domain: str, unique_id: str, object_id: s
     )
 
 
+async def former_entity_removed_at_setup(
+    hass: HomeAssistant, entry: MockConfigEntry, unique_id: str, object_id: str
+) -> er.EntityRegistry:
+    """Register a binary sensor an older install had, set the entry up: it must be gone."""
+    entry.add_to_hass(hass)
+    registry = er.async_get(hass)
+    former = registry.async_get_or_create(
+        "binary_sensor", DOMAIN, unique_id, config_entry=entry, suggested_object_id=object_id
+    )
+    assert await setup_entry(hass, entry)
+    assert registry.async_get(former.entity_id) is None
+    assert hass.states.get(former.entity_id) is None
+    return registry
+
+
 def flow_sources(hass: HomeAssistant) -> list[str]:
     """Return the source of every config flow in progress (e.g. ["reauth"])."""
     return [flow["context"]["source"] for flow in hass.config_entries.flow.async_progress()]

@@ -15,7 +15,14 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.door_access.const import DOMAIN
 
 from .conftest import Simulator
-from .helpers import advance, enable_entity, set_tedee_lock, setup_entry, state_of
+from .helpers import (
+    advance,
+    enable_entity,
+    former_entity_removed_at_setup,
+    set_tedee_lock,
+    setup_entry,
+    state_of,
+)
 
 
 async def _set_gate(
@@ -206,19 +213,9 @@ async def test_the_former_gate_connectivity_binary_sensor_is_removed(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
     """An install from before 0.2.0 loses a gate's Connectivity (it repeated the Status)."""
-    config_entry = mock_config_entry
-    config_entry.add_to_hass(hass)
-    registry = er.async_get(hass)
-    former = registry.async_get_or_create(
-        "binary_sensor",
-        DOMAIN,
-        "tedee-501-connectivity",
-        config_entry=config_entry,
-        suggested_object_id="driveway_gate_connectivity",
+    registry = await former_entity_removed_at_setup(
+        hass, mock_config_entry, "tedee-501-connectivity", "driveway_gate_connectivity"
     )
-    assert await setup_entry(hass, config_entry)
-    assert registry.async_get(former.entity_id) is None
-    assert hass.states.get(former.entity_id) is None
     assert state_of(hass, "sensor.driveway_gate_status") == "connected"
     # A lock's Connectivity, under the same key, stays.
     lock = registry.async_get("binary_sensor.front_door_connectivity")

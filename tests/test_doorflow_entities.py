@@ -9,10 +9,8 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.door_access.const import DOMAIN
-
 from .conftest import Simulator
-from .helpers import advance, setup_entry, state_of
+from .helpers import advance, former_entity_removed_at_setup, state_of
 
 ONLINE = "binary_sensor.head_office_front_door_connectivity"
 LOCKDOWN = "switch.head_office_front_door_lockdown"
@@ -213,17 +211,11 @@ async def test_the_former_changes_not_synced_binary_sensor_is_removed(
     hass: HomeAssistant, doorflow_config_entry: MockConfigEntry
 ) -> None:
     """An install from before 0.2.0 loses "Changes not synced" (it repeated the sync status)."""
-    doorflow_config_entry.add_to_hass(hass)
-    registry = er.async_get(hass)
-    former = registry.async_get_or_create(
-        "binary_sensor",
-        DOMAIN,
+    await former_entity_removed_at_setup(
+        hass,
+        doorflow_config_entry,
         "doorflow-1203-sync_pending",
-        config_entry=doorflow_config_entry,
-        suggested_object_id="warehouse_warehouse_changes_not_synced",
+        "warehouse_warehouse_changes_not_synced",
     )
-    assert await setup_entry(hass, doorflow_config_entry)
-    assert registry.async_get(former.entity_id) is None
-    assert hass.states.get(former.entity_id) is None
     assert state_of(hass, "sensor.warehouse_warehouse_sync_status") == "fail"
     assert state_of(hass, "binary_sensor.warehouse_warehouse_connectivity") == "off"

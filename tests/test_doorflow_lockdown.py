@@ -15,8 +15,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.door_access.const import DOMAIN
 
-from .conftest import Simulator, setup_entry
-from .helpers import advance, lock_call, run_action, state_of
+from .conftest import Simulator
+from .helpers import advance, former_entity_removed_at_setup, lock_call, run_action, state_of
 
 FRONT: Final = "lock.head_office_front_door"
 SWITCH: Final = "switch.head_office_front_door_lockdown"
@@ -28,18 +28,9 @@ async def test_the_former_lockdown_binary_sensor_is_removed(
     hass: HomeAssistant, doorflow_config_entry: MockConfigEntry
 ) -> None:
     """An install from before 0.2.0 loses its Lockdown binary sensor (the switch shows it)."""
-    doorflow_config_entry.add_to_hass(hass)
-    registry = er.async_get(hass)
-    former = registry.async_get_or_create(
-        "binary_sensor",
-        DOMAIN,
-        "doorflow-1201-lockdown",
-        config_entry=doorflow_config_entry,
-        suggested_object_id="head_office_front_door_lockdown",
+    registry = await former_entity_removed_at_setup(
+        hass, doorflow_config_entry, "doorflow-1201-lockdown", "head_office_front_door_lockdown"
     )
-    assert await setup_entry(hass, doorflow_config_entry)
-    assert registry.async_get(former.entity_id) is None
-    assert hass.states.get(former.entity_id) is None
     switch = registry.async_get(SWITCH)
     assert switch is not None
     assert switch.unique_id == "doorflow-1201-lockdown"
