@@ -29,7 +29,7 @@ def _date(item: tuple[datetime, str]) -> datetime:
 
 
 def _record(ledger: FeedLedger, seen: list[tuple[datetime, str]], **kwargs: Any) -> None:
-    ledger.record(seen=seen, key=_key, date=_date, lookback=LOOKBACK, **kwargs)
+    ledger.record([(_key(item), _date(item)) for item in seen], lookback=LOOKBACK, **kwargs)
 
 
 def test_ledger_delivers_once_oldest_first_and_late_uploads() -> None:

@@ -255,9 +255,7 @@ class Feed[ItemT]:
         fresh = ledger.fresh(result.items, key=self._items.key, date=date, since=since)
         resume = ledger.resume
         ledger.record(
-            seen=result.items,
-            key=self._items.key,
-            date=date,
+            [(self._items.key(item), date(item)) for item in result.items],
             started=started,
             resume_from=result.resume_from if result.cut else None,
             lookback=self.lookback,
@@ -292,7 +290,9 @@ class Feed[ItemT]:
             if not fresh:
                 return []
             ledger.remember(
-                fresh, key=self._items.key, date=date, lookback=self.lookback, kept=self._kept_ids
+                [(self._items.key(item), date(item)) for item in fresh],
+                lookback=self.lookback,
+                kept=self._kept_ids,
             )
             self._dirty = True
             for item in fresh:

@@ -15,7 +15,7 @@ is (Home Assistant keeps an ignored issue ignored while it is raised again).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, field
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
@@ -66,22 +66,16 @@ class _Held:
     since: float
 
 
+@dataclass(slots=True)
 class SteadyIssues:
     """The repair issues of one entry that are raised and cleared only after a steady state."""
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        clock: Callable[[], float],
-        *,
-        raise_after: float,
-        clear_after: float,
-    ) -> None:
-        self._hass = hass
-        self._clock = clock
-        self._raise_after = raise_after
-        self._clear_after = clear_after
-        self._held: dict[str, _Held] = {}
+    hass: HomeAssistant
+    clock: Callable[[], float]
+    _: KW_ONLY
+    raise_after: float
+    clear_after: float
+    _held: dict[str, _Held] = field(default_factory=dict, init=False)
 
     def note(
         self,
@@ -92,18 +86,18 @@ class SteadyIssues:
         problem: bool,
     ) -> None:
         """Note whether the problem is there now; raise or delete the issue once it held."""
-        now = self._clock()
+        now = self.clock()
         held = self._held.get(issue_id)
         if held is None:
             held = self._held[issue_id] = _Held(problem, float("-inf"))
         elif held.problem != problem:
             held = self._held[issue_id] = _Held(problem, now)
-        if problem and now - held.since >= self._raise_after:
-            raise_issue(self._hass, issue_id, translation_key, placeholders)
-        elif not problem and now - held.since >= self._clear_after:
-            clear_issue(self._hass, issue_id)
+        if problem and now - held.since >= self.raise_after:
+            raise_issue(self.hass, issue_id, translation_key, placeholders)
+        elif not problem and now - held.since >= self.clear_after:
+            clear_issue(self.hass, issue_id)
 
     def forget(self, issue_id: str) -> None:
         """Delete the issue now: what it is about is gone."""
         self._held.pop(issue_id, None)
-        clear_issue(self._hass, issue_id)
+        clear_issue(self.hass, issue_id)

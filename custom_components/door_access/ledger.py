@@ -77,56 +77,44 @@ class FeedLedger:
             picked[item_id] = item
         return sorted(picked.values(), key=date)
 
-    def record[T](
+    def record(
         self,
+        seen: Iterable[tuple[str, datetime]],
         *,
-        seen: Iterable[T],
-        key: Callable[[T], str],
-        date: Callable[[T], datetime],
         started: datetime,
         resume_from: datetime | None,
         lookback: timedelta,
         kept: int = DEFAULT_KEPT_IDS,
     ) -> None:
-        """Note a finished read: every item it saw is delivered now; move the watermark.
+        """Note a finished read: every item it saw (id, date) is delivered now; move the watermark.
 
         `started` is when the read began; `resume_from` the date up to which a read that was
         cut short has read everything (None: it read up to now).
         """
-        floor = self.since(lookback)
-        self._note(seen, key, date)
         if resume_from is None:
             self.watermark = max(self.watermark, started)
             self.resume = None
         else:
-            self.resume = max(min(resume_from, started), floor)
-        self._prune(self.since(lookback) - lookback, kept)
+            self.resume = max(min(resume_from, started), self.since(lookback))
+        self.remember(seen, lookback=lookback, kept=kept)
 
-    def remember[T](
+    def remember(
         self,
-        items: Iterable[T],
+        seen: Iterable[tuple[str, datetime]],
         *,
-        key: Callable[[T], str],
-        date: Callable[[T], datetime],
         lookback: timedelta,
         kept: int = DEFAULT_KEPT_IDS,
     ) -> None:
-        """Note items delivered outside a read (a push): their ids only; the watermark stays.
+        """Note items (id, date) delivered, each with its latest date seen; prune the ids.
 
-        The next read covers them again and their ids keep it from delivering them twice.
+        Called alone for items delivered outside a read (a push), the watermark stays: the next
+        read covers them again and their ids keep it from delivering them twice.
         """
-        self._note(items, key, date)
-        self._prune(self.since(lookback) - lookback, kept)
-
-    def _note[T](
-        self, items: Iterable[T], key: Callable[[T], str], date: Callable[[T], datetime]
-    ) -> None:
-        """Note items as delivered, each with its latest date seen."""
-        for item in items:
-            item_id, item_date = key(item), date(item)
+        for item_id, item_date in seen:
             known = self.delivered.get(item_id)
             # A date that moved later keeps the id as long as the item may be read again.
             self.delivered[item_id] = item_date if known is None else max(known, item_date)
+        self._prune(self.since(lookback) - lookback, kept)
 
     def _prune(self, before: datetime, kept: int) -> None:
         """Forget ids dated well before the next read (none can come back) and beyond `kept`.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Final
 
 from homeassistant.components.sensor import SensorDeviceClass
@@ -32,6 +34,20 @@ def _known[E: (ChannelSyncStatus, SyncStatus)](status: E) -> str | None:
     return None if status.value == "unrecognized" else status.value
 
 
+def _last_sync[ModelT](
+    value_fn: Callable[[ModelT], datetime | None],
+) -> DoorAccessSensorEntityDescription[ModelT]:
+    """Describe when a door, or the account, last finished a sync (diagnostic, off at first)."""
+    return DoorAccessSensorEntityDescription[ModelT](
+        key="last_sync",
+        translation_key="last_sync",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=value_fn,
+    )
+
+
 DOOR_SENSORS: tuple[DoorAccessSensorEntityDescription[Channel], ...] = (
     DoorAccessSensorEntityDescription[Channel](
         key="sync_status",
@@ -41,14 +57,7 @@ DOOR_SENSORS: tuple[DoorAccessSensorEntityDescription[Channel], ...] = (
         options=[s.value for s in ChannelSyncStatus if s is not ChannelSyncStatus.UNRECOGNIZED],
         value_fn=lambda channel: _known(channel.sync_status),
     ),
-    DoorAccessSensorEntityDescription[Channel](
-        key="last_sync",
-        translation_key="last_sync",
-        device_class=SensorDeviceClass.TIMESTAMP,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        value_fn=lambda channel: channel.last_sync_completed_at,
-    ),
+    _last_sync(lambda channel: channel.last_sync_completed_at),
     # When a door held unlocked until a time relocks (also a time already past, while
     # someone holds it); unknown in normal mode or when held until locked again.
     DoorAccessSensorEntityDescription[Channel](
@@ -88,14 +97,7 @@ ACCOUNT_SENSORS: tuple[DoorAccessSensorEntityDescription[DoorFlowData], ...] = (
         value_fn=_account_sync_status,
         attributes_fn=_waiting_sync,
     ),
-    DoorAccessSensorEntityDescription[DoorFlowData](
-        key="last_sync",
-        translation_key="last_sync",
-        device_class=SensorDeviceClass.TIMESTAMP,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        value_fn=lambda data: data.account.sync.last_sync,
-    ),
+    _last_sync(lambda data: data.account.sync.last_sync),
 )
 
 # The account's sensors, and those of every door now and as new ones appear.

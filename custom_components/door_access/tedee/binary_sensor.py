@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory, Platform
@@ -45,17 +44,19 @@ def _door_open(lock: Lock) -> bool | None:
     return None
 
 
-def _in_state(state: LockState) -> Callable[[Lock], bool | None]:
-    """Return a function telling whether a lock is in the given position."""
-
-    def is_in_state(lock: Lock) -> bool | None:
-        """Tell whether the lock is in the position."""
-        return None if lock.status is None else lock.status.state is state
-
-    return is_in_state
-
-
 type LockBinarySensor = DoorAccessBinarySensorEntityDescription[Lock]
+
+
+def _in_position(key: str, state: LockState, **options: Any) -> LockBinarySensor:
+    """Describe a sensor telling whether the lock is in one position (while it reports one)."""
+    return DoorAccessBinarySensorEntityDescription[Lock](
+        key=key,
+        translation_key=key,
+        is_on_fn=lambda lock: None if lock.status is None else lock.status.state is state,
+        available_fn=reports_state,
+        **options,
+    )
+
 
 LOCK_BINARY_SENSORS: tuple[LockBinarySensor, ...] = (
     DoorAccessBinarySensorEntityDescription[Lock](
@@ -77,20 +78,13 @@ LOCK_BINARY_SENSORS: tuple[LockBinarySensor, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         is_on_fn=lambda lock: lock.is_connected and lock.status is not None,
     ),
-    DoorAccessBinarySensorEntityDescription[Lock](
-        key="semi_locked",
-        translation_key="semi_locked",
-        is_on_fn=_in_state(LockState.SEMI_LOCKED),
-        available_fn=reports_state,
-    ),
-    DoorAccessBinarySensorEntityDescription[Lock](
-        key="uncalibrated",
-        translation_key="uncalibrated",
+    _in_position("semi_locked", LockState.SEMI_LOCKED),
+    _in_position(
+        "uncalibrated",
+        LockState.UNCALIBRATED,
         device_class=BinarySensorDeviceClass.PROBLEM,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        is_on_fn=_in_state(LockState.UNCALIBRATED),
-        available_fn=reports_state,
     ),
     DoorAccessBinarySensorEntityDescription[Lock](
         key="pull_spring_enabled",

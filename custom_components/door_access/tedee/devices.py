@@ -36,16 +36,23 @@ def account_device_info(account_id: int, title: str) -> DeviceInfo:
     )
 
 
+def _hardware_info(
+    device: Bridge | Gate | Lock, manufacturer: str, model: str, unnamed: str
+) -> DeviceInfo:
+    """Describe a device the cloud has read whole: named `<unnamed> <serial>` without a name."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, tedee_identifier(device.id))},
+        manufacturer=manufacturer,
+        model=model,
+        name=device.name or f"{unnamed} {device.serial_number}",
+        serial_number=device.serial_number or None,
+        sw_version=device.software_version,
+    )
+
+
 def bridge_device_info(bridge: Bridge) -> DeviceInfo:
     """Describe a bridge: the device its locks are connected through."""
-    return DeviceInfo(
-        identifiers={(DOMAIN, tedee_identifier(bridge.id))},
-        manufacturer=LOCK_MANUFACTURER,
-        model="Bridge",
-        name=bridge.name or f"Tedee bridge {bridge.serial_number}",
-        serial_number=bridge.serial_number or None,
-        sw_version=bridge.software_version,
-    )
+    return _hardware_info(bridge, LOCK_MANUFACTURER, "Bridge", "Tedee bridge")
 
 
 def lock_device_info(lock: Lock, *, registered: bool, via_device_id: str | None) -> DeviceInfo:
@@ -61,14 +68,7 @@ def lock_device_info(lock: Lock, *, registered: bool, via_device_id: str | None)
         if not registered:
             info["name"] = f"Tedee lock {lock.id}"
     else:
-        info = DeviceInfo(
-            identifiers={(DOMAIN, identifier)},
-            manufacturer=LOCK_MANUFACTURER,
-            model=lock.model,
-            name=lock.name or f"Tedee lock {lock.serial_number}",
-            serial_number=lock.serial_number or None,
-            sw_version=lock.software_version,
-        )
+        info = _hardware_info(lock, LOCK_MANUFACTURER, lock.model, "Tedee lock")
     if via_device_id:
         info["via_device_id"] = via_device_id
     return info
@@ -76,11 +76,4 @@ def lock_device_info(lock: Lock, *, registered: bool, via_device_id: str | None)
 
 def gate_device_info(gate: Gate) -> DeviceInfo:
     """Describe a BleBox gate linked to the account."""
-    return DeviceInfo(
-        identifiers={(DOMAIN, tedee_identifier(gate.id))},
-        manufacturer=GATE_MANUFACTURER,
-        model="Gate controller",
-        name=gate.name or f"Gate {gate.serial_number}",
-        serial_number=gate.serial_number or None,
-        sw_version=gate.software_version,
-    )
+    return _hardware_info(gate, GATE_MANUFACTURER, "Gate controller", "Gate")
