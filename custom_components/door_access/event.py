@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 from typing import Any, Final, Protocol, override
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
@@ -46,6 +48,31 @@ class Happening:
 
     event_type: str
     attributes: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class EventKind[TypeT: StrEnum]:
+    """A cloud's code as an event entity shows it: its event type, and how (method) or why."""
+
+    event_type: TypeT
+    method: str | None = None
+    reason: str | None = None
+
+    def happening(
+        self, code: int, timestamp: datetime | None, *, label: str | None = None, **who: str | None
+    ) -> Happening:
+        """Return an item of this kind as fired: who (when named), how or why, when, its code."""
+        attributes: dict[str, Any] = {key: name for key, name in who.items() if name}
+        if self.method is not None:
+            attributes["method"] = str(self.method)
+        if self.reason is not None:
+            attributes["reason"] = self.reason
+        if timestamp is not None:
+            attributes["timestamp"] = timestamp.isoformat()
+        attributes["code"] = code
+        if label:
+            attributes["label"] = label
+        return Happening(event_type=self.event_type.value, attributes=attributes)
 
 
 # How an event entity hears of its device's happenings: subscribe, get the unsubscribe.

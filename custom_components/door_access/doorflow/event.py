@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import Platform
@@ -34,20 +34,12 @@ DOOR_ALARM: Final = DoorAccessBinarySensorEntityDescription[DoorAlarm](
 def door_happening(event: DoorEvent) -> Happening:
     """Return how a door's event entity fires one feed event (its event type and attributes)."""
     kind = door_kind_of(event.event_code)
-    person, label = cloud_text(event.person_name), cloud_text(event.event_label)
-    attributes: dict[str, Any] = {}
-    if person:
-        attributes["person"] = person
-    if kind.method is not None:
-        attributes["method"] = kind.method
-    if kind.reason is not None:
-        attributes["reason"] = kind.reason
-    if event.created_at is not None:
-        attributes["timestamp"] = event.created_at.isoformat()
-    attributes["code"] = event.event_code
-    if kind.event_type in LABELLED_TYPES and label:
-        attributes["label"] = label
-    return Happening(event_type=kind.event_type.value, attributes=attributes)
+    return kind.happening(
+        event.event_code,
+        event.created_at,
+        label=cloud_text(event.event_label) if kind.event_type in LABELLED_TYPES else None,
+        person=cloud_text(event.person_name),
+    )
 
 
 def door_alarm_device(

@@ -13,9 +13,10 @@ groups is `other`, with its number.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
+
+from ..event import EventKind
 
 
 class DoorEventType(StrEnum):
@@ -37,15 +38,6 @@ class DoorEventType(StrEnum):
     CHANNEL_SYNC = "channel_sync"
     DIRECTORY_SYNC = "directory_sync"
     OTHER = "other"
-
-
-@dataclass(frozen=True, slots=True)
-class DoorEventKind:
-    """An event code as Home Assistant shows it: its type, and how (admits) or why (rejects)."""
-
-    event_type: DoorEventType
-    method: str | None = None
-    reason: str | None = None
 
 
 _T = DoorEventType
@@ -77,22 +69,22 @@ DENIAL_REASONS: Final[Mapping[int, str]] = {
     72: "multi_factor",
     73: "multi_factor",
 }
-_DOOR_KINDS: Final[Mapping[int, DoorEventKind]] = {
-    30: DoorEventKind(_T.REQUEST_TO_EXIT),
-    33: DoorEventKind(_T.DOOR_FORCED_OPEN),
-    34: DoorEventKind(_T.DOOR_HELD_OPEN),
-    37: DoorEventKind(_T.DOOR_BACK_TO_NORMAL),
-    90: DoorEventKind(_T.TAMPER),
-    91: DoorEventKind(_T.TAMPER_CLEARED),
+_DOOR_KINDS: Final[Mapping[int, EventKind[DoorEventType]]] = {
+    30: EventKind(_T.REQUEST_TO_EXIT),
+    33: EventKind(_T.DOOR_FORCED_OPEN),
+    34: EventKind(_T.DOOR_HELD_OPEN),
+    37: EventKind(_T.DOOR_BACK_TO_NORMAL),
+    90: EventKind(_T.TAMPER),
+    91: EventKind(_T.TAMPER_CLEARED),
 }
 # The published groups whose codes have no published meaning one by one.
-_GROUPS: Final[tuple[tuple[frozenset[int], DoorEventKind], ...]] = (
-    (frozenset(range(1, 4)), DoorEventKind(_T.CHANNEL_STATUS)),
-    (frozenset(range(31, 38)), DoorEventKind(_T.DOOR_ALARM)),
-    (frozenset(range(40, 43)), DoorEventKind(_T.AUTO_UNLOCK)),
-    (frozenset(range(50, 64)), DoorEventKind(_T.REMOTE_CONTROL)),
-    (frozenset(range(100, 108)), DoorEventKind(_T.CHANNEL_SYNC)),
-    (frozenset({220, 223, 224, 225}), DoorEventKind(_T.DIRECTORY_SYNC)),
+_GROUPS: Final[tuple[tuple[frozenset[int], EventKind[DoorEventType]], ...]] = (
+    (frozenset(range(1, 4)), EventKind(_T.CHANNEL_STATUS)),
+    (frozenset(range(31, 38)), EventKind(_T.DOOR_ALARM)),
+    (frozenset(range(40, 43)), EventKind(_T.AUTO_UNLOCK)),
+    (frozenset(range(50, 64)), EventKind(_T.REMOTE_CONTROL)),
+    (frozenset(range(100, 108)), EventKind(_T.CHANNEL_SYNC)),
+    (frozenset({220, 223, 224, 225}), EventKind(_T.DIRECTORY_SYNC)),
 )
 # Types that name a group: the entity shows DoorFlow's label beside the code.
 LABELLED_TYPES: Final = frozenset({*(kind.event_type for _, kind in _GROUPS), DoorEventType.OTHER})
@@ -125,15 +117,15 @@ FEED_CODES: Final = (
 # door is read again (delivered only through that read, never as events).
 RULE_CODES: Final = tuple(sorted({*FEED_CODES, *DOOR_STATE_CODES}))
 
-_OTHER: Final = DoorEventKind(_T.OTHER)
+_OTHER: Final = EventKind(_T.OTHER)
 
 
-def door_kind_of(code: int) -> DoorEventKind:
+def door_kind_of(code: int) -> EventKind[DoorEventType]:
     """Return what an event code means: its own kind, its group's, or `other`."""
     if (method := ADMIT_METHODS.get(code)) is not None:
-        return DoorEventKind(_T.ACCESS_GRANTED, method=method)
+        return EventKind(_T.ACCESS_GRANTED, method=method)
     if (reason := DENIAL_REASONS.get(code)) is not None:
-        return DoorEventKind(_T.ACCESS_DENIED, reason=reason)
+        return EventKind(_T.ACCESS_DENIED, reason=reason)
     if (kind := _DOOR_KINDS.get(code)) is not None:
         return kind
     return next((kind for codes, kind in _GROUPS if code in codes), _OTHER)

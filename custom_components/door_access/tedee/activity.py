@@ -404,7 +404,7 @@ class ActivityReader:
         self._last_operation[lock_id] = LastOperation(
             user,
             kind.event_type.value,
-            None if kind.method is None else kind.method.value,
+            None if kind.method is None else str(kind.method),
             activity.date,
         )
 

@@ -10,11 +10,11 @@ sensor, ...). Codes the docs do not list stay `other`, with their number.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
 from ..api import ActivityEvent
+from ..event import EventKind
 
 
 class ActivityType(StrEnum):
@@ -63,14 +63,6 @@ class Method(StrEnum):
     MOBILE = "mobile"
 
 
-@dataclass(frozen=True, slots=True)
-class ActivityKind:
-    """An activity code as Home Assistant shows it."""
-
-    event_type: ActivityType
-    method: Method | None = None
-
-
 # Operations move the lock (or open the gate): the "last operated by" sensor follows them.
 OPERATIONS: Final = frozenset(
     {
@@ -90,10 +82,10 @@ GATE_ACTIVITY_TYPES: Final = (ActivityType.OPENED, ActivityType.OTHER)
 _E = ActivityEvent
 _T = ActivityType
 _M = Method
-_k = ActivityKind
+_k = EventKind
 
 
-KINDS: Final[Mapping[ActivityEvent, ActivityKind]] = {
+KINDS: Final[Mapping[ActivityEvent, EventKind[ActivityType]]] = {
     # The Tedee app or the cloud API ("remote").
     _E.LOCKED_REMOTE: _k(_T.LOCKED, _M.REMOTE),
     _E.UNLOCKED_REMOTE: _k(_T.UNLOCKED, _M.REMOTE),
@@ -177,9 +169,9 @@ KINDS: Final[Mapping[ActivityEvent, ActivityKind]] = {
     _E.GATE_UNLOCKED_BY_ACCESS_LINK: _k(_T.OPENED, _M.ACCESS_LINK),
 }
 
-_OTHER: Final = ActivityKind(ActivityType.OTHER)
+_OTHER: Final = EventKind(ActivityType.OTHER)
 
 
-def kind_of(event: ActivityEvent) -> ActivityKind:
+def kind_of(event: ActivityEvent) -> EventKind[ActivityType]:
     """Return what an activity code means (`other` for codes the docs do not list)."""
     return KINDS.get(event, _OTHER)

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from functools import partial
-from typing import Any, Final
+from typing import Final
 
 from ..api import Activity, Gate, Lock
 from ..cloud import chain
-from ..event import DoorAccessEventEntityDescription, Happening, event_entity_adder
+from ..event import DoorAccessEventEntityDescription, EventKind, Happening, event_entity_adder
 from ..text import cloud_text
 from .activity_kinds import (
     GATE_ACTIVITY_TYPES,
     LOCK_ACTIVITY_TYPES,
-    ActivityKind,
     ActivityType,
     kind_of,
 )
@@ -42,16 +41,8 @@ def activity_happening(
     """
     kind = kind_of(activity.event)
     if kind.event_type not in event_types:
-        kind = ActivityKind(ActivityType.OTHER)
-    user = cloud_text(activity.username)
-    attributes: dict[str, Any] = {}
-    if user:
-        attributes["user"] = user
-    if kind.method is not None:
-        attributes["method"] = kind.method.value
-    attributes["timestamp"] = activity.date.isoformat()
-    attributes["code"] = activity.event_code
-    return Happening(event_type=kind.event_type.value, attributes=attributes)
+        kind = EventKind(ActivityType.OTHER)
+    return kind.happening(activity.event_code, activity.date, user=cloud_text(activity.username))
 
 
 # An activity entity for every lock and gate (when the token may read activity).
