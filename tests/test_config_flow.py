@@ -242,6 +242,11 @@ def _check(result: FlowResult, flow: str = "config") -> FlowResult:
     assert probatio.to_field_list(result["data_schema"], custom_serializer=cv.custom_serializer)
     for error in (result["errors"] or {}).values():
         assert error in strings["error"]
+    fields = {str(marker) for marker, value in result["data_schema"].schema.items()}
+    if flow == "config":
+        # The form's texts name its own fields only (a Tedee user never reads of DoorFlow's key).
+        sections = set(step.get("sections", {}))
+        assert set(step.get("data", {})) | sections == fields, result["step_id"]
     for marker, value in result["data_schema"].schema.items():
         key = str(marker)
         if isinstance(value, section):
@@ -629,7 +634,7 @@ async def test_tedee_reauth(
     entry.add_to_hass(hass)
     result = _check(await entry.start_reauth_flow(hass))
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "reauth_confirm"
+    assert result["step_id"] == "tedee_reauth"
     assert result["description_placeholders"]["name"] == "Alex Home"
     assert [str(key) for key in result["data_schema"].schema] == [CONF_TOKEN, CONF_TOKEN_TYPE]
 
@@ -673,7 +678,7 @@ async def test_tedee_reconfigure(
     entry.add_to_hass(hass)
     result = _check(await entry.start_reconfigure_flow(hass))
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "reconfigure"
+    assert result["step_id"] == "tedee_reconfigure"
     assert _suggested(result, CONF_TOKEN_TYPE) == "bearer"
     assert _suggested(result, CONF_BASE_URL, SECTION_ADVANCED) == cloud.url
     assert _suggested(result, CONF_TOKEN) is None
@@ -829,7 +834,7 @@ async def test_doorflow_reauth(hass: HomeAssistant, cloud: FakeCloud) -> None:
     entry = _doorflow_entry(cloud)
     entry.add_to_hass(hass)
     result = _check(await entry.start_reauth_flow(hass))
-    assert result["step_id"] == "reauth_confirm"
+    assert result["step_id"] == "doorflow_reauth"
     assert [str(key) for key in result["data_schema"].schema] == [CONF_API_KEY]
 
     cloud.fail_next(500)
@@ -872,7 +877,7 @@ async def test_doorflow_reconfigure(hass: HomeAssistant, cloud: FakeCloud) -> No
     entry = _doorflow_entry(cloud)
     entry.add_to_hass(hass)
     result = await _reconfigure_with_key(hass, entry)
-    assert result["step_id"] == "reconfigure"
+    assert result["step_id"] == "doorflow_reconfigure"
     assert _suggested(result, CONF_BASE_URL, SECTION_ADVANCED) == cloud.url
 
     result = await _submit(hass, result, _doorflow_input("", cloud.url))

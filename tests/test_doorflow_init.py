@@ -146,7 +146,7 @@ async def test_revoked_key_at_start_asks_for_reauth(
     assert doorflow_config_entry.state is ConfigEntryState.SETUP_ERROR
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
-    assert flows[0]["step_id"] == "reauth_confirm"
+    assert flows[0]["step_id"] == "doorflow_reauth"
 
 
 async def test_revoked_key_while_running_asks_for_reauth(

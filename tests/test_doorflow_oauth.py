@@ -725,7 +725,7 @@ async def test_reconfigure_from_oauth_to_a_key_leaves_no_token(
     """Switching to the personal key stores the key and drops the OAuth token."""
     result = await _start_reconfigure(hass, oauth_entry)
     result = await _configure(hass, result["flow_id"], {"next_step_id": "personal_key"})
-    assert result["step_id"] == "reconfigure"
+    assert result["step_id"] == "doorflow_reconfigure"
     result = await _configure(
         hass,
         result["flow_id"],
@@ -744,7 +744,7 @@ async def test_a_key_entry_reauthenticates_with_a_key(
 ) -> None:
     """Reauth of a key entry stays on the key form (OAuth is for OAuth entries)."""
     result = await init_doorflow.start_reauth_flow(hass)
-    assert result["step_id"] == "reauth_confirm"
+    assert result["step_id"] == "doorflow_reauth"
 
 
 async def test_token_keeper_is_the_same_across_reloads(

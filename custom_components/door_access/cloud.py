@@ -107,12 +107,16 @@ class CloudFlow:
     # The form field holding the secret (an access token, an API key).
     secret_field: str
     default_base_url: str
-    # The sign-in form's fields (the secret first), given the entry's data when one exists.
+    # The sign-in form's fields (the secret first).
     sign_in_fields: Callable[[], dict[probatio.Marker, Any]]
-    # Values to show again in the form (never the secret), from entry data or user input.
-    suggested_values: Callable[[Mapping[str, Any]], dict[str, Any]]
     # Read the account with the credentials: raise SignInError, or return the account.
     async_sign_in: Callable[[HomeAssistant, str, Mapping[str, Any], str], Awaitable[Account]]
+    # The steps of the same form asking an entry's owner for new credentials, after the cloud
+    # refused the stored ones (reauthentication) or when the user changes them
+    # (reconfiguration): their texts (`config.step.<id>`) are the cloud's own. Unique across
+    # clouds.
+    reauth_step_id: str
+    reconfigure_step_id: str
     # The options flow: the cloud's own forms, shown one after the other (at least one).
     options_steps: tuple[OptionsStep, ...]
     # Forms shown once a new account signed in, before its entry is made (an optional local
@@ -120,6 +124,8 @@ class CloudFlow:
     after_sign_in: tuple[OptionsStep, ...] = ()
     # Signing in through OAuth, offered first beside the secret (None: the secret only).
     oauth: CloudOAuth | None = None
+    # Values to show again in the form (never the secret), from the entry's data.
+    suggested_values: Callable[[Mapping[str, Any]], dict[str, Any]] = lambda _data: {}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -3,8 +3,9 @@
 The steps are the same for every cloud; what differs (the form's fields, how an account is
 read, the forms after signing in, the options forms) comes from the cloud's `CloudFlow`. The
 menu's choices are the clouds registered in `clouds.py`; each choice, and each form a cloud
-declares, is a step of its own id (`async_step_<cloud>`, `async_step_<form id>`) found at run
-time (`__getattr__`), so a cloud added to the registry needs no edit here.
+declares (its reauthentication and reconfiguration forms, with texts of its own, among them),
+is a step of its own id (`async_step_<cloud>`, `async_step_<form id>`) found at run time
+(`__getattr__`), so a cloud added to the registry needs no edit here.
 A cloud that also signs in through OAuth 2.0 (Home Assistant's application credentials) first
 offers that, then its personal key; the OAuth steps (`pick_implementation`, `auth`,
 `creation`) come from Home Assistant's `AbstractOAuth2FlowHandler`, with the authorize and
@@ -45,8 +46,6 @@ from .models import DoorAccessConfigEntry
 
 # Form section holding the rarely needed base URL override (collapsed by default).
 SECTION_ADVANCED: Final = "advanced"
-STEP_REAUTH: Final = "reauth_confirm"
-STEP_RECONFIGURE: Final = "reconfigure"
 # A cloud with more than one way to sign in: the menu, and its choices (each a step).
 STEP_SIGN_IN_METHOD: Final = "sign_in_method"
 STEP_OAUTH: Final = "oauth"
@@ -108,8 +107,6 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     VERSION = 1
     MINOR_VERSION = 1
 
-    # How the cloud is signed in to, once chosen (None: not yet).
-    _method: str | None = None
     # The account signed in to and the options its forms gave, while those forms are shown.
     _account: Account
     _options: dict[str, Any]
@@ -139,45 +136,36 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         """Let the user choose the cloud."""
         return self.async_show_menu(step_id="user", menu_options=list(CLOUDS))
 
-    async def async_step_reauth(
-        self,
-        entry_data: Mapping[str, Any],  # noqa: ARG002
-    ) -> ConfigFlowResult:
-        """Start reauthentication after the cloud refused the stored credentials."""
-        return await self.async_step_reauth_confirm()
-
-    async def async_step_reauth_confirm(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Ask for new credentials of the same account (through OAuth again if it used it)."""
-        entry = self._get_reauth_entry()
-        wing = wing_of(entry.data)
-        if CONF_AUTH_IMPLEMENTATION in entry.data and (oauth := wing.flow.oauth) is not None:
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """Ask for new credentials of the same account: the cloud's own form, or OAuth again."""
+        self._wing = wing_of(entry_data)
+        flow = self._wing.flow
+        if CONF_AUTH_IMPLEMENTATION in entry_data and (oauth := flow.oauth) is not None:
             self._cloud_oauth = oauth
             return await self.async_step_reauth_oauth()
-        return await self._async_sign_in(wing, STEP_REAUTH, user_input, with_base_url=False)
+        return await self._async_sign_in(flow.reauth_step_id, None)
 
     async def async_step_reauth_oauth(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Say why, then sign in through the cloud's page again (the same account)."""
-        entry = self._get_reauth_entry()
-        wing = self._wing = wing_of(entry.data)
         if user_input is None:
             return self.async_show_form(
                 step_id=STEP_REAUTH_OAUTH,
-                description_placeholders={"cloud": wing.name, CONF_NAME: entry.title},
+                description_placeholders={
+                    "cloud": self._wing.name,
+                    CONF_NAME: self._get_reauth_entry().title,
+                },
             )
-        self._method = STEP_OAUTH
-        self._base_url = entry.data.get(CONF_BASE_URL) or wing.flow.default_base_url
-        return await self.async_step_pick_implementation(self._stored_implementation())
+        return await self._async_to_cloud_page(self._stored_base_url())
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Change the credentials or the base URL of an entry, keeping the same account."""
         wing = wing_of(self._get_reconfigure_entry().data)
-        return await self._async_cloud_step(wing, STEP_RECONFIGURE, user_input)
+        flow = wing.flow  # (named: the translation check reads the step id from `flow.`)
+        return await self._async_cloud_step(wing, flow.reconfigure_step_id, user_input)
 
     # ---- a cloud with more than one way to sign in -----------------------------------------
 
@@ -187,10 +175,10 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         """Offer the cloud's ways to sign in when it has more than one, else its form."""
         self._wing = wing
         self._cloud_step = step_id
-        if (oauth := wing.flow.oauth) is not None and self._method is None and user_input is None:
+        if (oauth := wing.flow.oauth) is not None and user_input is None:
             self._cloud_oauth = oauth
             return await self.async_step_sign_in_method()
-        return await self._async_sign_in(wing, step_id, user_input, with_base_url=True)
+        return await self._async_sign_in(step_id, user_input)
 
     async def async_step_sign_in_method(
         self, user_input: dict[str, Any] | None = None
@@ -208,16 +196,12 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Sign in with the cloud's personal key instead of OAuth."""
         del user_input  # A menu choice: the form comes next.
-        self._method = STEP_PERSONAL_KEY
-        return await self._async_sign_in(self._wing, self._cloud_step, None, with_base_url=True)
+        return await self._async_sign_in(self._cloud_step, None)
 
     async def async_step_oauth(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Sign in on the cloud's own page: first the (rarely needed) base URL."""
-        wing = self._wing
-        self._method = STEP_OAUTH
-        entry = self._existing_entry()
-        default = wing.flow.default_base_url
-        base_url = (entry.data.get(CONF_BASE_URL) if entry is not None else None) or default
+        default = self._wing.flow.default_base_url
+        base_url = self._stored_base_url()
         errors: dict[str, str] = {}
         if user_input is not None:
             advanced = user_input.get(SECTION_ADVANCED) or {}
@@ -226,8 +210,7 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             except InvalidInputError as err:
                 errors["base"] = err.error
             else:
-                self._base_url = base_url
-                return await self.async_step_pick_implementation(self._stored_implementation())
+                return await self._async_to_cloud_page(base_url)
         return self.async_show_form(
             step_id=STEP_OAUTH,
             data_schema=self.add_suggested_values_to_schema(
@@ -235,15 +218,17 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
                 {SECTION_ADVANCED: {CONF_BASE_URL: base_url}},
             ),
             errors=errors,
-            description_placeholders={"cloud": wing.name, "default_url": default},
+            description_placeholders={"cloud": self._wing.name, "default_url": default},
         )
 
-    def _stored_implementation(self) -> dict[str, Any] | None:
-        """Return the credential an OAuth entry being changed uses (None: let the user pick)."""
+    async def _async_to_cloud_page(self, base_url: str) -> ConfigFlowResult:
+        """Go to the cloud's sign-in page at a base URL (with the credential an entry uses)."""
+        self._base_url = base_url
         entry = self._existing_entry()
         if entry is None or CONF_AUTH_IMPLEMENTATION not in entry.data:
-            return None
-        return {"implementation": entry.data[CONF_AUTH_IMPLEMENTATION]}
+            return await self.async_step_pick_implementation()  # the user picks one
+        implementation = entry.data[CONF_AUTH_IMPLEMENTATION]
+        return await self.async_step_pick_implementation({"implementation": implementation})
 
     @override
     async def async_generate_authorize_url(self) -> str:
@@ -261,18 +246,17 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         return await self._async_finish(account)
 
     async def _async_sign_in(
-        self,
-        wing: CloudWing[Any],
-        step_id: str,
-        user_input: dict[str, Any] | None,
-        *,
-        with_base_url: bool,
+        self, step_id: str, user_input: dict[str, Any] | None
     ) -> ConfigFlowResult:
-        """Show a cloud's sign-in form, check it with a real call, and finish on success."""
+        """Show the cloud's sign-in form, check it with a real call, and finish on success.
+
+        Reauthentication asks for the secret only; the other forms let the base URL change.
+        """
+        wing = self._wing
         flow = wing.flow
         entry = self._existing_entry()
-        stored_url = entry.data.get(CONF_BASE_URL) if entry is not None else None
-        base_url = stored_url or flow.default_base_url
+        with_base_url = self.source != SOURCE_REAUTH
+        base_url = self._stored_base_url()
         errors: dict[str, str] = {}
         suggested: dict[str, Any] = {
             **flow.suggested_values(entry.data if entry is not None else {}),
@@ -363,6 +347,12 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             title=account.title, data=dict(account.data), options=self._options
         )
 
+    def _stored_base_url(self) -> str:
+        """Return the base URL of the entry being changed, else the chosen cloud's default."""
+        entry = self._existing_entry()
+        stored = entry.data.get(CONF_BASE_URL) if entry is not None else None
+        return stored or self._wing.flow.default_base_url
+
     def _existing_entry(self) -> DoorAccessConfigEntry | None:
         """Return the entry being reauthenticated or reconfigured, if any."""
         if self.source == SOURCE_REAUTH:
@@ -380,17 +370,23 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     def _made_steps(self) -> dict[str, _Step]:
         """Return the steps made at run time: each cloud's sign-in, the chosen cloud's forms.
 
-        The sign-ins are the menu's choices; the forms are those shown to a new account.
+        The sign-ins are the menu's choices; the forms are those shown to a new account and the
+        cloud's reauthentication and reconfiguration forms.
         """
         steps: dict[str, _Step] = {
             cloud: partial(self._async_cloud_step, CLOUDS[cloud], cloud) for cloud in CLOUDS
         }
         wing: CloudWing[Any] | None = self.__dict__.get("_wing")
         if wing is not None:
+            flow = wing.flow
             steps |= {
                 step.options_step_id: partial(self._async_after_sign_in, step)
-                for step in wing.flow.after_sign_in
+                for step in flow.after_sign_in
             }
+            steps[flow.reauth_step_id] = partial(self._async_sign_in, flow.reauth_step_id)
+            steps[flow.reconfigure_step_id] = partial(
+                self._async_cloud_step, wing, flow.reconfigure_step_id
+            )
         return steps
 
 

@@ -117,6 +117,36 @@ async def test_sign_in_through_the_menu(hass: HomeAssistant, cloud: FakeExampleC
     }
 
 
+async def test_reauth_and_reconfigure_use_its_own_forms(
+    hass: HomeAssistant, entry: MockConfigEntry, cloud: FakeExampleCloud
+) -> None:
+    """Its own reauthentication and reconfiguration steps ask for its key and update the entry."""
+    entry.add_to_hass(hass)
+    result = await entry.start_reauth_flow(hass)
+    assert result["step_id"] == "example_reauth"
+    assert [str(key) for key in result["data_schema"].schema] == [CONF_API_KEY]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "wrong-key"}
+    )
+    assert result["errors"] == {CONF_API_KEY: "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: API_KEY}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "example_reconfigure"
+    assert [str(key) for key in result["data_schema"].schema] == [CONF_API_KEY, "advanced"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: API_KEY, "advanced": {CONF_BASE_URL: cloud.url}}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_BASE_URL] == cloud.url
+    await hass.async_block_till_done()
+
+
 async def test_own_option_reaches_the_cloud(
     hass: HomeAssistant, entry: MockConfigEntry, cloud: FakeExampleCloud
 ) -> None:

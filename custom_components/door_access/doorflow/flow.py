@@ -46,11 +46,6 @@ def _sign_in_fields() -> dict[probatio.Marker, Any]:
     return {probatio.Required(CONF_API_KEY): SECRET_SELECTOR}
 
 
-def _suggested_values(values: Mapping[str, Any]) -> dict[str, Any]:  # noqa: ARG001
-    """Return nothing to show again: the key is the only field."""
-    return {}
-
-
 async def _read_account(client: DoorFlowClient, field: str) -> DoorFlowAccount:
     """Read the account the client's credentials belong to; refusals show at `field`."""
     with sign_in_errors(field):
@@ -139,8 +134,9 @@ DOORFLOW_FLOW = CloudFlow(
     secret_field=CONF_API_KEY,
     default_base_url=DOORFLOW_DEFAULT_BASE_URL,
     sign_in_fields=_sign_in_fields,
-    suggested_values=_suggested_values,
     async_sign_in=_async_sign_in,
+    reauth_step_id="doorflow_reauth",
+    reconfigure_step_id="doorflow_reconfigure",
     options_steps=(
         OptionsStep(
             options_step_id=CLOUD,

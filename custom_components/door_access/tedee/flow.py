@@ -244,6 +244,8 @@ TEDEE_FLOW = CloudFlow(
     sign_in_fields=_sign_in_fields,
     suggested_values=_suggested_values,
     async_sign_in=_async_sign_in,
+    reauth_step_id="tedee_reauth",
+    reconfigure_step_id="tedee_reconfigure",
     options_steps=(
         OptionsStep(
             options_step_id=CLOUD,

@@ -94,8 +94,9 @@ EXAMPLE_FLOW = CloudFlow(
     secret_field=CONF_API_KEY,
     default_base_url=DEFAULT_BASE_URL,
     sign_in_fields=lambda: {probatio.Required(CONF_API_KEY): SECRET_SELECTOR},
-    suggested_values=lambda _values: {},
     async_sign_in=_async_sign_in,
+    reauth_step_id="example_reauth",
+    reconfigure_step_id="example_reconfigure",
     options_steps=(
         OptionsStep(
             options_step_id=CLOUD,
