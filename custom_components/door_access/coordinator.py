@@ -419,15 +419,19 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         known = self._known.get(kind, set())
         gone = known - items.keys()
         self._known[kind] = set(items)
+        self._announced.setdefault(kind, set()).difference_update(gone)
+        return self._announce(kind, items, self.provided), gone
+
+    def _announce[T](self, kind: str, items: Mapping[Any, T], provided: set[str]) -> list[T]:
+        """Return the devices of a kind in `provided` not announced yet, now announced."""
         announced = self._announced.setdefault(kind, set())
-        announced -= gone
         new = {
             item_id: item
             for item_id, item in items.items()
-            if item_id not in announced and self.device_identifier(kind, item_id) in self.provided
+            if item_id not in announced and self.device_identifier(kind, item_id) in provided
         }
         announced.update(new)
-        return list(new.values()), gone
+        return list(new.values())
 
     def shared_devices(self) -> dict[str, dict[str, Any]]:
         """Return the devices other entries see too: whether this entry shows them, and how many."""
@@ -441,14 +445,7 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         """Show the devices another entry provided until now (it unloaded or lost them)."""
         self.provided |= identifiers
         for kind, items in self._current.items():
-            announced = self._announced.setdefault(kind, set())
-            new = {
-                item_id: item
-                for item_id, item in items.items()
-                if item_id not in announced and self.device_identifier(kind, item_id) in identifiers
-            }
-            announced.update(new)
-            self._devices_granted(kind, list(new.values()))
+            self._devices_granted(kind, self._announce(kind, items, identifiers))
 
     def _devices_granted(self, kind: str, new: list[Any]) -> None:
         """Show devices of a kind this entry now provides (by default: hand them to platforms)."""

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Final, Protocol, override
+from typing import Any, Final, override
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.const import ATTR_ENTITY_ID, Platform
@@ -31,6 +31,7 @@ from .entity import (
     DoorAccessEntityDescription,
     entity_adder,
 )
+from .feed import Feed
 from .models import DoorAccessConfigEntry, platform_entry_setup
 from .text import cloud_text
 
@@ -137,23 +138,12 @@ class DoorAccessEvent[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], Model
         )
 
 
-class HappeningFeed[ItemT](Protocol):
-    """A cloud's feed of what happened at its devices (Tedee activity, DoorFlow events)."""
-
-    @property
-    def enabled(self) -> bool:
-        """Tell whether the account may read the feed (else no event entities)."""
-
-    def subscribe(self, device_id: Any, listener: Callable[[ItemT], None]) -> CALLBACK_TYPE:
-        """Hand `listener` each new item of one device; return the unsubscribe."""
-
-
 def event_entity_adder[CoordinatorT: DoorAccessCoordinator[Any], ModelT, ItemT](
     listen: DeviceListen[CoordinatorT, ModelT],
     device_of: Callable[[CoordinatorT, ModelT], DeviceHandle[ModelT, Any]],
     description: DoorAccessEventEntityDescription[ModelT],
     *,
-    feed_of: Callable[[CoordinatorT], HappeningFeed[ItemT]],
+    feed_of: Callable[[CoordinatorT], Feed[ItemT]],
     happening_of: Callable[[ItemT], Happening],
 ) -> PlatformSetup[CoordinatorT]:
     """Return the setup that adds an event entity per device, fed by the account's feed."""

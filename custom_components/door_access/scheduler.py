@@ -285,13 +285,10 @@ class RequestScheduler:
         try:
             result = await send()
         except RateLimitError as err:
-            self._arrived(slot, sent_at)
             self._note_rate_limited(endpoint, limit, err.retry_after, sent_at, previous)
             raise
-        except BaseException:
+        finally:
             self._arrived(slot, sent_at)
-            raise
-        self._arrived(slot, sent_at)
         self._in_episode.discard(limit.group)
         return result
 

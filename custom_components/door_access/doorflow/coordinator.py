@@ -194,7 +194,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
 
         While push is healthy the feed is read only every few minutes (`push.py`).
         """
-        if not self.events.started:
+        if not self.events.feed.loaded:
             await self.events.async_start()
             if self.events.enabled:
                 await self.push.async_start()

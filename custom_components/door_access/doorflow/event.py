@@ -61,7 +61,7 @@ async_setup_door_events = event_entity_adder(
     DoorFlowCoordinator.async_add_channel_listener,
     channel_device,
     ACCESS_EVENTS,
-    feed_of=lambda coordinator: coordinator.events,
+    feed_of=lambda coordinator: coordinator.events.feed,
     happening_of=door_happening,
 )
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any, Final
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from ..api import DoorEvent, DoorFlowClient, EventSort, Page, RepeatedPageError
@@ -72,11 +72,7 @@ class EventFeedReader:
             hass,
             entry_id,
             what="DoorFlow event feed",
-            scope=FeedScope(
-                scope=EVENTS_SCOPE,
-                cloud="DoorFlow",
-                account=account_name,
-            ),
+            scope=FeedScope(scope=EVENTS_SCOPE, cloud="DoorFlow", account=account_name),
             items=FeedItems(
                 key=lambda event: str(event.id),
                 date=_event_date,
@@ -87,18 +83,9 @@ class EventFeedReader:
         )
 
     @property
-    def started(self) -> bool:
-        """Tell whether the feed was loaded (or started from now)."""
-        return self.feed.loaded
-
-    @property
     def enabled(self) -> bool:
         """Tell whether the feed can be read (the key has the scope, as far as known)."""
         return self.feed.enabled
-
-    def subscribe(self, channel_id: str, listener: Callable[[DoorEvent], None]) -> CALLBACK_TYPE:
-        """Hand a door's new events to `listener`, oldest first; return how to stop."""
-        return self.feed.subscribe(channel_id, listener)
 
     def alarm(self, channel_id: str) -> DoorAlarm:
         """Return whether a door is forced or held open."""

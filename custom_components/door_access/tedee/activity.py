@@ -25,7 +25,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any, Final
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from ..api import Activity, Gate, GateStatus, ItemsRead, Lock
@@ -150,18 +150,14 @@ class ActivityReader:
         # Gates: their own streams (`gate-<id>`), reads after our own openings and a catch-up.
         self._gates: set[int] = set()
         self._connected_gates: set[int] = set()
-        self._pending_gates: set[int] = set()
+        self._pending_gates: dict[int, float] = {}  # gate id → when we opened it, until read
         self._gate_last_read: dict[int, float] = {}
         self._next_gate_catch_up = clock() + CATCH_UP_SPACING
         self.feed = Feed[Activity](
             hass,
             entry_id,
             what="Tedee device activity",
-            scope=FeedScope(
-                scope=ACTIVITY_SCOPE,
-                cloud="Tedee",
-                account=account,
-            ),
+            scope=FeedScope(scope=ACTIVITY_SCOPE, cloud="Tedee", account=account),
             items=FeedItems(
                 key=lambda activity: str(activity.id),
                 date=lambda activity: activity.date,
@@ -249,7 +245,7 @@ class ActivityReader:
             self.feed.follow(gate_stream(gate_id))
         for gate_id in self._gates - gates.keys():
             self.feed.forget(gate_stream(gate_id))
-            self._pending_gates.discard(gate_id)
+            self._pending_gates.pop(gate_id, None)
             self._gate_last_read.pop(gate_id, None)
         self._gates = set(gates)
         self._connected_gates = {
@@ -259,7 +255,7 @@ class ActivityReader:
     def mark_gate(self, gate_id: int) -> None:
         """Read a gate's activity on the next poll (after we opened it)."""
         if gate_id in self._gates:
-            self._pending_gates.add(gate_id)
+            self._pending_gates[gate_id] = self._clock()
 
     def gates_due(self) -> list[int]:
         """Return the gates whose activity is read in this poll: ones we opened, a catch-up.
@@ -284,18 +280,9 @@ class ActivityReader:
 
         A read held back (or beyond the slots) leaves its gate due. Returns the reads made.
         """
-        made = 0
-        for gate_id in self.gates_due()[:slots]:
-            read = partial(self._read_lock, gate_id)
-            if not await self.feed.async_read(gate_stream(gate_id), read):
-                break
-            made += 1
-            self._pending_gates.discard(gate_id)
-            self._gate_last_read[gate_id] = self._clock()
-        if not self.enabled:
-            self._pending_gates.clear()
-        await self.feed.async_save()
-        return made
+        return await self._read_each(
+            self.gates_due()[:slots], gate_stream, self._pending_gates, self._gate_last_read
+        )
 
     def due(self, slots: int) -> list[int]:
         """Return the locks whose activity is read in this poll, in order, at most `slots`.
@@ -325,21 +312,32 @@ class ActivityReader:
         Stops at the first read the cloud or the budget holds back; those locks stay due.
         Returns how many reads were made.
         """
+        return await self._read_each(self.due(slots), str, self._moved, self._last_read)
+
+    async def _read_each(
+        self,
+        device_ids: list[int],
+        stream_of: Callable[[int], str],
+        due: dict[int, float],
+        last_read: dict[int, float],
+    ) -> int:
+        """Read each device's stream in turn, delivering what is new; return the reads made.
+
+        A device read is no longer `due`; the first read held back ends the turn (it and the
+        rest stay due), and nothing stays due once the feed cannot be read (scope refused).
+        """
         made = 0
-        for lock_id in self.due(slots):
-            if not await self.feed.async_read(str(lock_id), partial(self._read_lock, lock_id)):
+        for device_id in device_ids:
+            read = partial(self._read_lock, device_id)
+            if not await self.feed.async_read(stream_of(device_id), read):
                 break
             made += 1
-            self._moved.pop(lock_id, None)
-            self._last_read[lock_id] = self._clock()
+            due.pop(device_id, None)
+            last_read[device_id] = self._clock()
         if not self.enabled:
-            self._moved.clear()
+            due.clear()
         await self.feed.async_save()
         return made
-
-    def subscribe(self, lock_id: int, listener: Callable[[Activity], None]) -> CALLBACK_TYPE:
-        """Hand a lock's new activities to `listener`, oldest first; return how to stop."""
-        return self.feed.subscribe(lock_id, listener)
 
     def view(self, lock_id: int) -> LockActivity:
         """Return what the lock's activity sensors show."""

@@ -51,14 +51,14 @@ async_setup_activity_events = chain(
         TedeeCoordinator.async_add_lock_listener,
         lock_device,
         ACTIVITY,
-        feed_of=lambda coordinator: coordinator.activity,
+        feed_of=lambda coordinator: coordinator.activity.feed,
         happening_of=activity_happening,
     ),
     event_entity_adder(
         TedeeCoordinator.async_add_gate_listener,
         gate_device,
         GATE_ACTIVITY,
-        feed_of=lambda coordinator: coordinator.activity,
+        feed_of=lambda coordinator: coordinator.activity.feed,
         happening_of=partial(activity_happening, event_types=GATE_ACTIVITY_TYPES),
     ),
 )
