@@ -54,18 +54,13 @@ class FollowPlan:
     def delays(self) -> list[float]:
         """Return the waits before each status read, within `max_wait` in total."""
         waits: list[float] = []
-        total = 0.0
-        while True:
-            count = len(waits)
-            if count == 0:
-                wait = self.first_delay
-            else:
-                grown = max(0, count - max(1, self.steady_reads))
-                wait = min(self.interval * self.growth**grown, self.max_interval)
-            if total + wait > self.max_wait:
-                return waits
+        total, wait = 0.0, self.first_delay
+        while total + wait <= self.max_wait:
             waits.append(wait)
             total += wait
+            grown = max(0, len(waits) - max(1, self.steady_reads))
+            wait = min(self.interval * self.growth**grown, self.max_interval)
+        return waits
 
 
 class ActionPipeline:

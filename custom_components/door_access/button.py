@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, override
 
@@ -10,7 +9,7 @@ from homeassistant.components.button import ButtonEntity, ButtonEntityDescriptio
 from homeassistant.const import Platform
 
 from .coordinator import DoorAccessCoordinator
-from .entity import DeviceHandle, DoorAccessEntity, DoorAccessEntityDescription
+from .entity import DeviceAction, DoorAccessEntity, DoorAccessEntityDescription
 from .models import platform_entry_setup
 
 # Presses go through the account's request scheduler, which orders every call to the cloud:
@@ -24,7 +23,7 @@ class DoorAccessButtonEntityDescription[CoordinatorT, ModelT](
 ):
     """Describes a button by what pressing it does (failures are translated errors)."""
 
-    press_fn: Callable[[CoordinatorT, DeviceHandle[ModelT, Any]], Awaitable[None]]
+    press_fn: DeviceAction[CoordinatorT, ModelT]
 
 
 class DoorAccessButton[CoordinatorT: DoorAccessCoordinator[Any], ModelT](

@@ -7,7 +7,7 @@ made by the cloud's wing. Unique ids are `<device identifier>-<description key>`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, override
 
@@ -45,6 +45,12 @@ class DeviceHandle[ModelT, IdT: (int, str) = int]:
         return DeviceHandle(
             identifier=self.identifier, device_id=self.device_id, info=self.info, read=read
         )
+
+
+# What an action of an entity (lock, unlock, turn on, press, ...) does with its device.
+type DeviceAction[CoordinatorT, ModelT] = Callable[
+    [CoordinatorT, DeviceHandle[ModelT, Any]], Awaitable[None]
+]
 
 
 def _always(data: object) -> bool:  # noqa: ARG001

@@ -18,8 +18,7 @@ from typing import Any, Final, override
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.const import ATTR_ENTITY_ID, Platform
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.core import CALLBACK_TYPE, callback
 
 from .cloud import PlatformSetup
 from .const import DOMAIN
@@ -32,7 +31,7 @@ from .entity import (
     entity_adder,
 )
 from .feed import Feed
-from .models import DoorAccessConfigEntry, platform_entry_setup
+from .models import platform_entry_setup
 from .text import cloud_text
 
 # Read-only entities fed by their coordinator: nothing to limit.
@@ -170,13 +169,4 @@ def event_entity_adder[CoordinatorT: DoorAccessCoordinator[Any], ModelT, ItemT](
     )
 
 
-_async_setup_events = platform_entry_setup(Platform.EVENT)
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: DoorAccessConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the event entities of the entry's devices, now and as new devices appear."""
-    await _async_setup_events(hass, entry, async_add_entities)
+async_setup_entry = platform_entry_setup(Platform.EVENT)

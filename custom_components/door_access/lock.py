@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, override
 
@@ -13,7 +13,7 @@ from homeassistant.core import callback
 
 from .actions import Transition
 from .coordinator import DoorAccessCoordinator
-from .entity import DeviceHandle, DoorAccessEntity, DoorAccessEntityDescription
+from .entity import DeviceAction, DeviceHandle, DoorAccessEntity, DoorAccessEntityDescription
 from .models import platform_entry_setup
 
 # Actions go through the account's request scheduler and the action pipeline, which runs one
@@ -38,11 +38,6 @@ def _no_features(data: object) -> LockEntityFeature:  # noqa: ARG001
     return LockEntityFeature(0)
 
 
-type LockAction[CoordinatorT, ModelT] = Callable[
-    [CoordinatorT, DeviceHandle[ModelT, Any]], Awaitable[None]
-]
-
-
 @dataclass(frozen=True, kw_only=True)
 class DoorAccessLockEntityDescription[CoordinatorT, ModelT](
     LockEntityDescription, DoorAccessEntityDescription[ModelT]
@@ -51,9 +46,9 @@ class DoorAccessLockEntityDescription[CoordinatorT, ModelT](
 
     view_fn: Callable[[ModelT], LockView]
     features_fn: Callable[[ModelT], LockEntityFeature] = _no_features
-    lock_fn: LockAction[CoordinatorT, ModelT]
-    unlock_fn: LockAction[CoordinatorT, ModelT]
-    open_fn: LockAction[CoordinatorT, ModelT] | None = None
+    lock_fn: DeviceAction[CoordinatorT, ModelT]
+    unlock_fn: DeviceAction[CoordinatorT, ModelT]
+    open_fn: DeviceAction[CoordinatorT, ModelT] | None = None
 
 
 class DoorAccessLock[CoordinatorT: DoorAccessCoordinator[Any], ModelT](

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, override
 
@@ -10,16 +10,12 @@ from homeassistant.components.switch import SwitchEntity, SwitchEntityDescriptio
 from homeassistant.const import Platform
 
 from .coordinator import DoorAccessCoordinator
-from .entity import DeviceHandle, DoorAccessEntity, DoorAccessEntityDescription
+from .entity import DeviceAction, DoorAccessEntity, DoorAccessEntityDescription
 from .models import platform_entry_setup
 
 # Switching goes through the account's request scheduler and the action pipeline (one action
 # per device at a time): switches of different devices may run side by side.
 PARALLEL_UPDATES = 0
-
-type SwitchAction[CoordinatorT, ModelT] = Callable[
-    [CoordinatorT, DeviceHandle[ModelT, Any]], Awaitable[None]
-]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,8 +25,8 @@ class DoorAccessSwitchEntityDescription[CoordinatorT, ModelT](
     """Describes a switch: how it reads its device and what turning it on and off does."""
 
     is_on_fn: Callable[[ModelT], bool | None]
-    turn_on_fn: SwitchAction[CoordinatorT, ModelT]
-    turn_off_fn: SwitchAction[CoordinatorT, ModelT]
+    turn_on_fn: DeviceAction[CoordinatorT, ModelT]
+    turn_off_fn: DeviceAction[CoordinatorT, ModelT]
 
 
 class DoorAccessSwitch[CoordinatorT: DoorAccessCoordinator[Any], ModelT](

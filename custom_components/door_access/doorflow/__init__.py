@@ -51,9 +51,7 @@ def _create_coordinator(
 ) -> DoorFlowCoordinator:
     """Wrap a client of the entry's DoorFlow account in its coordinator."""
     client, tokens = _create_client(hass, entry)
-    if tokens is not None:
-        return DoorFlowCoordinator(hass, entry, client, scheduler, tokens=tokens)
-    return DoorFlowCoordinator(hass, entry, client, scheduler)
+    return DoorFlowCoordinator(hass, entry, client, scheduler, tokens=tokens)
 
 
 async def _async_remove(

@@ -320,9 +320,9 @@ class DoorFlowPush:
 
     # ---- calls --------------------------------------------------------------------------------
 
-    def _refuse(self, reason: Refusal, count: int = 1) -> web.Response:
+    def _refuse(self, reason: Refusal) -> web.Response:
         """Count a refusal and answer it."""
-        self.refused[reason] += count
+        self.refused[reason] += 1
         return web.Response(status=_STATUS.get(reason, 400))
 
     async def _async_handle(
@@ -337,30 +337,22 @@ class DoorFlowPush:
         length = request.content_length
         if length is not None and length > MAX_WEBHOOK_BODY:
             return self._refuse(Refusal.OVERSIZED)
-        chunks: list[bytes] = []
-        size = 0
+        raw = bytearray()
         async for chunk in request.content.iter_chunked(16 * 1024):
-            size += len(chunk)
-            if size > MAX_WEBHOOK_BODY:
+            raw += chunk
+            if len(raw) > MAX_WEBHOOK_BODY:
                 return self._refuse(Refusal.OVERSIZED)
-            chunks.append(chunk)
-        raw = b"".join(chunks)
         try:
-            notices = parse_webhook_body(raw)
+            notices = parse_webhook_body(bytes(raw))
         except DoorFlowWebhookError:
             return self._refuse(Refusal.MALFORMED)
         wanted = [notice for notice in notices if notice.is_event]
         if not wanted:
             return self._refuse(Refusal.NOT_AN_EVENT)
-        passed: list[WebhookNotice] = []
-        reasons: list[Refusal] = []
-        for notice in wanted:
-            reason = self._screen(notice)
-            if reason is None:
-                passed.append(notice)
-            else:
-                self.refused[reason] += 1
-                reasons.append(reason)
+        screened = [(notice, self._screen(notice)) for notice in wanted]
+        reasons = [reason for _, reason in screened if reason is not None]
+        self.refused.update(reasons)
+        passed = [notice for notice, reason in screened if reason is None]
         if not passed:
             return web.Response(status=_STATUS.get(reasons[0], 400))
         self.accepted_calls += 1
