@@ -55,27 +55,26 @@ class ExampleClient:
 
     async def get_account(self) -> ExampleAccount:
         """Return the account the key belongs to."""
-        answer = await self._http.request("GET", "api/account")
+        answer = await self._http.request("GET api/account")
         fields = Fields(answer.body, "account", BadResponseError)
         return ExampleAccount(id=fields.id_str("id"), name=fields.opt_str("name"))
 
     async def get_doors(self) -> dict[str, ExampleDoor]:
         """Return the account's doors by id."""
-        answer = await self._http.request("GET", "api/doors")
+        answer = await self._http.request("GET api/doors")
         listed = Fields(answer.body, "doors", BadResponseError).get_list("doors")
         doors = [ExampleDoor.from_json(item) for item in listed]
         return {door.id: door for door in doors}
 
     async def lock(self, door_id: str) -> ExampleDoor:
         """Lock a door; return it as the cloud answers."""
-        answer = await self._http.request("POST", "api/doors/{id}/lock", ids={"id": door_id})
+        answer = await self._http.request("POST api/doors/{id}/lock", ids={"id": door_id})
         return ExampleDoor.from_json(answer.body)
 
     async def unlock(self, door_id: str, relock_after: int) -> ExampleDoor:
         """Unlock a door (the cloud locks it again after `relock_after` s); return it."""
         answer = await self._http.request(
-            "POST",
-            "api/doors/{id}/unlock",
+            "POST api/doors/{id}/unlock",
             ids={"id": door_id},
             json_body={"relock_after": relock_after},
         )

@@ -223,8 +223,7 @@ class JsonHttp:
 
     async def request(
         self,
-        method: str,
-        template: str,
+        endpoint: str,
         *,
         ids: Mapping[str, str | int] | None = None,
         params: QueryParams | None = None,
@@ -233,10 +232,11 @@ class JsonHttp:
     ) -> JsonResponse:
         """Send one request and return its answer; raise the cloud's typed error otherwise.
 
-        A status in `expected_status` is returned as it is (its body decoded when possible),
-        for the caller to interpret (a 404 of a door command, a 412 of a gate).
+        `endpoint` is the method and the template (`"GET my/lock/{id}"`). A status in
+        `expected_status` is returned as it is (its body decoded when possible), for the caller
+        to interpret (a 404 of a door command, a 412 of a gate).
         """
-        endpoint = f"{method} {template}"
+        method, template = endpoint.split(" ", 1)
         response = await self._exchange(
             method, endpoint, self.url(template, ids), params, json_body
         )

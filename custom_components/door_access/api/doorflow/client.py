@@ -19,7 +19,6 @@ from ..core.http import (
     DEFAULT_REQUEST_TIMEOUT,
     JsonHttp,
     JsonResponse,
-    QueryParams,
     header_int,
 )
 from ..core.paging import DEFAULT_MAX_PAGES, Page, Pager, pager_by_id
@@ -141,26 +140,6 @@ class DoorFlowClient:
 
     # ---- transport -------------------------------------------------------------------------
 
-    async def _request(
-        self,
-        endpoint: DoorFlowEndpoint,
-        *,
-        ids: Mapping[str, str | int] | None = None,
-        params: QueryParams | None = None,
-        body: Mapping[str, object] | None = None,
-        expected_status: frozenset[int] = frozenset(),
-    ) -> JsonResponse:
-        """Send one request and return the answer (errors mapped by the HTTP core)."""
-        method, template = endpoint.value.split(" ", 1)
-        return await self._http.request(
-            method,
-            template,
-            ids=ids,
-            params=params,
-            json_body=body,
-            expected_status=expected_status,
-        )
-
     def _raise_for_command(self, response: JsonResponse, what: str, hint: str = "") -> None:
         """Turn the 400/404/422 of a door command into a DoorFlowOperationError."""
         error: DoorFlowOperationError | None = None
@@ -191,12 +170,14 @@ class DoorFlowClient:
     ) -> Page[T]:
         """Return one page of a listing read by `page` / `per_page`, with `Total` / `Per-Page`."""
         _check_size("per_page", per_page)
-        response = await self._request(endpoint, params=[("page", page), ("per_page", per_page)])
+        response = await self._http.request(
+            endpoint, params=[("page", page), ("per_page", per_page)]
+        )
         return _page(response, page, key, parse)
 
     async def get_account(self) -> Account:
         """Return the account the credentials belong to, with its sync status."""
-        return Account.from_json((await self._request(DoorFlowEndpoint.ACCOUNT)).body)
+        return Account.from_json((await self._http.request(DoorFlowEndpoint.ACCOUNT)).body)
 
     async def get_channel_page(self, page: int, per_page: int = DEFAULT_PAGE_SIZE) -> Page[Channel]:
         """Return one page of the account's channels (doors), with `Total` / `Per-Page`."""
@@ -214,7 +195,7 @@ class DoorFlowClient:
 
     async def get_channel(self, channel_id: str) -> Channel:
         """Return one channel (a door a pushed event said changed)."""
-        response = await self._request(
+        response = await self._http.request(
             DoorFlowEndpoint.CHANNEL, ids={"id": channel_id}, expected_status=frozenset({404})
         )
         self._raise_for_command(response, f"channel {channel_id}")
@@ -229,8 +210,8 @@ class DoorFlowClient:
         hint: str = "",
     ) -> object:
         """POST a door command and return the body of its success answer."""
-        response = await self._request(
-            endpoint, ids={"id": channel_id}, body=body, expected_status=_COMMAND_ERRORS
+        response = await self._http.request(
+            endpoint, ids={"id": channel_id}, json_body=body, expected_status=_COMMAND_ERRORS
         )
         action = endpoint.rsplit("/", 1)[-1]
         self._raise_for_command(response, f"{action} channel {channel_id}", hint)
@@ -245,7 +226,7 @@ class DoorFlowClient:
 
     async def get_admission_request(self, admission_id: str) -> AdmissionRequest:
         """Return how an admit is going (`raise_if_failed` tells a failed one)."""
-        response = await self._request(
+        response = await self._http.request(
             DoorFlowEndpoint.ADMISSION_REQUEST,
             ids={"id": admission_id},
             expected_status=frozenset({404}),
@@ -282,7 +263,7 @@ class DoorFlowClient:
 
     async def sync(self) -> None:
         """Push pending changes to every door controller (rate-limited by DoorFlow)."""
-        await self._request(DoorFlowEndpoint.SYNC)
+        await self._http.request(DoorFlowEndpoint.SYNC)
 
     # ---- events ----------------------------------------------------------------------------
 
@@ -315,7 +296,7 @@ class DoorFlowClient:
             params.append(("event_codes", ",".join(str(int(code)) for code in event_codes)))
         if channels is not None:
             params.append(("channels", ",".join(str(channel) for channel in channels)))
-        response = await self._request(DoorFlowEndpoint.EVENTS, params=params)
+        response = await self._http.request(DoorFlowEndpoint.EVENTS, params=params)
         read = parse_each(
             parse_items(response.body, "events"), DoorEvent.from_json, DoorFlowBadResponseError
         )

@@ -139,7 +139,7 @@ class NotificationRules:
 
     async def list(self) -> list[NotificationRule]:
         """Return every rule (the contract: one unpaged array; more than 1000 is refused)."""
-        response = await self._http.request("GET", RULES)
+        response = await self._http.request(f"GET {RULES}")
         if not isinstance(response.body, list):
             raise DoorFlowBadResponseError(
                 f"GET {RULES}: expected a list, got {type(response.body).__name__}",
@@ -160,7 +160,7 @@ class NotificationRules:
     async def create(self, body: Mapping[str, object]) -> NotificationRule:
         """Create a rule from `rule_input(...)` and return it as DoorFlow stored it."""
         response = await self._http.request(
-            "POST", RULES, json_body=body, expected_status=_REFUSALS
+            f"POST {RULES}", json_body=body, expected_status=_REFUSALS
         )
         self._raise_refused(response, "new notification rule")
         return NotificationRule.from_json(response.body)
@@ -168,7 +168,7 @@ class NotificationRules:
     async def update(self, rule_id: int | str, body: Mapping[str, object]) -> NotificationRule:
         """Replace a rule's name, URL, codes and controllers (the contract's PUT)."""
         response = await self._http.request(
-            "PUT", RULE, ids={"id": rule_id}, json_body=body, expected_status=_REFUSALS
+            f"PUT {RULE}", ids={"id": rule_id}, json_body=body, expected_status=_REFUSALS
         )
         self._raise_refused(response, f"notification rule {rule_id}")
         return NotificationRule.from_json(response.body)
@@ -176,7 +176,7 @@ class NotificationRules:
     async def delete(self, rule_id: int | str) -> bool:
         """Delete a rule; return False when it was already gone (404), True when deleted."""
         response = await self._http.request(
-            "DELETE", RULE, ids={"id": rule_id}, expected_status=_REFUSALS
+            f"DELETE {RULE}", ids={"id": rule_id}, expected_status=_REFUSALS
         )
         if response.status == 404:
             return False
@@ -198,8 +198,7 @@ class NotificationRules:
             _check_token("ack_token", ack_token)
             params = [("callback", callback), ("ack_token", ack_token)]
         response = await self._http.request(
-            "GET",
-            EVENT,
+            f"GET {EVENT}",
             ids={"id": event_id},
             params=params or None,
             expected_status=frozenset({404}),

@@ -156,11 +156,10 @@ class TedeeClient:
         expected_status: frozenset[int] = frozenset(),
     ) -> tuple[int, Any]:
         """Send one request and return (status, the envelope's result)."""
-        method, template = endpoint.value.split(" ", 1)
         if endpoint in _GATE_LISTINGS:
             expected_status |= {412}
         response = await self._http.request(
-            method, template, ids=ids, params=params, expected_status=expected_status
+            endpoint, ids=ids, params=params, expected_status=expected_status
         )
         if response.status == 412 and endpoint in _GATE_LISTINGS:
             raise TedeeBleBoxNotLinkedError(
