@@ -33,7 +33,7 @@ async def read_pages[T](
     """Read every page the pager asks for; the listing must end before the pager's cap."""
     while (number := pager.next_page()) is not None:
         pager.add(await fetch_page(number, pager.page_size))
-    assert pager.complete, f"{pager.what}: more than {pager.max_pages} pages"
+    assert pager.complete, f"{pager!r}: stopped before the end of the listing"
     return pager.items
 
 

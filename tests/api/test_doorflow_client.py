@@ -511,7 +511,7 @@ def test_admission_and_event_models() -> None:
     event = DoorEvent.from_json(
         {"id": 1, "event_code": 31, "channel_id": 2, "created_at": "2026-11-03T10:00:00Z"}
     )
-    assert (event.id, event.code, event.label, event.channel_id) == ("1", 31, None, "2")
+    assert (event.id, event.event_code, event.event_label, event.channel_id) == ("1", 31, None, "2")
     assert event.created_at == START
     with pytest.raises(DoorFlowBadResponseError, match=r"event\.event_code"):
         DoorEvent.from_json({"id": 1})
@@ -537,9 +537,9 @@ async def test_admit_is_admitted(sim: Sim, client: DoorFlowClient) -> None:
     assert done.channel_id == FRONT
     assert done.failure is None
     events = await latest_events(client, 5)
-    assert events[0].code == 15
+    assert events[0].event_code == 15
     assert events[0].channel_id == FRONT
-    assert events[0].label
+    assert events[0].event_label
 
 
 async def test_admit_is_denied_in_lockdown(sim: Sim, client: DoorFlowClient) -> None:

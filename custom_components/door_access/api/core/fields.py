@@ -84,12 +84,19 @@ class Fields:
         """Tell whether the key is present and not null."""
         return self._data.get(key) is not None
 
+    def _typed[T](self, key: str, kind: type[T], expected: str, default: T | None = None) -> T:
+        """Return a value of `kind`, or the default when it is absent (required without one)."""
+        value = self._data.get(key)
+        if value is None and default is not None:
+            return default
+        # A JSON boolean is never an integer (though Python's bool is an int).
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.fail(key, expected)
+        return value
+
     def get_int(self, key: str) -> int:
         """Return a required integer."""
-        value = self._data.get(key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, "an integer")
-        return value
+        return self._typed(key, int, "an integer")
 
     def opt_int(self, key: str) -> int | None:
         """Return an optional integer."""
@@ -97,25 +104,11 @@ class Fields:
 
     def get_bool(self, key: str, default: bool | None = None) -> bool:
         """Return a boolean, or the default when it is absent (required without a default)."""
-        value = self._data.get(key)
-        if value is None and default is not None:
-            return default
-        if not isinstance(value, bool):
-            raise self.fail(key, "a boolean")
-        return value
-
-    def opt_bool(self, key: str) -> bool | None:
-        """Return an optional boolean."""
-        return self.get_bool(key) if self.has(key) else None
+        return self._typed(key, bool, "a boolean", default)
 
     def get_str(self, key: str, default: str | None = None) -> str:
         """Return a string, or the default when it is absent (required without a default)."""
-        value = self._data.get(key)
-        if value is None and default is not None:
-            return default
-        if not isinstance(value, str):
-            raise self.fail(key, "a string")
-        return value
+        return self._typed(key, str, "a string", default)
 
     def opt_str(self, key: str) -> str | None:
         """Return an optional string."""

@@ -96,24 +96,9 @@ class Pager[T]:
         )
 
     @property
-    def what(self) -> str:
-        """Return what the listing is, as error messages name it."""
-        return self._what
-
-    @property
-    def endpoint(self) -> str | None:
-        """Return the endpoint of the listing, as errors name it."""
-        return self._endpoint
-
-    @property
     def page_size(self) -> int:
         """Return the page size to ask the server for."""
         return self._page_size
-
-    @property
-    def max_pages(self) -> int:
-        """Return the most pages this pager reads."""
-        return self._max_pages
 
     @property
     def pages_read(self) -> int:

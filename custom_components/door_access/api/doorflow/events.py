@@ -62,13 +62,3 @@ class DoorEvent:
             updated_at=fields.get_datetime("updated_at"),
             event_id=fields.opt_id("event_id"),
         )
-
-    @property
-    def code(self) -> int:
-        """Return the event code (the name this model used before it had every spec field)."""
-        return self.event_code
-
-    @property
-    def label(self) -> str | None:
-        """Return the event label (the name this model used before it had every spec field)."""
-        return self.event_label

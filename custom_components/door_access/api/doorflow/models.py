@@ -145,7 +145,7 @@ class Lockdown:
                 if not isinstance(value, Mapping):
                     raise fields.fail(key, "a boolean or an object")
                 nested = fields.get_object(key)
-                return nested is not None and bool(nested.opt_bool("state"))
+                return nested is not None and nested.get_bool("state", default=False)
             return False
 
         return cls(
