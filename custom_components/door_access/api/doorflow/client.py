@@ -12,8 +12,7 @@ import aiohttp
 from yarl import URL
 
 from ..core.auth import Authorization, TokenProvider
-from ..core.errors import OperationFailure
-from ..core.fields import parse_each
+from ..core.fields import ItemsRead, parse_each
 from ..core.http import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_REQUEST_TIMEOUT,
@@ -25,8 +24,8 @@ from ..core.paging import DEFAULT_MAX_PAGES, Page, Pager, pager_by_id
 from .errors import (
     DOORFLOW_ERRORS,
     DoorFlowBadResponseError,
-    DoorFlowOperationError,
     DoorFlowRepeatedPageError,
+    raise_if_refused,
 )
 from .events import DoorEvent, EventSort
 from .models import Account, AdmissionRequest, Channel, Site, parse_items
@@ -82,16 +81,14 @@ def _pager[T: Channel | DoorEvent | Site](
     return pager_by_id(what, endpoint, size[1], max_pages, DoorFlowRepeatedPageError)
 
 
-def _page[T](
-    response: JsonResponse, number: int, key: str, parse: Callable[[object], T]
-) -> Page[T]:
-    """Build a page from a listing answer and its `Total` / `Per-Page` headers."""
-    items = tuple(parse(item) for item in parse_items(response.body, key))
+def _page[T](response: JsonResponse, number: int, read: ItemsRead[T]) -> Page[T]:
+    """Build a page from the items read of a listing answer and its `Total` / `Per-Page`."""
     return Page(
         number,
-        items,
+        read.items,
         total=header_int(response.headers, "Total", "X-Total-Results"),
         per_page=header_int(response.headers, "Per-Page", "X-Per-Page") or None,
+        skipped=read.skipped,
     )
 
 
@@ -138,26 +135,6 @@ class DoorFlowClient:
         """The account's notification rules (push) and acknowledged event reads."""
         return NotificationRules(self._http)
 
-    # ---- transport -------------------------------------------------------------------------
-
-    def _raise_for_command(self, response: JsonResponse, what: str, hint: str = "") -> None:
-        """Turn the 400/404/422 of a door command into a DoorFlowOperationError."""
-        error: DoorFlowOperationError | None = None
-        if response.status == 404:
-            error = DoorFlowOperationError(
-                f"{what}: not found", reason=OperationFailure.NOT_FOUND, endpoint=response.endpoint
-            )
-        elif response.status in (400, 422):
-            detail = self._http.detail(response.body) or (f" ({hint})" if hint else "")
-            error = DoorFlowOperationError(
-                f"{what}: refused ({response.status}){detail}",
-                reason=OperationFailure.REFUSED,
-                endpoint=response.endpoint,
-            )
-        if error is not None:
-            # A 400 of a door command answers with the channel: no words of the cloud's.
-            raise self._http.with_detail(error, response.body)
-
     # ---- account and channels --------------------------------------------------------------
 
     async def _listing_page[T](
@@ -173,7 +150,7 @@ class DoorFlowClient:
         response = await self._http.request(
             endpoint, params=[("page", page), ("per_page", per_page)]
         )
-        return _page(response, page, key, parse)
+        return _page(response, page, ItemsRead(tuple(map(parse, parse_items(response.body, key)))))
 
     async def get_account(self) -> Account:
         """Return the account the credentials belong to, with its sync status."""
@@ -198,7 +175,7 @@ class DoorFlowClient:
         response = await self._http.request(
             DoorFlowEndpoint.CHANNEL, ids={"id": channel_id}, expected_status=frozenset({404})
         )
-        self._raise_for_command(response, f"channel {channel_id}")
+        raise_if_refused(self._http, response, f"channel {channel_id}")
         return Channel.from_json(response.body)
 
     async def _command(
@@ -214,7 +191,7 @@ class DoorFlowClient:
             endpoint, ids={"id": channel_id}, json_body=body, expected_status=_COMMAND_ERRORS
         )
         action = endpoint.rsplit("/", 1)[-1]
-        self._raise_for_command(response, f"{action} channel {channel_id}", hint)
+        raise_if_refused(self._http, response, f"{action} channel {channel_id}", hint)
         return response.body
 
     async def admit(self, channel_id: str) -> AdmissionRequest:
@@ -231,7 +208,7 @@ class DoorFlowClient:
             ids={"id": admission_id},
             expected_status=frozenset({404}),
         )
-        self._raise_for_command(response, f"admission request {admission_id}")
+        raise_if_refused(self._http, response, f"admission request {admission_id}")
         return AdmissionRequest.from_json(response.body)
 
     async def unlock(self, channel_id: str, relock_at: datetime | None = None) -> Channel:
@@ -297,15 +274,9 @@ class DoorFlowClient:
         if channels is not None:
             params.append(("channels", ",".join(str(channel) for channel in channels)))
         response = await self._http.request(DoorFlowEndpoint.EVENTS, params=params)
-        read = parse_each(
-            parse_items(response.body, "events"), DoorEvent.from_json, DoorFlowBadResponseError
-        )
-        return Page(
-            page,
-            read.items,
-            total=header_int(response.headers, "Total", "X-Total-Results"),
-            per_page=header_int(response.headers, "Per-Page", "X-Per-Page") or None,
-            skipped=read.skipped,
+        events = parse_items(response.body, "events")
+        return _page(
+            response, page, parse_each(events, DoorEvent.from_json, DoorFlowBadResponseError)
         )
 
     def event_pager(

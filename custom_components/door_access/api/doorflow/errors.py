@@ -7,6 +7,7 @@ Each is also one of the common kinds of `..core.errors`, so `except AuthError` c
 from __future__ import annotations
 
 from ..core import errors as kinds
+from ..core.http import JsonHttp, JsonResponse
 
 
 class DoorFlowError(kinds.DoorCloudError):
@@ -54,3 +55,23 @@ DOORFLOW_ERRORS = kinds.ErrorKinds.of(
     DoorFlowResponseTooLargeError,
     DoorFlowRepeatedPageError,
 )
+
+
+def raise_if_refused(http: JsonHttp, response: JsonResponse, what: str, hint: str = "") -> None:
+    """Turn a 404 (NOT_FOUND) or a 400/422 (REFUSED) answer into a DoorFlowOperationError.
+
+    Its message and `detail` carry the cloud's words, else the hint (a 400 of a door command
+    answers with the channel: no words of the cloud's).
+    """
+    if response.status == 404:
+        message, reason = f"{what}: not found", kinds.OperationFailure.NOT_FOUND
+    elif response.status in (400, 422):
+        said = http.detail(response.body) or (f" ({hint})" if hint else "")
+        message, reason = (
+            f"{what}: refused ({response.status}){said}",
+            kinds.OperationFailure.REFUSED,
+        )
+    else:
+        return
+    error = DoorFlowOperationError(message, reason=reason, endpoint=response.endpoint)
+    raise http.with_detail(error, response.body)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
-from ..core.errors import OperationFailure
-from ..core.http import JsonHttp, JsonResponse
-from .errors import DoorFlowBadResponseError, DoorFlowOperationError
+from ..core.fields import parse_each
+from ..core.http import JsonHttp
+from .errors import DoorFlowBadResponseError, raise_if_refused
 from .events import DoorEvent
 from .models import fields_of
 
@@ -124,19 +124,6 @@ class NotificationRules:
     def __init__(self, http: JsonHttp) -> None:
         self._http = http
 
-    def _raise_refused(self, response: JsonResponse, what: str) -> None:
-        """Turn a 404 or 422 into a DoorFlowOperationError (its detail, never the body)."""
-        if response.status == 404:
-            raise DoorFlowOperationError(
-                f"{what}: not found", reason=OperationFailure.NOT_FOUND, endpoint=response.endpoint
-            )
-        if response.status == 422:
-            raise DoorFlowOperationError(
-                f"{what}: refused (422){self._http.detail(response.body)}",
-                reason=OperationFailure.REFUSED,
-                endpoint=response.endpoint,
-            )
-
     async def list(self) -> list[NotificationRule]:
         """Return every rule (the contract: one unpaged array; more than 1000 is refused)."""
         response = await self._http.request(f"GET {RULES}")
@@ -149,20 +136,15 @@ class NotificationRules:
             raise DoorFlowBadResponseError(
                 f"GET {RULES}: more than {MAX_RULES_READ} rules", endpoint=response.endpoint
             )
-        rules: list[NotificationRule] = []
-        for item in response.body:
-            try:
-                rules.append(NotificationRule.from_json(item))
-            except DoorFlowBadResponseError:
-                continue
-        return rules
+        read = parse_each(response.body, NotificationRule.from_json, DoorFlowBadResponseError)
+        return list(read.items)
 
     async def create(self, body: Mapping[str, object]) -> NotificationRule:
         """Create a rule from `rule_input(...)` and return it as DoorFlow stored it."""
         response = await self._http.request(
             f"POST {RULES}", json_body=body, expected_status=_REFUSALS
         )
-        self._raise_refused(response, "new notification rule")
+        raise_if_refused(self._http, response, "new notification rule")
         return NotificationRule.from_json(response.body)
 
     async def update(self, rule_id: int | str, body: Mapping[str, object]) -> NotificationRule:
@@ -170,7 +152,7 @@ class NotificationRules:
         response = await self._http.request(
             f"PUT {RULE}", ids={"id": rule_id}, json_body=body, expected_status=_REFUSALS
         )
-        self._raise_refused(response, f"notification rule {rule_id}")
+        raise_if_refused(self._http, response, f"notification rule {rule_id}")
         return NotificationRule.from_json(response.body)
 
     async def delete(self, rule_id: int | str) -> bool:
@@ -180,7 +162,7 @@ class NotificationRules:
         )
         if response.status == 404:
             return False
-        self._raise_refused(response, f"notification rule {rule_id}")
+        raise_if_refused(self._http, response, f"notification rule {rule_id}")
         return True
 
     async def read_event(
@@ -203,5 +185,5 @@ class NotificationRules:
             params=params or None,
             expected_status=frozenset({404}),
         )
-        self._raise_refused(response, f"event {event_id}")
+        raise_if_refused(self._http, response, f"event {event_id}")
         return DoorEvent.from_json(response.body)
