@@ -21,6 +21,13 @@ from .errors import RepeatedPageError
 DEFAULT_MAX_PAGES: Final = 100
 
 
+def check_size(name: str, value: int, most: int | None = None) -> None:
+    """Refuse a page size or count below 1 (or above `most`): a ValueError naming it."""
+    if value < 1 or (most is not None and value > most):
+        bounds = "at least 1" if most is None else f"between 1 and {most}"
+        raise ValueError(f"{name} must be {bounds}")
+
+
 @dataclass(frozen=True, slots=True)
 class Page[T]:
     """One page of a listing as the server answered it.
@@ -70,10 +77,8 @@ class Pager[T]:
         endpoint: str | None = None,
         repeated_error: type[RepeatedPageError] = RepeatedPageError,
     ) -> None:
-        if page_size < 1:
-            raise ValueError("page_size must be at least 1")
-        if max_pages < 1:
-            raise ValueError("max_pages must be at least 1")
+        check_size("page_size", page_size)
+        check_size("max_pages", max_pages)
         self._key = key
         self._page_size = page_size
         self._max_pages = max_pages

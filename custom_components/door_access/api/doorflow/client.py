@@ -20,7 +20,7 @@ from ..core.http import (
     JsonResponse,
     header_int,
 )
-from ..core.paging import DEFAULT_MAX_PAGES, Page, Pager, pager_by_id
+from ..core.paging import DEFAULT_MAX_PAGES, Page, Pager, check_size, pager_by_id
 from .errors import (
     DOORFLOW_ERRORS,
     DoorFlowBadResponseError,
@@ -67,17 +67,11 @@ def _utc_text(when: datetime, name: str) -> str:
     return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _check_size(name: str, value: int) -> None:
-    """Check a page size against DoorFlow's maximum."""
-    if not 1 <= value <= MAX_PAGE_SIZE:
-        raise ValueError(f"{name} must be between 1 and {MAX_PAGE_SIZE}")
-
-
 def _pager[T: Channel | DoorEvent | Site](
     what: str, endpoint: DoorFlowEndpoint, size: tuple[str, int], max_pages: int
 ) -> Pager[T]:
     """Return a pager of a listing keyed by id; `size` is the page size's parameter and value."""
-    _check_size(*size)
+    check_size(*size, MAX_PAGE_SIZE)
     return pager_by_id(what, endpoint, size[1], max_pages, DoorFlowRepeatedPageError)
 
 
@@ -146,7 +140,7 @@ class DoorFlowClient:
         per_page: int,
     ) -> Page[T]:
         """Return one page of a listing read by `page` / `per_page`, with `Total` / `Per-Page`."""
-        _check_size("per_page", per_page)
+        check_size("per_page", per_page, MAX_PAGE_SIZE)
         response = await self._http.request(
             endpoint, params=[("page", page), ("per_page", per_page)]
         )
@@ -261,7 +255,7 @@ class DoorFlowClient:
         `since` (aware) limits it to events created since then (DoorFlow's default: 90 days);
         `event_codes` and `channels` filter it (DoorFlow's default codes: admits and rejects).
         """
-        _check_size("n", n)
+        check_size("n", n, MAX_PAGE_SIZE)
         params: list[tuple[str, str | int]] = [
             ("page", page),
             ("n", n),

@@ -21,7 +21,7 @@ from ..core.http import (
     JsonResponse,
     QueryParams,
 )
-from ..core.paging import DEFAULT_MAX_PAGES, Page, Pager, pager_by_id
+from ..core.paging import DEFAULT_MAX_PAGES, Page, Pager, check_size, pager_by_id
 from .activity import MAX_ACTIVITY_ELEMENTS, Activity, last_elem_date, read_activities
 from .errors import (
     TEDEE_ERRORS,
@@ -306,8 +306,7 @@ class TedeeClient:
 
         `skipped` names each malformed item's problem (field and type, never a value).
         """
-        if not 1 <= elements <= MAX_ACTIVITY_ELEMENTS:
-            raise ValueError(f"elements must be between 1 and {MAX_ACTIVITY_ELEMENTS}")
+        check_size("elements", elements, MAX_ACTIVITY_ELEMENTS)
         params: list[tuple[str, str | int]] = [("deviceId", device_id), ("elements", elements)]
         if older_than is not None:
             params.append(("lastElemDate", last_elem_date(older_than)))
