@@ -342,7 +342,7 @@ async def measure_forced(
 def _modes(bench: Bench, figures: PushFigures) -> None:
     """Note what each account says about push now."""
     if bench.tedee.loaded:
-        figures.tedee_mode = "push" if _tedee(bench).push_status.active else "polling"
+        figures.tedee_mode = "push" if _tedee(bench).push.status.active else "polling"
     if bench.doorflow.loaded:
         figures.doorflow_mode = _doorflow(bench).push.mode.value
 
@@ -444,7 +444,7 @@ async def restore_push(bench: Bench, log: Happenings) -> bool:
     await measure_freshness(bench, 1)
     await measure_forced(bench, log, 1, [])
     for _ in range(60):
-        tedee = _tedee(bench).push_status.active
+        tedee = _tedee(bench).push.status.active
         doorflow = _doorflow(bench).push.mode.value == "push"
         if tedee and doorflow:
             return True

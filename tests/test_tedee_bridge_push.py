@@ -25,7 +25,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.door_access.const import DOMAIN
 from custom_components.door_access.diagnostics import async_get_config_entry_diagnostics
-from custom_components.door_access.tedee import bridge_push, coordinator as tedee_coordinator
+from custom_components.door_access.tedee import bridge_push, pushed_activity
 from custom_components.door_access.tedee.bridge_client import BridgeAddress
 from custom_components.door_access.tedee.bridge_push import new_bridge_config
 from custom_components.door_access.tedee.const import CONF_BRIDGES
@@ -100,7 +100,7 @@ async def setup_with_bridges(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     coordinator = coordinator_of(entry, TedeeCoordinator)
-    await wait_for(lambda: coordinator.push_status.active)
+    await wait_for(lambda: coordinator.push.status.active)
     return coordinator
 
 
@@ -155,7 +155,7 @@ async def test_a_held_back_activity_read_after_a_push_is_tried_again_soon(
 
     Not at the next poll (minutes away while the bridge pushes): "who" still follows.
     """
-    monkeypatch.setattr(tedee_coordinator, "PUSHED_READ_RETRY", 0.3)
+    monkeypatch.setattr(pushed_activity, "PUSHED_READ_RETRY", 0.3)
     coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
     await wait_for(lambda: coordinator.activity.pending == frozenset())
     reads = await simulator.count("/my/deviceactivity")
@@ -223,11 +223,11 @@ async def test_bridge_silent_falls_back_to_polling_and_returns(
     """A silent bridge: the health check sees the state no push brought; polling resumes."""
     coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
     await coordinator.async_refresh()  # a poll while pushed: the next one in 5 minutes
-    assert coordinator.push_status.polling_interval == PUSH_HEALTH_POLL
+    assert coordinator.push.status.polling_interval == PUSH_HEALTH_POLL
     await simulator.control("POST", "tedee/bridges/9001", {"silent": True})
     await simulator.control("PATCH", "tedee/locks/1004", {"state": 2})
-    await wait_for(lambda: not coordinator.push_status.active)
-    assert coordinator.push_status.reason == "silent"
+    await wait_for(lambda: not coordinator.push.status.active)
+    assert coordinator.push.status.reason == "silent"
     assert state_of(hass, SENSOR) == "polling"
     assert state_of(hass, OFFICE) == "unlocked"  # the health check showed it
     assert coordinator._next_poll_in() < PUSH_HEALTH_POLL
@@ -244,7 +244,7 @@ async def test_bridge_silent_falls_back_to_polling_and_returns(
     assert diagnostics["push"]["state"] == "silent"
     await simulator.control("POST", "tedee/bridges/9001", {"silent": False})
     await simulator.control("PATCH", "tedee/locks/1004", {"state": 6})
-    await wait_for(lambda: coordinator.push_status.active)
+    await wait_for(lambda: coordinator.push.status.active)
     assert state_of(hass, OFFICE) == "locked"
     assert state_of(hass, SENSOR) == "push"
 
@@ -255,10 +255,10 @@ async def test_unreachable_bridge_falls_back_and_returns(
     """An unreachable bridge says so; once it answers again, push is active again."""
     coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
     await simulator.control("POST", "tedee/bridges/9001", {"unreachable": True})
-    await wait_for(lambda: coordinator.push_status.reason == "unreachable", within=10)
+    await wait_for(lambda: coordinator.push.status.reason == "unreachable", within=10)
     assert coordinator._next_poll_in() < PUSH_HEALTH_POLL
     await simulator.control("POST", "tedee/bridges/9001", {"unreachable": False})
-    await wait_for(lambda: coordinator.push_status.active, within=10)
+    await wait_for(lambda: coordinator.push.status.active, within=10)
 
 
 async def test_built_in_cleanup_deletes_our_callback_and_it_comes_back(
@@ -315,19 +315,19 @@ async def test_health_checks_go_on_after_a_bridge_answered_garbage(
     assert (await bridges(simulator))[9001]["callbacks"] == []
 
     await simulator.control("POST", "tedee/bridges/9001", {"garbled": False})
-    await wait_for(lambda: coordinator.push_status.active, within=5)
+    await wait_for(lambda: coordinator.push.status.active, within=5)
     assert len((await bridges(simulator))[9001]["callbacks"]) == 1
     await simulator.control("DELETE", "tedee/bridges/9001/callbacks")  # the built-in's cleanup
     await wait_for(lambda: link.reregistered == 1, within=5)
     assert len((await bridges(simulator))[9001]["callbacks"]) == 1
-    assert coordinator.push_status.active
+    assert coordinator.push.status.active
 
     # Garbage mid-run: back to polling within a health check, and push again after.
     await simulator.control("POST", "tedee/bridges/9001", {"garbled": True})
-    await wait_for(lambda: not coordinator.push_status.active, within=5)
-    assert coordinator.push_status.reason == "unreachable"
+    await wait_for(lambda: not coordinator.push.status.active, within=5)
+    assert coordinator.push.status.reason == "unreachable"
     await simulator.control("POST", "tedee/bridges/9001", {"garbled": False})
-    await wait_for(lambda: coordinator.push_status.active, within=5)
+    await wait_for(lambda: coordinator.push.status.active, within=5)
 
 
 async def test_a_new_home_assistant_address_replaces_our_callback(
@@ -368,7 +368,7 @@ async def test_reload_registers_once_and_keeps_pushing(
     assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     coordinator = coordinator_of(mock_config_entry, TedeeCoordinator)
-    await wait_for(lambda: coordinator.push_status.active)
+    await wait_for(lambda: coordinator.push.status.active)
     assert len((await bridges(simulator))[9001]["callbacks"]) == 1
     await simulator.control("PATCH", "tedee/locks/1004", {"state": 2})
     await wait_for(lambda: state_of(hass, OFFICE) == "unlocked", within=2)
@@ -381,7 +381,7 @@ async def test_no_bridge_polls_as_today(
     coordinator = coordinator_of(init_integration, TedeeCoordinator)
     assert state_of(hass, SENSOR) == "polling"
     assert coordinator._next_poll_in() < PUSH_HEALTH_POLL
-    assert coordinator.push_status.reason == "no_bridge"
+    assert coordinator.push.status.reason == "no_bridge"
     entity = er.async_get(hass).async_get(SENSOR)
     assert entity is not None
     assert entity.entity_category == "diagnostic"
@@ -419,7 +419,7 @@ async def test_two_bridges(
     assert second.status.last_push is not None
     assert first.status.last_push is not None
     await simulator.control("POST", "tedee/bridges/9002", {"unreachable": True})
-    await wait_for(lambda: not coordinator.push_status.active, within=10)
+    await wait_for(lambda: not coordinator.push.status.active, within=10)
     assert coordinator.push.link_for(1001) is first
     assert coordinator.push.link_for(1004) is None
 
@@ -479,7 +479,7 @@ async def test_options_add_check_and_remove_bridges(
     assert [item["address"] for item in stored] == [address]
     assert stored[0]["token"] == token
     coordinator = coordinator_of(init_integration, TedeeCoordinator)
-    await wait_for(lambda: coordinator.push_status.active)
+    await wait_for(lambda: coordinator.push.status.active)
 
     result = await bridges_step()
     result = await hass.config_entries.options.async_configure(
@@ -527,7 +527,7 @@ async def test_token_changed_on_the_bridge_and_bodies_refused_unread(
     assert garbled.status == 200
     assert link.status.refused == {"too_large": 1, "not_json": 1}
     await simulator.control("POST", "tedee/bridges/9001", {"token": "changed-in-the-app"})
-    await wait_for(lambda: coordinator.push_status.reason == "invalid_token", within=10)
+    await wait_for(lambda: coordinator.push.status.reason == "invalid_token", within=10)
     assert state_of(hass, SENSOR) == "polling"
 
 

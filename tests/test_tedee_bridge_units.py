@@ -145,8 +145,8 @@ def test_stored_bridges_keep_only_well_formed_items() -> None:
 def test_status_for_diagnostics() -> None:
     """Refusals are counted by reason; the mode follows whether push is active."""
     status = BridgePushStatus(polling_interval=21.5, reason="unreachable")
-    status.refuse("bad_header")
-    status.refuse("bad_header")
+    status.refused["bad_header"] += 1
+    status.refused["bad_header"] += 1
     assert status.mode == "polling"
     assert status.as_dict() == {
         "active": False,

@@ -128,10 +128,6 @@ class BridgePushStatus:
         """Return how the account's lock state arrives now."""
         return PushMode.PUSH if self.active else PushMode.POLLING
 
-    def refuse(self, reason: str) -> None:
-        """Count one refused push call."""
-        self.refused[reason] += 1
-
     def as_dict(self) -> dict[str, object]:
         """Return the status for diagnostics (the keys DoorFlow's push uses where shared)."""
         return {
@@ -264,11 +260,6 @@ class BridgeLink:
         self._seen: deque[bytes] = deque(maxlen=SEEN_BODIES)
         self._checking = asyncio.Lock()
 
-    @property
-    def active(self) -> bool:
-        """Tell whether this bridge's pushes are arriving (registered, reachable, not silent)."""
-        return self.status.active
-
     def last_pushed(self, lock_id: int) -> float:
         """Return when a push last told something of a lock (the loop's clock)."""
         return self._pushed_at.get(lock_id, float("-inf"))
@@ -326,7 +317,7 @@ class BridgeLink:
                 raise PushRefusedError("duplicate")
             push = parse_push(body, lambda lock_id: lock_id in self.lock_ids)
         except PushRefusedError as err:
-            self.status.refuse(err.reason)
+            self.status.refused[err.reason] += 1
             return web.Response(status=200)
         self._seen.append(body)
         self.status.last_push = dt_util.utcnow()
@@ -429,14 +420,49 @@ class BridgeLink:
 class BridgePush:
     """The entry's bridges: started with the entry, checked on a timer, stopped with it."""
 
-    def __init__(self, links: list[BridgeLink]) -> None:
-        self.links = links
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        options: Mapping[str, Any],
+        *,
+        on_push: Callable[[LockPush], None],
+        shown_state: Callable[[int], LockState | None],
+        on_health: Callable[[], None],
+        clock: Callable[[], float],
+        polling_interval: float,
+    ) -> None:
+        """Link every bridge in the entry's options (each calls `on_health` when it changes)."""
+        self.links = [
+            BridgeLink(
+                hass,
+                config,
+                on_push=on_push,
+                shown_state=shown_state,
+                on_health=on_health,
+                clock=clock,
+            )
+            for config in bridge_configs(options)
+        ]
+        # The entry's push, every bridge together: read by the account's push status sensor.
+        self.status = BridgePushStatus(
+            polling_interval=polling_interval, reason=None if self.links else "no_bridge"
+        )
         self._health_timer = Timer()
+
+    def note_health(self, lock_ids: set[int]) -> bool:
+        """Note whether pushes bring these locks' state now, and why not; tell if push stopped."""
+        status = self.status
+        was_active = status.active
+        status.active = self.covers(lock_ids)
+        status.last_push = self.last_push()
+        inactive = [link.status.reason for link in self.links if not link.status.active]
+        status.reason = None if status.active else next(iter(inactive), None) or "locks_not_pushed"
+        return was_active and not status.active
 
     def link_for(self, lock_id: int) -> BridgeLink | None:
         """Return the active bridge a lock is connected to (None: use the cloud)."""
         for link in self.links:
-            if link.active and lock_id in link.lock_ids:
+            if link.status.active and lock_id in link.lock_ids:
                 return link
         return None
 
@@ -446,7 +472,7 @@ class BridgePush:
             return False
         covered: set[int] = set()
         for link in self.links:
-            if link.active:
+            if link.status.active:
                 covered |= link.lock_ids
         return bool(lock_ids) and lock_ids <= covered
 

@@ -9,62 +9,51 @@ of the locks whose revision changed, as many per poll as the hourly budget leave
 (`read_plan.py`). A reload keeps the details it had (`kept_details.py`): its first poll lists
 only when a listing is due. Gates are read on their own slower interval (`gate_reads.py`), and
 kept apart: a gate failure never takes the locks down, nor a lock failure the gates. A device is
-removed only when a complete listing no longer has it. Repair issues are in `repairs.py`, an
-operation's plan and checks in `operations.py`.
+removed only when a complete listing no longer has it (the registry's upkeep: `device_upkeep.py`).
+Repair issues are in `repairs.py`; lock and gate operations in `operations.py`; the bridges'
+pushes in `bridge_push.py`, and who moved a pushed lock in `pushed_activity.py`.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-import contextlib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, Final, override
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.event import async_call_later
 
-from ..actions import Transition
 from ..api import (
     TEDEE_PAGE_SIZE,
     Activity,
     AuthError,
     Bridge,
     Gate,
-    GateStatus,
     ItemsRead,
     Lock,
     LockState,
     LockStatus,
     LockSync,
-    OperationFailure,
     Page,
     Pager,
     RateLimitError,
     TedeeApiVersionError,
     TedeeClient,
     TedeeEndpoint,
-    TedeeOperationError,
-    UnlockMode,
 )
-from ..const import CONF_POLL_INTERVAL, DOMAIN, LOGGER
+from ..const import CONF_POLL_INTERVAL, LOGGER
 from ..coordinator import DoorAccessCoordinator, user_action
 from ..issues import SteadyIssues
 from ..scheduler import (
     Limit,
-    Priority,
     RequestDeferredError,
     RequestScheduler,
     WindowFullError,
     scheduler_factory,
 )
 from .activity import ACTIVITY_LIMIT, ActivityReader
-from .bridge_client import BridgeCommandError
-from .bridge_push import BridgeLink, BridgePush, BridgePushStatus, LockPush, bridge_configs
+from .bridge_push import BridgePush, LockPush
 from .const import (
     CONF_ACTIVITY_INTERVAL,
     CONF_GATE_INTERVAL,
@@ -79,19 +68,13 @@ from .const import (
     TEDEE_LOCK_SYNC_MIN_INTERVAL,
 )
 from .data import TedeeData
-from .devices import bridge_device_info, lock_device_info, tedee_identifier
+from .device_upkeep import DeviceUpkeep
+from .devices import tedee_identifier
 from .gate_reads import GateReads
 from .kept_details import forget_details, keep_details, kept_details
 from .lock_listing import LockListing
-from .operations import (
-    CLOSED,
-    JAMMED_RESULT,
-    OPERATION_ERROR_KEYS,
-    OPERATION_FOLLOW,
-    UNLOCK_MODES,
-    raise_for_result,
-    unlock_pulls,
-)
+from .operations import JAMMED_RESULT, OPERATION_ERROR_KEYS, Operations
+from .pushed_activity import PushedActivity
 from .read_plan import Budget, spare_reads
 from .repairs import (
     GATE_ISSUE_CLEAR_AFTER,
@@ -109,9 +92,6 @@ DETAIL_READS_PER_POLL: Final = 3
 LOCK_PAGE_SIZE: Final = TEDEE_PAGE_SIZE
 # While the bridges push every lock's state, the cloud's lock sync is a health check this often.
 PUSH_HEALTH_POLL: Final = 300.0
-# A pushed move's activity read that was held back is tried again this soon, this many times.
-PUSHED_READ_RETRY: Final = 5.0
-PUSHED_READ_TRIES: Final = 6
 
 # Tedee's documented limits, per endpoint.
 TEDEE_LIMITS: Final[Mapping[str, Limit]] = {
@@ -145,7 +125,6 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         self.gate_reads = GateReads(
             self._clock, float(entry.options.get(CONF_GATE_INTERVAL, DEFAULT_GATE_INTERVAL))
         )
-        self.follow_plan = OPERATION_FOLLOW
         # What this entry knew of its locks before a reload: the first poll lists only if due.
         kept = kept_details(hass, entry.entry_id)
         self._kept_locks: Mapping[int, Lock] = kept.locks if kept is not None else {}
@@ -159,7 +138,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         # Extra reads (details, activity) this poll may still send, and the carry-over.
         self._spare = 0
         self._spare_carry = 0.0
-        self.bridge_device_ids: dict[int, str] = {}
+        self.devices = DeviceUpkeep(hass, entry.entry_id)
         # Lock id → when an action last settled its state (a poll sent earlier is older).
         self._settled_at: dict[int, float] = {}
         self._failing_part: set[str] = set()
@@ -178,27 +157,37 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             catch_up_interval=60.0 * float(activity_minutes),
             clock=self._clock,
         )
-        # Activity is read by polls and right after pushes: one reader at a time.
-        self._activity_lock = asyncio.Lock()
-        self._pushed_retry: CALLBACK_TYPE | None = None
-        entry.async_on_unload(self._cancel_pushed_retry)
-        self.push = BridgePush(
-            [
-                BridgeLink(
-                    hass,
-                    config,
-                    on_push=self._on_push,
-                    shown_state=self._shown_state,
-                    on_health=self._on_push_health,
-                    clock=self._clock,
-                )
-                for config in bridge_configs(entry.options)
-            ]
+        self.pushed_activity = PushedActivity(
+            hass,
+            entry,
+            self.activity,
+            held_back=(AuthError, RateLimitError, RequestDeferredError, *self.outage_errors),
+            window_free_in=lambda: scheduler.window_free_in(TedeeEndpoint.DEVICE_ACTIVITY),
+            unloaded=lambda: self.unloaded,
         )
-        self.push_status = BridgePushStatus(
-            polling_interval=float(poll), reason="no_bridge" if not self.push.links else None
+        self.push = BridgePush(
+            hass,
+            entry.options,
+            on_push=self._on_push,
+            shown_state=self._shown_state,
+            on_health=self._on_push_health,
+            clock=self._clock,
+            polling_interval=float(poll),
         )
         self._push_started = False
+        self.operations = Operations(
+            hass,
+            entry,
+            client,
+            call=self._call,
+            actions=self.actions,
+            push=self.push,
+            activity=self.activity,
+            data=lambda: self.data,
+            show_status=self._replace_status,
+            bring_poll_forward=self.bring_poll_forward,
+            unloaded=lambda: self.unloaded,
+        )
 
     # ---- polling ---------------------------------------------------------------------------
 
@@ -214,15 +203,11 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         While the bridges push every lock's state, polling slows to a health check.
         """
         rule = TEDEE_LOCK_SYNC_MIN_INTERVAL + self.scheduler.margin + 1.0
-        if self._pushes_all_locks():
+        if self.data is not None and self.push.covers(set(self.data.locks)):
             return max(PUSH_HEALTH_POLL, rule)
         return max(float(self.poll_interval), rule)
 
     # ---- bridge pushes ---------------------------------------------------------------------
-
-    def _pushes_all_locks(self) -> bool:
-        """Tell whether the bridges' pushes bring every lock's state now."""
-        return self.data is not None and self.push.covers(set(self.data.locks))
 
     def _shown_state(self, lock_id: int) -> LockState | None:
         """Return the position a lock shows now (None: unknown)."""
@@ -232,16 +217,9 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     @callback
     def _on_push_health(self) -> None:
         """Note a bridge's push starting or stopping: say so, poll at the rate it calls for."""
-        status = self.push_status
-        was_active = status.active
-        status.active = self._pushes_all_locks()
-        status.last_push = self.push.last_push()
-        inactive = [link.status.reason for link in self.push.links if not link.active]
-        status.reason = (
-            None if status.active else (inactive[0] if inactive else None) or "locks_not_pushed"
-        )
-        status.polling_interval = self._next_poll_in()
-        if was_active and not status.active:
+        stopped = self.push.note_health(set(self.data.locks) if self.data is not None else set())
+        self.push.status.polling_interval = self._next_poll_in()
+        if stopped:
             # Back to polling within one interval: the slow timer is replaced now.
             self.bring_poll_forward()
         if self.data is not None:
@@ -251,7 +229,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     def _on_push(self, push: LockPush) -> None:
         """Show what a bridge pushed; on a new position, read the lock's activity at once."""
         lock = self.data.locks.get(push.lock_id) if self.data is not None else None
-        self.push_status.last_push = self.push.last_push()
+        self.push.status.last_push = self.push.last_push()
         if lock is None or lock.status is None or self.unloaded:
             return
         status = lock.status
@@ -262,9 +240,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             )
             if moved:
                 self.activity.mark(push.lock_id)
-                self.config_entry.async_create_background_task(
-                    self.hass, self._read_pushed_activity(), f"{self.name} pushed activity"
-                )
+                self.pushed_activity.read_soon()
         if push.battery_level is not None:
             status = replace(status, battery_level=push.battery_level)
         if push.is_charging is not None:
@@ -275,49 +251,6 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             self.data = replace(self.data, locks=locks)
         if status != lock.status or push.is_connected is not None:
             self._replace_status(push.lock_id, status)
-
-    async def _read_pushed_activity(self, tries: int = PUSHED_READ_TRIES) -> None:
-        """Read the activity of the locks a push moved (who did it), within the budget.
-
-        A read the budget or the cloud holds back is tried again `PUSHED_READ_RETRY` seconds
-        later, or when the activity window has a place again (a few times), not at the next
-        poll, which is minutes away while pushed.
-        """
-        async with self._activity_lock:
-            if self.unloaded:
-                return
-            held_back: tuple[type[Exception], ...] = (
-                AuthError,
-                RateLimitError,
-                RequestDeferredError,
-                *self.outage_errors,
-            )
-            with contextlib.suppress(*held_back):
-                await self.activity.async_read_due(max(1, len(self.activity.pending)))
-        if self.activity.pending and tries > 1 and not self.unloaded:
-            self._retry_pushed_read(tries - 1)
-
-    def _retry_pushed_read(self, tries: int) -> None:
-        """Read the pushed locks' activity again in a few seconds (one timer at a time)."""
-        if self._pushed_retry is not None:
-            return
-
-        @callback
-        def again(_now: object) -> None:
-            self._pushed_retry = None
-            self.config_entry.async_create_background_task(
-                self.hass, self._read_pushed_activity(tries), f"{self.name} pushed activity"
-            )
-
-        # Not before the activity window has a place again (its reads would be held back).
-        wait = max(PUSHED_READ_RETRY, self.scheduler.window_free_in(TedeeEndpoint.DEVICE_ACTIVITY))
-        self._pushed_retry = async_call_later(self.hass, wait, again)
-
-    def _cancel_pushed_retry(self) -> None:
-        """Cancel a pending retry of a pushed activity read."""
-        if self._pushed_retry is not None:
-            self._pushed_retry()
-            self._pushed_retry = None
 
     async def _start_push(self) -> None:
         """Start the bridges' pushes (after the first poll: the locks are known)."""
@@ -377,7 +310,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             await self.activity.async_start(locks)
             return
         self.activity.note_locks(locks)
-        async with self._activity_lock:
+        async with self.pushed_activity.lock:
             self._spare -= await self.activity.async_read_due(self._spare)
 
     async def _follow_gate_activity(self, gates: TedeeData, *, first: bool) -> None:
@@ -614,7 +547,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         """Track new and removed devices, raise or clear repair issues; start the pushes."""
         self._track_devices(data)
         self._update_issues(data)
-        self.push_status.polling_interval = self._next_poll_in()
+        self.push.status.polling_interval = self._next_poll_in()
         if self.push.links and not self._push_started and not self.unloaded:
             self._push_started = True
             self.config_entry.async_create_background_task(
@@ -664,8 +597,9 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         self._details_shown -= gone_locks
         if gone := gone_locks | gone_gates | gone_bridges:
             self._remove_tedee_devices(gone)
-        self._register_bridges(self.announced("bridge", data.bridges))
-        self._refresh_lock_devices(lock for lock in data.locks.values() if lock.detailed)
+        self.devices.register_bridges(self.announced("bridge", data.bridges))
+        before = self.data.locks if self.data is not None else {}
+        self.devices.refresh_locks(before, (lock for lock in data.locks.values() if lock.detailed))
         self._notify("lock", new_locks)
         self._announce_details(self.announced("lock", data.locks))
         self._notify("gate", new_gates)
@@ -680,59 +614,13 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     def _devices_granted(self, kind: str, new: list[Any]) -> None:
         """Show what this entry now provides: bridges as devices, locks and gates as entities."""
         if kind == "bridge":
-            self._register_bridges(new)
+            self.devices.register_bridges(new)
         else:
             self._notify(kind, new)
         if kind == "lock":
             # Shown here again or for the first time: with every entity its details tell.
             self._details_shown.difference_update(lock.id for lock in new)
             self._announce_details(new)
-
-    def bridge_device_id(self, bridge_id: int) -> str | None:
-        """Return the device id of a bridge, whichever entry provides it."""
-        if (device_id := self.bridge_device_ids.get(bridge_id)) is not None:
-            return device_id
-        identifier = (DOMAIN, tedee_identifier(bridge_id))
-        devices = dr.async_get(self.hass).async_get_devices(identifiers={identifier})
-        return devices[0].id if devices else None
-
-    def _refresh_lock_devices(self, locks: Iterable[Lock]) -> None:
-        """Bring registered lock devices up to date with details just read.
-
-        A lock first shown from a sync gets its name, model and bridge once its details
-        arrive; a lock renamed in the Tedee app gets its new name. The user's own name for
-        a device (`name_by_user`) is never touched.
-        """
-        previous = self.data.locks if self.data is not None else {}
-        registry = dr.async_get(self.hass)
-        for lock in locks:
-            before = previous.get(lock.id)
-            if before is not None and before.detailed and _shown(before) == _shown(lock):
-                continue
-            device = registry.async_get_device_by_identifier(
-                (DOMAIN, tedee_identifier(lock.id)), self.config_entry.entry_id
-            )
-            if device is None:
-                continue  # not registered yet: its entities register it with these details
-            via = None if lock.bridge_id is None else self.bridge_device_id(lock.bridge_id)
-            info = lock_device_info(lock, registered=True, via_device_id=via)
-            registry.async_update_device(
-                device.id,
-                name=info.get("name"),
-                model=info.get("model"),
-                serial_number=info.get("serial_number"),
-                sw_version=info.get("sw_version"),
-                via_device_id=info.get("via_device_id", device.via_device_id),
-            )
-
-    def _register_bridges(self, bridges: Iterable[Bridge]) -> None:
-        """Register bridges as devices so that locks can name them as `via_device`."""
-        registry = dr.async_get(self.hass)
-        for bridge in bridges:
-            device = registry.async_get_or_create(
-                config_entry_id=self.config_entry.entry_id, **bridge_device_info(bridge)
-            )
-            self.bridge_device_ids[bridge.id] = device.id
 
     def _remove_tedee_devices(self, device_ids: set[int]) -> None:
         """Detach the devices of removed locks and gates from this entry; drop their issues."""
@@ -752,160 +640,30 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             deprecation=self.client.deprecation,
         )
 
-    # ---- actions ---------------------------------------------------------------------------
+    # ---- actions (`operations.py`) --------------------------------------------------------
 
     @user_action
     async def async_lock(self, lock_id: int) -> None:
         """Lock and wait until the lock reports the result."""
-        await self._operate(
-            lock_id,
-            Transition.LOCKING,
-            self.client.lock,
-            TedeeEndpoint.OPERATION_LOCK,
-            LockState.LOCKED,
-            bridge_action=("lock", LockState.LOCKING),
-        )
+        await self.operations.lock(lock_id)
 
     @user_action
     async def async_unlock(self, lock_id: int) -> None:
         """Unlock as the entry's unlock behaviour says; wait until the lock reports the result."""
-        behavior = self.config_entry.options.get(CONF_UNLOCK_BEHAVIOR, DEFAULT_UNLOCK_BEHAVIOR)
-        mode = UNLOCK_MODES.get(behavior, UnlockMode.NORMAL)
-        lock = self.data.locks.get(lock_id)
-        pulls = lock is not None and unlock_pulls(lock, mode)
-        await self._operate(
-            lock_id,
-            Transition.UNLOCKING,
-            partial(self.client.unlock, mode=mode),
-            TedeeEndpoint.OPERATION_UNLOCK,
-            LockState.PULLED if pulls else LockState.UNLOCKED,
-            bridge_action=(f"unlock?mode={int(mode)}", LockState.UNLOCKING),
+        options = self.config_entry.options
+        await self.operations.unlock(
+            lock_id, options.get(CONF_UNLOCK_BEHAVIOR, DEFAULT_UNLOCK_BEHAVIOR)
         )
 
     @user_action
     async def async_open(self, lock_id: int) -> None:
         """Open the latch; a locked lock unlocks and pulls in one operation."""
-        lock = self.data.locks.get(lock_id)
-        if lock is not None and lock.status is not None and lock.status.state in CLOSED:
-            start: Callable[[int], Awaitable[str]] = partial(
-                self.client.unlock, mode=UnlockMode.UNLOCK_OR_PULL
-            )
-            endpoint = TedeeEndpoint.OPERATION_UNLOCK
-            action = f"unlock?mode={int(UnlockMode.UNLOCK_OR_PULL)}"
-        else:
-            start, endpoint = self.client.pull, TedeeEndpoint.OPERATION_PULL
-            action = "pull"
-        await self._operate(
-            lock_id,
-            Transition.OPENING,
-            start,
-            endpoint,
-            LockState.PULLED,
-            bridge_action=(action, LockState.PULLING),
-        )
+        await self.operations.open(lock_id)
 
-    async def _operate(
-        self,
-        lock_id: int,
-        transition: Transition,
-        start: Callable[[int], Awaitable[str]],
-        endpoint: TedeeEndpoint,
-        settles_as: LockState,
-        *,
-        bridge_action: tuple[str, LockState],
-    ) -> None:
-        """Run one lock operation: through the lock's bridge when it answers, else the cloud."""
-        if await self._operate_via_bridge(lock_id, *bridge_action):
-            return
-
-        async def operate() -> None:
-            sent_at = self.actions.now()
-            operation_id = await self._call(
-                start, lock_id, endpoint=endpoint, priority=Priority.USER
-            )
-            operation = await self.actions.follow(
-                lambda: self._call(
-                    self.client.get_operation,
-                    operation_id,
-                    endpoint=TedeeEndpoint.OPERATION,
-                    priority=Priority.USER,
-                ),
-                lambda progress: progress.completed,
-                self.follow_plan,
-                started_at=sent_at,
-            )
-            if operation.result == JAMMED_RESULT:
-                self._set_jammed(lock_id)
-            raise_for_result(operation)
-            self._settle(lock_id, settles_as)
-
-        try:
-            await self.actions.run(tedee_identifier(lock_id), transition, operate)
-        finally:
-            # Whatever came of it (done, jammed), the lock logged it: read it next poll.
-            self.activity.mark(lock_id)
-        self.bring_poll_forward()
-
-    async def _operate_via_bridge(self, lock_id: int, action: str, moving: LockState) -> bool:
-        """Send the command through the lock's pushing bridge; tell whether it took it.
-
-        The command goes out once (no library retries or sleeps): the lock shows it moving,
-        and the bridge's pushes show where it ends. A bridge that does not take it hands the
-        command to the cloud at once, and is checked again.
-        """
-        link = self.push.link_for(lock_id)
-        if link is None:
-            return False
-        sent_at = self._clock()
-        try:
-            await link.client.send_command(lock_id, action)
-        except BridgeCommandError as err:
-            LOGGER.debug("Tedee bridge %s did not take a command (%s)", link.address, err)
-            self.config_entry.async_create_background_task(
-                self.hass, link.async_check(), f"{self.name} bridge check"
-            )
-            return False
-        self.activity.mark(lock_id)
-        if link.last_pushed(lock_id) < sent_at:  # else a push already told where it ended
-            self._set_state(lock_id, moving)
-        return True
-
-    def _settle(self, lock_id: int, state: LockState) -> None:
-        """Show the state the finished operation left the lock in; end a pull on time."""
-        self._set_state(lock_id, state)
-        if state is LockState.PULLED and not self.unloaded:
-            lock = self.data.locks.get(lock_id)
-            hold = lock.settings.pull_spring_duration if lock is not None else None
-            self.config_entry.async_on_unload(
-                async_call_later(self.hass, float(hold or 0), self._pull_ended(lock_id))
-            )
-
-    def _pull_ended(self, lock_id: int) -> Callable[[object], None]:
-        """Return what runs when the latch is let go: the lock shows unlocked, then a re-read."""
-
-        @callback
-        def ended(_now: object) -> None:
-            lock = self.data.locks.get(lock_id)
-            if lock is not None and lock.status is not None:
-                if lock.status.state is LockState.PULLED:
-                    self._set_state(lock_id, LockState.UNLOCKED)
-                self.bring_poll_forward()
-
-        return ended
-
-    def _set_jammed(self, lock_id: int) -> None:
-        """Show that the lock could not finish moving (it stays where it stopped)."""
-        lock = self.data.locks.get(lock_id)
-        if lock is None or lock.status is None:
-            return
-        self._replace_status(lock_id, replace(lock.status, state_change_result=JAMMED_RESULT))
-
-    def _set_state(self, lock_id: int, state: LockState) -> None:
-        """Show a new position of one lock."""
-        lock = self.data.locks.get(lock_id)
-        if lock is None or lock.status is None:
-            return
-        self._replace_status(lock_id, replace(lock.status, state=state, state_change_result=0))
+    @user_action
+    async def async_open_gate(self, gate_id: int) -> None:
+        """Open a gate for its impulse length (its activity is read on the next poll)."""
+        await self.operations.open_gate(gate_id)
 
     def _replace_status(self, lock_id: int, status: LockStatus) -> None:
         """Replace one lock's live state in the data and tell the entities."""
@@ -915,31 +673,6 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         # Not async_set_updated_data: an action must not move the poll timer.
         self.data = replace(self.data, locks=locks)
         self.async_update_listeners()
-
-    @user_action
-    async def async_open_gate(self, gate_id: int) -> None:
-        """Open a gate for its impulse length (its activity is read on the next poll)."""
-        try:
-            await self._call(
-                self.client.open_gate,
-                gate_id,
-                endpoint=TedeeEndpoint.GATE_OPEN,
-                priority=Priority.USER,
-            )
-        except TedeeOperationError as err:
-            gate = self.data.gates.get(gate_id)
-            if (
-                err.reason is OperationFailure.GATE_DISCONNECTED
-                and gate is not None
-                and gate.status is GateStatus.UNLINKED
-            ):
-                raise HomeAssistantError(
-                    translation_domain=DOMAIN,
-                    translation_key="gate_unlinked",
-                    translation_placeholders={"gate": gate.name or str(gate.id)},
-                ) from err
-            raise
-        self.activity.mark_gate(gate_id)
 
 
 def _keep_position(synced: Lock, shown: Lock) -> Lock:
@@ -952,11 +685,6 @@ def _keep_position(synced: Lock, shown: Lock) -> Lock:
         state_change_result=shown.status.state_change_result,
     )
     return replace(synced, status=status)
-
-
-def _shown(lock: Lock) -> tuple[object, ...]:
-    """Return what of a lock's details its device shows."""
-    return (lock.name, lock.model, lock.serial_number, lock.software_version, lock.bridge_id)
 
 
 # Creates the request scheduler for one Tedee account.

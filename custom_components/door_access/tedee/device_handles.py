@@ -38,7 +38,7 @@ def account_budget_device(
 
 def account_push_device(coordinator: TedeeCoordinator, account_id: int) -> DeviceHandle[PushStatus]:
     """Return the account's own device, read as its push status (bridges' pushes or polling)."""
-    return account_budget_device(coordinator, account_id).reading(lambda: coordinator.push_status)
+    return account_budget_device(coordinator, account_id).reading(lambda: coordinator.push.status)
 
 
 def reports_state(lock: Lock) -> bool:
@@ -55,7 +55,7 @@ def lock_device(coordinator: TedeeCoordinator, lock: Lock) -> DeviceHandle[Lock]
         )
         is not None
     )
-    via = None if lock.bridge_id is None else coordinator.bridge_device_id(lock.bridge_id)
+    via = coordinator.devices.bridge_device_id(lock.bridge_id)
     lock_id = lock.id
     return DeviceHandle(
         identifier=identifier,

@@ -19,7 +19,7 @@ def tedee_diagnostics(coordinator: TedeeCoordinator) -> dict[str, Any]:
         },
         "activity_feed": coordinator.activity.feed.diagnostics(),
         "push": {
-            **coordinator.push_status.as_dict(),
+            **coordinator.push.status.as_dict(),
             "refused": dict(
                 sorted(
                     sum((link.status.refused for link in coordinator.push.links), Counter()).items()

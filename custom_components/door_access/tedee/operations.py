@@ -1,17 +1,45 @@
-"""How a Tedee lock operation is run and judged: its follow plan, unlock modes and results.
+"""Tedee lock and gate operations: sent, followed to their end, and shown as they ended.
 
-The coordinator sends the operations; what an unlock does on a given lock, which error key a
-failure shows and whether a finished operation did what was asked are decided here.
+A lock operation goes through the lock's pushing bridge when it takes it (on the LAN, once),
+else to the cloud, whose operation is followed until it completes (`OPERATION_FOLLOW`). What an
+unlock does on a given lock, which error key a failure shows and whether a finished operation
+did what was asked are decided here too. The coordinator's actions (`async_lock` and the like)
+only hand over to `Operations`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Final
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
+from functools import partial
+from typing import Any, Final, Protocol
 
-from ..actions import FollowPlan
-from ..api import Lock, LockState, Operation, OperationFailure, TedeeOperationError, UnlockMode
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.event import async_call_later
+
+from ..actions import ActionPipeline, FollowPlan, Transition
+from ..api import (
+    GateStatus,
+    Lock,
+    LockState,
+    LockStatus,
+    Operation,
+    OperationFailure,
+    TedeeClient,
+    TedeeEndpoint,
+    TedeeOperationError,
+    UnlockMode,
+)
+from ..const import DOMAIN, LOGGER
+from ..scheduler import Priority
+from .activity import ActivityReader
+from .bridge_client import BridgeCommandError
+from .bridge_push import BridgePush
 from .const import UnlockBehavior
+from .data import TedeeData
+from .devices import tedee_identifier
 
 # An operation's result when the lock could not finish moving.
 JAMMED_RESULT: Final = 1
@@ -60,3 +88,206 @@ def raise_for_result(operation: Operation) -> None:
         raise TedeeOperationError(
             f"the operation failed (result {operation.result})", reason=OperationFailure.FAILED
         )
+
+
+class ScheduledCall(Protocol):
+    """The coordinator's `_call`: one request through the account's scheduler."""
+
+    async def __call__[T](
+        self, send: Callable[..., Awaitable[T]], *args: Any, endpoint: str, priority: Priority
+    ) -> T:
+        """Send `send(*args)` when the account's limits allow."""
+        ...
+
+
+class Operations:
+    """Runs one account's lock and gate operations, and shows where each left the lock."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry[Any],
+        client: TedeeClient,
+        *,
+        call: ScheduledCall,
+        actions: ActionPipeline,
+        push: BridgePush,
+        activity: ActivityReader,
+        data: Callable[[], TedeeData],
+        show_status: Callable[[int, LockStatus], None],
+        bring_poll_forward: Callable[[], None],
+        unloaded: Callable[[], bool],
+    ) -> None:
+        self._hass = hass
+        self._entry = entry
+        self._client = client
+        self._call = call
+        self._actions = actions
+        self._push = push
+        self._activity = activity
+        self._data = data
+        self._show_status = show_status
+        self._bring_poll_forward = bring_poll_forward
+        self._unloaded = unloaded
+
+    async def lock(self, lock_id: int) -> None:
+        """Lock and wait until the lock reports the result."""
+        await self._run(
+            lock_id,
+            Transition.LOCKING,
+            self._client.lock,
+            TedeeEndpoint.OPERATION_LOCK,
+            LockState.LOCKED,
+            bridge_action=("lock", LockState.LOCKING),
+        )
+
+    async def unlock(self, lock_id: int, behavior: str) -> None:
+        """Unlock as the unlock behaviour says; wait until the lock reports the result."""
+        mode = UNLOCK_MODES.get(behavior, UnlockMode.NORMAL)
+        lock = self._data().locks.get(lock_id)
+        pulls = lock is not None and unlock_pulls(lock, mode)
+        await self._run(
+            lock_id,
+            Transition.UNLOCKING,
+            partial(self._client.unlock, mode=mode),
+            TedeeEndpoint.OPERATION_UNLOCK,
+            LockState.PULLED if pulls else LockState.UNLOCKED,
+            bridge_action=(f"unlock?mode={int(mode)}", LockState.UNLOCKING),
+        )
+
+    async def open(self, lock_id: int) -> None:
+        """Open the latch; a locked lock unlocks and pulls in one operation."""
+        lock = self._data().locks.get(lock_id)
+        start: Callable[[int], Awaitable[str]] = self._client.pull
+        endpoint, action = TedeeEndpoint.OPERATION_PULL, "pull"
+        if lock is not None and lock.status is not None and lock.status.state in CLOSED:
+            start = partial(self._client.unlock, mode=UnlockMode.UNLOCK_OR_PULL)
+            endpoint = TedeeEndpoint.OPERATION_UNLOCK
+            action = f"unlock?mode={int(UnlockMode.UNLOCK_OR_PULL)}"
+        await self._run(
+            lock_id,
+            Transition.OPENING,
+            start,
+            endpoint,
+            LockState.PULLED,
+            bridge_action=(action, LockState.PULLING),
+        )
+
+    async def open_gate(self, gate_id: int) -> None:
+        """Open a gate for its impulse length (its activity is read on the next poll)."""
+        try:
+            await self._call(
+                self._client.open_gate,
+                gate_id,
+                endpoint=TedeeEndpoint.GATE_OPEN,
+                priority=Priority.USER,
+            )
+        except TedeeOperationError as err:
+            gate = self._data().gates.get(gate_id)
+            if (
+                err.reason is OperationFailure.GATE_DISCONNECTED
+                and gate is not None
+                and gate.status is GateStatus.UNLINKED
+            ):
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN,
+                    translation_key="gate_unlinked",
+                    translation_placeholders={"gate": gate.name or str(gate.id)},
+                ) from err
+            raise
+        self._activity.mark_gate(gate_id)
+
+    async def _run(
+        self,
+        lock_id: int,
+        transition: Transition,
+        start: Callable[[int], Awaitable[str]],
+        endpoint: TedeeEndpoint,
+        settles_as: LockState,
+        *,
+        bridge_action: tuple[str, LockState],
+    ) -> None:
+        """Run one lock operation: through the lock's bridge when it answers, else the cloud."""
+        if await self._via_bridge(lock_id, *bridge_action):
+            return
+
+        async def operate() -> None:
+            sent_at = self._actions.now()
+            operation_id = await self._call(
+                start, lock_id, endpoint=endpoint, priority=Priority.USER
+            )
+            operation = await self._actions.follow(
+                lambda: self._call(
+                    self._client.get_operation,
+                    operation_id,
+                    endpoint=TedeeEndpoint.OPERATION,
+                    priority=Priority.USER,
+                ),
+                lambda progress: progress.completed,
+                OPERATION_FOLLOW,
+                started_at=sent_at,
+            )
+            if operation.result == JAMMED_RESULT:
+                self._show(lock_id, state_change_result=JAMMED_RESULT)
+            raise_for_result(operation)
+            self._settle(lock_id, settles_as)
+
+        try:
+            await self._actions.run(tedee_identifier(lock_id), transition, operate)
+        finally:
+            # Whatever came of it (done, jammed), the lock logged it: read it next poll.
+            self._activity.mark(lock_id)
+        self._bring_poll_forward()
+
+    async def _via_bridge(self, lock_id: int, action: str, moving: LockState) -> bool:
+        """Send the command through the lock's pushing bridge; tell whether it took it.
+
+        The command goes out once (no library retries or sleeps): the lock shows it moving,
+        and the bridge's pushes show where it ends. A bridge that does not take it hands the
+        command to the cloud at once, and is checked again.
+        """
+        link = self._push.link_for(lock_id)
+        if link is None:
+            return False
+        sent_at = self._hass.loop.time()
+        try:
+            await link.client.send_command(lock_id, action)
+        except BridgeCommandError as err:
+            LOGGER.debug("Tedee bridge %s did not take a command (%s)", link.address, err)
+            self._entry.async_create_background_task(
+                self._hass, link.async_check(), f"Tedee bridge {link.address} check"
+            )
+            return False
+        self._activity.mark(lock_id)
+        if link.last_pushed(lock_id) < sent_at:  # else a push already told where it ended
+            self._show(lock_id, state=moving, state_change_result=0)
+        return True
+
+    def _settle(self, lock_id: int, state: LockState) -> None:
+        """Show the state the finished operation left the lock in; end a pull on time."""
+        self._show(lock_id, state=state, state_change_result=0)
+        if state is LockState.PULLED and not self._unloaded():
+            lock = self._data().locks.get(lock_id)
+            hold = lock.settings.pull_spring_duration if lock is not None else None
+            self._entry.async_on_unload(
+                async_call_later(self._hass, float(hold or 0), self._pull_ended(lock_id))
+            )
+
+    def _pull_ended(self, lock_id: int) -> Callable[[object], None]:
+        """Return what runs when the latch is let go: the lock shows unlocked, then a re-read."""
+
+        @callback
+        def ended(_now: object) -> None:
+            lock = self._data().locks.get(lock_id)
+            if lock is not None and lock.status is not None:
+                if lock.status.state is LockState.PULLED:
+                    self._show(lock_id, state=LockState.UNLOCKED, state_change_result=0)
+                self._bring_poll_forward()
+
+        return ended
+
+    def _show(self, lock_id: int, **changes: Any) -> None:
+        """Show a lock's new position or jam flag (a lock that reports no state: nothing)."""
+        lock = self._data().locks.get(lock_id)
+        if lock is not None and lock.status is not None:
+            self._show_status(lock_id, replace(lock.status, **changes))
