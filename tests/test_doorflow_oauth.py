@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.application_credentials import (
+    AuthorizationServer,
     ClientCredential,
     async_import_client_credential,
 )
@@ -50,14 +51,15 @@ from custom_components.door_access.const import (
     DOMAIN,
 )
 from custom_components.door_access.doorflow.oauth import (
+    DOORFLOW_APPLICATION,
     DOORFLOW_AUTHORIZE_URL,
     REFRESH_DEADLINE,
     SCOPES,
     TOKEN_WAIT,
     authorization_server,
     entry_tokens,
-    implementation_at,
 )
+from custom_components.door_access.oauth_credential import implementation_for
 
 from .conftest import DOORFLOW_ACCOUNT_ID, Simulator
 from .helpers import (
@@ -205,13 +207,11 @@ async def test_oauth_creates_the_entry(
 
 async def test_authorize_and_token_urls_follow_the_base_url() -> None:
     """DoorFlow's own address signs in on its admin host; any other serves both itself."""
-    assert authorization_server("https://api.doorflow.com") == (
-        DOORFLOW_AUTHORIZE_URL,
-        "https://api.doorflow.com/oauth/token",
+    assert authorization_server("https://api.doorflow.com") == AuthorizationServer(
+        DOORFLOW_AUTHORIZE_URL, "https://api.doorflow.com/oauth/token"
     )
-    assert authorization_server("http://127.0.0.1:8765/") == (
-        "http://127.0.0.1:8765/oauth/authorize",
-        "http://127.0.0.1:8765/oauth/token",
+    assert authorization_server("http://127.0.0.1:8765/") == AuthorizationServer(
+        "http://127.0.0.1:8765/oauth/authorize", "http://127.0.0.1:8765/oauth/token"
     )
 
 
@@ -222,8 +222,11 @@ async def test_implementations_follow_the_entry_base_url(
     implementations = await async_get_implementations(hass, DOMAIN)
     implementation = implementations[AUTH_DOMAIN]
     assert implementation.name == "Demo application"
-    assert implementation_at(implementation, DOORFLOW_DEFAULT_BASE_URL) is implementation
-    moved = implementation_at(implementation, "http://127.0.0.1:9")
+    assert isinstance(implementation, LocalOAuth2Implementation)
+    assert implementation.authorize_url == DOORFLOW_AUTHORIZE_URL
+    here = implementation_for(implementation, DOORFLOW_APPLICATION, DOORFLOW_DEFAULT_BASE_URL)
+    assert here is implementation
+    moved = implementation_for(implementation, DOORFLOW_APPLICATION, "http://127.0.0.1:9")
     assert isinstance(moved, LocalOAuth2Implementation)
     assert (moved.client_id, moved.name, moved.domain) == (
         CLIENT_ID,
@@ -233,7 +236,7 @@ async def test_implementations_follow_the_entry_base_url(
     assert moved.token_url == "http://127.0.0.1:9/oauth/token"
     # An implementation that is not DoorFlow's (none is registered) is left as it is.
     other = LocalOAuth2Implementation(hass, "other", "id", "secret", "https://a", "https://t")
-    assert implementation_at(other, "http://127.0.0.1:9") is other
+    assert implementation_for(other, DOORFLOW_APPLICATION, "http://127.0.0.1:9") is other
 
 
 async def test_refused_authorization_aborts(

@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING, Any
 import probatio
 
 if TYPE_CHECKING:
-    from homeassistant.components.application_credentials import ClientCredential
+    from homeassistant.components.application_credentials import AuthorizationServer
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.const import Platform
     from homeassistant.core import CALLBACK_TYPE, HomeAssistant
-    from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2Implementation
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
     from homeassistant.helpers.typing import VolDictType
 
@@ -54,21 +53,25 @@ class Account:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class OAuthApplication:
+    """A cloud's OAuth 2.0 application: where it signs in, what it asks for, where it is made."""
+
+    # The authorize and token URLs at a base URL (the cloud's own address, or a test server's).
+    authorization_server: Callable[[str], AuthorizationServer]
+    # The scopes asked for when signing in.
+    scopes: tuple[str, ...]
+    # Where the cloud's administrators create the application (the credentials dialog names it).
+    developer_url: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CloudOAuth:
     """Signing in through OAuth 2.0 with Home Assistant's application credentials."""
 
-    # The implementation of one application credential (the application_credentials platform),
-    # for the cloud's own address.
-    implementation: Callable[
-        [HomeAssistant, str, ClientCredential], Awaitable[AbstractOAuth2Implementation]
-    ]
-    # The same credential for another base URL: the authorize and token URLs follow it.
-    implementation_at: Callable[[AbstractOAuth2Implementation, str], AbstractOAuth2Implementation]
+    application: OAuthApplication
     # Read the account an OAuth result (`auth_implementation`, `token`) reached, at a base URL;
     # raise SignInError, or return the account.
     async_sign_in: Callable[[HomeAssistant, Mapping[str, Any], str], Awaitable[Account]]
-    # Addresses the application credentials dialog names (where to create an application).
-    credential_placeholders: Mapping[str, str]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

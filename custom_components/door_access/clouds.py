@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from .cloud import CloudOAuth, CloudWing
+from .cloud import CloudWing
 from .const import CONF_CLOUD
 from .doorflow import DOORFLOW
 from .tedee import TEDEE
@@ -20,8 +20,3 @@ CLOUDS: Final[dict[str, CloudWing[Any]]] = {TEDEE.cloud: TEDEE, DOORFLOW.cloud: 
 def wing_of(entry_data: Mapping[str, Any]) -> CloudWing[Any]:
     """Return the cloud an entry (or a flow's entry data) belongs to."""
     return CLOUDS[str(entry_data[CONF_CLOUD])]
-
-
-def oauth_cloud() -> tuple[CloudWing[Any], CloudOAuth]:
-    """Return the cloud that signs in with Home Assistant's application credentials."""
-    return next((wing, wing.flow.oauth) for wing in CLOUDS.values() if wing.flow.oauth is not None)

@@ -43,6 +43,7 @@ from .flow_helpers import (
     range_placeholders,
 )
 from .models import DoorAccessConfigEntry
+from .oauth_credential import implementation_for
 
 # Form section holding the rarely needed base URL override (collapsed by default).
 SECTION_ADVANCED: Final = "advanced"
@@ -233,7 +234,8 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     @override
     async def async_generate_authorize_url(self) -> str:
         """Send the user to the authorize page of the chosen base URL."""
-        self.flow_impl = self._cloud_oauth.implementation_at(self.flow_impl, self._base_url)
+        application = self._cloud_oauth.application
+        self.flow_impl = implementation_for(self.flow_impl, application, self._base_url)
         return await super().async_generate_authorize_url()
 
     @override

@@ -33,12 +33,7 @@ from .const import (
     DOORFLOW_MAX_POLL_INTERVAL,
     DOORFLOW_MIN_POLL_INTERVAL,
 )
-from .oauth import (
-    DEVELOPER_APPLICATIONS_URL,
-    HA_REDIRECT_URL,
-    async_get_implementation,
-    implementation_at,
-)
+from .oauth import DOORFLOW_APPLICATION
 
 
 def _sign_in_fields() -> dict[probatio.Marker, Any]:
@@ -94,15 +89,7 @@ async def _async_oauth_sign_in(
     return _account(account, base_url, credentials)
 
 
-DOORFLOW_OAUTH = CloudOAuth(
-    implementation=async_get_implementation,
-    implementation_at=implementation_at,
-    async_sign_in=_async_oauth_sign_in,
-    credential_placeholders={
-        "developer_url": DEVELOPER_APPLICATIONS_URL,
-        "redirect_url": HA_REDIRECT_URL,
-    },
-)
+DOORFLOW_OAUTH = CloudOAuth(application=DOORFLOW_APPLICATION, async_sign_in=_async_oauth_sign_in)
 
 
 def _options_schema(stored: Mapping[str, Any]) -> probatio.Schema:  # noqa: ARG001

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING, Any, Final, override
+from typing import TYPE_CHECKING, Any, Final
 
 from aiohttp import ClientError
-from homeassistant.components.application_credentials import ClientCredential
+from homeassistant.components.application_credentials import AuthorizationServer
 from homeassistant.core import HassJob, HomeAssistant
 from homeassistant.exceptions import (
     ImplementationUnavailableError,
@@ -30,14 +30,15 @@ from homeassistant.exceptions import (
 from homeassistant.helpers.config_entry_oauth2_flow import (
     CLOCK_OUT_OF_SYNC_MAX_SEC,
     AbstractOAuth2Implementation,
-    LocalOAuth2ImplementationWithPkce,
     OAuth2Session,
     async_get_config_entry_implementation,
 )
 from homeassistant.util.hass_dict import HassKey
 
 from ..api import DOORFLOW_DEFAULT_BASE_URL, DoorFlowAuthError, DoorFlowConnectionError
+from ..cloud import OAuthApplication
 from ..const import CONF_BASE_URL, CONF_OAUTH_TOKEN, DOMAIN, LOGGER
+from ..oauth_credential import implementation_for
 
 if TYPE_CHECKING:
     from ..models import DoorAccessConfigEntry
@@ -58,75 +59,24 @@ SCOPES: Final = (
 )
 # Where a DoorFlow administrator creates the application whose credentials Home Assistant uses.
 DEVELOPER_APPLICATIONS_URL: Final = "https://developer.doorflow.com/applications"
-HA_REDIRECT_URL: Final = "https://my.home-assistant.io/redirect/oauth"
 # The longest anyone (a door action, a poll) waits for a new access token.
 TOKEN_WAIT: Final = 10.0
 # The longest one refresh may take; one that does not end by then is given up.
 REFRESH_DEADLINE: Final = 20.0
 
 
-def authorization_server(base_url: str) -> tuple[str, str]:
+def authorization_server(base_url: str) -> AuthorizationServer:
     """Return the authorize and token URLs that belong to a DoorFlow base URL."""
     base = base_url.rstrip("/")
     authorize = DOORFLOW_AUTHORIZE_URL if base == DOORFLOW_DEFAULT_BASE_URL else None
-    return authorize or f"{base}/oauth/authorize", f"{base}/oauth/token"
+    return AuthorizationServer(authorize or f"{base}/oauth/authorize", f"{base}/oauth/token")
 
 
-class DoorFlowOAuth2Implementation(LocalOAuth2ImplementationWithPkce):
-    """One DoorFlow application's credential at one base URL (client secret and PKCE)."""
-
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        auth_domain: str,
-        credential: ClientCredential,
-        base_url: str = DOORFLOW_DEFAULT_BASE_URL,
-    ) -> None:
-        authorize_url, token_url = authorization_server(base_url)
-        super().__init__(
-            hass,
-            auth_domain,
-            credential.client_id,
-            authorize_url,
-            token_url,
-            client_secret=credential.client_secret,
-        )
-        self.credential = credential
-        self.base_url = base_url
-
-    @property
-    @override
-    def name(self) -> str:
-        """Return the credential's name, as the user gave it (or its client id)."""
-        return self.credential.name or self.credential.client_id
-
-    @property
-    @override
-    def extra_authorize_data(self) -> dict[str, Any]:
-        """Ask for the scopes the integration uses, beside PKCE's challenge."""
-        return {**super().extra_authorize_data, "scope": " ".join(SCOPES)}
-
-    def at(self, base_url: str) -> DoorFlowOAuth2Implementation:
-        """Return the same credential for another base URL (itself when it is the same)."""
-        if base_url == self.base_url:
-            return self
-        return DoorFlowOAuth2Implementation(self.hass, self.domain, self.credential, base_url)
-
-
-async def async_get_implementation(
-    hass: HomeAssistant, auth_domain: str, credential: ClientCredential
-) -> AbstractOAuth2Implementation:
-    """Return the implementation of one application credential, for DoorFlow's own address."""
-    return DoorFlowOAuth2Implementation(hass, auth_domain, credential)
-
-
-def implementation_at(
-    implementation: AbstractOAuth2Implementation, base_url: str
-) -> AbstractOAuth2Implementation:
-    """Return an implementation for the base URL an entry (or a sign-in) uses."""
-    if isinstance(implementation, DoorFlowOAuth2Implementation):
-        return implementation.at(base_url)
-    return implementation
+DOORFLOW_APPLICATION: Final = OAuthApplication(
+    authorization_server=authorization_server,
+    scopes=SCOPES,
+    developer_url=DEVELOPER_APPLICATIONS_URL,
+)
 
 
 async def async_entry_implementation(
@@ -135,7 +85,7 @@ async def async_entry_implementation(
     """Return the implementation of an entry's credential, for the entry's base URL."""
     implementation = await async_get_config_entry_implementation(hass, entry)
     base_url = entry.data.get(CONF_BASE_URL) or DOORFLOW_DEFAULT_BASE_URL
-    return implementation_at(implementation, base_url)
+    return implementation_for(implementation, DOORFLOW_APPLICATION, base_url)
 
 
 async def _finished(task: asyncio.Task[None]) -> None:
