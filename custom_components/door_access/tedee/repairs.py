@@ -26,6 +26,16 @@ def unlinked_gate_issue_id(entry_id: str, gate_id: int) -> str:
     return f"gate_unlinked_{entry_id}_{gate_id}"
 
 
+def gate_scope_issue_id(entry_id: str) -> str:
+    """Return the repair issue id for a token that may not read or open gates."""
+    return f"gate_scope_missing_{entry_id}"
+
+
+def blebox_issue_id(entry_id: str) -> str:
+    """Return the repair issue id for an account without a BleBox integration."""
+    return f"blebox_not_linked_{entry_id}"
+
+
 def update_issues(
     hass: HomeAssistant,
     gate_issues: SteadyIssues,
@@ -51,14 +61,14 @@ def update_issues(
     named = {"account": account}
     show_issue(
         hass,
-        f"gate_scope_missing_{entry_id}",
+        gate_scope_issue_id(entry_id),
         "gate_scope_missing",
         {**named, "scope": "Device.ReadWrite"},
         problem=not data.gates_allowed,
     )
     show_issue(
         hass,
-        f"blebox_not_linked_{entry_id}",
+        blebox_issue_id(entry_id),
         "blebox_not_linked",
         named,
         problem=not data.blebox_linked,
