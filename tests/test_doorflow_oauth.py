@@ -10,10 +10,14 @@ simulator's switches make refreshes fail, lose their answer, or get revoked.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import timedelta
 import logging
+import time
 from typing import Any, Final
 
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.application_credentials import (
     AuthorizationServer,
@@ -41,7 +45,7 @@ from pytest_homeassistant_custom_component.typing import (
 )
 from yarl import URL
 
-from custom_components.door_access.api import DOORFLOW_DEFAULT_BASE_URL
+from custom_components.door_access.api import DOORFLOW_DEFAULT_BASE_URL, DoorFlowConnectionError
 from custom_components.door_access.const import (
     CONF_ACCOUNT_ID,
     CONF_AUTH_IMPLEMENTATION,
@@ -768,3 +772,63 @@ async def test_removing_the_entry_forgets_its_token_keeper(
     assert await hass.config_entries.async_remove(oauth_entry.entry_id)
     await hass.async_block_till_done()
     assert entry_tokens(hass, oauth_entry) is not keeper
+
+
+async def test_a_refusal_older_than_the_last_refresh_refreshes_nothing(
+    hass: HomeAssistant, simulator: Simulator, oauth_entry: MockConfigEntry
+) -> None:
+    """Two requests refused with the same token: the second finds it renewed since it was sent."""
+    keeper = entry_tokens(hass, oauth_entry)
+    sent = hass.loop.time()
+    before = await simulator.count(TOKEN_ENDPOINT)
+    await keeper.renew(sent)
+    renewed = oauth_entry.data[CONF_OAUTH_TOKEN]["access_token"]
+    await keeper.renew(sent)
+    assert await simulator.count(TOKEN_ENDPOINT) == before + 1
+    assert oauth_entry.data[CONF_OAUTH_TOKEN]["access_token"] == renewed
+    assert _usable(simulator, renewed)
+
+
+@pytest.fixture
+async def tokenless_token_endpoint(socket_enabled: None) -> AsyncIterator[str]:
+    """Run a token endpoint on 127.0.0.1 that answers a refresh 200 without an access token."""
+
+    async def token(_request: web.Request) -> web.Response:
+        return web.json_response({"token_type": "Bearer", "expires_in": 3600})
+
+    app = web.Application()
+    app.router.add_post("/oauth/token", token)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        yield str(server.make_url("")).rstrip("/")
+    finally:
+        await server.close()
+
+
+@pytest.mark.usefixtures("credential")
+async def test_a_refresh_answer_without_an_access_token_keeps_the_stored_one(
+    hass: HomeAssistant, tokenless_token_endpoint: str
+) -> None:
+    """A token answer lacking the access token is a failed refresh: nothing is stored."""
+    token = {
+        "access_token": "refused-access",
+        "refresh_token": "kept-refresh",
+        "token_type": "Bearer",
+        "expires_at": time.time() + 3600,
+    }
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=f"doorflow_{DOORFLOW_ACCOUNT_ID}",
+        data={
+            CONF_CLOUD: "doorflow",
+            CONF_AUTH_IMPLEMENTATION: AUTH_DOMAIN,
+            CONF_OAUTH_TOKEN: token,
+            CONF_BASE_URL: tokenless_token_endpoint,
+            CONF_ACCOUNT_ID: str(DOORFLOW_ACCOUNT_ID),
+        },
+    )
+    entry.add_to_hass(hass)
+    with pytest.raises(DoorFlowConnectionError):
+        await entry_tokens(hass, entry).renew(hass.loop.time())
+    assert entry.data[CONF_OAUTH_TOKEN] == token

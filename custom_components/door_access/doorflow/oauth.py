@@ -23,7 +23,6 @@ from homeassistant.core import HassJob, HomeAssistant
 from homeassistant.exceptions import (
     ImplementationUnavailableError,
     OAuth2TokenRequestBaseError,
-    OAuth2TokenRequestConnectionError,
     OAuth2TokenRequestReauthError,
     UnknownImplementationError,
 )
@@ -209,16 +208,12 @@ class DoorFlowTokens:
             if not force:
                 await session.async_ensure_token_valid()
             else:
-                self._store(await implementation.async_refresh_token(session.token))
+                # Home Assistant refuses an answer without an access token and sets its expiry.
+                token = await implementation.async_refresh_token(session.token)
+                self._hass.config_entries.async_update_entry(
+                    self._entry, data={**self._entry.data, CONF_OAUTH_TOKEN: token}
+                )
         self._renewed_at = self._hass.loop.time()
-
-    def _store(self, token: dict[str, Any]) -> None:
-        """Store a token the refresh returned (checked as Home Assistant's session does)."""
-        if any(token.get(field) in (None, "") for field in ("access_token", "expires_at")):
-            raise OAuth2TokenRequestConnectionError(domain=DOMAIN)
-        self._hass.config_entries.async_update_entry(
-            self._entry, data={**self._entry.data, CONF_OAUTH_TOKEN: token}
-        )
 
 
 _TOKENS: HassKey[dict[str, DoorFlowTokens]] = HassKey(f"{DOMAIN}_doorflow_tokens")
