@@ -61,6 +61,26 @@ def test_each_cloud_class_is_its_cloud_and_the_common_kind(cloud: str, kind: str
         assert issubclass(cls, common)
 
 
+@pytest.mark.parametrize(("cloud", "prefix"), [("tedee", "Tedee"), ("doorflow", "DoorFlow")])
+def test_the_http_core_raises_each_clouds_most_general_class_of_a_kind(
+    cloud: str, prefix: str
+) -> None:
+    """`ErrorKinds.of(family)` finds the cloud's classes (a subclass such as the BleBox error
+    or the timeout error never stands for its whole kind)."""
+    found = getattr(clients.module(f"{cloud}.errors"), f"{prefix.upper()}_ERRORS")
+    kinds = {
+        "auth": "AuthError",
+        "rate_limit": "RateLimitError",
+        "connection": "ConnectionError",
+        "timeout": "TimeoutError",
+        "bad_response": "BadResponseError",
+        "too_large": "ResponseTooLargeError",
+        "repeated_page": "RepeatedPageError",
+    }
+    for kind, name in kinds.items():
+        assert getattr(found, kind) is getattr(clients, f"{prefix}{name}"), kind
+
+
 def test_errors_keep_their_attributes() -> None:
     auth = clients.TedeeAuthError("refused", status=403, endpoint="GET my/deviceactivity")
     assert (auth.status, auth.missing_scope, auth.endpoint) == (403, True, "GET my/deviceactivity")

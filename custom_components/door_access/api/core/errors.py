@@ -165,12 +165,17 @@ class ErrorKinds:
     repeated_page: type[RepeatedPageError] = RepeatedPageError
 
     @classmethod
-    def of(cls, *classes: type[DoorCloudError]) -> ErrorKinds:
-        """Return each kind as the most general of a cloud's `classes` deriving from it.
+    def of(cls, family: type[DoorCloudError]) -> ErrorKinds:
+        """Return each kind as the most general class of a cloud's error `family` deriving from it.
 
+        `family` is the cloud's base class; it and its subclasses defined so far are searched.
         A kind none of them derives from stays the common one. (A cloud's timeout error
         derives from its connection error too: `connection` is still the connection error.)
         """
+        classes, unseen = [], [family]
+        while unseen:
+            classes.append(found := unseen.pop())
+            unseen.extend(found.__subclasses__())
         common, chosen = cls(), dict[str, type[DoorCloudError]]()
         for kind in fields(cls):
             base: type[DoorCloudError] = getattr(common, kind.name)

@@ -34,7 +34,6 @@ from .notifications import NotificationRules
 DEFAULT_BASE_URL: Final = "https://api.doorflow.com"
 DEFAULT_PAGE_SIZE: Final = 100
 MAX_PAGE_SIZE: Final = 1000
-MAX_PAGES: Final = DEFAULT_MAX_PAGES
 _COMMAND_ERRORS: Final = frozenset({400, 404, 422})
 
 
@@ -157,7 +156,7 @@ class DoorFlowClient:
         )
 
     def channel_pager(
-        self, per_page: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES
+        self, per_page: int = DEFAULT_PAGE_SIZE, *, max_pages: int = DEFAULT_MAX_PAGES
     ) -> Pager[Channel]:
         """Return a pager for the channel listing (channels keyed by id)."""
         return _pager("channels", DoorFlowEndpoint.CHANNELS, ("per_page", per_page), max_pages)
@@ -274,7 +273,7 @@ class DoorFlowClient:
         )
 
     def event_pager(
-        self, n: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES
+        self, n: int = DEFAULT_PAGE_SIZE, *, max_pages: int = DEFAULT_MAX_PAGES
     ) -> Pager[DoorEvent]:
         """Return a pager for the event feed (events keyed by id)."""
         return _pager("events", DoorFlowEndpoint.EVENTS, ("n", n), max_pages)
@@ -288,7 +287,7 @@ class DoorFlowClient:
         )
 
     def site_pager(
-        self, per_page: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES
+        self, per_page: int = DEFAULT_PAGE_SIZE, *, max_pages: int = DEFAULT_MAX_PAGES
     ) -> Pager[Site]:
         """Return a pager for the site listing (sites keyed by id)."""
         return _pager("sites", DoorFlowEndpoint.SITES, ("per_page", per_page), max_pages)

@@ -46,15 +46,7 @@ class DoorFlowOperationError(DoorFlowError, kinds.OperationError):
     """A door command was refused (400/422), hit an unknown id (404), or an admission failed."""
 
 
-DOORFLOW_ERRORS = kinds.ErrorKinds.of(
-    DoorFlowAuthError,
-    DoorFlowRateLimitError,
-    DoorFlowConnectionError,
-    DoorFlowTimeoutError,
-    DoorFlowBadResponseError,
-    DoorFlowResponseTooLargeError,
-    DoorFlowRepeatedPageError,
-)
+DOORFLOW_ERRORS = kinds.ErrorKinds.of(DoorFlowError)
 
 
 def raise_if_refused(http: JsonHttp, response: JsonResponse, what: str, hint: str = "") -> None:

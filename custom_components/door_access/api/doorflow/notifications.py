@@ -21,6 +21,7 @@ from ..core.http import JsonHttp
 from .errors import DoorFlowBadResponseError, raise_if_refused
 from .events import DoorEvent
 from .models import fields_of
+from .webhooks import MAX_TOKEN_LENGTH
 
 RULES: Final = "notification_rules"
 RULE: Final = "notification_rules/{id}"
@@ -28,7 +29,6 @@ EVENT: Final = "events/{id}"
 WEBHOOK_ACTION: Final = 0
 CONTROLLER_CONDITION: Final = "door_controller_id"
 MAX_RULES_READ: Final = 1000
-MAX_TOKEN_LENGTH: Final = 512
 _REFUSALS: Final = frozenset({404, 422})
 
 

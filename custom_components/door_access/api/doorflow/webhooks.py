@@ -23,6 +23,7 @@ from .errors import DoorFlowError
 MAX_WEBHOOK_BODY: Final = 64 * 1024
 MAX_WEBHOOK_ITEMS: Final = 100
 MAX_FIELD_LENGTH: Final = 2048
+# The longest callback id or acknowledgment token taken, from a call or to read an event with.
 MAX_TOKEN_LENGTH: Final = 512
 DEFAULT_SIGNATURE_TOLERANCE: Final = 300.0
 

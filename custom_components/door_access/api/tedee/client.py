@@ -47,7 +47,6 @@ from .models import (
 DEFAULT_BASE_URL: Final = "https://api.tedee.com"
 DEFAULT_API_VERSION: Final = "v37"
 DEFAULT_PAGE_SIZE: Final = 100
-MAX_PAGES: Final = DEFAULT_MAX_PAGES
 
 
 class TedeeEndpoint(StrEnum):
@@ -199,7 +198,7 @@ class TedeeClient:
         return Page(page, tuple(Lock.from_json(item) for item in items))
 
     def lock_pager(
-        self, page_size: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES
+        self, page_size: int = DEFAULT_PAGE_SIZE, *, max_pages: int = DEFAULT_MAX_PAGES
     ) -> Pager[Lock]:
         """Return a pager for the lock listing (locks keyed by id)."""
         return _pager("locks", TedeeEndpoint.LOCKS, page_size, max_pages)
@@ -277,7 +276,7 @@ class TedeeClient:
         return Page(page, tuple(Gate.from_json(item) for item in items), per_page=per_page)
 
     def gate_pager(
-        self, page_size: int = DEFAULT_PAGE_SIZE, *, max_pages: int = MAX_PAGES
+        self, page_size: int = DEFAULT_PAGE_SIZE, *, max_pages: int = DEFAULT_MAX_PAGES
     ) -> Pager[Gate]:
         """Return a pager for the gate listing (gates keyed by id)."""
         return _pager("gates", TedeeEndpoint.GATES, page_size, max_pages)

@@ -53,12 +53,4 @@ class TedeeOperationError(TedeeError, kinds.OperationError):
     """A lock or gate operation was refused, failed (result > 0) or did not finish in time."""
 
 
-TEDEE_ERRORS = kinds.ErrorKinds.of(
-    TedeeAuthError,
-    TedeeRateLimitError,
-    TedeeConnectionError,
-    TedeeTimeoutError,
-    TedeeBadResponseError,
-    TedeeResponseTooLargeError,
-    TedeeRepeatedPageError,
-)
+TEDEE_ERRORS = kinds.ErrorKinds.of(TedeeError)
