@@ -244,7 +244,8 @@ class JsonHttp:
             self._on_response(response)
         if response.status in expected_status:
             return response
-        self._raise_for_status(response)
+        if (error := self._status_error(response)) is not None:
+            raise self.with_detail(error, response.body)
         if response.problem is not None:
             raise self.errors.bad_response(
                 f"{endpoint}: HTTP {response.status} body {response.problem}", endpoint=endpoint
@@ -323,40 +324,34 @@ class JsonHttp:
             endpoint=endpoint,
         )
 
-    def _raise_for_status(self, response: JsonResponse) -> None:
-        """Raise the typed error of a status that is not a success, with the cloud's words."""
-        try:
-            self._raise_bare_for_status(response)
-        except DoorCloudError as err:
-            raise self.with_detail(err, response.body) from None
-
-    def _raise_bare_for_status(self, response: JsonResponse) -> None:
-        """Raise the typed error of a status that is not a success."""
+    def _status_error(self, response: JsonResponse) -> DoorCloudError | None:
+        """Return the typed error of a status that is not a success (None for a success)."""
         status, endpoint = response.status, response.endpoint
         if status in (401, 403):
-            raise self.errors.auth(
+            return self.errors.auth(
                 f"{endpoint}: credentials refused ({status}){self.detail(response.body)}",
                 status=status,
                 endpoint=endpoint,
                 revoked=status == 401 and says_revoked(response.body),
             )
         if status == 429:
-            raise self.errors.rate_limit(
+            return self.errors.rate_limit(
                 f"{endpoint}: rate limited",
                 retry_after=retry_after(response.body, response.headers),
                 endpoint=endpoint,
             )
         if 300 <= status < 400:
-            raise self.errors.bad_response(
+            return self.errors.bad_response(
                 f"{endpoint}: unexpected redirect ({status}), not followed",
                 status=status,
                 endpoint=endpoint,
             )
         if status >= 500:
-            raise self.errors.connection(f"{endpoint}: server error {status}", endpoint=endpoint)
+            return self.errors.connection(f"{endpoint}: server error {status}", endpoint=endpoint)
         if status >= 400:
-            raise self.errors.bad_response(
+            return self.errors.bad_response(
                 f"{endpoint}: HTTP {status}{self.detail(response.body)}",
                 status=status,
                 endpoint=endpoint,
             )
+        return None

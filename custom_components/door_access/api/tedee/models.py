@@ -219,21 +219,16 @@ class LockSync:
 class LockSettings:
     """The lock's settings that the integration shows."""
 
-    pull_spring_enabled: bool
-    pull_spring_duration: int | None
-    auto_pull_spring_enabled: bool
-    auto_lock_enabled: bool
+    pull_spring_enabled: bool = False
+    pull_spring_duration: int | None = None
+    auto_pull_spring_enabled: bool = False
+    auto_lock_enabled: bool = False
 
     @classmethod
     def from_fields(cls, fields: Fields | None) -> LockSettings:
         """Parse `deviceSettings` (absent means all off)."""
         if fields is None:
-            return cls(
-                pull_spring_enabled=False,
-                pull_spring_duration=None,
-                auto_pull_spring_enabled=False,
-                auto_lock_enabled=False,
-            )
+            return cls()
         return cls(
             pull_spring_enabled=fields.get_bool("pullSpringEnabled", default=False),
             pull_spring_duration=fields.opt_int("pullSpringDuration"),
