@@ -40,7 +40,7 @@ async def _set_gate(
 def init_gate_interval(hass: HomeAssistant) -> float:
     """Return the gate refresh interval of the loaded entry."""
     entry = hass.config_entries.async_entries(DOMAIN)[0]
-    return float(entry.runtime_data.coordinator.gate_interval)
+    return float(entry.runtime_data.coordinator.gate_reads.interval)
 
 
 async def test_entities_of_the_home(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:

@@ -327,10 +327,10 @@ async def test_unlinked_gate_raises_repair_issue_until_relinked(
 
     gate = unlinked[0]
     await simulator.control("PATCH", f"tedee/gates/{gate.id}", {"isPresentInExternal": True})
-    await advance(hass, freezer, coordinator.gate_interval + 1)
+    await advance(hass, freezer, coordinator.gate_reads.interval + 1)
     assert issues.async_get_issue(DOMAIN, unlinked_gate_issue_id(entry_id, gate.id))
-    for _ in range(int(GATE_ISSUE_CLEAR_AFTER // coordinator.gate_interval) + 1):
-        await advance(hass, freezer, coordinator.gate_interval + 1)
+    for _ in range(int(GATE_ISSUE_CLEAR_AFTER // coordinator.gate_reads.interval) + 1):
+        await advance(hass, freezer, coordinator.gate_reads.interval + 1)
     assert not issues.async_get_issue(DOMAIN, unlinked_gate_issue_id(entry_id, gate.id))
 
 
@@ -344,7 +344,7 @@ async def test_gate_refresh_runs_on_its_own_throttle(
     coordinator = coordinator_of(init_integration, TedeeCoordinator)
     await simulator.control("DELETE", "requests")
     seconds = 0.0
-    while seconds < coordinator.gate_interval * 2:
+    while seconds < coordinator.gate_reads.interval * 2:
         await advance(hass, freezer, TEDEE_POLL)
         seconds += 20
     log = await simulator.requests()

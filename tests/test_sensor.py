@@ -138,7 +138,7 @@ async def test_gate_status(
     await simulator.control("PATCH", "tedee/gates/501", {"isPresentInExternal": False})
     await simulator.control("PATCH", "tedee/gates/502", {"isPresentInExternal": True})
     await simulator.control("PATCH", "tedee/gates/503", {"isConnected": True})
-    interval = init_integration.runtime_data.coordinator.gate_interval
+    interval = init_integration.runtime_data.coordinator.gate_reads.interval
     await advance(hass, freezer, interval + 1)
     assert state_of(hass, "sensor.driveway_gate_status") == "unlinked"
     assert state_of(hass, "sensor.garden_gate_status") == "connected"

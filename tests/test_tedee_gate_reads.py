@@ -31,7 +31,7 @@ async def test_gates_unreachable_at_startup_come_later(
     assert state_of(hass, "lock.front_door") == "locked"
     assert hass.states.get(DRIVEWAY_OPEN) is None
     coordinator = mock_config_entry.runtime_data.coordinator
-    await advance(hass, freezer, coordinator.gate_interval + 1)
+    await advance(hass, freezer, coordinator.gate_reads.interval + 1)
     assert hass.states.get(DRIVEWAY_OPEN) is not None
 
 
@@ -44,7 +44,7 @@ async def test_a_refused_token_on_the_gates_asks_for_reauth(
     """A 401 on the gate read, again after the pause, is the account's token refused."""
     await simulator.control("POST", "faults", {"kind": "unauthorized", "path_prefix": GATE_PATH})
     coordinator = init_integration.runtime_data.coordinator
-    await advance(hass, freezer, coordinator.gate_interval + 1, wait_background_tasks=False)
+    await advance(hass, freezer, coordinator.gate_reads.interval + 1, wait_background_tasks=False)
     await tick(hass, freezer, 10)
     await hass.async_block_till_done()
     assert flow_sources(hass) == ["reauth"]

@@ -161,7 +161,7 @@ async def test_gate_failure_leaves_locks_alone_and_the_reverse(
     await simulator.control(
         "POST", "faults", {"kind": "status", "status": 500, "path_prefix": "/api/v37/my/gate"}
     )
-    await advance(hass, freezer, coordinator.gate_interval + 1)
+    await advance(hass, freezer, coordinator.gate_reads.interval + 1)
     assert state_of(hass, DRIVEWAY_STATUS) == STATE_UNAVAILABLE
     assert state_of(hass, FRONT) == "locked"
     await simulator.control("DELETE", "faults")

@@ -139,6 +139,19 @@ class BridgePushStatus:
         }
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinkHooks:
+    """What a bridge's link tells its entry, and reads from it."""
+
+    # A push accepted (or a state the health check found that no push brought).
+    on_push: Callable[[LockPush], None]
+    # The position a lock shows now (None: unknown).
+    shown_state: Callable[[int], LockState | None]
+    # A bridge's push started or stopped.
+    on_health: Callable[[], None]
+    clock: Callable[[], float]
+
+
 class PushRefusedError(Exception):
     """A push call that is not read (its reason is counted)."""
 
@@ -231,16 +244,7 @@ def parse_push(body: bytes, known_locks: Callable[[int], bool]) -> LockPush:
 class BridgeLink:
     """One bridge: its callback to our webhook, the pushes it sends, its health."""
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        config: Mapping[str, str],
-        *,
-        on_push: Callable[[LockPush], None],
-        shown_state: Callable[[int], LockState | None],
-        on_health: Callable[[], None],
-        clock: Callable[[], float],
-    ) -> None:
+    def __init__(self, hass: HomeAssistant, config: Mapping[str, str], hooks: LinkHooks) -> None:
         self.hass = hass
         self.address = BridgeAddress.parse(config[CONF_BRIDGE_ADDRESS])
         self.client = BridgeClient(
@@ -248,10 +252,7 @@ class BridgeLink:
         )
         self._webhook_id = config[CONF_BRIDGE_WEBHOOK_ID]
         self._secret = secrets.token_hex(16)
-        self._on_push = on_push
-        self._shown_state = shown_state
-        self._on_health = on_health
-        self._clock = clock
+        self._hooks = hooks
         self.status = BridgePushStatus()
         self.callback_id: int | None = None
         self.lock_ids: frozenset[int] = frozenset()
@@ -273,7 +274,7 @@ class BridgeLink:
                 LOGGER.info("Tedee bridge %s: push active", self.address)
             else:
                 LOGGER.info("Tedee bridge %s: push not active (%s)", self.address, reason)
-            self._on_health()
+            self._hooks.on_health()
 
     # ---- webhook ---------------------------------------------------------------------------
 
@@ -322,10 +323,10 @@ class BridgeLink:
         self._seen.append(body)
         self.status.last_push = dt_util.utcnow()
         if push.lock_id:
-            self._pushed_at[push.lock_id] = self._clock()
+            self._pushed_at[push.lock_id] = self._hooks.clock()
         if self.callback_id is not None and self.status.reason != "unreachable":
             self._set(active=True, reason=None)
-        self._on_push(push)
+        self._hooks.on_push(push)
         return web.Response(status=200)
 
     # ---- the bridge's callbacks ------------------------------------------------------------
@@ -386,16 +387,18 @@ class BridgeLink:
     def _missed_push(self, states: Mapping[int, Mapping[str, Any]]) -> bool:
         """Tell whether the bridge reports a state no push brought; show the bridge's state."""
         missed = False
-        now = self._clock()
+        now = self._hooks.clock()
         for lock_id, item in states.items():
             state = item.get("state")
-            shown = self._shown_state(lock_id)
+            shown = self._hooks.shown_state(lock_id)
             if type(state) is not int or shown is None or LockState(state) is shown:
                 continue
             if now - self._pushed_at.get(lock_id, float("-inf")) < PUSH_GRACE:
                 continue
             missed = True
-            self._on_push(LockPush(lock_id=lock_id, event=_STATE_EVENT, state=LockState(state)))
+            self._hooks.on_push(
+                LockPush(lock_id=lock_id, event=_STATE_EVENT, state=LockState(state))
+            )
         return missed
 
     async def async_remove_callback(self) -> None:
@@ -421,31 +424,13 @@ class BridgePush:
     """The entry's bridges: started with the entry, checked on a timer, stopped with it."""
 
     def __init__(
-        self,
-        hass: HomeAssistant,
-        options: Mapping[str, Any],
-        *,
-        on_push: Callable[[LockPush], None],
-        shown_state: Callable[[int], LockState | None],
-        on_health: Callable[[], None],
-        clock: Callable[[], float],
-        polling_interval: float,
+        self, hass: HomeAssistant, options: Mapping[str, Any], hooks: LinkHooks, *, polling: float
     ) -> None:
-        """Link every bridge in the entry's options (each calls `on_health` when it changes)."""
-        self.links = [
-            BridgeLink(
-                hass,
-                config,
-                on_push=on_push,
-                shown_state=shown_state,
-                on_health=on_health,
-                clock=clock,
-            )
-            for config in bridge_configs(options)
-        ]
+        """Link every bridge in the entry's options; `polling`: the lock sync's interval now."""
+        self.links = [BridgeLink(hass, config, hooks) for config in bridge_configs(options)]
         # The entry's push, every bridge together: read by the account's push status sensor.
         self.status = BridgePushStatus(
-            polling_interval=polling_interval, reason=None if self.links else "no_bridge"
+            polling_interval=polling, reason=None if self.links else "no_bridge"
         )
         self._health_timer = Timer()
 
@@ -461,25 +446,18 @@ class BridgePush:
 
     def link_for(self, lock_id: int) -> BridgeLink | None:
         """Return the active bridge a lock is connected to (None: use the cloud)."""
-        for link in self.links:
-            if link.status.active and lock_id in link.lock_ids:
-                return link
-        return None
+        linked = (link for link in self.links if link.status.active and lock_id in link.lock_ids)
+        return next(linked, None)
 
     def covers(self, lock_ids: set[int]) -> bool:
         """Tell whether pushes bring every one of these locks' state now."""
-        if not self.links:
-            return False
-        covered: set[int] = set()
-        for link in self.links:
-            if link.status.active:
-                covered |= link.lock_ids
+        covered = {lock for link in self.links if link.status.active for lock in link.lock_ids}
         return bool(lock_ids) and lock_ids <= covered
 
-    def last_push(self) -> Any:
+    def last_push(self) -> datetime | None:
         """Return the newest push of any bridge (None: none yet)."""
-        pushes = [link.status.last_push for link in self.links if link.status.last_push]
-        return max(pushes) if pushes else None
+        pushes = (link.status.last_push for link in self.links)
+        return max((pushed for pushed in pushes if pushed is not None), default=None)
 
     async def async_start(self, hass: HomeAssistant) -> None:
         """Register the webhooks, check each bridge now and every `HEALTH_INTERVAL` s.

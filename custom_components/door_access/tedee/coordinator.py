@@ -33,7 +33,6 @@ from ..api import (
     ItemsRead,
     Lock,
     LockState,
-    LockStatus,
     LockSync,
     Page,
     Pager,
@@ -53,7 +52,7 @@ from ..scheduler import (
     scheduler_factory,
 )
 from .activity import ACTIVITY_LIMIT, ActivityReader
-from .bridge_push import BridgePush, LockPush
+from .bridge_push import BridgePush, LinkHooks, LockPush
 from .const import (
     CONF_ACTIVITY_INTERVAL,
     CONF_GATE_INTERVAL,
@@ -158,33 +157,31 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             clock=self._clock,
         )
         self.pushed_activity = PushedActivity(
-            hass,
-            entry,
-            self.activity,
+            hass=hass,
+            entry=entry,
+            activity=self.activity,
             held_back=(AuthError, RateLimitError, RequestDeferredError, *self.outage_errors),
             window_free_in=lambda: scheduler.window_free_in(TedeeEndpoint.DEVICE_ACTIVITY),
             unloaded=lambda: self.unloaded,
         )
-        self.push = BridgePush(
-            hass,
-            entry.options,
+        hooks = LinkHooks(
             on_push=self._on_push,
             shown_state=self._shown_state,
             on_health=self._on_push_health,
             clock=self._clock,
-            polling_interval=float(poll),
         )
+        self.push = BridgePush(hass, entry.options, hooks, polling=float(poll))
         self._push_started = False
         self.operations = Operations(
-            hass,
-            entry,
-            client,
+            hass=hass,
+            entry=entry,
+            client=client,
             call=self._call,
             actions=self.actions,
             push=self.push,
             activity=self.activity,
             data=lambda: self.data,
-            show_status=self._replace_status,
+            show_lock=self._show_lock,
             bring_poll_forward=self.bring_poll_forward,
             unloaded=lambda: self.unloaded,
         )
@@ -234,23 +231,18 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             return
         status = lock.status
         if push.state is not None:
-            moved = status.state is not push.state
-            status = replace(
-                status, state=push.state, state_change_result=JAMMED_RESULT if push.jammed else 0
-            )
-            if moved:
+            if status.state is not push.state:
                 self.activity.mark(push.lock_id)
                 self.pushed_activity.read_soon()
+            jammed = JAMMED_RESULT if push.jammed else 0
+            status = replace(status, state=push.state, state_change_result=jammed)
         if push.battery_level is not None:
             status = replace(status, battery_level=push.battery_level)
         if push.is_charging is not None:
             status = replace(status, is_charging=push.is_charging)
-        if push.is_connected is not None and push.is_connected is not lock.is_connected:
-            locks = dict(self.data.locks)
-            locks[push.lock_id] = replace(lock, is_connected=push.is_connected)
-            self.data = replace(self.data, locks=locks)
         if status != lock.status or push.is_connected is not None:
-            self._replace_status(push.lock_id, status)
+            connected = lock.is_connected if push.is_connected is None else push.is_connected
+            self._show_lock(replace(lock, status=status, is_connected=connected))
 
     async def _start_push(self) -> None:
         """Start the bridges' pushes (after the first poll: the locks are known)."""
@@ -278,15 +270,10 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         else:
             self._part_recovered("locks")
             await self._follow_activity(locks_part.locks, first=first)
-        gates_part = await self._fetch_gates(previous, first=first)
-        await self._follow_gate_activity(gates_part, first=first)
-        return replace(
-            locks_part,
-            gates=gates_part.gates,
-            gates_ok=gates_part.gates_ok,
-            blebox_linked=gates_part.blebox_linked,
-            gates_allowed=gates_part.gates_allowed,
-        )
+        # The gates' part of what the locks' part leaves (the last poll's gates, or none yet).
+        data = await self._fetch_gates(locks_part, first=first)
+        await self._follow_gate_activity(data, first=first)
+        return data
 
     def budget(self) -> Budget:
         """Return the account's hourly budget as this poll sees it (for the extra reads)."""
@@ -295,7 +282,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         locks = len(self.data.locks) if self.data is not None else 0
         listing_pages = locks // LOCK_PAGE_SIZE + 1
         # The sync, the gate sync and list, the hourly lock listing, gates' activity catch-up.
-        polling = 1.0 + 2.0 * poll / self.gate_interval + (listing_pages + 6) * poll / 3600.0
+        polling = 1.0 + 2.0 * poll / self.gate_reads.interval + (listing_pages + 6) * poll / 3600.0
         return Budget(
             hourly_limit=scheduler.hourly_limit,
             action_reserve=scheduler.action_reserve,
@@ -476,15 +463,10 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             locks[lock_id] = lock
         return locks
 
-    @property
-    def gate_interval(self) -> float:
-        """Return the seconds between two reads of the gates."""
-        return self.gate_reads.interval
-
-    async def _fetch_gates(self, previous: TedeeData | None, *, first: bool) -> TedeeData:
+    async def _fetch_gates(self, base: TedeeData, *, first: bool) -> TedeeData:
         """Read the gates when due (`gate_reads.py`); a gate failure never takes the locks."""
         return await self.gate_reads.read(
-            previous or TedeeData(locks={}, gates={}, bridges={}),
+            base,
             first=first,
             fetch=self._read_gates,
             outage_errors=self.outage_errors,
@@ -665,13 +647,11 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         """Open a gate for its impulse length (its activity is read on the next poll)."""
         await self.operations.open_gate(gate_id)
 
-    def _replace_status(self, lock_id: int, status: LockStatus) -> None:
-        """Replace one lock's live state in the data and tell the entities."""
-        locks = dict(self.data.locks)
-        locks[lock_id] = replace(locks[lock_id], status=status)
-        self._settled_at[lock_id] = self._clock()
+    def _show_lock(self, lock: Lock) -> None:
+        """Show a lock's new live state at once (an action's or a push's), and note when."""
+        self._settled_at[lock.id] = self._clock()
         # Not async_set_updated_data: an action must not move the poll timer.
-        self.data = replace(self.data, locks=locks)
+        self.data = replace(self.data, locks={**self.data.locks, lock.id: lock})
         self.async_update_listeners()
 
 

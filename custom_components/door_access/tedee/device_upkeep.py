@@ -9,6 +9,7 @@ Devices are added by their entities and removed by the coordinator (`_remove_dev
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
@@ -18,14 +19,14 @@ from ..const import DOMAIN
 from .devices import bridge_device_info, lock_device_info, tedee_identifier
 
 
+@dataclass(slots=True)
 class DeviceUpkeep:
     """Registers one entry's bridges and refreshes its lock devices from their details."""
 
-    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
-        self._hass = hass
-        self._entry_id = entry_id
-        # Bridge id → the id of the device this entry registered for it.
-        self._bridge_devices: dict[int, str] = {}
+    hass: HomeAssistant
+    entry_id: str
+    # Bridge id → the id of the device this entry registered for it.
+    _bridge_devices: dict[int, str] = field(default_factory=dict, init=False)
 
     def bridge_device_id(self, bridge_id: int | None) -> str | None:
         """Return the device id of a bridge, whichever entry provides it (None: no bridge)."""
@@ -34,15 +35,15 @@ class DeviceUpkeep:
         if (device_id := self._bridge_devices.get(bridge_id)) is not None:
             return device_id
         identifier = (DOMAIN, tedee_identifier(bridge_id))
-        devices = dr.async_get(self._hass).async_get_devices(identifiers={identifier})
+        devices = dr.async_get(self.hass).async_get_devices(identifiers={identifier})
         return devices[0].id if devices else None
 
     def register_bridges(self, bridges: Iterable[Bridge]) -> None:
         """Register bridges as devices (again: a bridge renamed gets its new name)."""
-        registry = dr.async_get(self._hass)
+        registry = dr.async_get(self.hass)
         for bridge in bridges:
             device = registry.async_get_or_create(
-                config_entry_id=self._entry_id, **bridge_device_info(bridge)
+                config_entry_id=self.entry_id, **bridge_device_info(bridge)
             )
             self._bridge_devices[bridge.id] = device.id
 
@@ -51,13 +52,13 @@ class DeviceUpkeep:
 
         A lock whose shown details are the same as `before` (the last poll's) is left alone.
         """
-        registry = dr.async_get(self._hass)
+        registry = dr.async_get(self.hass)
         for lock in locks:
             known = before.get(lock.id)
             if known is not None and known.detailed and _shown(known) == _shown(lock):
                 continue
             device = registry.async_get_device_by_identifier(
-                (DOMAIN, tedee_identifier(lock.id)), self._entry_id
+                (DOMAIN, tedee_identifier(lock.id)), self.entry_id
             )
             if device is None:
                 continue  # not registered yet: its entities register it with these details

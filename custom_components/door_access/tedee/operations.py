@@ -10,7 +10,7 @@ only hand over to `Operations`.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Final, Protocol
 
@@ -24,8 +24,6 @@ from ..api import (
     GateStatus,
     Lock,
     LockState,
-    LockStatus,
-    Operation,
     OperationFailure,
     TedeeClient,
     TedeeEndpoint,
@@ -41,7 +39,7 @@ from .const import UnlockBehavior
 from .data import TedeeData
 from .devices import tedee_identifier
 
-# An operation's result when the lock could not finish moving.
+# A lock's `state_change_result` when it could not finish moving.
 JAMMED_RESULT: Final = 1
 
 OPERATION_ERROR_KEYS: Mapping[str, str] = {
@@ -80,16 +78,6 @@ def unlock_pulls(lock: Lock, mode: UnlockMode) -> bool:
     return mode is UnlockMode.NORMAL and settings.auto_pull_spring_enabled
 
 
-def raise_for_result(operation: Operation) -> None:
-    """Raise when a completed operation reports that the lock did not do it."""
-    if operation.result == JAMMED_RESULT:
-        raise TedeeOperationError("the lock jammed", reason=OperationFailure.JAMMED)
-    if operation.result > 0:
-        raise TedeeOperationError(
-            f"the operation failed (result {operation.result})", reason=OperationFailure.FAILED
-        )
-
-
 class ScheduledCall(Protocol):
     """The coordinator's `_call`: one request through the account's scheduler."""
 
@@ -100,42 +88,29 @@ class ScheduledCall(Protocol):
         ...
 
 
+@dataclass(slots=True, kw_only=True)
 class Operations:
     """Runs one account's lock and gate operations, and shows where each left the lock."""
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        entry: ConfigEntry[Any],
-        client: TedeeClient,
-        *,
-        call: ScheduledCall,
-        actions: ActionPipeline,
-        push: BridgePush,
-        activity: ActivityReader,
-        data: Callable[[], TedeeData],
-        show_status: Callable[[int, LockStatus], None],
-        bring_poll_forward: Callable[[], None],
-        unloaded: Callable[[], bool],
-    ) -> None:
-        self._hass = hass
-        self._entry = entry
-        self._client = client
-        self._call = call
-        self._actions = actions
-        self._push = push
-        self._activity = activity
-        self._data = data
-        self._show_status = show_status
-        self._bring_poll_forward = bring_poll_forward
-        self._unloaded = unloaded
+    hass: HomeAssistant
+    entry: ConfigEntry[Any]
+    client: TedeeClient
+    call: ScheduledCall
+    actions: ActionPipeline
+    push: BridgePush
+    activity: ActivityReader
+    # The account's data now, and how to show one lock's new live state (not a poll).
+    data: Callable[[], TedeeData]
+    show_lock: Callable[[Lock], None]
+    bring_poll_forward: Callable[[], None]
+    unloaded: Callable[[], bool]
 
     async def lock(self, lock_id: int) -> None:
         """Lock and wait until the lock reports the result."""
         await self._run(
             lock_id,
             Transition.LOCKING,
-            self._client.lock,
+            self.client.lock,
             TedeeEndpoint.OPERATION_LOCK,
             LockState.LOCKED,
             bridge_action=("lock", LockState.LOCKING),
@@ -144,12 +119,12 @@ class Operations:
     async def unlock(self, lock_id: int, behavior: str) -> None:
         """Unlock as the unlock behaviour says; wait until the lock reports the result."""
         mode = UNLOCK_MODES.get(behavior, UnlockMode.NORMAL)
-        lock = self._data().locks.get(lock_id)
+        lock = self.data().locks.get(lock_id)
         pulls = lock is not None and unlock_pulls(lock, mode)
         await self._run(
             lock_id,
             Transition.UNLOCKING,
-            partial(self._client.unlock, mode=mode),
+            partial(self.client.unlock, mode=mode),
             TedeeEndpoint.OPERATION_UNLOCK,
             LockState.PULLED if pulls else LockState.UNLOCKED,
             bridge_action=(f"unlock?mode={int(mode)}", LockState.UNLOCKING),
@@ -157,11 +132,11 @@ class Operations:
 
     async def open(self, lock_id: int) -> None:
         """Open the latch; a locked lock unlocks and pulls in one operation."""
-        lock = self._data().locks.get(lock_id)
-        start: Callable[[int], Awaitable[str]] = self._client.pull
+        lock = self.data().locks.get(lock_id)
+        start: Callable[[int], Awaitable[str]] = self.client.pull
         endpoint, action = TedeeEndpoint.OPERATION_PULL, "pull"
         if lock is not None and lock.status is not None and lock.status.state in CLOSED:
-            start = partial(self._client.unlock, mode=UnlockMode.UNLOCK_OR_PULL)
+            start = partial(self.client.unlock, mode=UnlockMode.UNLOCK_OR_PULL)
             endpoint = TedeeEndpoint.OPERATION_UNLOCK
             action = f"unlock?mode={int(UnlockMode.UNLOCK_OR_PULL)}"
         await self._run(
@@ -176,14 +151,14 @@ class Operations:
     async def open_gate(self, gate_id: int) -> None:
         """Open a gate for its impulse length (its activity is read on the next poll)."""
         try:
-            await self._call(
-                self._client.open_gate,
+            await self.call(
+                self.client.open_gate,
                 gate_id,
                 endpoint=TedeeEndpoint.GATE_OPEN,
                 priority=Priority.USER,
             )
         except TedeeOperationError as err:
-            gate = self._data().gates.get(gate_id)
+            gate = self.data().gates.get(gate_id)
             if (
                 err.reason is OperationFailure.GATE_DISCONNECTED
                 and gate is not None
@@ -195,7 +170,7 @@ class Operations:
                     translation_placeholders={"gate": gate.name or str(gate.id)},
                 ) from err
             raise
-        self._activity.mark_gate(gate_id)
+        self.activity.mark_gate(gate_id)
 
     async def _run(
         self,
@@ -212,13 +187,13 @@ class Operations:
             return
 
         async def operate() -> None:
-            sent_at = self._actions.now()
-            operation_id = await self._call(
+            sent_at = self.actions.now()
+            operation_id = await self.call(
                 start, lock_id, endpoint=endpoint, priority=Priority.USER
             )
-            operation = await self._actions.follow(
-                lambda: self._call(
-                    self._client.get_operation,
+            operation = await self.actions.follow(
+                lambda: self.call(
+                    self.client.get_operation,
                     operation_id,
                     endpoint=TedeeEndpoint.OPERATION,
                     priority=Priority.USER,
@@ -227,17 +202,17 @@ class Operations:
                 OPERATION_FOLLOW,
                 started_at=sent_at,
             )
-            if operation.result == JAMMED_RESULT:
+            if operation.failure is OperationFailure.JAMMED:
                 self._show(lock_id, state_change_result=JAMMED_RESULT)
-            raise_for_result(operation)
+            operation.raise_if_failed()
             self._settle(lock_id, settles_as)
 
         try:
-            await self._actions.run(tedee_identifier(lock_id), transition, operate)
+            await self.actions.run(tedee_identifier(lock_id), transition, operate)
         finally:
             # Whatever came of it (done, jammed), the lock logged it: read it next poll.
-            self._activity.mark(lock_id)
-        self._bring_poll_forward()
+            self.activity.mark(lock_id)
+        self.bring_poll_forward()
 
     async def _via_bridge(self, lock_id: int, action: str, moving: LockState) -> bool:
         """Send the command through the lock's pushing bridge; tell whether it took it.
@@ -246,19 +221,19 @@ class Operations:
         and the bridge's pushes show where it ends. A bridge that does not take it hands the
         command to the cloud at once, and is checked again.
         """
-        link = self._push.link_for(lock_id)
+        link = self.push.link_for(lock_id)
         if link is None:
             return False
-        sent_at = self._hass.loop.time()
+        sent_at = self.hass.loop.time()
         try:
             await link.client.send_command(lock_id, action)
         except BridgeCommandError as err:
             LOGGER.debug("Tedee bridge %s did not take a command (%s)", link.address, err)
-            self._entry.async_create_background_task(
-                self._hass, link.async_check(), f"Tedee bridge {link.address} check"
+            self.entry.async_create_background_task(
+                self.hass, link.async_check(), f"Tedee bridge {link.address} check"
             )
             return False
-        self._activity.mark(lock_id)
+        self.activity.mark(lock_id)
         if link.last_pushed(lock_id) < sent_at:  # else a push already told where it ended
             self._show(lock_id, state=moving, state_change_result=0)
         return True
@@ -266,11 +241,11 @@ class Operations:
     def _settle(self, lock_id: int, state: LockState) -> None:
         """Show the state the finished operation left the lock in; end a pull on time."""
         self._show(lock_id, state=state, state_change_result=0)
-        if state is LockState.PULLED and not self._unloaded():
-            lock = self._data().locks.get(lock_id)
+        if state is LockState.PULLED and not self.unloaded():
+            lock = self.data().locks.get(lock_id)
             hold = lock.settings.pull_spring_duration if lock is not None else None
-            self._entry.async_on_unload(
-                async_call_later(self._hass, float(hold or 0), self._pull_ended(lock_id))
+            self.entry.async_on_unload(
+                async_call_later(self.hass, float(hold or 0), self._pull_ended(lock_id))
             )
 
     def _pull_ended(self, lock_id: int) -> Callable[[object], None]:
@@ -278,16 +253,16 @@ class Operations:
 
         @callback
         def ended(_now: object) -> None:
-            lock = self._data().locks.get(lock_id)
+            lock = self.data().locks.get(lock_id)
             if lock is not None and lock.status is not None:
                 if lock.status.state is LockState.PULLED:
                     self._show(lock_id, state=LockState.UNLOCKED, state_change_result=0)
-                self._bring_poll_forward()
+                self.bring_poll_forward()
 
         return ended
 
     def _show(self, lock_id: int, **changes: Any) -> None:
         """Show a lock's new position or jam flag (a lock that reports no state: nothing)."""
-        lock = self._data().locks.get(lock_id)
+        lock = self.data().locks.get(lock_id)
         if lock is not None and lock.status is not None:
-            self._show_status(lock_id, replace(lock.status, **changes))
+            self.show_lock(replace(lock, status=replace(lock.status, **changes)))

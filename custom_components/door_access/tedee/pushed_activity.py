@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 import contextlib
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
@@ -24,44 +25,39 @@ PUSHED_READ_RETRY: Final = 5.0
 PUSHED_READ_TRIES: Final = 6
 
 
+@dataclass(slots=True, kw_only=True)
 class PushedActivity:
     """Reads the activity of the locks pushes moved, and tries again while it is held back."""
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        entry: ConfigEntry[Any],
-        activity: ActivityReader,
-        *,
-        held_back: tuple[type[Exception], ...],
-        window_free_in: Callable[[], float],
-        unloaded: Callable[[], bool],
-    ) -> None:
-        self._hass = hass
-        self._entry = entry
-        self._activity = activity
-        self._held_back = held_back
-        self._window_free_in = window_free_in
-        self._unloaded = unloaded
-        # Activity is read by polls and right after pushes: one reader at a time.
-        self.lock = asyncio.Lock()
-        self._retry = Timer()
-        entry.async_on_unload(self._retry.cancel)
+    hass: HomeAssistant
+    entry: ConfigEntry[Any]
+    activity: ActivityReader
+    # What holds a read back (tried again later), and when the activity window has a place.
+    held_back: tuple[type[Exception], ...]
+    window_free_in: Callable[[], float]
+    unloaded: Callable[[], bool]
+    # Activity is read by polls and right after pushes: one reader at a time.
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+    _retry: Timer = field(default_factory=Timer, init=False)
+
+    def __post_init__(self) -> None:
+        """Cancel a pending retry when the entry unloads."""
+        self.entry.async_on_unload(self._retry.cancel)
 
     def read_soon(self, tries: int = PUSHED_READ_TRIES) -> None:
         """Read the moved locks' activity in the background (now, or after one in progress)."""
-        self._entry.async_create_background_task(
-            self._hass, self._read(tries), "Tedee pushed activity"
+        self.entry.async_create_background_task(
+            self.hass, self._read(tries), "Tedee pushed activity"
         )
 
     async def _read(self, tries: int) -> None:
         """Read the activity that is due; a read held back is tried again (`tries` in all)."""
         async with self.lock:
-            if self._unloaded():
+            if self.unloaded():
                 return
-            with contextlib.suppress(*self._held_back):
-                await self._activity.async_read_due(max(1, len(self._activity.pending)))
-        if self._activity.pending and tries > 1 and not self._unloaded():
+            with contextlib.suppress(*self.held_back):
+                await self.activity.async_read_due(max(1, len(self.activity.pending)))
+        if self.activity.pending and tries > 1 and not self.unloaded():
             self._read_again(tries - 1)
 
     def _read_again(self, tries: int) -> None:
@@ -75,5 +71,5 @@ class PushedActivity:
             self.read_soon(tries)
 
         # Not before the activity window has a place again (its reads would be held back).
-        wait = max(PUSHED_READ_RETRY, self._window_free_in())
-        self._retry.start(async_call_later(self._hass, wait, again))
+        wait = max(PUSHED_READ_RETRY, self.window_free_in())
+        self._retry.start(async_call_later(self.hass, wait, again))
