@@ -374,6 +374,31 @@ async def test_reload_registers_once_and_keeps_pushing(
     await wait_for(lambda: state_of(hass, OFFICE) == "unlocked", within=2)
 
 
+async def test_unload_waits_for_a_health_check_under_way(
+    hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A check registering our callback again while the entry unloads leaves none behind.
+
+    The bridge answers slowly, so the check (after the built-in integration's cleanup) is still
+    on its way when the unload deletes our callback; the check it let finish first registered
+    ours again, and the unload deletes that one: the bridge calls no webhook nobody serves.
+    """
+    coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
+    link = coordinator.push.links[0]
+    await simulator.control("DELETE", "tedee/bridges/9001/callbacks")  # the built-in's cleanup
+    await simulator.control("POST", "tedee/bridges/9001", {"delay": 0.3})
+    check = hass.async_create_task(link.async_check())
+    await asyncio.sleep(0.05)  # the check is waiting for the bridge's lock states
+    assert not check.done()
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    assert check.done()
+    await check
+    assert (await bridges(simulator))[9001]["callbacks"] == []
+    assert link.callback_id is None
+    await link.async_check()  # stopped: no check registers it again
+    assert (await bridges(simulator))[9001]["callbacks"] == []
+
+
 async def test_no_bridge_polls_as_today(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:

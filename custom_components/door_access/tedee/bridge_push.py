@@ -260,6 +260,7 @@ class BridgeLink:
         self._pushed_at: dict[int, float] = {}
         self._seen: deque[bytes] = deque(maxlen=SEEN_BODIES)
         self._checking = asyncio.Lock()
+        self._stopped = False
 
     def last_pushed(self, lock_id: int) -> float:
         """Return when a push last told something of a lock (the loop's clock)."""
@@ -334,6 +335,8 @@ class BridgeLink:
     async def async_check(self) -> None:
         """Check the bridge: reachable, our callback there (again), its locks as shown."""
         async with self._checking:
+            if self._stopped:
+                return
             try:
                 url = self._callback_url()
             except NoURLAvailableError:
@@ -402,12 +405,17 @@ class BridgeLink:
         return missed
 
     async def async_remove_callback(self) -> None:
-        """Delete the callback we registered (by its id, never by host)."""
-        if self.callback_id is None:
-            return
+        """Stop the checks; delete the callback we registered (by its id, never by host).
+
+        A health check under way is let finish first: it may be registering our callback
+        again (after the built-in integration's cleanup), and that one must not stay behind
+        on the bridge, calling a webhook nobody serves.
+        """
+        self._stopped = True
         with contextlib.suppress(*_BRIDGE_ERRORS):
-            async with asyncio.timeout(UNLOAD_TIMEOUT):
-                await self.client.delete_webhook(self.callback_id)
+            async with asyncio.timeout(UNLOAD_TIMEOUT), self._checking:
+                if self.callback_id is not None:
+                    await self.client.delete_webhook(self.callback_id)
         self.callback_id = None
 
     def diagnostics(self) -> dict[str, Any]:
