@@ -330,6 +330,24 @@ async def test_health_checks_go_on_after_a_bridge_answered_garbage(
     await wait_for(lambda: coordinator.push.status.active, within=5)
 
 
+async def test_registered_again_is_counted_once_the_bridge_has_it(
+    hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Our callback deleted from a slow bridge: counted as registered again only once it is.
+
+    Diagnostics (and the tests that wait for the count) read it as the bridge having ours.
+    """
+    coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
+    link = coordinator.push.links[0]
+    await simulator.control("POST", "tedee/bridges/9001", {"delay": 0.1})
+    await simulator.control("DELETE", "tedee/bridges/9001/callbacks")  # the built-in's cleanup
+    await wait_for(lambda: link.reregistered == 1)
+    (hook,) = (await bridges(simulator))[9001]["callbacks"]
+    assert hook["id"] == link.callback_id
+    diagnostics = await async_get_config_entry_diagnostics(hass, mock_config_entry)
+    assert diagnostics["push"]["bridges"][0]["callback_registered_again"] == 1
+
+
 async def test_a_new_home_assistant_address_replaces_our_callback(
     hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
 ) -> None:

@@ -381,10 +381,12 @@ class BridgeLink:
         for hook in ours:
             if type(hook.get("id")) is int:
                 await self.client.delete_webhook(hook["id"])
-        if self.callback_id is not None:
+        again = self.callback_id is not None
+        self.callback_id = await self.client.register_webhook(url, [{SECRET_HEADER: self._secret}])
+        # Counted once the bridge has it again (not when asked: the request may still fail).
+        if again:
             self.reregistered += 1
             LOGGER.info("Tedee bridge %s: our callback was gone; registered again", self.address)
-        self.callback_id = await self.client.register_webhook(url, [{SECRET_HEADER: self._secret}])
         return True
 
     def _missed_push(self, states: Mapping[int, Mapping[str, Any]]) -> bool:
