@@ -1007,6 +1007,62 @@ async def test_tedee_options(
     assert _suggested(result, CONF_ACTIVITY_INTERVAL) == 0
 
 
+_TEDEE_SETTINGS = {
+    CONF_POLL_INTERVAL: 20,
+    CONF_GATE_INTERVAL: 300,
+    CONF_UNLOCK_BEHAVIOR: "unlock",
+    CONF_ACTIVITY_INTERVAL: 15,
+}
+
+
+async def _tedee_bridges_step(hass: HomeAssistant, entry: MockConfigEntry) -> FlowResult:
+    """Open a Tedee entry's options and pass the first form: the bridges form."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(result["flow_id"], _TEDEE_SETTINGS)
+    assert result["step_id"] == "bridges"
+    return _check(result, "options")
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_tedee_options_remove_a_stored_bridge(hass: HomeAssistant, cloud: FakeCloud) -> None:
+    """Stored bridges are offered for removal; the same one again is refused before contact."""
+    bridge = {"address": "192.168.1.20:8080", "token": "local-token", "webhook_id": "w1"}
+    entry = _tedee_entry(cloud)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options={CONF_BRIDGES: [bridge]})
+    result = await _tedee_bridges_step(hass, entry)
+    removal = next(v for k, v in result["data_schema"].schema.items() if str(k) == "remove_bridges")
+    assert removal.config["options"] == ["192.168.1.20:8080"]
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_BRIDGE_ADDRESS: "192.168.1.20:8080", CONF_BRIDGE_TOKEN: "x"}
+    )
+    assert result["errors"] == {CONF_BRIDGE_ADDRESS: "bridge_already_added"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"remove_bridges": ["192.168.1.20:8080"]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options == {**_TEDEE_SETTINGS, CONF_BRIDGES: []}
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_tedee_options_ignore_unreadable_stored_bridges(
+    hass: HomeAssistant, cloud: FakeCloud
+) -> None:
+    """Stored bridges that are not a list offer nothing to remove; saving keeps no bridge."""
+    entry = _tedee_entry(cloud)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options={CONF_BRIDGES: "192.168.1.20"})
+    result = await _tedee_bridges_step(hass, entry)
+    assert [str(key) for key in result["data_schema"].schema] == [
+        CONF_BRIDGE_ADDRESS,
+        CONF_BRIDGE_TOKEN,
+    ]
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options == {**_TEDEE_SETTINGS, CONF_BRIDGES: []}
+
+
 async def test_doorflow_options(hass: HomeAssistant, cloud: FakeCloud) -> None:
     """DoorFlow entries tune the polling interval (at least every 30 s) and push (on)."""
     entry = _doorflow_entry(cloud)

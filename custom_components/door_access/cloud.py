@@ -95,12 +95,14 @@ class OptionsStep:
     options_step_id: str
     # The form, given the entry's stored options (shown with them, or with what was typed).
     schema: Callable[[Mapping[str, Any]], probatio.Schema]
-    # Turn the form's input into options to store (given the stored ones); raise
-    # OptionsError to show the form again with an error. Ranged fields are checked before.
-    async_options: Callable[
-        [HomeAssistant, Mapping[str, Any], Mapping[str, Any]], Awaitable[dict[str, Any]]
-    ]
+    # The number fields and their ranges: checked first, then stored as whole numbers.
     ranges: Mapping[str, NumberRange] = field(default_factory=dict)
+    # Turn the form's other fields into options to store (given the stored ones); raise
+    # OptionsError to show the form again with an error. None: every field is ranged.
+    async_options: (
+        Callable[[HomeAssistant, Mapping[str, Any], Mapping[str, Any]], Awaitable[dict[str, Any]]]
+        | None
+    ) = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

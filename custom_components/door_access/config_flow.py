@@ -79,16 +79,20 @@ async def async_take_form(
 ) -> dict[str, str]:
     """Check a cloud form's answer and add its options to `collected`; return its errors.
 
-    Ranged fields are checked first (a translated error naming the range); then the cloud
-    turns the answer into options, or refuses it with an `OptionsError`. No errors: taken.
+    Ranged fields are checked first (a translated error naming the range) and kept as whole
+    numbers; then the cloud turns the other fields into options, or refuses the answer with an
+    `OptionsError`. No errors: taken.
     """
-    errors = out_of_range(user_input, step.ranges)
-    if not errors:
+    if errors := out_of_range(user_input, step.ranges):
+        return errors
+    options = {field: int(user_input[field]) for field in step.ranges}
+    if step.async_options is not None:
         try:
-            collected.update(await step.async_options(hass, user_input, stored))
+            options |= await step.async_options(hass, user_input, stored)
         except OptionsError as err:
-            errors[err.field] = err.error
-    return errors
+            return {err.field: err.error}
+    collected.update(options)
+    return {}
 
 
 def form_schema(

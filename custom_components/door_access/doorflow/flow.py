@@ -110,11 +110,8 @@ async def _async_options(
     user_input: Mapping[str, Any],
     stored: Mapping[str, Any],  # noqa: ARG001
 ) -> dict[str, Any]:
-    """Return the options to store from the options form."""
-    return {
-        CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),
-        CONF_PUSH: bool(user_input.get(CONF_PUSH, True)),
-    }
+    """Return whether DoorFlow pushes (the flow stores the ranged polling interval)."""
+    return {CONF_PUSH: bool(user_input.get(CONF_PUSH, True))}
 
 
 DOORFLOW_FLOW = CloudFlow(

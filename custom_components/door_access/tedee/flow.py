@@ -156,15 +156,8 @@ async def _async_options(
     user_input: Mapping[str, Any],
     stored: Mapping[str, Any],  # noqa: ARG001
 ) -> dict[str, Any]:
-    """Return the options to store from the options form."""
-    return {
-        CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),
-        CONF_GATE_INTERVAL: int(user_input[CONF_GATE_INTERVAL]),
-        CONF_UNLOCK_BEHAVIOR: UnlockBehavior(user_input[CONF_UNLOCK_BEHAVIOR]),
-        CONF_ACTIVITY_INTERVAL: int(
-            user_input.get(CONF_ACTIVITY_INTERVAL, DEFAULT_ACTIVITY_INTERVAL)
-        ),
-    }
+    """Return the unlock behaviour to store (the flow stores the ranged intervals)."""
+    return {CONF_UNLOCK_BEHAVIOR: UnlockBehavior(user_input[CONF_UNLOCK_BEHAVIOR])}
 
 
 def _bridge_list(options: Mapping[str, Any]) -> list[dict[str, str]]:

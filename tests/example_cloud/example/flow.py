@@ -78,18 +78,6 @@ def _options_schema(stored: Mapping[str, Any]) -> probatio.Schema:
     )
 
 
-async def _async_options(
-    hass: HomeAssistant,
-    user_input: Mapping[str, Any],
-    stored: Mapping[str, Any],
-) -> dict[str, Any]:
-    """Return the options to store (whole numbers; their ranges are checked before)."""
-    return {
-        CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),
-        CONF_RELOCK_AFTER: int(user_input[CONF_RELOCK_AFTER]),
-    }
-
-
 EXAMPLE_FLOW = CloudFlow(
     secret_field=CONF_API_KEY,
     default_base_url=DEFAULT_BASE_URL,
@@ -101,7 +89,6 @@ EXAMPLE_FLOW = CloudFlow(
         OptionsStep(
             options_step_id=CLOUD,
             schema=_options_schema,
-            async_options=_async_options,
             ranges={
                 CONF_POLL_INTERVAL: NumberRange(
                     low=MIN_POLL_INTERVAL, high=MAX_POLL_INTERVAL, range_error="poll_interval_range"
