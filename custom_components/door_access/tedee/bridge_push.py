@@ -271,10 +271,8 @@ class BridgeLink:
         changed = (self.status.active, self.status.reason) != (active, reason)
         self.status.active, self.status.reason = active, reason
         if changed:
-            if active:
-                LOGGER.info("Tedee bridge %s: push active", self.address)
-            else:
-                LOGGER.info("Tedee bridge %s: push not active (%s)", self.address, reason)
+            why = "active" if active else f"not active ({reason})"
+            LOGGER.info("Tedee bridge %s: push %s", self.address, why)
             self._hooks.on_health()
 
     # ---- webhook ---------------------------------------------------------------------------
@@ -394,16 +392,13 @@ class BridgeLink:
         missed = False
         now = self._hooks.clock()
         for lock_id, item in states.items():
-            state = item.get("state")
-            shown = self._hooks.shown_state(lock_id)
+            state, shown = item.get("state"), self._hooks.shown_state(lock_id)
             if type(state) is not int or shown is None or LockState(state) is shown:
                 continue
-            if now - self._pushed_at.get(lock_id, float("-inf")) < PUSH_GRACE:
-                continue
-            missed = True
-            self._hooks.on_push(
-                LockPush(lock_id=lock_id, event=_STATE_EVENT, state=LockState(state))
-            )
+            if now - self.last_pushed(lock_id) >= PUSH_GRACE:
+                missed = True
+                pushed = LockPush(lock_id=lock_id, event=_STATE_EVENT, state=LockState(state))
+                self._hooks.on_push(pushed)
         return missed
 
     async def async_remove_callback(self) -> None:

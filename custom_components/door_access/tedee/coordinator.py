@@ -56,11 +56,9 @@ from .bridge_push import BridgePush, LinkHooks, LockPush
 from .const import (
     CONF_ACTIVITY_INTERVAL,
     CONF_GATE_INTERVAL,
-    CONF_UNLOCK_BEHAVIOR,
     DEFAULT_ACTIVITY_INTERVAL,
     DEFAULT_GATE_INTERVAL,
     DEFAULT_POLL_INTERVAL,
-    DEFAULT_UNLOCK_BEHAVIOR,
     MIN_POLL_INTERVAL,
     TEDEE_ACTION_RESERVE,
     TEDEE_HOURLY_LIMIT,
@@ -632,10 +630,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     @user_action
     async def async_unlock(self, lock_id: int) -> None:
         """Unlock as the entry's unlock behaviour says; wait until the lock reports the result."""
-        options = self.config_entry.options
-        await self.operations.unlock(
-            lock_id, options.get(CONF_UNLOCK_BEHAVIOR, DEFAULT_UNLOCK_BEHAVIOR)
-        )
+        await self.operations.unlock(lock_id)
 
     @user_action
     async def async_open(self, lock_id: int) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any, Final, Protocol
+from typing import Any, Final, NamedTuple, Protocol
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -35,7 +35,7 @@ from ..scheduler import Priority
 from .activity import ActivityReader
 from .bridge_client import BridgeCommandError
 from .bridge_push import BridgePush
-from .const import UnlockBehavior
+from .const import CONF_UNLOCK_BEHAVIOR, DEFAULT_UNLOCK_BEHAVIOR, UnlockBehavior
 from .data import TedeeData
 from .devices import tedee_identifier
 
@@ -78,6 +78,14 @@ def unlock_pulls(lock: Lock, mode: UnlockMode) -> bool:
     return mode is UnlockMode.NORMAL and settings.auto_pull_spring_enabled
 
 
+class _Command(NamedTuple):
+    """One lock command: as the bridge's local API names it, and how the cloud starts it."""
+
+    bridge_action: str
+    start: Callable[[int], Awaitable[str]]
+    endpoint: TedeeEndpoint
+
+
 class ScheduledCall(Protocol):
     """The coordinator's `_call`: one request through the account's scheduler."""
 
@@ -107,46 +115,33 @@ class Operations:
 
     async def lock(self, lock_id: int) -> None:
         """Lock and wait until the lock reports the result."""
-        await self._run(
-            lock_id,
-            Transition.LOCKING,
-            self.client.lock,
-            TedeeEndpoint.OPERATION_LOCK,
-            LockState.LOCKED,
-            bridge_action=("lock", LockState.LOCKING),
-        )
+        command = _Command("lock", self.client.lock, TedeeEndpoint.OPERATION_LOCK)
+        await self._run(lock_id, Transition.LOCKING, command, LockState.LOCKING, LockState.LOCKED)
 
-    async def unlock(self, lock_id: int, behavior: str) -> None:
-        """Unlock as the unlock behaviour says; wait until the lock reports the result."""
+    async def unlock(self, lock_id: int) -> None:
+        """Unlock as the entry's unlock behaviour says; wait until the lock reports the result."""
+        behavior = self.entry.options.get(CONF_UNLOCK_BEHAVIOR, DEFAULT_UNLOCK_BEHAVIOR)
         mode = UNLOCK_MODES.get(behavior, UnlockMode.NORMAL)
         lock = self.data().locks.get(lock_id)
         pulls = lock is not None and unlock_pulls(lock, mode)
+        ends = LockState.PULLED if pulls else LockState.UNLOCKED
         await self._run(
-            lock_id,
-            Transition.UNLOCKING,
-            partial(self.client.unlock, mode=mode),
-            TedeeEndpoint.OPERATION_UNLOCK,
-            LockState.PULLED if pulls else LockState.UNLOCKED,
-            bridge_action=(f"unlock?mode={int(mode)}", LockState.UNLOCKING),
+            lock_id, Transition.UNLOCKING, self._unlock(mode), LockState.UNLOCKING, ends
         )
 
     async def open(self, lock_id: int) -> None:
         """Open the latch; a locked lock unlocks and pulls in one operation."""
         lock = self.data().locks.get(lock_id)
-        start: Callable[[int], Awaitable[str]] = self.client.pull
-        endpoint, action = TedeeEndpoint.OPERATION_PULL, "pull"
         if lock is not None and lock.status is not None and lock.status.state in CLOSED:
-            start = partial(self.client.unlock, mode=UnlockMode.UNLOCK_OR_PULL)
-            endpoint = TedeeEndpoint.OPERATION_UNLOCK
-            action = f"unlock?mode={int(UnlockMode.UNLOCK_OR_PULL)}"
-        await self._run(
-            lock_id,
-            Transition.OPENING,
-            start,
-            endpoint,
-            LockState.PULLED,
-            bridge_action=(action, LockState.PULLING),
-        )
+            command = self._unlock(UnlockMode.UNLOCK_OR_PULL)
+        else:
+            command = _Command("pull", self.client.pull, TedeeEndpoint.OPERATION_PULL)
+        await self._run(lock_id, Transition.OPENING, command, LockState.PULLING, LockState.PULLED)
+
+    def _unlock(self, mode: UnlockMode) -> _Command:
+        """Return the unlock command in this mode."""
+        start = partial(self.client.unlock, mode=mode)
+        return _Command(f"unlock?mode={int(mode)}", start, TedeeEndpoint.OPERATION_UNLOCK)
 
     async def open_gate(self, gate_id: int) -> None:
         """Open a gate for its impulse length (its activity is read on the next poll)."""
@@ -176,20 +171,18 @@ class Operations:
         self,
         lock_id: int,
         transition: Transition,
-        start: Callable[[int], Awaitable[str]],
-        endpoint: TedeeEndpoint,
+        command: _Command,
+        moving: LockState,
         settles_as: LockState,
-        *,
-        bridge_action: tuple[str, LockState],
     ) -> None:
         """Run one lock operation: through the lock's bridge when it answers, else the cloud."""
-        if await self._via_bridge(lock_id, *bridge_action):
+        if await self._via_bridge(lock_id, command.bridge_action, moving):
             return
 
         async def operate() -> None:
             sent_at = self.actions.now()
             operation_id = await self.call(
-                start, lock_id, endpoint=endpoint, priority=Priority.USER
+                command.start, lock_id, endpoint=command.endpoint, priority=Priority.USER
             )
             operation = await self.actions.follow(
                 lambda: self.call(
