@@ -60,14 +60,12 @@ _TOKEN_TYPE_OPTIONS: Final[dict[str, TokenType]] = {
     "personal_key": TokenType.PERSONAL_KEY,
     "bearer": TokenType.BEARER,
 }
-_TOKEN_TYPE_OPTION_OF: Final[dict[TokenType, str]] = {
-    token_type: option for option, token_type in _TOKEN_TYPE_OPTIONS.items()
+# The selector option of a stored token type (entry data keeps the enum's value).
+_TOKEN_TYPE_OPTION_OF: Final[dict[str, str]] = {
+    token_type.value: option for option, token_type in _TOKEN_TYPE_OPTIONS.items()
 }
-# `PersonalKey <key>` or `Bearer <token>` pasted whole: the word says which kind it is.
-_SCHEME_TOKEN_TYPES: Final[dict[str, TokenType]] = {
-    "personalkey": TokenType.PERSONAL_KEY,
-    "bearer": TokenType.BEARER,
-}
+# `PersonalKey <key>` or `Bearer <token>` pasted whole: the word (the header's) says which.
+_SCHEME_TOKEN_TYPES: Final = {token_type.lower(): token_type for token_type in TokenType}
 # Minutes (its range is checked by the flow, like the seconds boxes).
 _MINUTES_SELECTOR: Final = NumberSelector(
     NumberSelectorConfig(step=1, unit_of_measurement="min", mode=NumberSelectorMode.BOX)
@@ -93,10 +91,9 @@ def _sign_in_fields() -> dict[probatio.Marker, Any]:
 
 def _suggested_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """Return the token kind stored in the entry (what was typed comes back with the form)."""
-    kind = values.get(CONF_TOKEN_TYPE)
-    if kind in _TOKEN_TYPE_OPTION_OF:
-        return {CONF_TOKEN_TYPE: _TOKEN_TYPE_OPTION_OF[TokenType(kind)]}
-    return {CONF_TOKEN_TYPE: _TOKEN_TYPE_OPTION_OF[TokenType.PERSONAL_KEY]}
+    default = _TOKEN_TYPE_OPTION_OF[TokenType.PERSONAL_KEY]
+    stored = str(values.get(CONF_TOKEN_TYPE))
+    return {CONF_TOKEN_TYPE: _TOKEN_TYPE_OPTION_OF.get(stored, default)}
 
 
 async def _async_sign_in(
