@@ -171,6 +171,39 @@ async def test_a_held_back_activity_read_after_a_push_is_tried_again_soon(
     assert coordinator._next_poll_in() >= PUSH_HEALTH_POLL
 
 
+async def test_two_held_back_pushed_reads_share_one_retry_and_none_runs_after_unload(
+    hass: HomeAssistant,
+    served_hass: str,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two pushed moves whose reads are refused are both read by the one retry; unloaded: none.
+
+    The second refusal finds a retry pending and keeps it (one timer); a read that starts
+    after the entry unloaded sends no request.
+    """
+    monkeypatch.setattr(pushed_activity, "PUSHED_READ_RETRY", 1.0)
+    coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
+    await wait_for(lambda: coordinator.activity.pending == frozenset())
+    fault = {"kind": "status", "status": 503, "path_prefix": "/api/v37/my/deviceactivity"}
+    await simulator.control("POST", "faults", {**fault, "count": 2})
+    await simulator.control("PATCH", "tedee/locks/1004", {"state": 2})
+    await wait_for(lambda: coordinator.pushed_activity._retry.pending, within=1.0)
+    await simulator.control("PATCH", "tedee/locks/1002", {"state": 6})
+    await wait_for(lambda: coordinator.activity.pending == frozenset({1002, 1004}), within=1.0)
+    await wait_for(lambda: coordinator.activity.pending == frozenset(), within=5.0)
+    assert state_of(hass, OFFICE) == "unlocked"
+    assert state_of(hass, BACK) == "locked"
+
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    reads = await simulator.count("/my/deviceactivity")
+    coordinator.activity.mark(1004)
+    coordinator.pushed_activity.read_soon()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert await simulator.count("/my/deviceactivity") == reads
+
+
 async def test_refused_pushes_are_counted_by_reason(
     hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
 ) -> None:

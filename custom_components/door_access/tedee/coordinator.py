@@ -85,8 +85,6 @@ if TYPE_CHECKING:
 
 # Single detail reads (changed revisions, a few new locks) in one poll, at most.
 DETAIL_READS_PER_POLL: Final = 3
-# Lock listing pages per listing at the default page size, for the budget's estimate.
-LOCK_PAGE_SIZE: Final = TEDEE_PAGE_SIZE
 # While the bridges push every lock's state, the cloud's lock sync is a health check this often.
 PUSH_HEALTH_POLL: Final = 300.0
 
@@ -278,7 +276,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         scheduler = self.scheduler
         poll = self._next_poll_in()
         locks = len(self.data.locks) if self.data is not None else 0
-        listing_pages = locks // LOCK_PAGE_SIZE + 1
+        listing_pages = locks // TEDEE_PAGE_SIZE + 1  # at the default page size
         # The sync, the gate sync and list, the hourly lock listing, gates' activity catch-up.
         polling = 1.0 + 2.0 * poll / self.gate_reads.interval + (listing_pages + 6) * poll / 3600.0
         return Budget(
