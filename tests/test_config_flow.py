@@ -22,6 +22,7 @@ import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.door_access.clouds import CLOUDS
 from custom_components.door_access.config_flow import (
     SECTION_ADVANCED,
     DoorAccessConfigFlow,
@@ -624,6 +625,21 @@ async def test_tedee_second_account(hass: HomeAssistant, cloud: FakeCloud) -> No
 
 
 # Tedee: reauthentication and reconfiguration
+
+
+@pytest.mark.parametrize("language", ["en", "de", "pl"])
+def test_each_clouds_credential_forms_speak_of_it_alone(language: str) -> None:
+    """A cloud's reauth and reconfigure texts describe its own fields and name no other cloud."""
+    translations = Path(__file__).parents[1] / "custom_components" / DOMAIN / "translations"
+    steps = json.loads((translations / f"{language}.json").read_text(encoding="utf-8"))
+    for wing in CLOUDS.values():
+        fields = {str(marker) for marker in wing.flow.sign_in_fields()}
+        others = [other.name for other in CLOUDS.values() if other is not wing]
+        for step_id in (wing.flow.reauth_step_id, wing.flow.reconfigure_step_id):
+            step = steps["config"]["step"][step_id]
+            assert set(step["data"]) == set(step["data_description"]) == fields, step_id
+            assert not [name for name in others if name in json.dumps(step)], step_id
+        assert "sections" not in steps["config"]["step"][wing.flow.reauth_step_id]
 
 
 async def test_tedee_reauth(
