@@ -2,16 +2,14 @@
 
 Every poll sends one bulk lock sync (the 20 s rule lives in `build_scheduler`), which names every
 lock: a lock has its entities from the first poll on, showing what the sync gives until its
-details (name, model, settings) are read. Details come from the paged listing (at the first poll,
-hourly, and when locks went missing; `lock_listing.py`), which ends once it holds every lock
-known and keeps its place across polls when Tedee's count window is full, and from single reads
-of the locks whose revision changed, as many per poll as the hourly budget leaves
-(`read_plan.py`). A reload keeps the details it had (`kept_details.py`): its first poll lists
-only when a listing is due. Gates are read on their own slower interval (`gate_reads.py`), and
-kept apart: a gate failure never takes the locks down, nor a lock failure the gates. A device is
-removed only when a complete listing no longer has it (the registry's upkeep: `device_upkeep.py`).
-Repair issues are in `repairs.py`; lock and gate operations in `operations.py`; the bridges'
-pushes in `bridge_push.py`, and who moved a pushed lock in `pushed_activity.py`.
+details (name, model, settings) are read, from the paged listing when it is due
+(`lock_listing.py`) or one by one for locks whose revision changed, as many per poll as the
+hourly budget leaves (`read_plan.py`). A reload starts from the details it kept
+(`kept_details.py`). Gates are read apart, on their own interval (`gate_reads.py`): a gate failure
+never takes the locks down, nor a lock failure the gates. A device is removed only when a
+complete listing no longer has it. Its seams: the registry's devices (`device_upkeep.py`), repair
+issues (`repairs.py`), lock and gate operations (`operations.py`), the bridges' pushes
+(`bridge_push.py`) and who moved a pushed lock (`pushed_activity.py`).
 """
 
 from __future__ import annotations
@@ -318,14 +316,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         )
 
     async def _fetch_locks(self, previous: TedeeData | None) -> TedeeData:
-        """Read the locks: one bulk sync, then the details that are due.
-
-        The sync names every lock, so every lock has its entities from the first poll on; a
-        lock whose details are not read yet shows what the sync gives. Details come from the
-        lock listing (the first poll, hourly, when locks went missing or many are new), which
-        ends as soon as it holds every lock known, and from single reads of the locks whose
-        revision changed (or few new ones), as many per poll as the hourly budget leaves.
-        """
+        """Read the locks: one bulk sync, then the details that are due (see the module)."""
         # After a reload the details it kept stand in for the last poll's (a listing is read
         # only when due; the sync's revisions tell which details to read again).
         base = previous or TedeeData(locks=self._kept_locks, gates={}, bridges={})
