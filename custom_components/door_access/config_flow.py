@@ -169,7 +169,7 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Change the credentials or the base URL of an entry, keeping the same account."""
         wing = wing_of(self._get_reconfigure_entry().data)
-        flow = wing.flow  # (named: the translation check reads the step id from `flow.`)
+        flow = wing.flow  # a name of its own: the translation check reads `flow.<step id>`
         return await self._async_cloud_step(wing, flow.reconfigure_step_id, user_input)
 
     # ---- a cloud with more than one way to sign in -----------------------------------------
