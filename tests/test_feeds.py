@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.door_access.const import DOMAIN
 from custom_components.door_access.doorflow.coordinator import DoorFlowCoordinator
-from custom_components.door_access.storage import FEED_STORAGE_VERSION, feed_store
+from custom_components.door_access.storage import FEED_STORAGE_VERSION, FeedStore
 from custom_components.door_access.tedee.coordinator import TedeeCoordinator
 from custom_components.door_access.text import MAX_TEXT
 
@@ -305,7 +305,7 @@ async def test_store_of_an_unknown_version_starts_afresh(
 ) -> None:
     """A store of a version no wing knows (or without a wing's reader) reads as empty."""
     hass_storage[f"{DOMAIN}.feeds.x"] = {"version": 1, "minor_version": 1, "key": "k", "data": {}}
-    assert await feed_store(hass, "x").async_load() == {}
+    assert await FeedStore(hass, "x").async_load() == {}
 
 
 async def test_quiet_reads_write_the_watermark_now_and_then(

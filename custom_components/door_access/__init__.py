@@ -15,7 +15,7 @@ from .const import DOMAIN
 from .models import DoorAccessConfigEntry, DoorAccessData
 from .scheduler import RequestScheduler
 from .services import async_setup_services
-from .storage import feed_store
+from .storage import FeedStore
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -80,7 +80,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: DoorAccessConfigEntry) 
     if wing.async_remove is not None:
         await wing.async_remove(hass, entry, scheduler or wing.build_scheduler(hass))
     device_claims(hass).remove(entry.entry_id)
-    await feed_store(hass, entry.entry_id).async_remove()
+    await FeedStore(hass, entry.entry_id).async_remove()
     forget_entry = wing_of(entry.data).forget_entry
     if forget_entry is not None:
         forget_entry(hass, entry.entry_id)

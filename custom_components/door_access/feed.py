@@ -36,7 +36,7 @@ from .const import LOGGER
 from .ledger import DEFAULT_KEPT_IDS, FeedLedger
 from .scheduler import RequestDeferredError
 from .scope_issue import clear_missing_scope, report_missing_scope
-from .storage import LegacyFeedData, feed_store
+from .storage import FeedStore, LegacyFeedData
 
 # How far before the watermark every read goes again: items uploaded this late are delivered.
 LOOKBACK: Final = timedelta(minutes=15)
@@ -116,15 +116,16 @@ class Feed[ItemT]:
         self._wing_state = wing_state
         self._kept_ids = kept_ids
         self.lookback = lookback
-        self._store = feed_store(hass, entry_id, wing_state.legacy)
+        self._store = FeedStore(hass, entry_id, wing_state.legacy)
         self._ledgers: dict[str, FeedLedger] = {}
         self._listeners: dict[Hashable, list[Callable[[ItemT], None]]] = {}
-        self._loaded = False
+        # Whether the stored ledgers were read; how many items were delivered since setup.
+        self.loaded = False
         self._dirty = False
         self._saved_at = dt_util.utcnow()
         self._skipped: Counter[str] = Counter()
         self._cut: Counter[str] = Counter()
-        self._delivered = 0
+        self.delivered = 0
         # Reads and pushes deliver one at a time: a push waits for a read in progress.
         self._delivering = asyncio.Lock()
         # None until a read tells; True once the cloud refused the scope (403).
@@ -133,19 +134,9 @@ class Feed[ItemT]:
     # ---- what the wing asks ----------------------------------------------------------------
 
     @property
-    def loaded(self) -> bool:
-        """Tell whether the stored ledgers were read."""
-        return self._loaded
-
-    @property
     def enabled(self) -> bool:
         """Tell whether the feed can be read (the token has the scope, as far as known)."""
         return self.scope_missing is not True
-
-    @property
-    def delivered(self) -> int:
-        """Return how many items were delivered since the entry was set up."""
-        return self._delivered
 
     @property
     def streams(self) -> frozenset[str]:
@@ -184,7 +175,7 @@ class Feed[ItemT]:
                     self._ledgers[str(stream)] = ledger
         wing = stored.get("wing")
         self._wing_state.load(wing if isinstance(wing, Mapping) else {})
-        self._loaded = True
+        self.loaded = True
 
     def follow(self, stream: str) -> bool:
         """Follow a stream from now on, unless it is followed already; tell whether it is new."""
@@ -225,49 +216,43 @@ class Feed[ItemT]:
         nothing is delivered and the stream stays where it was, to be read again.
         """
         async with self._delivering:
-            return await self._async_read(stream, read)
+            ledger = self._ledgers.get(stream)
+            if ledger is None or not self.enabled:
+                return False
+            started = dt_util.utcnow()
+            since = ledger.since(self.lookback)
+            try:
+                result = await read(since)
+            except AuthError as err:
+                if not err.missing_scope:
+                    raise
+                self._scope_refused()
+                return False
+            except _NOT_NOW as err:
+                LOGGER.debug("%s not read now: %s", self._what, err)
+                return False
+            self._scope_granted()
+            self._note_problems(result)
 
-    async def _async_read(
-        self, stream: str, read: Callable[[datetime], Awaitable[FeedRead[ItemT]]]
-    ) -> bool:
-        """Read a stream and deliver what is new (see `async_read`)."""
-        ledger = self._ledgers.get(stream)
-        if ledger is None or not self.enabled:
-            return False
-        started = dt_util.utcnow()
-        since = ledger.since(self.lookback)
-        try:
-            result = await read(since)
-        except AuthError as err:
-            if not err.missing_scope:
-                raise
-            self._scope_refused()
-            return False
-        except _NOT_NOW as err:
-            LOGGER.debug("%s not read now: %s", self._what, err)
-            return False
-        self._scope_granted()
-        self._note_problems(result)
+            def date(item: ItemT) -> datetime:
+                return self._items.date(item) or started
 
-        def date(item: ItemT) -> datetime:
-            return self._items.date(item) or started
-
-        fresh = ledger.fresh(result.items, key=self._items.key, date=date, since=since)
-        resume = ledger.resume
-        ledger.record(
-            [(self._items.key(item), date(item)) for item in result.items],
-            started=started,
-            resume_from=result.resume_from if result.cut else None,
-            lookback=self.lookback,
-            kept=self._kept_ids,
-        )
-        # Deliveries are written at once; a watermark that only moved on now and then (a
-        # restart then reads a little more again, which the delivered ids make harmless).
-        if fresh or ledger.resume != resume or started - self._saved_at >= SAVE_WATERMARK_EVERY:
-            self._dirty = True
-        for item in fresh:
-            self._deliver(stream, item)
-        return True
+            fresh = ledger.fresh(result.items, key=self._items.key, date=date, since=since)
+            resume = ledger.resume
+            ledger.record(
+                [(self._items.key(item), date(item)) for item in result.items],
+                started=started,
+                resume_from=result.resume_from if result.cut else None,
+                lookback=self.lookback,
+                kept=self._kept_ids,
+            )
+            # Deliveries are written at once; a watermark that only moved on now and then (a
+            # restart then reads a little more again, which the delivered ids make harmless).
+            if fresh or ledger.resume != resume or started - self._saved_at >= SAVE_WATERMARK_EVERY:
+                self._dirty = True
+            for item in fresh:
+                self._deliver(stream, item)
+            return True
 
     async def async_push(self, stream: str, items: Sequence[ItemT]) -> list[ItemT]:
         """Deliver items the cloud pushed (each read by id), oldest first; return those delivered.
@@ -319,7 +304,7 @@ class Feed[ItemT]:
             "scope_missing": self.scope_missing,
             "streams": len(self._ledgers),
             "lookback_seconds": self.lookback.total_seconds(),
-            "delivered_since_start": self._delivered,
+            "delivered_since_start": self.delivered,
             "remembered_ids": sum(len(ledger.delivered) for ledger in self._ledgers.values()),
             "skipped_items": dict(sorted(self._skipped.items())),
             "cut_reads": dict(sorted(self._cut.items())),
@@ -329,7 +314,7 @@ class Feed[ItemT]:
 
     def _deliver(self, stream: str, item: ItemT) -> None:
         """Let the wing note the item, then hand it to its device's listeners."""
-        self._delivered += 1
+        self.delivered += 1
         self._on_deliver(stream, item)
         device = self._items.device(item)
         if device is None:
@@ -340,23 +325,25 @@ class Feed[ItemT]:
     def _note_problems(self, result: FeedRead[ItemT]) -> None:
         """Count skipped items and cut reads; log each kind once."""
         for problem in result.skipped:
-            if not self._skipped[problem]:
-                LOGGER.warning(
-                    "%s: an item the cloud sent is malformed (%s); it is skipped, the others "
-                    "are delivered (counted in diagnostics, not logged again)",
-                    self._what,
-                    problem,
-                )
-            self._skipped[problem] += 1
+            self._count(
+                self._skipped,
+                problem,
+                "%s: an item the cloud sent is malformed (%s); it is skipped, the others are "
+                "delivered (counted in diagnostics, not logged again)",
+            )
         if result.cut is not None:
-            if not self._cut[result.cut]:
-                LOGGER.warning(
-                    "%s: a read stopped early (%s); what it got is delivered and the next read "
-                    "goes on from there (not logged again)",
-                    self._what,
-                    result.cut,
-                )
-            self._cut[result.cut] += 1
+            self._count(
+                self._cut,
+                result.cut,
+                "%s: a read stopped early (%s); what it got is delivered and the next read goes "
+                "on from there (not logged again)",
+            )
+
+    def _count(self, counter: Counter[str], kind: str, message: str) -> None:
+        """Count one problem of a kind; log the first of each kind (`message`: what, kind)."""
+        if not counter[kind]:
+            LOGGER.warning(message, self._what, kind)
+        counter[kind] += 1
 
     def _scope_refused(self) -> None:
         """Stop reading the feed and say which scope the token lacks (its entities: unavailable)."""

@@ -39,10 +39,3 @@ class FeedStore(Store[dict[str, Any]]):
         if old_major_version == 1 and self._legacy is not None:
             return self._legacy(old_data)
         return {}
-
-
-def feed_store(
-    hass: HomeAssistant, entry_id: str, legacy: LegacyFeedData | None = None
-) -> FeedStore:
-    """Return the store of one entry's feeds (one file per entry)."""
-    return FeedStore(hass, entry_id, legacy)
