@@ -10,11 +10,11 @@ describes for the logbook: there is no second line.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Final, override
+from typing import Any, Final, Self, override
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.const import ATTR_ENTITY_ID, Platform
@@ -86,6 +86,15 @@ class DoorAccessEventEntityDescription[ModelT](
     """Describes an event entity: its event types (every `Happening.event_type` it fires)."""
 
     event_types: list[str]
+
+    @classmethod
+    def firing(cls, key: str, translation_key: str, event_types: Iterable[StrEnum]) -> Self:
+        """Describe an event entity that fires the given event types."""
+        return cls(
+            key=key,
+            translation_key=translation_key,
+            event_types=[event_type.value for event_type in event_types],
+        )
 
 
 class DoorAccessEvent[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], ModelT], EventEntity):

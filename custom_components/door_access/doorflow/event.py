@@ -17,10 +17,8 @@ from .device_handles import channel_device
 from .event_kinds import LABELLED_TYPES, DoorEventType, door_kind_of
 from .events import DoorAlarm
 
-ACCESS_EVENTS: Final = DoorAccessEventEntityDescription[Channel](
-    key="access_events",
-    translation_key="door_events",
-    event_types=[event_type.value for event_type in DoorEventType],
+ACCESS_EVENTS: Final = DoorAccessEventEntityDescription[Channel].firing(
+    "access_events", "door_events", DoorEventType
 )
 
 DOOR_ALARM: Final = DoorAccessBinarySensorEntityDescription[DoorAlarm](

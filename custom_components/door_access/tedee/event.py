@@ -19,16 +19,12 @@ from .activity_kinds import (
 from .coordinator import TedeeCoordinator
 from .device_handles import gate_device, lock_device
 
-ACTIVITY: Final = DoorAccessEventEntityDescription[Lock](
-    key="activity",
-    translation_key="lock_activity",
-    event_types=[event_type.value for event_type in LOCK_ACTIVITY_TYPES],
+ACTIVITY: Final = DoorAccessEventEntityDescription[Lock].firing(
+    "activity", "lock_activity", LOCK_ACTIVITY_TYPES
 )
 # A gate's activity: opened from the app or the API (Home Assistant too) or by an access link.
-GATE_ACTIVITY: Final = DoorAccessEventEntityDescription[Gate](
-    key="activity",
-    translation_key="gate_activity",
-    event_types=[event_type.value for event_type in GATE_ACTIVITY_TYPES],
+GATE_ACTIVITY: Final = DoorAccessEventEntityDescription[Gate].firing(
+    "activity", "gate_activity", GATE_ACTIVITY_TYPES
 )
 
 
