@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, override
 
 from homeassistant.const import Platform
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
@@ -196,15 +196,22 @@ def entity_adder[
     return setup
 
 
-@callback
-def remove_retired_entities(
-    hass: HomeAssistant, platform: Platform, identifier: str, keys: tuple[str, ...]
-) -> None:
-    """Remove a device's entities of descriptions an earlier version had (by their keys).
+def retiring[CoordinatorT: DoorAccessCoordinator[Any], ModelT, HandleT: DeviceHandle[Any, Any]](
+    device_of: Callable[[CoordinatorT, ModelT], HandleT], platform: Platform, keys: tuple[str, ...]
+) -> Callable[[CoordinatorT, ModelT], HandleT]:
+    """Return `device_of` that first removes the device's entities an earlier version had.
 
-    Home Assistant would otherwise keep each as an orphan ("no longer provided") for good.
+    Those are the entities of `platform` with descriptions of these keys: Home Assistant would
+    otherwise keep each as an orphan ("no longer provided") for good.
     """
-    registry = er.async_get(hass)
-    for key in keys:
-        if entity_id := registry.async_get_entity_id(platform, DOMAIN, f"{identifier}-{key}"):
-            registry.async_remove(entity_id)
+
+    def device(coordinator: CoordinatorT, model: ModelT) -> HandleT:
+        handle = device_of(coordinator, model)
+        registry = er.async_get(coordinator.hass)
+        for key in keys:
+            unique_id = f"{handle.identifier}-{key}"
+            if entity_id := registry.async_get_entity_id(platform, DOMAIN, unique_id):
+                registry.async_remove(entity_id)
+        return handle
+
+    return device

@@ -9,7 +9,7 @@ from homeassistant.const import EntityCategory, Platform
 
 from ..api import Channel
 from ..binary_sensor import DoorAccessBinarySensor, DoorAccessBinarySensorEntityDescription
-from ..entity import DeviceHandle, entity_adder, remove_retired_entities
+from ..entity import entity_adder, retiring
 from .coordinator import DoorFlowCoordinator
 from .device_handles import channel_device
 
@@ -27,19 +27,10 @@ DOOR_BINARY_SENSORS: tuple[DoorAccessBinarySensorEntityDescription[Channel], ...
 )
 
 
-def _door_device(coordinator: DoorFlowCoordinator, channel: Channel) -> DeviceHandle[Channel, str]:
-    """Return a door's device, once its retired binary sensors are removed."""
-    device = channel_device(coordinator, channel)
-    remove_retired_entities(
-        coordinator.hass, Platform.BINARY_SENSOR, device.identifier, RETIRED_KEYS
-    )
-    return device
-
-
 # The binary sensors of every door, now and as new ones appear.
 async_setup_binary_sensors = entity_adder(
     DoorFlowCoordinator.async_add_channel_listener,
-    _door_device,
+    retiring(channel_device, Platform.BINARY_SENSOR, RETIRED_KEYS),
     DoorAccessBinarySensor,
     *DOOR_BINARY_SENSORS,
 )

@@ -340,10 +340,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         if err.reason is not OperationFailure.REFUSED:
             return None
         if err.detail is not None and (said := err.detail.summary()):
-            refused_key, placeholders = (
-                f"{refused_key}_detail",
-                {**placeholders, "detail": said},
-            )
+            refused_key, placeholders = f"{refused_key}_detail", {**placeholders, "detail": said}
         return HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key=refused_key,
@@ -458,8 +455,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         """Show the door as the command's answer describes it."""
         if channel.id not in self.data.channels:
             return
-        channels = dict(self.data.channels)
-        channels[channel.id] = channel
+        channels = {**self.data.channels, channel.id: channel}
         # Not async_set_updated_data: an action must not move the poll timer.
         self.data = replace(self.data, channels=channels)
         self.async_update_listeners()

@@ -7,10 +7,10 @@ from typing import Any, Final
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory, Platform
 
-from ..api import DoorState, Gate, Lock, LockState
+from ..api import DoorState, Lock, LockState
 from ..binary_sensor import DoorAccessBinarySensor, DoorAccessBinarySensorEntityDescription
 from ..cloud import chain
-from ..entity import DeviceHandle, entity_adder, remove_retired_entities
+from ..entity import entity_adder, retiring
 from .coordinator import TedeeCoordinator
 from .device_handles import gate_device, lock_device, reports_state
 
@@ -99,15 +99,6 @@ LOCK_BINARY_SENSORS: tuple[LockBinarySensor, ...] = (
 RETIRED_GATE_KEYS: Final = ("connectivity",)
 
 
-def _gate_device(coordinator: TedeeCoordinator, gate: Gate) -> DeviceHandle[Gate]:
-    """Return a gate's device, once its retired binary sensor is removed."""
-    device = gate_device(coordinator, gate)
-    remove_retired_entities(
-        coordinator.hass, Platform.BINARY_SENSOR, device.identifier, RETIRED_GATE_KEYS
-    )
-    return device
-
-
 # The binary sensors of every lock, now and as new ones appear (and the gates' cleanup).
 async_setup_binary_sensors = chain(
     entity_adder(
@@ -116,5 +107,9 @@ async_setup_binary_sensors = chain(
         DoorAccessBinarySensor,
         *LOCK_BINARY_SENSORS,
     ),
-    entity_adder(TedeeCoordinator.async_add_gate_listener, _gate_device, DoorAccessBinarySensor),
+    entity_adder(
+        TedeeCoordinator.async_add_gate_listener,
+        retiring(gate_device, Platform.BINARY_SENSOR, RETIRED_GATE_KEYS),
+        DoorAccessBinarySensor,
+    ),
 )
