@@ -255,12 +255,8 @@ class RequestScheduler:
         if priority is Priority.BACKGROUND and now < self._backoff_until:
             raise RequestDeferredError("backing off after an outage", self._backoff_until - now)
         self._prune(now)
-        budget = (
-            self.hourly_limit
-            if priority is Priority.USER
-            else self.hourly_limit - self.action_reserve
-        )
-        if len(self._sent) >= budget:
+        reserve = 0 if priority is Priority.USER else self.action_reserve
+        if len(self._sent) >= self.hourly_limit - reserve:
             retry_in = self._sent[0][0] + HOUR - now if self._sent else 0.0
             raise RequestDeferredError("hourly budget used", max(retry_in, 1.0))
 

@@ -97,22 +97,7 @@ ALARM_CLEARED_CODE: Final = 37
 DOOR_STATE_CODES: Final = frozenset({*range(1, 4), *range(40, 43), *range(50, 64)})
 
 # The codes the event feed is asked for (DoorFlow's default is admits and rejects only).
-FEED_CODES: Final = (
-    *ADMIT_METHODS,
-    *DENIAL_REASONS,
-    30,
-    33,
-    34,
-    35,
-    36,
-    37,
-    70,
-    71,
-    72,
-    73,
-    90,
-    91,
-)
+FEED_CODES: Final = (*ADMIT_METHODS, *DENIAL_REASONS, 30, *range(33, 38), 70, 71, 72, 73, 90, 91)
 # The codes the notification rule asks DoorFlow to push: the feed's, and those after which a
 # door is read again (delivered only through that read, never as events).
 RULE_CODES: Final = tuple(sorted({*FEED_CODES, *DOOR_STATE_CODES}))

@@ -222,8 +222,8 @@ class ActivityReader:
         """Follow new locks from now; mark the locks whose state moved since last poll."""
         for lock_id, lock in locks.items():
             fingerprint = _fingerprint(lock)
-            followed = not self.feed.follow(str(lock_id))
-            if followed and self._seen.get(lock_id, fingerprint) != fingerprint:
+            already_followed = not self.feed.follow(str(lock_id))
+            if already_followed and self._seen.get(lock_id, fingerprint) != fingerprint:
                 self._moved[lock_id] = self._clock()
             self._seen[lock_id] = fingerprint
         known = {int(stream) for stream in self.feed.streams if stream.isdigit()}
