@@ -517,15 +517,17 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
             self.scheduler.cooling_down_for(DoorFlowEndpoint.SYNC),
         )
         if wait > 0:
-            self._schedule_sync(wait)
-            return SyncRequest(sent=False, due_in=wait)
+            return self._schedule_sync(wait)
         try:
-            await self._send_sync()
+            await self._call(
+                self.client.sync, endpoint=DoorFlowEndpoint.SYNC, priority=Priority.USER
+            )
         except RateLimitError:
             # DoorFlow refused it for now (its `retry_in`): it goes out once, when allowed.
-            wait = max(self.scheduler.cooling_down_for(DoorFlowEndpoint.SYNC), 1.0)
-            self._schedule_sync(wait)
-            return SyncRequest(sent=False, due_in=wait)
+            return self._schedule_sync(
+                max(self.scheduler.cooling_down_for(DoorFlowEndpoint.SYNC), 1.0)
+            )
+        self.bring_poll_forward()  # the account's sync status
         return SyncRequest(sent=True, due_in=0.0)
 
     @user_action
@@ -546,17 +548,12 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
                 ),
             )
 
-    async def _send_sync(self) -> None:
-        """Send one sync request and read the account again soon."""
-        await self._call(self.client.sync, endpoint=DoorFlowEndpoint.SYNC, priority=Priority.USER)
-        self.bring_poll_forward()
-
     def _sync_due_in(self) -> float:
         """Return the seconds until the waiting follow-up sync goes out."""
         due = self.data.sync_due
         return 0.0 if due is None else max(0.0, (due - dt_util.utcnow()).total_seconds())
 
-    def _schedule_sync(self, wait: float) -> None:
+    def _schedule_sync(self, wait: float) -> SyncRequest:
         """Send one follow-up sync when its slot is free; show it as waiting until then."""
 
         @callback
@@ -569,6 +566,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
 
         self._sync_timer.start(async_call_later(self.hass, wait, send))
         self._set_sync_due(dt_util.utcnow() + timedelta(seconds=wait))
+        return SyncRequest(sent=False, due_in=wait)
 
     async def _send_follow_up(self) -> None:
         """Send the follow-up sync; if it is still not allowed, wait again (never twice)."""
