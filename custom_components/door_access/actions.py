@@ -72,7 +72,7 @@ class ActionPipeline:
         on_change: Callable[[], None],
         bring_poll_forward: Callable[[], None],
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], float] | None = None,
+        clock: Callable[[], float],
     ) -> None:
         self._on_change = on_change
         self._bring_poll_forward = bring_poll_forward
@@ -110,8 +110,8 @@ class ActionPipeline:
                     self._on_change()
 
     def now(self) -> float:
-        """Return the pipeline's clock (the event loop's unless one was given)."""
-        return self._clock() if self._clock is not None else asyncio.get_running_loop().time()
+        """Return the pipeline's clock (the event loop's)."""
+        return self._clock()
 
     async def follow[S](
         self,
