@@ -196,16 +196,26 @@ class Feed[ItemT]:
 
     async def async_probe(self, call: Callable[[], Awaitable[object]]) -> None:
         """Make one small read to learn whether the token has the scope (nothing delivered)."""
+        await self._scoped(call)
+
+    async def _scoped[T](self, call: Callable[[], Awaitable[T]]) -> T | None:
+        """Read, learning whether the token has the scope; None when refused or not now.
+
+        A 403 naming the scope stops the feed (repair issue); a read held back (429, outage,
+        budget, an answer that is not a list) leaves the scope as it was known, for later.
+        """
         try:
-            await call()
+            result = await call()
         except AuthError as err:
             if not err.missing_scope:
                 raise
             self._scope_refused()
-        except _NOT_NOW:
-            return  # unknown for now; a later read tells
-        else:
-            self._scope_granted()
+            return None
+        except _NOT_NOW as err:
+            LOGGER.debug("%s not read now: %s", self._what, err)
+            return None
+        self._scope_granted()
+        return result
 
     async def async_read(
         self, stream: str, read: Callable[[datetime], Awaitable[FeedRead[ItemT]]]
@@ -221,17 +231,8 @@ class Feed[ItemT]:
                 return False
             started = dt_util.utcnow()
             since = ledger.since(self.lookback)
-            try:
-                result = await read(since)
-            except AuthError as err:
-                if not err.missing_scope:
-                    raise
-                self._scope_refused()
+            if (result := await self._scoped(lambda: read(since))) is None:
                 return False
-            except _NOT_NOW as err:
-                LOGGER.debug("%s not read now: %s", self._what, err)
-                return False
-            self._scope_granted()
             self._note_problems(result)
 
             def date(item: ItemT) -> datetime:
