@@ -416,8 +416,7 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
 
     def _diff[K: (int, str), T](self, kind: str, items: Mapping[K, T]) -> tuple[list[T], set[K]]:
         """Return the provided devices of a kind not announced yet, and the ids that are gone."""
-        known = self._known.get(kind, set())
-        gone = known - items.keys()
+        gone = self._known.get(kind, set()) - items.keys()
         self._known[kind] = set(items)
         self._announced.setdefault(kind, set()).difference_update(gone)
         return self._announce(kind, items, self.provided), gone
