@@ -41,7 +41,6 @@ from ..api import (
 )
 from ..const import CONF_POLL_INTERVAL, LOGGER
 from ..coordinator import DoorAccessCoordinator, user_action
-from ..issues import SteadyIssues
 from ..scheduler import (
     Limit,
     RequestDeferredError,
@@ -71,12 +70,7 @@ from .lock_listing import LockListing
 from .operations import JAMMED_RESULT, OPERATION_ERROR_KEYS, Operations
 from .pushed_activity import PushedActivity
 from .read_plan import Budget, spare_reads
-from .repairs import (
-    GATE_ISSUE_CLEAR_AFTER,
-    GATE_ISSUE_RAISE_AFTER,
-    unlinked_gate_issue_id,
-    update_issues,
-)
+from .repairs import TedeeIssues
 
 if TYPE_CHECKING:
     from ..models import DoorAccessConfigEntry
@@ -135,12 +129,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         # Lock id → when an action last settled its state (a poll sent earlier is older).
         self._settled_at: dict[int, float] = {}
         self._failing_part: set[str] = set()
-        self._gate_issues = SteadyIssues(
-            hass,
-            self._clock,
-            raise_after=GATE_ISSUE_RAISE_AFTER,
-            clear_after=GATE_ISSUE_CLEAR_AFTER,
-        )
+        self.issues = TedeeIssues(hass, entry, self._clock)
         activity_minutes = entry.options.get(CONF_ACTIVITY_INTERVAL, DEFAULT_ACTIVITY_INTERVAL)
         self.activity = ActivityReader(
             hass,
@@ -515,7 +504,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     def _after_update(self, data: TedeeData) -> None:
         """Track new and removed devices, raise or clear repair issues; start the pushes."""
         self._track_devices(data)
-        self._update_issues(data)
+        self.issues.update(data, self.announced("gate", data.gates), self.client.deprecation)
         self.push.status.polling_interval = self._next_poll_in()
         if self.push.links and not self._push_started and not self.unloaded:
             self._push_started = True
@@ -594,20 +583,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
     def _remove_tedee_devices(self, device_ids: set[int]) -> None:
         """Detach the devices of removed locks and gates from this entry; drop their issues."""
         self._remove_devices(tedee_identifier(device_id) for device_id in device_ids)
-        for device_id in device_ids:
-            self._gate_issues.forget(unlinked_gate_issue_id(self.config_entry.entry_id, device_id))
-
-    def _update_issues(self, data: TedeeData) -> None:
-        """Raise or clear the account's repair issues (`repairs.py`)."""
-        update_issues(
-            self.hass,
-            self._gate_issues,
-            entry_id=self.config_entry.entry_id,
-            account=self.config_entry.title,
-            data=data,
-            shown_gates=self.announced("gate", data.gates),
-            deprecation=self.client.deprecation,
-        )
+        self.issues.forget_gates(device_ids)
 
     # ---- actions (`operations.py`) --------------------------------------------------------
 
