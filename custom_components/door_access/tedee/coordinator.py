@@ -126,7 +126,7 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         self._spare = 0
         self._spare_carry = 0.0
         self.devices = DeviceUpkeep(hass, entry.entry_id)
-        # Lock id → when an action last settled its state (a poll sent earlier is older).
+        # Lock id → when an action or a push last set its state (a sync sent earlier is older).
         self._settled_at: dict[int, float] = {}
         self._failing_part: set[str] = set()
         self.issues = TedeeIssues(hass, entry, self._clock)
