@@ -41,8 +41,6 @@ DASHBOARD: Final = ROOT / "docs" / "dashboard.yaml"
 # the integration reports the final "Unlocked" at the latest on its next poll (every 20 s).
 OPERATION_TIMEOUT: Final = 90.0
 TOAST_GRACE: Final = 4.0
-# The device page shows the Device info card's menu (with Delete) as soon as it renders.
-DELETE_OFFER_TIMEOUT: Final = 5.0
 
 LOG_IN = "log in"
 ADD_TEDEE = "add the Tedee entry"
@@ -462,10 +460,10 @@ def test_09_delete_stale_device(journey: Journey, page: Page) -> None:
             "ha-icon-button, ha-button, [slot='trigger']"
         )
         delete = page.locator("ha-dropdown-item[value='delete']").filter(visible=True)
-        journey.see(menu.first, "the stale device's menu", timeout=DELETE_OFFER_TIMEOUT)
+        journey.see(menu.first, "the stale device's menu")
         menu.first.click()
         journey.artifacts.screenshot(page, "stale-device-menu")
-        journey.see(delete.first, "Delete in the menu", timeout=DELETE_OFFER_TIMEOUT)
+        journey.see(delete.first, "Delete in the menu")
         delete = delete.first
         delete.click()
         question = page.locator("dialog-box")
@@ -517,7 +515,7 @@ def test_10_brand_icon(journey: Journey, page: Page) -> None:
         assert "door_access" in (icon.get_attribute("src") or ""), icon.get_attribute("src")
         # decode() settles once the image is loaded or known to be broken.
         with contextlib.suppress(PlaywrightError):
-            icon.evaluate("img => img.decode()", timeout=10_000)
+            icon.evaluate("img => img.decode()", timeout=UI_TIMEOUT * 1000)
         width = icon.evaluate("img => img.complete ? img.naturalWidth : -1")
         assert width > 0, f"the Door Access icon did not load (naturalWidth {width})"
 
