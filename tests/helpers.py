@@ -166,6 +166,23 @@ async def press_button(hass: HomeAssistant, entity_id: str) -> None:
     )
 
 
+async def _let_the_loop_run(hass: HomeAssistant) -> None:
+    """Let the event loop run a few turns, and Home Assistant's threads finish their jobs.
+
+    The helpers below move the frozen clock a second at a time; a job in a thread (reading a
+    file, an import at setup) takes no time on that clock but real time, and on a slow, loaded
+    machine the clock would otherwise run on through many seconds while it works.
+    """
+    for _ in range(20):
+        await asyncio.sleep(0)
+    while jobs := [
+        job
+        for job in hass._tasks | hass._background_tasks
+        if not isinstance(job, asyncio.Task) and not job.done()
+    ]:
+        await asyncio.wait(jobs)
+
+
 async def run_action(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -176,8 +193,7 @@ async def run_action(
     """Run a blocking service call while the clock moves one second at a time."""
     task = action if isinstance(action, asyncio.Task) else hass.async_create_task(action)
     for _ in range(max_seconds):
-        for _ in range(20):
-            await asyncio.sleep(0)
+        await _let_the_loop_run(hass)
         if task.done():
             break
         freezer.tick(timedelta(seconds=1))
@@ -191,8 +207,7 @@ async def run_action(
 async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: int) -> None:
     """Move the clock a second at a time, waiting for nothing but the event loop."""
     for _ in range(seconds):
-        for _ in range(20):
-            await asyncio.sleep(0)
+        await _let_the_loop_run(hass)
         freezer.tick(timedelta(seconds=1))
         async_fire_time_changed(hass)
 
@@ -210,8 +225,7 @@ async def seconds_until_done(
     by the simulator) does not hold the clock; the task's outcome is left to the caller.
     """
     for second in range(max_seconds + 1):
-        for _ in range(20):
-            await asyncio.sleep(0)
+        await _let_the_loop_run(hass)
         if task.done():
             return second
         freezer.tick(timedelta(seconds=1))
