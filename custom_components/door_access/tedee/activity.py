@@ -20,7 +20,7 @@ in a poll is one decision of its own (`ActivityReader.due`).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any, Final
@@ -98,12 +98,7 @@ class LastOperation:
 
     def as_dict(self) -> dict[str, Any]:
         """Return it as stored."""
-        return {
-            "user": self.user,
-            "event_type": self.event_type,
-            "method": self.method,
-            "date": self.date.isoformat(),
-        }
+        return {**asdict(self), "date": self.date.isoformat()}
 
     @classmethod
     def from_dict(cls, data: object) -> LastOperation | None:
