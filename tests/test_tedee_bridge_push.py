@@ -608,6 +608,39 @@ async def test_token_changed_on_the_bridge_and_bodies_refused_unread(
     assert state_of(hass, SENSOR) == "polling"
 
 
+async def test_a_call_whose_body_arrives_in_pieces_is_read_whole(
+    hass: HomeAssistant, served_hass: str, mock_config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A bridge's call sent in pieces (chunked, a pause between them) is one push, not garbage."""
+    coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
+    link = coordinator.push.links[0]
+    hook = (await bridges(simulator))[9001]["callbacks"][0]
+    body = json.dumps(
+        {
+            "event": "lock-status-changed",
+            "timestamp": "2026-12-05T10:00:00.000Z",
+            "data": {
+                "deviceType": 2,
+                "deviceId": 1004,
+                "serialNumber": "x",
+                "state": 2,
+                "doorState": 0,
+                "jammed": 0,
+            },
+        }
+    ).encode()
+
+    async def in_pieces() -> AsyncIterator[bytes]:
+        yield body[:20]
+        await asyncio.sleep(0.2)
+        yield body[20:]
+
+    answer = await simulator.session.post(hook["url"], data=in_pieces(), headers=hook["headers"][0])
+    assert answer.status == 200
+    await wait_for(lambda: state_of(hass, OFFICE) == "unlocked", within=5)
+    assert link.status.refused == {}
+
+
 async def test_a_lagging_cloud_sync_does_not_undo_a_pushed_position(
     hass: HomeAssistant,
     served_hass: str,

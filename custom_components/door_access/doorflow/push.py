@@ -47,7 +47,7 @@ from ..api import (
 from ..const import DOMAIN, LOGGER
 from ..issues import clear_issue, raise_issue
 from ..models import DoorAccessConfigEntry
-from ..push_status import PushMode
+from ..push_status import PushMode, read_push_body
 from ..scheduler import RequestDeferredError
 from .const import CONF_PUSH, CONF_WEBHOOK_ID
 from .event_kinds import DOOR_STATE_CODES, FEED_CODES
@@ -334,16 +334,11 @@ class DoorFlowPush:
         """Screen a call (no request to DoorFlow); read what passes in the background."""
         if self.state not in (PushState.ACTIVE, PushState.SILENT):
             return self._refuse(Refusal.INACTIVE)
-        length = request.content_length
-        if length is not None and length > MAX_WEBHOOK_BODY:
+        raw = await read_push_body(request, MAX_WEBHOOK_BODY)
+        if raw is None:
             return self._refuse(Refusal.OVERSIZED)
-        raw = bytearray()
-        async for chunk in request.content.iter_chunked(16 * 1024):
-            raw += chunk
-            if len(raw) > MAX_WEBHOOK_BODY:
-                return self._refuse(Refusal.OVERSIZED)
         try:
-            notices = parse_webhook_body(bytes(raw))
+            notices = parse_webhook_body(raw)
         except DoorFlowWebhookError:
             return self._refuse(Refusal.MALFORMED)
         wanted = [notice for notice in notices if notice.is_event]

@@ -44,7 +44,7 @@ from homeassistant.util import dt as dt_util
 
 from ..api import LockState
 from ..const import DOMAIN, LOGGER
-from ..push_status import PushMode
+from ..push_status import PushMode, read_push_body
 from ..timer import Timer
 from .bridge_client import BridgeAddress, BridgeAddressError, BridgeClient
 from .const import CONF_BRIDGES
@@ -308,10 +308,8 @@ class BridgeLink:
         try:
             if request.headers.get(SECRET_HEADER) != self._secret:
                 raise PushRefusedError("bad_header")
-            if (request.content_length or 0) > MAX_PUSH_BODY:
-                raise PushRefusedError("too_large")
-            body = await request.content.read(MAX_PUSH_BODY + 1)
-            if len(body) > MAX_PUSH_BODY:
+            body = await read_push_body(request, MAX_PUSH_BODY)
+            if body is None:
                 raise PushRefusedError("too_large")
             if body in self._seen:
                 raise PushRefusedError("duplicate")
