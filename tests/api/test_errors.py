@@ -220,7 +220,8 @@ async def test_no_failure_carries_a_credential(serve: Any) -> None:
             await asyncio.sleep(5)
         return web.json_response({"error_description": echo}, status=400)
 
-    tedee, doorflow = await serve(handler, request_timeout=0.5, max_body_bytes=1000)
+    # Time enough for every answer on a slow, loaded machine; the held one (5 s) times out.
+    tedee, doorflow = await serve(handler, request_timeout=2.0, max_body_bytes=1000)
     calls = [
         tedee.get_user(),
         tedee.sync_locks(),
