@@ -44,7 +44,7 @@ def _pipeline(clock: FakeClock) -> tuple[ActionPipeline, list[float]]:
         clock.advance(seconds)
 
     pipeline = ActionPipeline(
-        on_change=lambda: None, bring_poll_forward=lambda: None, sleep=sleep, clock=clock
+        on_change=lambda: None, bring_poll_forward=lambda: None, sleep=sleep, now=clock
     )
     return pipeline, pauses
 

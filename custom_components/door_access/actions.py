@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .const import LOGGER
@@ -63,24 +63,18 @@ class FollowPlan:
         return waits
 
 
+@dataclass(eq=False, kw_only=True)
 class ActionPipeline:
     """Runs user actions and knows which device shows which transition."""
 
-    def __init__(
-        self,
-        *,
-        on_change: Callable[[], None],
-        bring_poll_forward: Callable[[], None],
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], float],
-    ) -> None:
-        self._on_change = on_change
-        self._bring_poll_forward = bring_poll_forward
-        self._sleep = sleep
-        self._clock = clock
-        self._transitions: dict[str, Transition] = {}
-        self._device_locks: dict[str, asyncio.Lock] = {}
-        self._closed = False
+    on_change: Callable[[], None]
+    bring_poll_forward: Callable[[], None]
+    # The pipeline's clock (the event loop's).
+    now: Callable[[], float]
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    _transitions: dict[str, Transition] = field(default_factory=dict, init=False)
+    _device_locks: dict[str, asyncio.Lock] = field(default_factory=dict, init=False)
+    _closed: bool = field(default=False, init=False)
 
     def close(self) -> None:
         """Stop following operations (the entry unloads): nothing is read for them any more."""
@@ -98,20 +92,16 @@ class ActionPipeline:
         async with lock:
             if transition is not None:
                 self._transitions[key] = transition
-                self._on_change()
+                self.on_change()
             try:
                 return await operate()
             except Exception:
                 # The last confirmed state shows again; the next poll tells what happened.
-                self._bring_poll_forward()
+                self.bring_poll_forward()
                 raise
             finally:
                 if self._transitions.pop(key, None) is not None:
-                    self._on_change()
-
-    def now(self) -> float:
-        """Return the pipeline's clock (the event loop's)."""
-        return self._clock()
+                    self.on_change()
 
     async def follow[S](
         self,
@@ -132,7 +122,7 @@ class ActionPipeline:
         for wait in plan.delays():
             due += wait
             if (pause := due - self.now()) > 0:
-                await self._sleep(pause)
+                await self.sleep(pause)
             if self._closed:
                 raise ActionInterruptedError
             due = self.now()

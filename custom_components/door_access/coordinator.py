@@ -6,6 +6,7 @@ from abc import abstractmethod
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Iterable, Mapping
 from datetime import timedelta
+from functools import wraps
 from typing import Any, ClassVar, Concatenate, Final, override
 
 from homeassistant.config_entries import ConfigEntry
@@ -94,7 +95,7 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         self.actions = ActionPipeline(
             on_change=self.async_update_listeners,
             bring_poll_forward=self.bring_poll_forward,
-            clock=hass.loop.time,
+            now=hass.loop.time,
         )
 
     # ---- requests --------------------------------------------------------------------------
@@ -267,13 +268,15 @@ class DoorAccessCoordinator[DataT](DataUpdateCoordinator[DataT]):
         Entities stay available with their last known state; they go unavailable once the
         data is older than `STALE_AFTER` (or when there is none to keep).
         """
-        if self.data is None or not self.last_update_success:
-            too_old = True
-        else:
-            # Data already shown as unreadable (a failed part) stays so without a new error.
-            shown = self._healthy(self.data)
-            too_old = shown and self._clock() - self._last_success_at > self.stale_after
-        if too_old:
+        # Data already shown as unreadable (a failed part) stays so without a new error.
+        if (
+            self.data is None
+            or not self.last_update_success
+            or (
+                self._healthy(self.data)
+                and self._clock() - self._last_success_at > self.stale_after
+            )
+        ):
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="rate_limited",
@@ -476,6 +479,7 @@ def user_action[C: DoorAccessCoordinator[Any], **P](
 ) -> _CoordinatorMethod[C, P]:
     """Turn the errors of a user action into translated Home Assistant errors."""
 
+    @wraps(func)
     async def run(self: C, /, *args: P.args, **kwargs: P.kwargs) -> None:
         translated: tuple[type[Exception], ...] = (
             DoorCloudError,
@@ -488,6 +492,4 @@ def user_action[C: DoorAccessCoordinator[Any], **P](
         except translated as err:
             raise self.action_error(err) from err
 
-    run.__name__ = run.__qualname__ = getattr(func, "__name__", "action")
-    run.__doc__ = func.__doc__
     return run
