@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -91,45 +91,39 @@ class FeedWingState:
 _NOT_NOW: Final = (RateLimitError, RequestDeferredError, CloudConnectionError, BadResponseError)
 
 
+@dataclass(eq=False)
 class Feed[ItemT]:
     """One entry's feed of happenings: streams, listeners, scope, storage and delivery."""
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        entry_id: str,
-        *,
-        what: str,
-        scope: FeedScope,
-        items: FeedItems[ItemT],
-        on_deliver: Callable[[str, ItemT], None],
-        wing_state: FeedWingState,
-        kept_ids: int = DEFAULT_KEPT_IDS,
-        lookback: timedelta = LOOKBACK,
-    ) -> None:
-        self._hass = hass
-        self._entry_id = entry_id
-        self._what = what
-        self._scope = scope
-        self._items = items
-        self._on_deliver = on_deliver
-        self._wing_state = wing_state
-        self._kept_ids = kept_ids
-        self.lookback = lookback
-        self._store = FeedStore(hass, entry_id, wing_state.legacy)
-        self._ledgers: dict[str, FeedLedger] = {}
-        self._listeners: dict[Hashable, list[Callable[[ItemT], None]]] = {}
-        # Whether the stored ledgers were read; how many items were delivered since setup.
-        self.loaded = False
-        self._dirty = False
-        self._saved_at = dt_util.utcnow()
-        self._skipped: Counter[str] = Counter()
-        self._cut: Counter[str] = Counter()
-        self.delivered = 0
-        # Reads and pushes deliver one at a time: a push waits for a read in progress.
-        self._delivering = asyncio.Lock()
-        # None until a read tells; True once the cloud refused the scope (403).
-        self.scope_missing: bool | None = None
+    hass: HomeAssistant
+    entry_id: str
+    _: KW_ONLY
+    what: str
+    scope: FeedScope
+    items: FeedItems[ItemT]
+    on_deliver: Callable[[str, ItemT], None]
+    wing_state: FeedWingState
+    kept_ids: int = DEFAULT_KEPT_IDS
+    _store: FeedStore = field(init=False)
+    _ledgers: dict[str, FeedLedger] = field(default_factory=dict, init=False)
+    _listeners: dict[Hashable, list[Callable[[ItemT], None]]] = field(
+        default_factory=dict, init=False
+    )
+    # Whether the stored ledgers were read; how many items were delivered since setup.
+    loaded: bool = field(default=False, init=False)
+    delivered: int = field(default=0, init=False)
+    _dirty: bool = field(default=False, init=False)
+    _saved_at: datetime = field(default_factory=dt_util.utcnow, init=False)
+    _skipped: Counter[str] = field(default_factory=Counter, init=False)
+    _cut: Counter[str] = field(default_factory=Counter, init=False)
+    # Reads and pushes deliver one at a time: a push waits for a read in progress.
+    _delivering: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+    # None until a read tells; True once the cloud refused the scope (403).
+    scope_missing: bool | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        """Open the entry's feed store (its version-1 data read the wing's way)."""
+        self._store = FeedStore(self.hass, self.entry_id, self.wing_state.legacy)
 
     # ---- what the wing asks ----------------------------------------------------------------
 
@@ -174,7 +168,7 @@ class Feed[ItemT]:
                 if (ledger := FeedLedger.from_dict(data, now)) is not None:
                     self._ledgers[str(stream)] = ledger
         wing = stored.get("wing")
-        self._wing_state.load(wing if isinstance(wing, Mapping) else {})
+        self.wing_state.load(wing if isinstance(wing, Mapping) else {})
         self.loaded = True
 
     def follow(self, stream: str) -> bool:
@@ -194,12 +188,10 @@ class Feed[ItemT]:
         """Note that the wing's state changed, to be saved with the feed."""
         self._dirty = True
 
-    async def async_probe(self, call: Callable[[], Awaitable[object]]) -> None:
-        """Make one small read to learn whether the token has the scope (nothing delivered)."""
-        await self._scoped(call)
+    async def async_probe[T](self, call: Callable[[], Awaitable[T]]) -> T | None:
+        """Read once, learning whether the token has the scope; None when refused or not now.
 
-    async def _scoped[T](self, call: Callable[[], Awaitable[T]]) -> T | None:
-        """Read, learning whether the token has the scope; None when refused or not now.
+        Nothing is delivered: the result is the caller's (a probe, or a stream's read).
 
         A 403 naming the scope stops the feed (repair issue); a read held back (429, outage,
         budget, an answer that is not a list) leaves the scope as it was known, for later.
@@ -212,7 +204,7 @@ class Feed[ItemT]:
             self._scope_refused()
             return None
         except _NOT_NOW as err:
-            LOGGER.debug("%s not read now: %s", self._what, err)
+            LOGGER.debug("%s not read now: %s", self.what, err)
             return None
         self._scope_granted()
         return result
@@ -230,22 +222,19 @@ class Feed[ItemT]:
             if ledger is None or not self.enabled:
                 return False
             started = dt_util.utcnow()
-            since = ledger.since(self.lookback)
-            if (result := await self._scoped(lambda: read(since))) is None:
+            since = ledger.since(LOOKBACK)
+            if (result := await self.async_probe(lambda: read(since))) is None:
                 return False
             self._note_problems(result)
-
-            def date(item: ItemT) -> datetime:
-                return self._items.date(item) or started
-
-            fresh = ledger.fresh(result.items, key=self._items.key, date=date, since=since)
+            date = self._dated(started)
+            fresh = ledger.fresh(result.items, key=self.items.key, date=date, since=since)
             resume = ledger.resume
             ledger.record(
-                [(self._items.key(item), date(item)) for item in result.items],
+                [(self.items.key(item), date(item)) for item in result.items],
                 started=started,
                 resume_from=result.resume_from if result.cut else None,
-                lookback=self.lookback,
-                kept=self._kept_ids,
+                lookback=LOOKBACK,
+                kept=self.kept_ids,
             )
             # Deliveries are written at once; a watermark that only moved on now and then (a
             # restart then reads a little more again, which the delivered ids make harmless).
@@ -266,19 +255,15 @@ class Feed[ItemT]:
             ledger = self._ledgers.get(stream)
             if ledger is None or not self.enabled:
                 return []
-            now = dt_util.utcnow()
-
-            def date(item: ItemT) -> datetime:
-                return self._items.date(item) or now
-
-            since = ledger.since(self.lookback)
-            fresh = ledger.fresh(items, key=self._items.key, date=date, since=since)
+            date = self._dated(dt_util.utcnow())
+            since = ledger.since(LOOKBACK)
+            fresh = ledger.fresh(items, key=self.items.key, date=date, since=since)
             if not fresh:
                 return []
             ledger.remember(
-                [(self._items.key(item), date(item)) for item in fresh],
-                lookback=self.lookback,
-                kept=self._kept_ids,
+                [(self.items.key(item), date(item)) for item in fresh],
+                lookback=LOOKBACK,
+                kept=self.kept_ids,
             )
             self._dirty = True
             for item in fresh:
@@ -295,7 +280,7 @@ class Feed[ItemT]:
         await self._store.async_save(
             {
                 "streams": {stream: ledger.as_dict() for stream, ledger in self._ledgers.items()},
-                "wing": self._wing_state.dump(),
+                "wing": self.wing_state.dump(),
             }
         )
 
@@ -304,7 +289,7 @@ class Feed[ItemT]:
         return {
             "scope_missing": self.scope_missing,
             "streams": len(self._ledgers),
-            "lookback_seconds": self.lookback.total_seconds(),
+            "lookback_seconds": LOOKBACK.total_seconds(),
             "delivered_since_start": self.delivered,
             "remembered_ids": sum(len(ledger.delivered) for ledger in self._ledgers.values()),
             "skipped_items": dict(sorted(self._skipped.items())),
@@ -313,11 +298,15 @@ class Feed[ItemT]:
 
     # ---- inside ------------------------------------------------------------------------------
 
+    def _dated(self, now: datetime) -> Callable[[ItemT], datetime]:
+        """Return an item's date: the cloud's, else `now` (when the read or push began)."""
+        return lambda item: self.items.date(item) or now
+
     def _deliver(self, stream: str, item: ItemT) -> None:
         """Let the wing note the item, then hand it to its device's listeners."""
         self.delivered += 1
-        self._on_deliver(stream, item)
-        device = self._items.device(item)
+        self.on_deliver(stream, item)
+        device = self.items.device(item)
         if device is None:
             return
         for listener in list(self._listeners.get(device, [])):
@@ -343,7 +332,7 @@ class Feed[ItemT]:
     def _count(self, counter: Counter[str], kind: str, message: str) -> None:
         """Count one problem of a kind; log the first of each kind (`message`: what, kind)."""
         if not counter[kind]:
-            LOGGER.warning(message, self._what, kind)
+            LOGGER.warning(message, self.what, kind)
         counter[kind] += 1
 
     def _scope_refused(self) -> None:
@@ -351,21 +340,21 @@ class Feed[ItemT]:
         if self.scope_missing is not True:
             LOGGER.warning(
                 "The %s token may not read %s (scope %s missing); its entities are unavailable",
-                self._scope.cloud,
-                self._what,
-                self._scope.scope,
+                self.scope.cloud,
+                self.what,
+                self.scope.scope,
             )
         self.scope_missing = True
         report_missing_scope(
-            self._hass,
-            entry_id=self._entry_id,
-            account=self._scope.account,
-            cloud=self._scope.cloud,
-            scope=self._scope.scope,
+            self.hass,
+            entry_id=self.entry_id,
+            account=self.scope.account,
+            cloud=self.scope.cloud,
+            scope=self.scope.scope,
         )
 
     def _scope_granted(self) -> None:
         """Clear the scope issue once the feed reads."""
         if self.scope_missing is not False:
             self.scope_missing = False
-            clear_missing_scope(self._hass, self._entry_id)
+            clear_missing_scope(self.hass, self.entry_id)
