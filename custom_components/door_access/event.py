@@ -18,7 +18,7 @@ from typing import Any, Final, Self, override
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.const import ATTR_ENTITY_ID, Platform
-from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.core import callback
 
 from .cloud import PlatformSetup
 from .const import DOMAIN
@@ -75,10 +75,6 @@ class EventKind[TypeT: StrEnum]:
         return Happening(event_type=self.event_type.value, attributes=attributes)
 
 
-# How an event entity hears of its device's happenings: subscribe, get the unsubscribe.
-type HappeningSource = Callable[[Callable[[Happening], None]], CALLBACK_TYPE]
-
-
 @dataclass(frozen=True, kw_only=True)
 class DoorAccessEventEntityDescription[ModelT](
     EventEntityDescription, DoorAccessEntityDescription[ModelT]
@@ -97,7 +93,9 @@ class DoorAccessEventEntityDescription[ModelT](
         )
 
 
-class DoorAccessEvent[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], ModelT], EventEntity):
+class DoorAccessEvent[ModelT, ItemT](
+    DoorAccessEntity[DoorAccessCoordinator[Any], ModelT], EventEntity
+):
     """An event entity of one device: fires what the cloud's feed reports for it."""
 
     entity_description: DoorAccessEventEntityDescription[ModelT]
@@ -107,24 +105,28 @@ class DoorAccessEvent[ModelT](DoorAccessEntity[DoorAccessCoordinator[Any], Model
         coordinator: DoorAccessCoordinator[Any],
         device: DeviceHandle[ModelT, Any],
         description: DoorAccessEventEntityDescription[ModelT],
-        happenings: HappeningSource,
-        readable: Callable[[], bool],
+        feed: Feed[ItemT],
+        happening_of: Callable[[ItemT], Happening],
     ) -> None:
         super().__init__(coordinator, device, description)
-        self._happenings = happenings
-        self._readable = readable
+        self._feed = feed
+        self._happening_of = happening_of
 
     @property
     @override
     def available(self) -> bool:
         """Tell whether the device is there and the account may read its feed."""
-        return super().available and self._readable()
+        return super().available and self._feed.enabled
 
     @override
     async def async_added_to_hass(self) -> None:
         """Listen for the device's happenings while the entity exists."""
         await super().async_added_to_hass()
-        self.async_on_remove(self._happenings(self._fire))
+        self.async_on_remove(
+            self._feed.subscribe(
+                self.device.device_id, lambda item: self._fire(self._happening_of(item))
+            )
+        )
 
     @callback
     def _fire(self, happening: Happening) -> None:
@@ -155,24 +157,12 @@ def event_entity_adder[CoordinatorT: DoorAccessCoordinator[Any], ModelT, ItemT](
     happening_of: Callable[[ItemT], Happening],
 ) -> PlatformSetup[CoordinatorT]:
     """Return the setup that adds an event entity per device, fed by the account's feed."""
-
-    def entity(
-        coordinator: CoordinatorT,
-        device: DeviceHandle[ModelT, Any],
-        description: DoorAccessEventEntityDescription[ModelT],
-    ) -> DoorAccessEvent[ModelT]:
-        feed = feed_of(coordinator)
-        device_id = device.device_id
-
-        def subscribe(listener: Callable[[Happening], None]) -> CALLBACK_TYPE:
-            return feed.subscribe(device_id, lambda item: listener(happening_of(item)))
-
-        return DoorAccessEvent(coordinator, device, description, subscribe, lambda: feed.enabled)
-
     return entity_adder(
         listen,
         device_of,
-        entity,
+        lambda coordinator, device, description: DoorAccessEvent(
+            coordinator, device, description, feed_of(coordinator), happening_of
+        ),
         description,
         feed=(Platform.EVENT, lambda coordinator: feed_of(coordinator).enabled),
     )
