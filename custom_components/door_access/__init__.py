@@ -43,8 +43,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorAccessConfigEntry) -
     """Connect to the account's cloud, fetch its devices and set up the platforms."""
     wing = wing_of(entry.data)
     schedulers = hass.data.setdefault(SCHEDULERS, {})
-    scheduler = schedulers.get(entry.entry_id)
-    if scheduler is None:
+    if (scheduler := schedulers.get(entry.entry_id)) is None:
         scheduler = schedulers[entry.entry_id] = wing.build_scheduler(hass)
     coordinator = wing.create_coordinator(hass, entry, scheduler)
     await coordinator.async_config_entry_first_refresh()
@@ -81,6 +80,5 @@ async def async_remove_entry(hass: HomeAssistant, entry: DoorAccessConfigEntry) 
         await wing.async_remove(hass, entry, scheduler or wing.build_scheduler(hass))
     device_claims(hass).remove(entry.entry_id)
     await FeedStore(hass, entry.entry_id).async_remove()
-    forget_entry = wing_of(entry.data).forget_entry
-    if forget_entry is not None:
-        forget_entry(hass, entry.entry_id)
+    if wing.forget_entry is not None:
+        wing.forget_entry(hass, entry.entry_id)

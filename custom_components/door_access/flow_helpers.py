@@ -145,22 +145,20 @@ def out_of_range(
     user_input: Mapping[str, Any], ranges: Mapping[str, NumberRange]
 ) -> dict[str, str]:
     """Return the form errors of number fields outside their range (by field)."""
-    errors: dict[str, str] = {}
-    for field, allowed in ranges.items():
-        value = user_input.get(field)  # every ranged field is required by its schema
-        if (
-            not isinstance(value, int | float)
-            or not allowed.low <= value <= allowed.high
-            or value != int(value)
-        ):
-            errors[field] = allowed.range_error
-    return errors
+    return {
+        field: allowed.range_error
+        for field, allowed in ranges.items()
+        # every ranged field is required by its schema
+        if not isinstance(value := user_input.get(field), int | float)
+        or not allowed.low <= value <= allowed.high
+        or value != int(value)
+    }
 
 
 def range_placeholders(ranges: Mapping[str, NumberRange]) -> dict[str, str]:
     """Return `<field>_min` / `<field>_max` placeholders for the range error texts."""
-    placeholders: dict[str, str] = {}
-    for field, allowed in ranges.items():
-        placeholders[f"{field}_min"] = str(allowed.low)
-        placeholders[f"{field}_max"] = str(allowed.high)
-    return placeholders
+    return {
+        f"{field}_{end}": str(bound)
+        for field, allowed in ranges.items()
+        for end, bound in (("min", allowed.low), ("max", allowed.high))
+    }

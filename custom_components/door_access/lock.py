@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, override
 
 from homeassistant.components.lock import LockEntity, LockEntityDescription
@@ -91,12 +91,8 @@ class DoorAccessLock[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
                 is_locking=transition is Transition.LOCKING,
                 is_unlocking=transition is Transition.UNLOCKING,
             )
-        self._attr_is_locked = view.is_locked
-        self._attr_is_jammed = view.is_jammed
-        self._attr_is_open = view.is_open
-        self._attr_is_opening = view.is_opening
-        self._attr_is_locking = view.is_locking
-        self._attr_is_unlocking = view.is_unlocking
+        for state in fields(LockView):
+            setattr(self, f"_attr_{state.name}", getattr(view, state.name))
 
     @override
     async def async_lock(self, **kwargs: Any) -> None:

@@ -390,13 +390,6 @@ def scheduler_factory(
     *, hourly_limit: int, action_reserve: int, limits: Mapping[str, Limit]
 ) -> Callable[[HomeAssistant], RequestScheduler]:
     """Return how a cloud builds one account's scheduler: its limits, on the event loop's clock."""
-
-    def build(hass: HomeAssistant) -> RequestScheduler:
-        return RequestScheduler(
-            hass.loop.time,
-            hourly_limit=hourly_limit,
-            action_reserve=action_reserve,
-            limits=limits,
-        )
-
-    return build
+    return lambda hass: RequestScheduler(
+        hass.loop.time, hourly_limit=hourly_limit, action_reserve=action_reserve, limits=limits
+    )

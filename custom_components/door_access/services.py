@@ -11,7 +11,7 @@ that is unknown or not loaded; the wing checks the action's own input.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntryState
@@ -44,10 +44,10 @@ def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
 
 
 def _declared[ActionT: (LockAction[Any], AccountAction[Any])](
-    actions: Mapping[str, ActionT], wing: CloudWing[Any], name: str, target: str
+    actions: Iterable[ActionT], wing: CloudWing[Any], name: str, target: str
 ) -> ActionT:
     """Return the action a wing declares by name, refusing a target of a cloud without it."""
-    action = actions.get(name)
+    action = next((action for action in actions if action.service == name), None)
     if action is None:
         raise _invalid("action_not_supported", target=target, cloud=wing.name)
     return action
@@ -56,8 +56,7 @@ def _declared[ActionT: (LockAction[Any], AccountAction[Any])](
 async def _run_on_lock(lock: DoorAccessLock[Any, Any], call: ServiceCall) -> None:
     """Run a lock action on one of the integration's locks, as its cloud declares it."""
     wing: CloudWing[Any] = lock.coordinator.config_entry.runtime_data.wing
-    actions = {action.service: action for action in wing.lock_actions}
-    action = _declared(actions, wing, call.service, lock.entity_id)
+    action = _declared(wing.lock_actions, wing, call.service, lock.entity_id)
     await action.run(lock.coordinator, lock.device.device_id, call.data)
 
 
@@ -87,8 +86,7 @@ async def _run_on_account(call: ServiceCall) -> None:
     """Run an account action on the entry the call names, as its cloud declares it."""
     entry = _entry_of(call.hass, call.data)
     runtime = entry.runtime_data
-    actions = {action.service: action for action in runtime.wing.account_actions}
-    action = _declared(actions, runtime.wing, call.service, entry.title)
+    action = _declared(runtime.wing.account_actions, runtime.wing, call.service, entry.title)
     await action.run(runtime.coordinator, call.data)
 
 
