@@ -108,14 +108,9 @@ class DoorAccessEntity[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
         self._written = shown
         self.async_write_ha_state()
 
-    @property
-    def device_data(self) -> ModelT | None:
-        """Return the device's latest data (None once the account no longer has it)."""
-        return self.device.read()
-
     def _read[T](self, read_fn: Callable[[ModelT], T] | None) -> T | None:
         """Return what `read_fn` reads from the device's data (None without data or function)."""
-        data = self.device_data
+        data = self.device.read()
         return None if read_fn is None or data is None else read_fn(data)
 
     @property
@@ -128,7 +123,7 @@ class DoorAccessEntity[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
     @override
     def available(self) -> bool:
         """Tell whether the cloud answers, still has the device, and it reports this value."""
-        data = self.device_data
+        data = self.device.read()
         return super().available and data is not None and self.entity_description.available_fn(data)
 
 

@@ -77,7 +77,7 @@ class DoorAccessLock[CoordinatorT: DoorAccessCoordinator[Any], ModelT](
 
     def _update_attrs(self) -> None:
         """Derive state and features from the device's data and any action in progress."""
-        data = self.device_data
+        data = self.device.read()
         description = self.entity_description
         if data is None:
             return
