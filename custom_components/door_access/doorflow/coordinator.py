@@ -306,7 +306,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         transition: Transition | None,
         send: Callable[[str], Awaitable[Channel]],
         endpoint: DoorFlowEndpoint,
-        refused: Callable[[DoorFlowOperationError], HomeAssistantError | None] | None = None,
+        refused: Callable[[DoorFlowOperationError], HomeAssistantError] | None = None,
     ) -> None:
         """Send a door command as the door's action and show its answer.
 
@@ -319,9 +319,9 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
                     send, channel_id, endpoint=endpoint, priority=Priority.USER
                 )
             except DoorFlowOperationError as err:
-                if refused is None or (error := refused(err)) is None:
+                if refused is None or err.reason is not OperationFailure.REFUSED:
                     raise
-                raise error from err
+                raise refused(err) from err
             self._settle(channel)
 
         await self.actions.run(channel_identifier(channel_id), transition, command)
@@ -332,13 +332,11 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         refused_key: str,
         err: DoorFlowOperationError,
         **placeholders: str,
-    ) -> HomeAssistantError | None:
-        """Return the translated error of a refused door command (None: not a refusal).
+    ) -> HomeAssistantError:
+        """Return the translated error of a refused door command.
 
         When DoorFlow said why (its message, a 422's field errors), the error says it too.
         """
-        if err.reason is not OperationFailure.REFUSED:
-            return None
         if err.detail is not None and (said := err.detail.summary()):
             refused_key, placeholders = f"{refused_key}_detail", {**placeholders, "detail": said}
         return HomeAssistantError(
