@@ -196,7 +196,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         """
         if not self.events.feed.loaded:
             await self.events.async_start()
-            if self.events.enabled:
+            if self.events.feed.enabled:
                 await self.push.async_start()
             return
         await self.push.async_maintain()

@@ -49,7 +49,7 @@ def door_alarm_device(
 
     def read() -> DoorAlarm | None:
         exists = channel_id in coordinator.data.channels
-        return reader.alarm(channel_id) if exists and reader.enabled else None
+        return reader.alarm(channel_id) if exists and reader.feed.enabled else None
 
     return channel_device(coordinator, channel).reading(read)
 
@@ -69,5 +69,5 @@ async_setup_door_alarms = entity_adder(
     door_alarm_device,
     DoorAccessBinarySensor,
     DOOR_ALARM,
-    feed=(Platform.BINARY_SENSOR, lambda coordinator: coordinator.events.enabled),
+    feed=(Platform.BINARY_SENSOR, lambda coordinator: coordinator.events.feed.enabled),
 )

@@ -82,11 +82,6 @@ class EventFeedReader:
             wing_state=FeedWingState(dump=self._dump, load=self._load, legacy=legacy_event_data),
         )
 
-    @property
-    def enabled(self) -> bool:
-        """Tell whether the feed can be read (the key has the scope, as far as known)."""
-        return self.feed.enabled
-
     def alarm(self, channel_id: str) -> DoorAlarm:
         """Return whether a door is forced or held open."""
         return DoorAlarm(self._alarms.get(channel_id))
