@@ -30,9 +30,7 @@ ATTR_UNTIL: Final = "until"
 ATTR_DURATION: Final = "duration"
 
 LOCKDOWN_FIELDS: Final[VolDictType] = {
-    probatio.Optional(ATTR_CARD, default=True): cv.boolean,
-    probatio.Optional(ATTR_REX, default=True): cv.boolean,
-    probatio.Optional(ATTR_AUX, default=True): cv.boolean,
+    probatio.Optional(name, default=True): cv.boolean for name in (ATTR_CARD, ATTR_REX, ATTR_AUX)
 }
 UNLOCK_UNTIL_FIELDS: Final[VolDictType] = {
     probatio.Optional(ATTR_UNTIL): cv.datetime,
@@ -89,44 +87,34 @@ def _relock_time(data: Mapping[str, Any], now: datetime) -> datetime:
     return dt_util.as_utc(until)
 
 
-async def _lockdown(
-    coordinator: DoorFlowCoordinator, channel_id: str, data: Mapping[str, Any]
-) -> None:
-    """Lock a door down: the inputs chosen are disabled."""
-    await coordinator.async_lockdown(channel_id, _lockdown_inputs(data))
-
-
-async def _end_lockdown(
-    coordinator: DoorFlowCoordinator, channel_id: str, data: Mapping[str, Any]
-) -> None:
-    """End a door's lockdown of the inputs chosen."""
-    await coordinator.async_end_lockdown(channel_id, _lockdown_inputs(data))
-
-
-async def _unlock_until(
-    coordinator: DoorFlowCoordinator, channel_id: str, data: Mapping[str, Any]
-) -> None:
-    """Hold a door unlocked until a time, or for a while."""
-    await coordinator.async_unlock_until(channel_id, _relock_time(data, dt_util.utcnow()))
-
-
-async def _sync_controllers(
-    coordinator: DoorFlowCoordinator,
-    data: Mapping[str, Any],  # noqa: ARG001
-) -> None:
-    """Push the account's pending changes to its door controllers, or say how long to wait."""
-    await coordinator.async_sync_controllers()
-
-
+# Each runs the coordinator's action of its name once its input is checked.
 LOCK_ACTIONS: Final = (
-    LockAction[DoorFlowCoordinator](service="lockdown", fields=LOCKDOWN_FIELDS, run=_lockdown),
     LockAction[DoorFlowCoordinator](
-        service="end_lockdown", fields=LOCKDOWN_FIELDS, run=_end_lockdown
+        service="lockdown",
+        fields=LOCKDOWN_FIELDS,
+        run=lambda coordinator, channel_id, data: coordinator.async_lockdown(
+            channel_id, _lockdown_inputs(data)
+        ),
     ),
     LockAction[DoorFlowCoordinator](
-        service="unlock_until", fields=UNLOCK_UNTIL_FIELDS, run=_unlock_until
+        service="end_lockdown",
+        fields=LOCKDOWN_FIELDS,
+        run=lambda coordinator, channel_id, data: coordinator.async_end_lockdown(
+            channel_id, _lockdown_inputs(data)
+        ),
+    ),
+    LockAction[DoorFlowCoordinator](
+        service="unlock_until",
+        fields=UNLOCK_UNTIL_FIELDS,
+        run=lambda coordinator, channel_id, data: coordinator.async_unlock_until(
+            channel_id, _relock_time(data, dt_util.utcnow())
+        ),
     ),
 )
 ACCOUNT_ACTIONS: Final = (
-    AccountAction[DoorFlowCoordinator](service="sync_controllers", run=_sync_controllers),
+    # Push the account's pending changes to its door controllers, or say how long to wait.
+    AccountAction[DoorFlowCoordinator](
+        service="sync_controllers",
+        run=lambda coordinator, _data: coordinator.async_sync_controllers(),
+    ),
 )
