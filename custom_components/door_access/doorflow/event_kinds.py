@@ -102,8 +102,6 @@ FEED_CODES: Final = (*ADMIT_METHODS, *DENIAL_REASONS, 30, *range(33, 38), 70, 71
 # door is read again (delivered only through that read, never as events).
 RULE_CODES: Final = tuple(sorted({*FEED_CODES, *DOOR_STATE_CODES}))
 
-_OTHER: Final = EventKind(_T.OTHER)
-
 
 def door_kind_of(code: int) -> EventKind[DoorEventType]:
     """Return what an event code means: its own kind, its group's, or `other`."""
@@ -113,4 +111,4 @@ def door_kind_of(code: int) -> EventKind[DoorEventType]:
         return EventKind(_T.ACCESS_DENIED, reason=reason)
     if (kind := _DOOR_KINDS.get(code)) is not None:
         return kind
-    return next((kind for codes, kind in _GROUPS if code in codes), _OTHER)
+    return next((kind for codes, kind in _GROUPS if code in codes), EventKind(_T.OTHER))

@@ -29,16 +29,10 @@ def _view(channel: Channel) -> LockView:
 def _attributes(channel: Channel) -> Mapping[str, Any]:
     """Return the inputs locked down (none while the door is not in lockdown)."""
     lockdown = channel.lockdown
-    inputs = (
-        []
-        if lockdown is None
-        else [
-            name
-            for name, on in (("card", lockdown.card), ("rex", lockdown.rex), ("aux", lockdown.aux))
-            if on
-        ]
-    )
-    return {"lockdown_inputs": inputs}
+    if lockdown is None:
+        return {"lockdown_inputs": []}
+    inputs = (("card", lockdown.card), ("rex", lockdown.rex), ("aux", lockdown.aux))
+    return {"lockdown_inputs": [name for name, on in inputs if on]}
 
 
 DOOR = DoorAccessLockEntityDescription[DoorFlowCoordinator, Channel](
