@@ -87,17 +87,6 @@ async def async_entry_implementation(
     return implementation_for(implementation, DOORFLOW_APPLICATION, base_url)
 
 
-async def _finished(task: asyncio.Task[None]) -> None:
-    """Wait until a refresh has ended, whatever its outcome."""
-    await asyncio.wait((task,))
-
-
-def _retrieve(task: asyncio.Task[None]) -> None:
-    """Note how a refresh ended that no caller waited for any more."""
-    if not task.cancelled() and (err := task.exception()) is not None:
-        LOGGER.debug("DoorFlow token refresh failed: %s", type(err).__name__)
-
-
 class RefreshRefusedError(DoorFlowAuthError):
     """DoorFlow refused the refresh token (`invalid_grant`), or the credential is gone."""
 
@@ -183,13 +172,15 @@ class DoorFlowTokens:
             task = self._entry.async_create_task(
                 self._hass, self._refresh_token(force=force), "DoorFlow token refresh"
             )
-            # Home Assistant stopping waits for it (its shutdown jobs), then writes the entry.
-            forget = self._hass.async_add_shutdown_job(HassJob(_finished), task)
+            # Home Assistant stopping waits for it (its shutdown jobs), then writes the entry;
+            # `asyncio.wait` ends with the refresh, whatever its outcome.
+            forget = self._hass.async_add_shutdown_job(HassJob(asyncio.wait), (task,))
 
             def ended(done: asyncio.Task[None]) -> None:
-                """Drop the shutdown job and note how the refresh ended."""
+                """Drop the shutdown job; note how the refresh ended (no caller may wait)."""
                 forget()
-                _retrieve(done)
+                if not done.cancelled() and (err := done.exception()) is not None:
+                    LOGGER.debug("DoorFlow token refresh failed: %s", type(err).__name__)
 
             task.add_done_callback(ended)
             self._refresh = task
