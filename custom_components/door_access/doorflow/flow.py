@@ -41,12 +41,6 @@ def _sign_in_fields() -> dict[probatio.Marker, Any]:
     return {probatio.Required(CONF_API_KEY): SECRET_SELECTOR}
 
 
-async def _read_account(client: DoorFlowClient, field: str) -> DoorFlowAccount:
-    """Read the account the client's credentials belong to; refusals show at `field`."""
-    with sign_in_errors(field):
-        return await client.get_account()
-
-
 def _account(account: DoorFlowAccount, base_url: str, credentials: Mapping[str, Any]) -> Account:
     """Return what the entry of a DoorFlow account is made of (the same for every sign-in)."""
     return Account(
@@ -69,7 +63,8 @@ async def _async_sign_in(
 ) -> Account:
     """Read the DoorFlow account the API key belongs to."""
     client = DoorFlowClient(async_get_clientsession(hass), api_key=api_key, base_url=base_url)
-    account = await _read_account(client, CONF_API_KEY)
+    with sign_in_errors(CONF_API_KEY):
+        account = await client.get_account()
     return _account(account, base_url, {CONF_API_KEY: api_key})
 
 
@@ -81,7 +76,8 @@ async def _async_oauth_sign_in(
     client = DoorFlowClient(
         async_get_clientsession(hass), access_token=token["access_token"], base_url=base_url
     )
-    account = await _read_account(client, "base")
+    with sign_in_errors("base"):  # a refusal shows on the form, not at a field
+        account = await client.get_account()
     credentials = {
         CONF_AUTH_IMPLEMENTATION: result[CONF_AUTH_IMPLEMENTATION],
         CONF_OAUTH_TOKEN: token,
