@@ -110,8 +110,8 @@ async def async_ensure_rule(
     *,
     webhook_id: str,
     url: str,
-) -> str:
-    """Have exactly one rule call `url` for every code shown; return its id.
+) -> None:
+    """Have exactly one rule call `url` for every code shown (its id kept in the entry).
 
     One request to list; one more only when the rule is missing (POST) or differs (PUT);
     one per leftover duplicate (DELETE).
@@ -122,7 +122,7 @@ async def async_ensure_rule(
     body = rule_input(RULE_NAME, url, RULE_CODES)
     if not ours:
         rule: NotificationRule = await call(
-            lambda: rules.create(body), DoorFlowEndpoint.RULE_CREATE
+            partial(rules.create, body), DoorFlowEndpoint.RULE_CREATE
         )
     else:
         stored = entry.data.get(CONF_PUSH_RULE_ID)
@@ -131,10 +131,8 @@ async def async_ensure_rule(
             if extra is not rule:
                 await call(partial(rules.delete, extra.id), DoorFlowEndpoint.RULE_DELETE)
         if not _as_wanted(rule, url):
-            kept = rule
-            rule = await call(lambda: rules.update(kept.id, body), DoorFlowEndpoint.RULE_UPDATE)
+            rule = await call(partial(rules.update, rule.id, body), DoorFlowEndpoint.RULE_UPDATE)
     _store_rule_id(hass, entry, rule.id)
-    return rule.id
 
 
 async def async_delete_rule(
@@ -144,6 +142,5 @@ async def async_delete_rule(
     rule_id = entry.data.get(CONF_PUSH_RULE_ID)
     if not isinstance(rule_id, str):
         return
-    rules = client.notification_rules
-    await call(lambda: rules.delete(rule_id), DoorFlowEndpoint.RULE_DELETE)
+    await call(partial(client.notification_rules.delete, rule_id), DoorFlowEndpoint.RULE_DELETE)
     _store_rule_id(hass, entry, None)
