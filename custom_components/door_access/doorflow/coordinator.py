@@ -81,11 +81,6 @@ RELOCK_FOLLOW_HORIZON: Final = timedelta(days=31)
 # A door controller answers an admit in about 1-3 s: read its decision first after 1.5 s.
 ADMISSION_FOLLOW = FollowPlan(first_delay=1.5, interval=0.75, max_wait=DOORFLOW_ADMIT_MAX_WAIT)
 
-# DoorFlow's documented limits, per endpoint: one sync per 30 s (longer for large accounts).
-DOORFLOW_LIMITS: Final[Mapping[str, Limit]] = {
-    DoorFlowEndpoint.SYNC: Limit(group="sync", min_interval=DOORFLOW_SYNC_MIN_INTERVAL),
-}
-
 
 @dataclass(frozen=True, slots=True)
 class DoorFlowData:
@@ -95,16 +90,6 @@ class DoorFlowData:
     channels: Mapping[str, Channel]
     # When a requested sync will be sent (it waits for DoorFlow's sync slot); None otherwise.
     sync_due: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SyncRequest:
-    """What became of a request to sync the door controllers."""
-
-    # True when the sync went out now; False when it waits (merged into one follow-up).
-    sent: bool
-    # Seconds until the follow-up goes out (0 when sent).
-    due_in: float
 
 
 class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
@@ -130,7 +115,6 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         self.client = client
         # The OAuth token keeper of an entry signed in through OAuth (None: a personal key).
         self.tokens = tokens
-        self.follow_plan = ADMISSION_FOLLOW
         self.account_device_id: str | None = None
         # Door controllers (by MAC) as devices, and the account's sites (for the doors' areas).
         self.controller_device_ids: dict[str, str] = {}
@@ -369,7 +353,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
                         priority=Priority.USER,
                     ),
                     lambda progress: not progress.pending,
-                    self.follow_plan,
+                    ADMISSION_FOLLOW,
                     started_at=sent_at,
                 )
             _raise_unless_admitted(admission)
@@ -501,15 +485,15 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
 
     # ---- sync ------------------------------------------------------------------------------
 
-    async def async_request_sync(self) -> SyncRequest:
+    async def async_request_sync(self) -> float | None:
         """Push pending changes to every door controller, now or as soon as allowed.
 
         Requests made while a sync waits for DoorFlow's slot (or for the end of the wait a
         429 named) merge into that one follow-up, which is sent exactly once; nobody waits
-        for it.
+        for it. Returns None when the sync went out now, else the seconds until the follow-up.
         """
         if self._sync_timer.pending:
-            return SyncRequest(sent=False, due_in=self._sync_due_in())
+            return self._sync_due_in()
         wait = max(
             self.scheduler.slot_free_in(DoorFlowEndpoint.SYNC),
             self.scheduler.cooling_down_for(DoorFlowEndpoint.SYNC),
@@ -526,7 +510,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
                 max(self.scheduler.cooling_down_for(DoorFlowEndpoint.SYNC), 1.0)
             )
         self.bring_poll_forward()  # the account's sync status
-        return SyncRequest(sent=True, due_in=0.0)
+        return None
 
     @user_action
     async def async_sync(self) -> None:
@@ -536,14 +520,11 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
     @user_action
     async def async_sync_controllers(self) -> None:
         """Sync now for the action, or say how long the follow-up it joined has to wait."""
-        request = await self.async_request_sync()
-        if not request.sent:
+        if (due_in := await self.async_request_sync()) is not None:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="sync_scheduled",
-                translation_placeholders=self.placeholders(
-                    seconds=str(max(1, round(request.due_in)))
-                ),
+                translation_placeholders=self.placeholders(seconds=str(max(1, round(due_in)))),
             )
 
     def _sync_due_in(self) -> float:
@@ -551,7 +532,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         due = self.data.sync_due
         return 0.0 if due is None else max(0.0, (due - dt_util.utcnow()).total_seconds())
 
-    def _schedule_sync(self, wait: float) -> SyncRequest:
+    def _schedule_sync(self, wait: float) -> float:
         """Send one follow-up sync when its slot is free; show it as waiting until then."""
 
         @callback
@@ -564,7 +545,7 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
 
         self._sync_timer.start(async_call_later(self.hass, wait, send))
         self._set_sync_due(dt_util.utcnow() + timedelta(seconds=wait))
-        return SyncRequest(sent=False, due_in=wait)
+        return wait
 
     async def _send_follow_up(self) -> None:
         """Send the follow-up sync; if it is still not allowed, wait again (never twice)."""
@@ -594,5 +575,6 @@ def _raise_unless_admitted(admission: AdmissionRequest) -> None:
 build_doorflow_scheduler: Final = scheduler_factory(
     hourly_limit=DOORFLOW_HOURLY_LIMIT,
     action_reserve=DOORFLOW_ACTION_RESERVE,
-    limits=DOORFLOW_LIMITS,
+    # DoorFlow's documented limits, per endpoint: one sync per 30 s (longer for large accounts).
+    limits={DoorFlowEndpoint.SYNC: Limit(group="sync", min_interval=DOORFLOW_SYNC_MIN_INTERVAL)},
 )
