@@ -25,7 +25,7 @@ DOOR_ALARM: Final = DoorAccessBinarySensorEntityDescription[DoorAlarm](
     key="door_alarm",
     translation_key="door_alarm",
     device_class=BinarySensorDeviceClass.PROBLEM,
-    is_on_fn=lambda alarm: alarm.on,
+    is_on_fn=lambda alarm: alarm.code is not None,
 )
 
 

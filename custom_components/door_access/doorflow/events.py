@@ -40,12 +40,8 @@ type CallFeed = Callable[[Callable[[], Awaitable[Page[DoorEvent]]]], Awaitable[P
 class DoorAlarm:
     """Whether a door is forced or held open (until it reports back to normal)."""
 
+    # The code that raised it (None: the alarm is off).
     code: int | None
-
-    @property
-    def on(self) -> bool:
-        """Tell whether the alarm is on."""
-        return self.code is not None
 
 
 def _event_date(event: DoorEvent) -> datetime | None:
