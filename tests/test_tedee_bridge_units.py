@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import time
 
+import aiohttp
 import pytest
 
 from custom_components.door_access.api import LockState
-from custom_components.door_access.tedee.bridge_client import BridgeAddress, BridgeAddressError
+from custom_components.door_access.tedee.bridge_client import (
+    BridgeAddress,
+    BridgeAddressError,
+    BridgeClient,
+    BridgeCommandError,
+)
 from custom_components.door_access.tedee.bridge_push import (
     BridgePushStatus,
     LockPush,
@@ -16,6 +23,8 @@ from custom_components.door_access.tedee.bridge_push import (
     new_bridge_config,
     parse_push,
 )
+
+from .conftest import Simulator
 
 
 @pytest.mark.parametrize(
@@ -157,3 +166,30 @@ def test_status_for_diagnostics() -> None:
     }
     status.active = True
     assert status.mode == "push"
+
+
+async def test_two_requests_in_one_millisecond_are_both_taken(
+    simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bridge takes each encrypted key once, and a key is stamped by the millisecond.
+
+    A health check's read and a lock command of one bridge can start within one millisecond:
+    both must be taken (the command would otherwise go to the cloud, refused as a replay).
+    """
+    (served,) = [b for b in await simulator.control("GET", "tedee/bridges") if b["id"] == 9001]
+    address = BridgeAddress.parse(f"127.0.0.1:{served['port']}")
+    async with aiohttp.ClientSession() as session:
+        client = BridgeClient(address, served["config"]["token"], session)
+        now = time.time_ns()
+        monkeypatch.setattr(time, "time_ns", lambda: now)  # every request in one millisecond
+        states = await client.read_lock_states()
+        await client.send_command(min(states), "lock")  # the same millisecond: taken too
+        assert set(await client.read_lock_states()) == set(states)
+        # A key the bridge refuses (its token changed in the app) hands the command back.
+        await simulator.control("POST", "tedee/bridges/9001", {"token": "changed-in-the-app"})
+        with pytest.raises(BridgeCommandError):
+            await client.send_command(min(states), "lock")
+        # A bridge in plain-token mode takes the token itself, as often as it comes.
+        await simulator.control("POST", "tedee/bridges/9001", {"encrypted": False})
+        plain = BridgeClient(address, "changed-in-the-app", session, encrypted=False)
+        assert set(await plain.read_lock_states()) == set(await plain.read_lock_states())

@@ -12,12 +12,14 @@ cloud within `COMMAND_TIMEOUT`. No Home Assistant imports here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import hashlib
 from http import HTTPMethod
+import time
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 from aiohttp import ClientError, ClientSession
-from aiotedee import TedeeClientException, TedeeLocalClient
+from aiotedee import TedeeAuthException, TedeeClientException, TedeeLocalClient
 from aiotedee.helpers import http_request
 
 # The bridge's local API (tedee-bridge-api v1.2) lives under this path on its address.
@@ -89,6 +91,24 @@ class BridgeClient(TedeeLocalClient):
         # The documented way to reach the bridge is its base URL; aiotedee builds it for port
         # 80 only, so it is replaced here (aiotedee reads it for every call).
         self._local_api_base = address.base_url
+        self._last_stamp = 0
+
+    @property
+    def _local_api_header(self) -> dict[str, str]:
+        """Return the key header; an encrypted key is stamped with a millisecond of its own.
+
+        The bridge takes each key (sha256 of the token and the millisecond, then the
+        millisecond) once. aiotedee stamps the current millisecond, so a health check's read
+        and a lock command started within one millisecond carried the same key, and the
+        bridge refused the second as a replay. A stamp ahead of the clock by a few ms is
+        well within the bridge's tolerance.
+        """
+        if self._api_token_mode_plain or not self._local_token:
+            return super()._local_api_header
+        stamp = max(time.time_ns() // 1_000_000, self._last_stamp + 1)
+        self._last_stamp = stamp
+        key = hashlib.sha256(f"{self._local_token}{stamp}".encode()).hexdigest()
+        return {"Content-Type": "application/json", "api_token": f"{key}{stamp}"}
 
     async def send_command(self, lock_id: int, action: str) -> None:
         """Send one lock command (`lock`, `unlock?mode=…`, `pull`) once; raise if not taken."""
@@ -100,7 +120,13 @@ class BridgeClient(TedeeLocalClient):
                 self._session,
                 COMMAND_TIMEOUT,
             )
-        except (TedeeClientException, ClientError, TimeoutError, ValueError) as err:
+        except (
+            TedeeAuthException,
+            TedeeClientException,
+            ClientError,
+            TimeoutError,
+            ValueError,
+        ) as err:
             raise BridgeCommandError(type(err).__name__) from None
 
     async def read_lock_states(self) -> dict[int, dict[str, Any]]:
