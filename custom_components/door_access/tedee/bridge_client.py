@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import hashlib
 from http import HTTPMethod
 import time
-from typing import Any, Final
+from typing import Any, Final, override
 from urllib.parse import urlsplit
 
 from aiohttp import ClientError, ClientSession
@@ -94,6 +94,7 @@ class BridgeClient(TedeeLocalClient):
         self._last_stamp = 0
 
     @property
+    @override
     def _local_api_header(self) -> dict[str, str]:
         """Return the key header; an encrypted key is stamped with a millisecond of its own.
 
