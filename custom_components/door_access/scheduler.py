@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from enum import Enum
 import random
 from typing import TYPE_CHECKING, Any
@@ -113,45 +113,41 @@ class _Slot:
     arrived_at: float | None = None
 
 
+@dataclass(eq=False)
 class RequestScheduler:
     """Owns the limits, slots, cooldowns and the hourly budget of one cloud account."""
 
-    def __init__(
-        self,
-        clock: Callable[[], float],
-        *,
-        hourly_limit: int,
-        action_reserve: int,
-        limits: Mapping[str, Limit] | None = None,
-        rng: random.Random | None = None,
-    ) -> None:
-        self._clock = clock
-        self.hourly_limit = hourly_limit
-        self.action_reserve = action_reserve
-        self._limits = dict(limits or {})
-        self._rng = rng or random.Random()  # noqa: S311 (jitter, not cryptography)
-        self._sent: deque[tuple[float, str]] = deque()
-        self._windows: dict[str, deque[float]] = {}
-        self._slots: dict[Hashable, _Slot] = {}
-        self._group_blocked_until: dict[str, float] = {}
-        self._backoff_until = 0.0
-        self._failures = 0
-        self._round_trips: deque[float] = deque(maxlen=RECENT_ROUND_TRIPS)
-        self._margin_boost = 0.0
-        self._boosted_at = 0.0
-        self._in_episode: set[str] = set()
-        self.total_sent = 0
-        self.rate_limited: Counter[str] = Counter()
-        self.self_caused_429 = 0
-        self.other_429 = 0
-        self.last_rate_limit: RateLimitNote | None = None
-        self._cap_logged = False
+    _clock: Callable[[], float]
+    _: KW_ONLY
+    hourly_limit: int
+    action_reserve: int
+    limits: Mapping[str, Limit] = field(default_factory=dict)
+    # Jitter of the back-off after outages (not cryptography).
+    rng: random.Random = field(default_factory=random.Random)
+    total_sent: int = field(default=0, init=False)
+    rate_limited: Counter[str] = field(default_factory=Counter, init=False)
+    self_caused_429: int = field(default=0, init=False)
+    other_429: int = field(default=0, init=False)
+    last_rate_limit: RateLimitNote | None = field(default=None, init=False)
+    _sent: deque[tuple[float, str]] = field(default_factory=deque, init=False)
+    _windows: dict[str, deque[float]] = field(default_factory=dict, init=False)
+    _slots: dict[Hashable, _Slot] = field(default_factory=dict, init=False)
+    _group_blocked_until: dict[str, float] = field(default_factory=dict, init=False)
+    _backoff_until: float = field(default=0.0, init=False)
+    _failures: int = field(default=0, init=False)
+    _round_trips: deque[float] = field(
+        default_factory=lambda: deque(maxlen=RECENT_ROUND_TRIPS), init=False
+    )
+    _margin_boost: float = field(default=0.0, init=False)
+    _boosted_at: float = field(default=0.0, init=False)
+    _in_episode: set[str] = field(default_factory=set, init=False)
+    _cap_logged: bool = field(default=False, init=False)
 
     # ---- what callers may ask ----------------------------------------------------------------
 
     def limit_of(self, endpoint: str) -> Limit:
         """Return an endpoint's limit (unknown endpoints are their own 429 group)."""
-        return self._limits.get(endpoint) or Limit(group=endpoint)
+        return self.limits.get(endpoint) or Limit(group=endpoint)
 
     @property
     def margin(self) -> float:
@@ -344,7 +340,7 @@ class RequestScheduler:
         """Back polling off exponentially, with jitter, after a failed poll; return the wait."""
         self._failures += 1
         delay: float = min(BACKOFF_CAP, BACKOFF_BASE * 2.0 ** (self._failures - 1))
-        delay *= self._rng.uniform(0.8, 1.2)
+        delay *= self.rng.uniform(0.8, 1.2)
         self._backoff_until = max(self._backoff_until, self._clock() + delay)
         return delay
 
