@@ -62,14 +62,6 @@ def _advanced_section() -> section:
     )
 
 
-def _form_schema(wing: CloudWing[Any], *, with_base_url: bool) -> probatio.Schema:
-    """Return a cloud's sign-in form, with the collapsed base URL section when asked."""
-    fields = wing.flow.sign_in_fields()
-    if with_base_url:
-        fields[probatio.Optional(SECTION_ADVANCED)] = _advanced_section()
-    return probatio.Schema(fields)
-
-
 async def async_take_form(
     hass: HomeAssistant,
     step: OptionsStep,
@@ -288,11 +280,13 @@ class DoorAccessConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
                     errors[err.field] = err.error
                 else:
                     return await self._async_finish(account)
+        # The cloud's sign-in form, with the collapsed base URL section where it may change.
+        fields = flow.sign_in_fields()
+        if with_base_url:
+            fields[probatio.Optional(SECTION_ADVANCED)] = _advanced_section()
         return self.async_show_form(
             step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(
-                _form_schema(wing, with_base_url=with_base_url), suggested
-            ),
+            data_schema=self.add_suggested_values_to_schema(probatio.Schema(fields), suggested),
             errors=errors,
             description_placeholders={
                 "cloud": wing.name,
