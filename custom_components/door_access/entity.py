@@ -53,19 +53,14 @@ type DeviceAction[CoordinatorT, ModelT] = Callable[
 ]
 
 
-def _always(data: object) -> bool:  # noqa: ARG001
-    """Keep an entity available, or create it, whatever its device reports."""
-    return True
-
-
 @dataclass(frozen=True, kw_only=True)
 class DoorAccessEntityDescription[ModelT](EntityDescription):
     """What every Door Access entity description adds: when it exists and is available."""
 
     # Whether the device gets this entity at all (e.g. a door sensor only when one is paired).
-    supported_fn: Callable[[ModelT], bool] = _always
+    supported_fn: Callable[[ModelT], bool] = lambda _data: True
     # Whether what the entity shows can be read now.
-    available_fn: Callable[[ModelT], bool] = _always
+    available_fn: Callable[[ModelT], bool] = lambda _data: True
     # State attributes the device adds (e.g. a door's locked-down inputs).
     attributes_fn: Callable[[ModelT], Mapping[str, Any]] | None = None
 

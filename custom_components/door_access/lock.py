@@ -33,11 +33,6 @@ class LockView:
     is_unlocking: bool = False
 
 
-def _no_features(data: object) -> LockEntityFeature:  # noqa: ARG001
-    """Return no optional lock features."""
-    return LockEntityFeature(0)
-
-
 @dataclass(frozen=True, kw_only=True)
 class DoorAccessLockEntityDescription[CoordinatorT, ModelT](
     LockEntityDescription, DoorAccessEntityDescription[ModelT]
@@ -45,7 +40,7 @@ class DoorAccessLockEntityDescription[CoordinatorT, ModelT](
     """Describes a lock: how it reads its state and what lock, unlock and open do."""
 
     view_fn: Callable[[ModelT], LockView]
-    features_fn: Callable[[ModelT], LockEntityFeature] = _no_features
+    features_fn: Callable[[ModelT], LockEntityFeature] = lambda _data: LockEntityFeature(0)
     lock_fn: DeviceAction[CoordinatorT, ModelT]
     unlock_fn: DeviceAction[CoordinatorT, ModelT]
     open_fn: DeviceAction[CoordinatorT, ModelT] | None = None
