@@ -279,11 +279,6 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
                 translation_placeholders=self.placeholders(door=channel.name),
             )
 
-    def _door_name(self, channel_id: str) -> str:
-        """Return a door's name for a message."""
-        channel = self.data.channels.get(channel_id)
-        return channel.name if channel is not None and channel.name else f"Door {channel_id}"
-
     async def _command(
         self,
         channel_id: str,
@@ -323,12 +318,12 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         """
         if err.detail is not None and (said := err.detail.summary()):
             refused_key, placeholders = f"{refused_key}_detail", {**placeholders, "detail": said}
+        channel = self.data.channels.get(channel_id)
+        door = channel.name if channel is not None and channel.name else f"Door {channel_id}"
         return HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key=refused_key,
-            translation_placeholders=self.placeholders(
-                door=self._door_name(channel_id), **placeholders
-            ),
+            translation_placeholders=self.placeholders(door=door, **placeholders),
         )
 
     @user_action
@@ -493,7 +488,8 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
         for it. Returns None when the sync went out now, else the seconds until the follow-up.
         """
         if self._sync_timer.pending:
-            return self._sync_due_in()
+            due = self.data.sync_due
+            return 0.0 if due is None else max(0.0, (due - dt_util.utcnow()).total_seconds())
         wait = max(
             self.scheduler.slot_free_in(DoorFlowEndpoint.SYNC),
             self.scheduler.cooling_down_for(DoorFlowEndpoint.SYNC),
@@ -526,11 +522,6 @@ class DoorFlowCoordinator(DoorAccessCoordinator[DoorFlowData]):
                 translation_key="sync_scheduled",
                 translation_placeholders=self.placeholders(seconds=str(max(1, round(due_in)))),
             )
-
-    def _sync_due_in(self) -> float:
-        """Return the seconds until the waiting follow-up sync goes out."""
-        due = self.data.sync_due
-        return 0.0 if due is None else max(0.0, (due - dt_util.utcnow()).total_seconds())
 
     def _schedule_sync(self, wait: float) -> float:
         """Send one follow-up sync when its slot is free; show it as waiting until then."""
