@@ -194,7 +194,10 @@ class DoorFlowPush:
             if wanted:
                 self._report("push_no_url")
             return
-        self._keep_webhook_id(webhook_id)
+        if self._entry.data.get(CONF_WEBHOOK_ID) != webhook_id:  # set up first: keep the random id
+            self._hass.config_entries.async_update_entry(
+                self._entry, data={**self._entry.data, CONF_WEBHOOK_ID: webhook_id}
+            )
         self._clear("push_no_url")
         self._register(webhook_id)
         await self._async_ensure(webhook_id, url)
@@ -230,13 +233,6 @@ class DoorFlowPush:
         }
 
     # ---- set up and take down -----------------------------------------------------------------
-
-    def _keep_webhook_id(self, webhook_id: str) -> None:
-        """Store the entry's (random) webhook id the first time push is set up."""
-        if self._entry.data.get(CONF_WEBHOOK_ID) != webhook_id:
-            self._hass.config_entries.async_update_entry(
-                self._entry, data={**self._entry.data, CONF_WEBHOOK_ID: webhook_id}
-            )
 
     def _register(self, webhook_id: str) -> None:
         """Register the webhook with Home Assistant (once)."""
