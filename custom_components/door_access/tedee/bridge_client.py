@@ -19,7 +19,14 @@ from typing import Any, Final, override
 from urllib.parse import urlsplit
 
 from aiohttp import ClientError, ClientSession
-from aiotedee import TedeeAuthException, TedeeClientException, TedeeLocalClient
+from aiotedee import (
+    TedeeAuthException,
+    TedeeClientException,
+    TedeeDataUpdateException,
+    TedeeLocalAuthException,
+    TedeeLocalClient,
+    TedeeWebhookException,
+)
 from aiotedee.helpers import http_request
 
 # The bridge's local API (tedee-bridge-api v1.2) lives under this path on its address.
@@ -28,6 +35,19 @@ LOCAL_API_PATH: Final = "/v1.0"
 COMMAND_TIMEOUT: Final = 3
 REQUEST_TIMEOUT: Final = 5
 MAX_ADDRESS: Final = 255
+
+# What a bridge that does not answer as its API does raises. aiotedee 0.3.0 wraps transport
+# errors, but decodes a 200's body outside that: a page that is not JSON (a captive portal, a
+# proxy) or a body cut short comes through as aiohttp's ClientError or a ValueError.
+BRIDGE_ERRORS: Final = (
+    TedeeClientException,
+    TedeeDataUpdateException,
+    TedeeLocalAuthException,
+    TedeeWebhookException,
+    TimeoutError,
+    ClientError,
+    ValueError,
+)
 
 
 class BridgeAddressError(ValueError):
@@ -135,8 +155,8 @@ class BridgeClient(TedeeLocalClient):
         success, result = await self._local_api_call("/lock", HTTPMethod.GET)
         if not success or not isinstance(result, list):
             raise TedeeClientException("no lock list from the bridge")
-        locks: dict[int, dict[str, Any]] = {}
-        for item in result[:1000]:
-            if isinstance(item, dict) and type(item.get("id")) is int:
-                locks[item["id"]] = item
-        return locks
+        return {
+            item["id"]: item
+            for item in result[:1000]
+            if isinstance(item, dict) and type(item.get("id")) is int
+        }

@@ -27,13 +27,8 @@ import secrets
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from aiohttp import ClientError, web
-from aiotedee import (
-    TedeeClientException,
-    TedeeDataUpdateException,
-    TedeeLocalAuthException,
-    TedeeWebhookException,
-)
+from aiohttp import web
+from aiotedee import TedeeLocalAuthException
 from homeassistant.components import webhook
 from homeassistant.components.webhook import async_register as add_webhook
 from homeassistant.core import HomeAssistant, callback
@@ -46,7 +41,7 @@ from ..api import LockState
 from ..const import DOMAIN, LOGGER
 from ..push_status import PushMode, read_push_body
 from ..timer import Timer
-from .bridge_client import BridgeAddress, BridgeAddressError, BridgeClient
+from .bridge_client import BRIDGE_ERRORS, BridgeAddress, BridgeAddressError, BridgeClient
 from .const import CONF_BRIDGES
 
 # Seconds between health checks of a bridge (its callback still there, its locks as shown).
@@ -66,19 +61,6 @@ UNLOAD_TIMEOUT: Final = 5.0
 CONF_BRIDGE_ADDRESS: Final = "address"
 CONF_BRIDGE_TOKEN: Final = "token"  # noqa: S105
 CONF_BRIDGE_WEBHOOK_ID: Final = "webhook_id"
-
-# What a bridge that does not answer as its API does raises. aiotedee 0.3.0 wraps transport
-# errors, but decodes a 200's body outside that: a page that is not JSON (a captive portal, a
-# proxy) or a body cut short comes through as aiohttp's ClientError or a ValueError.
-_BRIDGE_ERRORS = (
-    TedeeClientException,
-    TedeeDataUpdateException,
-    TedeeLocalAuthException,
-    TedeeWebhookException,
-    TimeoutError,
-    ClientError,
-    ValueError,
-)
 
 _STATE_EVENT: Final = "lock-status-changed"
 _KNOWN_EVENTS: Final = frozenset(
@@ -345,7 +327,7 @@ class BridgeLink:
             except TedeeLocalAuthException:
                 self._set(active=False, reason="invalid_token")
                 return
-            except _BRIDGE_ERRORS:
+            except BRIDGE_ERRORS:
                 self._set(active=False, reason="unreachable")
                 return
             # Right after registering, a difference is what the cloud had not told yet.
@@ -407,7 +389,7 @@ class BridgeLink:
         on the bridge, calling a webhook nobody serves.
         """
         self._stopped = True
-        with contextlib.suppress(*_BRIDGE_ERRORS):
+        with contextlib.suppress(*BRIDGE_ERRORS):
             async with asyncio.timeout(UNLOAD_TIMEOUT), self._checking:
                 if self.callback_id is not None:
                     await self.client.delete_webhook(self.callback_id)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from aiohttp import ClientError
-from aiotedee import TedeeClientException, TedeeDataUpdateException, TedeeLocalAuthException
+from aiotedee import TedeeLocalAuthException
 from homeassistant.const import CONF_TOKEN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -30,7 +29,7 @@ from ..api import (
 from ..cloud import Account, CloudFlow, NumberRange, OptionsError, OptionsStep
 from ..const import CONF_ACCOUNT_ID, CONF_BASE_URL, CONF_CLOUD, CONF_POLL_INTERVAL
 from ..flow_helpers import SECRET_SELECTOR, seconds_selector, sign_in_errors, split_auth_scheme
-from .bridge_client import BridgeAddress, BridgeAddressError, BridgeClient
+from .bridge_client import BRIDGE_ERRORS, BridgeAddress, BridgeAddressError, BridgeClient
 from .bridge_push import CONF_BRIDGE_ADDRESS as STORED_ADDRESS, new_bridge_config
 from .const import (
     CLOUD,
@@ -217,13 +216,7 @@ async def _async_add_bridge(
         await client.get_local_bridge()
     except TedeeLocalAuthException as err:
         raise OptionsError("invalid_bridge_token", CONF_BRIDGE_TOKEN) from err
-    except (
-        TedeeClientException,
-        TedeeDataUpdateException,
-        TimeoutError,
-        ClientError,  # aiotedee decodes a 200's body unwrapped: a page that is not the API's
-        ValueError,
-    ) as err:
+    except BRIDGE_ERRORS as err:
         raise OptionsError("cannot_connect_bridge", CONF_BRIDGE_ADDRESS) from err
     return new_bridge_config(address, token)
 
