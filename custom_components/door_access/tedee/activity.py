@@ -294,7 +294,8 @@ class ActivityReader:
             locks=readable,
             now=now,
             catch_up_interval=self.catch_up_interval,
-            catch_up_reads=1 if self._catch_up_pace_allows(now) else 0,
+            # One catch-up read at a time, `catch_up_spacing` apart.
+            catch_up_reads=1 if self.catch_up_interval and now >= self._next_catch_up else 0,
         )
         if plan.catch_up:
             self._next_catch_up = now + catch_up_spacing(self.catch_up_interval, len(readable))
@@ -338,10 +339,6 @@ class ActivityReader:
         return LockActivity(self._last_operation.get(lock_id))
 
     # ---- reading ---------------------------------------------------------------------------
-
-    def _catch_up_pace_allows(self, now: float) -> bool:
-        """Tell whether a catch-up read may go out now (one every `catch_up_spacing`)."""
-        return bool(self.catch_up_interval) and now >= self._next_catch_up
 
     async def _read_lock(self, lock_id: int, since: datetime) -> FeedRead[Activity]:
         """Read a lock's (or a gate's) activity back from the newest until `since`; oldest first.
@@ -403,10 +400,8 @@ class ActivityReader:
     def _forget(self, lock_id: int) -> None:
         """Drop what is known of a lock that is gone."""
         self.feed.forget(str(lock_id))
-        self._last_operation.pop(lock_id, None)
-        self._seen.pop(lock_id, None)
-        self._moved.pop(lock_id, None)
-        self._last_read.pop(lock_id, None)
+        for known in (self._last_operation, self._seen, self._moved, self._last_read):
+            known.pop(lock_id, None)
 
     # ---- storage ---------------------------------------------------------------------------
 
