@@ -12,6 +12,7 @@ import pytest
 
 from custom_components.door_access.api import Lock, Page, TedeeClient, TedeeError
 from custom_components.door_access.tedee.const import DETAILS_REFRESH_INTERVAL
+from custom_components.door_access.tedee.kept_details import KeptDetails
 from custom_components.door_access.tedee.lock_listing import SETUP_LISTING_SECONDS, LockListing
 
 from .conftest import TEDEE_KEY, Simulator
@@ -44,7 +45,7 @@ async def test_setup_reads_pages_for_a_while_and_the_next_poll_goes_on(
     """The first poll stops listing after `SETUP_LISTING_SECONDS`; a later poll ends it."""
     client, lock_ids = await _account(simulator, 5)
     clock = _Clock()
-    listing = LockListing(clock, None)
+    listing = LockListing(clock, KeptDetails(locks={}))
 
     async def slow_page(number: int, size: int) -> Page[Lock]:
         page = await client.get_lock_page(number, size)
@@ -81,7 +82,7 @@ async def test_setup_reads_pages_for_a_while_and_the_next_poll_goes_on(
 async def test_a_failed_page_drops_the_listing(simulator: Simulator) -> None:
     """A page that fails ends the listing under way: the next one starts afresh."""
     client, lock_ids = await _account(simulator, 5)
-    listing = LockListing(_Clock(), None)
+    listing = LockListing(_Clock(), KeptDetails(locks={}))
     await simulator.control("POST", "faults", {"kind": "status", "status": 503, "count": 1})
     with pytest.raises(TedeeError):
         await listing.go_on(
@@ -100,7 +101,7 @@ async def test_a_listing_cut_at_its_page_cap_is_done_but_not_complete(
 ) -> None:
     """A listing stopped by its page cap says so once; the locks it lacks are not decided."""
     client, lock_ids = await _account(simulator, 5)
-    listing = LockListing(_Clock(), None)
+    listing = LockListing(_Clock(), KeptDetails(locks={}))
     caplog.set_level(logging.WARNING)
     pager = await listing.go_on(
         lambda: client.lock_pager(PAGE_SIZE, max_pages=1),

@@ -65,7 +65,7 @@ from .data import TedeeData
 from .device_upkeep import DeviceUpkeep
 from .devices import tedee_identifier
 from .gate_reads import GateReads
-from .kept_details import forget_details, keep_details, kept_details
+from .kept_details import KeptDetails, forget_details, keep_details, kept_details
 from .lock_listing import LockListing
 from .operations import JAMMED_RESULT, OPERATION_ERROR_KEYS, Operations
 from .pushed_activity import PushedActivity
@@ -113,8 +113,8 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             self._clock, float(entry.options.get(CONF_GATE_INTERVAL, DEFAULT_GATE_INTERVAL))
         )
         # What this entry knew of its locks before a reload: the first poll lists only if due.
-        kept = kept_details(hass, entry.entry_id)
-        self._kept_locks: Mapping[int, Lock] = kept.locks if kept is not None else {}
+        kept = kept_details(hass, entry.entry_id) or KeptDetails(locks={})
+        self._kept_locks = kept.locks
         # The lock listing: when it is due, its place across polls, what it decided.
         self.lock_listing = LockListing(self._clock, kept)
         entry.async_on_unload(self._keep_details)

@@ -33,11 +33,11 @@ class KeptDetails:
     # Lock id → its details, with the revision they were read at.
     locks: Mapping[int, Lock]
     # When the hourly listing is due (the loop's clock).
-    listing_due_at: float
+    listing_due_at: float = 0.0
     # The lock listing under way (its place across polls), if any.
-    listing: Pager[Lock] | None
+    listing: Pager[Lock] | None = None
     # Locks the sync leaves out that the last complete listing still had.
-    confirmed_missing: frozenset[int]
+    confirmed_missing: frozenset[int] = frozenset()
 
 
 _KEPT: HassKey[dict[str, KeptDetails]] = HassKey(f"{DOMAIN}_tedee_kept_details")

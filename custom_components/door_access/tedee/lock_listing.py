@@ -28,20 +28,18 @@ SETUP_LISTING_SECONDS: Final = 10.0
 class LockListing:
     """One account's lock listing: when it is due, its place, and what it decided."""
 
-    def __init__(self, clock: Callable[[], float], kept: KeptDetails | None) -> None:
-        """Start from what the entry kept before a reload (if anything)."""
+    def __init__(self, clock: Callable[[], float], kept: KeptDetails) -> None:
+        """Start from what the entry kept before a reload (nothing: `KeptDetails`' defaults)."""
         self._clock = clock
         # When the hourly lock listing is due; whether missing locks call for one sooner.
-        self.due_at = kept.listing_due_at if kept is not None else 0.0
+        self.due_at = kept.listing_due_at
         self.due_early = False
         # The lock listing under way (kept across polls while its window is full).
-        self.pager: Pager[Lock] | None = kept.listing if kept is not None else None
+        self.pager = kept.listing
         # How long the count window holds the listing back (0: it was not held back).
         self.wait = 0.0
         # Locks the sync leaves out that the last complete listing still had.
-        self.confirmed_missing: frozenset[int] = (
-            kept.confirmed_missing if kept is not None else frozenset()
-        )
+        self.confirmed_missing = kept.confirmed_missing
 
     def wanted(self, *, first: bool, unknown: int) -> bool:
         """Tell whether the lock listing is read (or goes on) in this poll."""
