@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final
 
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
@@ -27,21 +28,14 @@ def _door_sensor_paired(lock: Lock) -> bool:
 
 def _door_readable(lock: Lock) -> bool:
     """Tell whether the door sensor's reading means something."""
-    return (
-        lock.status is not None
-        and lock.status.door_state is not None
-        and lock.status.door_state not in _DOOR_UNKNOWN
-    )
+    return lock.status is not None and lock.status.door_state not in {None, *_DOOR_UNKNOWN}
 
 
-def _door_open(lock: Lock) -> bool | None:
-    """Return whether the door is open; None for a reading the docs do not list."""
-    door = None if lock.status is None else lock.status.door_state
-    if door is DoorState.OPENED:
-        return True
-    if door is DoorState.CLOSED:
-        return False
-    return None
+# Door sensor reading → whether the door is open; None for a reading the docs do not list.
+_DOOR_OPEN: Final[Mapping[DoorState | None, bool]] = {
+    DoorState.OPENED: True,
+    DoorState.CLOSED: False,
+}
 
 
 type LockBinarySensor = DoorAccessBinarySensorEntityDescription[Lock]
@@ -62,7 +56,9 @@ LOCK_BINARY_SENSORS: tuple[LockBinarySensor, ...] = (
     DoorAccessBinarySensorEntityDescription[Lock](
         key="door",
         device_class=BinarySensorDeviceClass.DOOR,
-        is_on_fn=_door_open,
+        is_on_fn=lambda lock: _DOOR_OPEN.get(
+            None if lock.status is None else lock.status.door_state
+        ),
         available_fn=_door_readable,
         supported_fn=_door_sensor_paired,
     ),
