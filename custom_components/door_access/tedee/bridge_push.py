@@ -142,16 +142,18 @@ class PushRefusedError(Exception):
         self.reason = reason
 
 
+def stored_bridges(options: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Return the bridge items stored in an entry's options, as stored (mappings only)."""
+    found = options.get(CONF_BRIDGES)
+    return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
+
+
 def bridge_configs(options: Mapping[str, Any]) -> list[dict[str, str]]:
     """Return the bridges stored in an entry's options (well-formed items only)."""
-    found = options.get(CONF_BRIDGES)
-    if not isinstance(found, list):
-        return []
     return [
         item
-        for item in found
-        if isinstance(item, dict)
-        and all(
+        for item in stored_bridges(options)
+        if all(
             isinstance(item.get(key), str) and item[key]
             for key in (CONF_BRIDGE_ADDRESS, CONF_BRIDGE_TOKEN, CONF_BRIDGE_WEBHOOK_ID)
         )

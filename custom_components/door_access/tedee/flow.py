@@ -30,7 +30,7 @@ from ..cloud import Account, CloudFlow, NumberRange, OptionsError, OptionsStep
 from ..const import CONF_ACCOUNT_ID, CONF_BASE_URL, CONF_CLOUD, CONF_POLL_INTERVAL
 from ..flow_helpers import SECRET_SELECTOR, seconds_selector, sign_in_errors, split_auth_scheme
 from .bridge_client import BRIDGE_ERRORS, BridgeAddress, BridgeAddressError, BridgeClient
-from .bridge_push import CONF_BRIDGE_ADDRESS as STORED_ADDRESS, new_bridge_config
+from .bridge_push import CONF_BRIDGE_ADDRESS as STORED_ADDRESS, new_bridge_config, stored_bridges
 from .const import (
     CLOUD,
     CONF_ACTIVITY_INTERVAL,
@@ -156,21 +156,13 @@ async def _async_options(
     return {CONF_UNLOCK_BEHAVIOR: UnlockBehavior(user_input[CONF_UNLOCK_BEHAVIOR])}
 
 
-def _bridge_list(options: Mapping[str, Any]) -> list[dict[str, str]]:
-    """Return the local bridges stored in an entry's options (a copy)."""
-    found = options.get(CONF_BRIDGES)
-    if not isinstance(found, list):
-        return []
-    return [dict(item) for item in found if isinstance(item, dict)]
-
-
 def _bridges_schema(stored: Mapping[str, Any]) -> probatio.Schema:
     """Return the bridges form: a bridge to add (address, token); ones to remove, if any."""
     fields: dict[probatio.Marker, Any] = {
         probatio.Optional(CONF_BRIDGE_ADDRESS): TextSelector(),
         probatio.Optional(CONF_BRIDGE_TOKEN): SECRET_SELECTOR,
     }
-    if addresses := [str(item.get(STORED_ADDRESS)) for item in _bridge_list(stored)]:
+    if addresses := [str(item.get(STORED_ADDRESS)) for item in stored_bridges(stored)]:
         fields[probatio.Optional(CONF_REMOVE_BRIDGES)] = SelectSelector(
             SelectSelectorConfig(options=addresses, multiple=True, mode=SelectSelectorMode.LIST)
         )
@@ -182,7 +174,9 @@ async def _async_bridges(
 ) -> dict[str, Any]:
     """Add a local bridge (address and token, checked by contacting it) or remove some."""
     removed = set(user_input.get(CONF_REMOVE_BRIDGES) or ())
-    bridges = [item for item in _bridge_list(stored) if item.get(STORED_ADDRESS) not in removed]
+    bridges = [
+        dict(item) for item in stored_bridges(stored) if item.get(STORED_ADDRESS) not in removed
+    ]
     address = str(user_input.get(CONF_BRIDGE_ADDRESS) or "").strip()
     if address:
         token = str(user_input.get(CONF_BRIDGE_TOKEN) or "")
