@@ -253,8 +253,16 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         else:
             self._part_recovered("locks")
             await self._follow_activity(locks_part.locks, first=first)
-        # The gates' part of what the locks' part leaves (the last poll's gates, or none yet).
-        data = await self._fetch_gates(locks_part, first=first)
+        # The gates' part of what the locks' part leaves (the last poll's gates, or none yet),
+        # read when due (`gate_reads.py`): a gate failure never takes the locks.
+        data = await self.gate_reads.read(
+            locks_part,
+            first=first,
+            fetch=self._read_gates,
+            outage_errors=self.outage_errors,
+            failed=self._part_failed,
+            recovered=self._part_recovered,
+        )
         await self._follow_gate_activity(data, first=first)
         return data
 
@@ -438,17 +446,6 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
                 lock = _keep_position(lock, current[lock_id])
             locks[lock_id] = lock
         return locks
-
-    async def _fetch_gates(self, base: TedeeData, *, first: bool) -> TedeeData:
-        """Read the gates when due (`gate_reads.py`); a gate failure never takes the locks."""
-        return await self.gate_reads.read(
-            base,
-            first=first,
-            fetch=self._read_gates,
-            outage_errors=self.outage_errors,
-            failed=self._part_failed,
-            recovered=self._part_recovered,
-        )
 
     async def _read_gates(self) -> Pager[Gate]:
         """Read the gates: a gate sync, then the paged list."""
