@@ -238,21 +238,17 @@ class Operations:
             lock = self.data().locks.get(lock_id)
             hold = lock.settings.pull_spring_duration if lock is not None else None
             self.entry.async_on_unload(
-                async_call_later(self.hass, float(hold or 0), self._pull_ended(lock_id))
+                async_call_later(self.hass, float(hold or 0), partial(self._pull_ended, lock_id))
             )
 
-    def _pull_ended(self, lock_id: int) -> Callable[[object], None]:
-        """Return what runs when the latch is let go: the lock shows unlocked, then a re-read."""
-
-        @callback
-        def ended(_now: object) -> None:
-            lock = self.data().locks.get(lock_id)
-            if lock is not None and lock.status is not None:
-                if lock.status.state is LockState.PULLED:
-                    self._show(lock_id, state=LockState.UNLOCKED, state_change_result=0)
-                self.bring_poll_forward()
-
-        return ended
+    @callback
+    def _pull_ended(self, lock_id: int, _now: object) -> None:
+        """Run when the latch is let go: the lock shows unlocked, then a re-read."""
+        lock = self.data().locks.get(lock_id)
+        if lock is not None and lock.status is not None:
+            if lock.status.state is LockState.PULLED:
+                self._show(lock_id, state=LockState.UNLOCKED, state_change_result=0)
+            self.bring_poll_forward()
 
     def _show(self, lock_id: int, **changes: Any) -> None:
         """Show a lock's new position or jam flag (a lock that reports no state: nothing)."""
