@@ -141,13 +141,7 @@ class BridgeClient(TedeeLocalClient):
                 self._session,
                 COMMAND_TIMEOUT,
             )
-        except (
-            TedeeAuthException,
-            TedeeClientException,
-            ClientError,
-            TimeoutError,
-            ValueError,
-        ) as err:
+        except (TedeeAuthException, *BRIDGE_ERRORS) as err:
             raise BridgeCommandError(type(err).__name__) from None
 
     async def read_lock_states(self) -> dict[int, dict[str, Any]]:
