@@ -109,8 +109,7 @@ class LastOperation:
         user, event_type, method = data.get("user"), data.get("event_type"), data.get("method")
         if date is None or not isinstance(user, str) or not isinstance(event_type, str):
             return None
-        method = method if isinstance(method, str) else None
-        return cls(cloud_text(user), event_type, method, date)
+        return cls(cloud_text(user), event_type, method if isinstance(method, str) else None, date)
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,11 +71,9 @@ CLOSED: Final = frozenset({LockState.LOCKED, LockState.SEMI_LOCKED, LockState.LO
 def unlock_pulls(lock: Lock, mode: UnlockMode) -> bool:
     """Tell whether an unlock in this mode also pulls the spring on this lock."""
     settings = lock.settings
-    if not settings.pull_spring_enabled:
-        return False
-    if mode is UnlockMode.UNLOCK_OR_PULL:
-        return True
-    return mode is UnlockMode.NORMAL and settings.auto_pull_spring_enabled
+    if mode is UnlockMode.NORMAL:
+        return settings.pull_spring_enabled and settings.auto_pull_spring_enabled
+    return settings.pull_spring_enabled and mode is UnlockMode.UNLOCK_OR_PULL
 
 
 class _Command(NamedTuple):
