@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter, OrderedDict, deque
 from collections.abc import Awaitable, Callable
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
@@ -112,40 +113,29 @@ def push_issue_id(translation_key: str, entry_id: str) -> str:
     return f"{translation_key}_{entry_id}"
 
 
+@dataclass(eq=False)
 class DoorFlowPush:
     """One entry's push: webhook, rule upkeep, the calls' screening and reads, its health."""
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        entry: DoorAccessConfigEntry,
-        client: DoorFlowClient,
-        call: CallCloud,
-        *,
-        events: EventFeedReader,
-        account_id: str,
-        on_change: Callable[[], None],
-        on_doors_changed: Callable[[set[str]], Awaitable[None]],
-    ) -> None:
-        self._hass = hass
-        self._entry = entry
-        self._client = client
-        self._call = call
-        self._events = events
-        self._account_id = account_id
-        self._on_change = on_change
-        self._on_doors_changed = on_doors_changed
-        self._clock = hass.loop.time
-        self.state = PushState.STARTING
-        self._registered: str | None = None
-        self._recheck_at = float("inf")
-        self._events_read_at = float("-inf")
-        self._reads: deque[float] = deque()
-        self._callbacks: OrderedDict[str, None] = OrderedDict()
-        self.refused: Counter[str] = Counter()
-        self.accepted_calls = 0
-        self.pushed_events = 0
-        self.last_push: datetime | None = None
+    hass: HomeAssistant
+    entry: DoorAccessConfigEntry
+    client: DoorFlowClient
+    call: CallCloud
+    _: KW_ONLY
+    events: EventFeedReader
+    account_id: str
+    on_change: Callable[[], None]
+    on_doors_changed: Callable[[set[str]], Awaitable[None]]
+    state: PushState = field(default=PushState.STARTING, init=False)
+    _registered: str | None = field(default=None, init=False)
+    _recheck_at: float = field(default=float("inf"), init=False)
+    _events_read_at: float = field(default=float("-inf"), init=False)
+    _reads: deque[float] = field(default_factory=deque, init=False)
+    _callbacks: OrderedDict[str, None] = field(default_factory=OrderedDict, init=False)
+    refused: Counter[str] = field(default_factory=Counter, init=False)
+    accepted_calls: int = field(default=0, init=False)
+    pushed_events: int = field(default=0, init=False)
+    last_push: datetime | None = field(default=None, init=False)
 
     # ---- what the coordinator asks ------------------------------------------------------------
 
@@ -161,7 +151,7 @@ class DoorFlowPush:
 
     def events_due(self) -> bool:
         """Tell whether the event feed is to be read at this poll (and note the read)."""
-        now = self._clock()
+        now = self.hass.loop.time()
         interval = self.event_poll_interval
         if interval is not None and now - self._events_read_at < interval:
             return False
@@ -174,29 +164,29 @@ class DoorFlowPush:
             LOGGER.info(
                 "DoorFlow push of %s missed events that polling found; polling the events "
                 "again at every poll until a call comes",
-                self._entry.title,
+                self.entry.title,
             )
             self._set_state(PushState.SILENT)
-            self._recheck_at = self._clock()
+            self._recheck_at = self.hass.loop.time()
 
     async def async_start(self) -> None:
         """Set push up as the option says (or take it down); never raises."""
-        wanted = self._entry.options.get(CONF_PUSH)
+        wanted = self.entry.options.get(CONF_PUSH)
         if wanted is False:
             await self._async_turn_off()
             return
-        webhook_id = self._entry.data.get(CONF_WEBHOOK_ID)
+        webhook_id = self.entry.data.get(CONF_WEBHOOK_ID)
         if not isinstance(webhook_id, str) or not webhook_id:
             webhook_id = secrets.token_hex(32)
-        url = await async_webhook_url(self._hass, self._entry, webhook_id)
+        url = await async_webhook_url(self.hass, self.entry, webhook_id)
         if url is None:
             self._set_state(PushState.NO_URL)
             if wanted:
                 self._report("push_no_url")
             return
-        if self._entry.data.get(CONF_WEBHOOK_ID) != webhook_id:  # set up first: keep the random id
-            self._hass.config_entries.async_update_entry(
-                self._entry, data={**self._entry.data, CONF_WEBHOOK_ID: webhook_id}
+        if self.entry.data.get(CONF_WEBHOOK_ID) != webhook_id:  # set up first: keep the random id
+            self.hass.config_entries.async_update_entry(
+                self.entry, data={**self.entry.data, CONF_WEBHOOK_ID: webhook_id}
             )
         self._clear("push_no_url")
         self._register(webhook_id)
@@ -204,9 +194,9 @@ class DoorFlowPush:
 
     async def async_maintain(self) -> None:
         """Look at the rule again when due (it could not be set up, or push went silent)."""
-        if self._clock() < self._recheck_at or self._registered is None:
+        if self.hass.loop.time() < self._recheck_at or self._registered is None:
             return
-        url = await async_webhook_url(self._hass, self._entry, self._registered)
+        url = await async_webhook_url(self.hass, self.entry, self._registered)
         if url is not None:
             await self._async_ensure(self._registered, url)
 
@@ -214,14 +204,14 @@ class DoorFlowPush:
     def async_stop(self) -> None:
         """Unregister the webhook (the entry unloads); the rule stays for the next start."""
         if self._registered is not None:
-            webhook.async_unregister(self._hass, self._registered)
+            webhook.async_unregister(self.hass, self._registered)
             self._registered = None
 
     def diagnostics(self) -> dict[str, Any]:
         """Return push's state, counts and the event polling in use (no id, URL or token)."""
         interval = self.event_poll_interval
         return {
-            "option": self._entry.options.get(CONF_PUSH, "default"),
+            "option": self.entry.options.get(CONF_PUSH, "default"),
             "state": self.state.value,
             "active": self.mode is PushMode.PUSH,
             "last_push_received": None if self.last_push is None else self.last_push.isoformat(),
@@ -238,9 +228,9 @@ class DoorFlowPush:
         """Register the webhook with Home Assistant (once)."""
         if self._registered is None:
             register_webhook(
-                self._hass,
+                self.hass,
                 DOMAIN,
-                name=f"DoorFlow push ({self._entry.title})",
+                name=f"DoorFlow push ({self.entry.title})",
                 webhook_id=webhook_id,
                 handler=self._async_handle,
                 allowed_methods=[METH_POST],
@@ -252,14 +242,14 @@ class DoorFlowPush:
         self._recheck_at = float("inf")
         try:
             await async_ensure_rule(
-                self._hass, self._entry, self._client, self._call, webhook_id=webhook_id, url=url
+                self.hass, self.entry, self.client, self.call, webhook_id=webhook_id, url=url
             )
         except DoorCloudError as err:
             if getattr(err, "missing_scope", False):
                 LOGGER.warning(
                     "The DoorFlow credentials of %s may not keep notification rules (scope %s "
                     "missing): no push, events are polled",
-                    self._entry.title,
+                    self.entry.title,
                     RULES_SCOPE,
                 )
                 self._set_state(PushState.SCOPE_MISSING)
@@ -274,15 +264,15 @@ class DoorFlowPush:
             if self.state is PushState.SILENT:
                 # The rule is in place but calls do not come: stay on polling (looking at the
                 # rule every 10 minutes) until a call delivers again.
-                self._recheck_at = self._clock() + RECHECK_AFTER
+                self._recheck_at = self.hass.loop.time() + RECHECK_AFTER
             else:
                 self._set_state(PushState.ACTIVE)
 
     def _failed(self, err: Exception) -> None:
         """Note a rule that could not be set up now: polling goes on, try again later."""
-        LOGGER.debug("DoorFlow push of %s not set up now: %s", self._entry.title, err)
+        LOGGER.debug("DoorFlow push of %s not set up now: %s", self.entry.title, err)
         self._set_state(PushState.ERROR)
-        self._recheck_at = self._clock() + RECHECK_AFTER
+        self._recheck_at = self.hass.loop.time() + RECHECK_AFTER
 
     async def _async_turn_off(self) -> None:
         """Push is off: delete the rule and cloudhook the entry made, clear the issues."""
@@ -290,29 +280,29 @@ class DoorFlowPush:
         self._clear("push_no_url")
         self._clear("push_scope_missing")
         try:
-            await async_delete_rule(self._hass, self._entry, self._client, self._call)
+            await async_delete_rule(self.hass, self.entry, self.client, self.call)
         except (DoorCloudError, RequestDeferredError) as err:
-            LOGGER.debug("The push rule of %s stays until next time: %s", self._entry.title, err)
-        await async_drop_cloudhook(self._hass, self._entry)
+            LOGGER.debug("The push rule of %s stays until next time: %s", self.entry.title, err)
+        await async_drop_cloudhook(self.hass, self.entry)
 
     def _set_state(self, state: PushState) -> None:
         """Change the state and let the entities know."""
         if state is not self.state:
             self.state = state
-            self._on_change()
+            self.on_change()
 
     def _report(self, translation_key: str, **placeholders: str) -> None:
         """Raise a push repair issue (what is missing; polling works as before)."""
         raise_issue(
-            self._hass,
-            push_issue_id(translation_key, self._entry.entry_id),
+            self.hass,
+            push_issue_id(translation_key, self.entry.entry_id),
             translation_key,
-            {"account": self._entry.title, **placeholders},
+            {"account": self.entry.title, **placeholders},
         )
 
     def _clear(self, translation_key: str) -> None:
         """Clear a push repair issue."""
-        clear_issue(self._hass, push_issue_id(translation_key, self._entry.entry_id))
+        clear_issue(self.hass, push_issue_id(translation_key, self.entry.entry_id))
 
     # ---- calls --------------------------------------------------------------------------------
 
@@ -348,20 +338,20 @@ class DoorFlowPush:
             return web.Response(status=_STATUS.get(reasons[0], 400))
         self.accepted_calls += 1
         self.last_push = dt_util.utcnow()
-        self._entry.async_create_background_task(
-            self._hass, self._async_read(passed), "DoorFlow push read"
+        self.entry.async_create_background_task(
+            self.hass, self._async_read(passed), "DoorFlow push read"
         )
         return web.Response(status=200)
 
     def _screen(self, notice: WebhookNotice) -> Refusal | None:
         """Return why an item of a call is refused (None: it is read), at no cloud cost."""
-        if notice.account_id is not None and notice.account_id != self._account_id:
+        if notice.account_id is not None and notice.account_id != self.account_id:
             return Refusal.OTHER_ACCOUNT
         if notice.callback is None:
             return Refusal.MALFORMED
-        if notice.callback in self._callbacks or self._events.is_delivered(notice.resource_id):
+        if notice.callback in self._callbacks or self.events.is_delivered(notice.resource_id):
             return Refusal.REPLAYED
-        now = self._clock()
+        now = self.hass.loop.time()
         while self._reads and now - self._reads[0] >= 60.0:
             self._reads.popleft()
         if len(self._reads) >= READS_PER_MINUTE:
@@ -374,11 +364,11 @@ class DoorFlowPush:
 
     async def _async_read(self, notices: list[WebhookNotice]) -> None:
         """Read each event by id with its acknowledgment; deliver those that are news."""
-        rules = self._client.notification_rules
+        rules = self.client.notification_rules
         read: list[DoorEvent] = []
         for notice in notices:
             try:
-                event: DoorEvent = await self._call(
+                event: DoorEvent = await self.call(
                     partial(
                         rules.read_event,
                         notice.resource_id,
@@ -403,15 +393,15 @@ class DoorFlowPush:
             if event.event_code in DOOR_STATE_CODES and event.channel_id is not None
         }
         if doors:
-            await self._on_doors_changed(doors)
+            await self.on_doors_changed(doors)
         read = [event for event in read if event.event_code in _FEED_CODES]
-        news = [event.id for event in read if not self._events.is_delivered(event.id)]
+        news = [event.id for event in read if not self.events.is_delivered(event.id)]
         caught_up = 0
         if news and self.state is PushState.SILENT:
             # Push missed events before this one: read the feed first, so they come first.
-            caught_up = await self._events.async_read()
-        delivered = await self._events.async_push(read)
-        pushed = [event_id for event_id in news if self._events.is_delivered(event_id)]
+            caught_up = await self.events.async_read()
+        delivered = await self.events.async_push(read)
+        pushed = [event_id for event_id in news if self.events.is_delivered(event_id)]
         if stale := len(read) - len(pushed):
             self.refused[Refusal.REPLAYED] += stale
         if not pushed:
@@ -419,6 +409,6 @@ class DoorFlowPush:
         self.pushed_events += len(pushed)
         if self.state is PushState.ACTIVE:
             if delivered and not caught_up:
-                self._on_change()  # the doors' alarms and the entities reading them
+                self.on_change()  # the doors' alarms and the entities reading them
         else:
             self._set_state(PushState.ACTIVE)
