@@ -165,11 +165,6 @@ class ActivityReader:
     # ---- what the coordinator asks ---------------------------------------------------------
 
     @property
-    def enabled(self) -> bool:
-        """Tell whether activity can be read (the token has the scope, as far as known)."""
-        return self.feed.enabled
-
-    @property
     def pending(self) -> frozenset[int]:
         """Return the locks whose activity is due to be read (their state moved)."""
         return frozenset(self._moved)
@@ -221,8 +216,10 @@ class ActivityReader:
                 self._moved[lock_id] = self._clock()
             self._seen[lock_id] = fingerprint
         known = {int(stream) for stream in self.feed.streams if stream.isdigit()}
-        for lock_id in known - locks.keys():
-            self._forget(lock_id)
+        for lock_id in known - locks.keys():  # gone: drop what is known of it
+            self.feed.forget(str(lock_id))
+            for table in (self._last_operation, self._seen, self._moved, self._last_read):
+                table.pop(lock_id, None)
 
     def mark(self, lock_id: int) -> None:
         """Read a lock's activity on the next poll (after one of our own actions)."""
@@ -328,7 +325,7 @@ class ActivityReader:
             made += 1
             due.pop(device_id, None)
             last_read[device_id] = self._clock()
-        if not self.enabled:
+        if not self.feed.enabled:
             due.clear()
         await self.feed.async_save()
         return made
@@ -395,12 +392,6 @@ class ActivityReader:
             None if kind.method is None else str(kind.method),
             activity.date,
         )
-
-    def _forget(self, lock_id: int) -> None:
-        """Drop what is known of a lock that is gone."""
-        self.feed.forget(str(lock_id))
-        for known in (self._last_operation, self._seen, self._moved, self._last_read):
-            known.pop(lock_id, None)
 
     # ---- storage ---------------------------------------------------------------------------
 

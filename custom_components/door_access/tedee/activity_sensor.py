@@ -44,7 +44,7 @@ def lock_activity_device(coordinator: TedeeCoordinator, lock: Lock) -> DeviceHan
     reader = coordinator.activity
 
     def read() -> LockActivity | None:
-        if not reader.enabled or coordinator.readable_lock(lock_id) is None:
+        if not reader.feed.enabled or coordinator.readable_lock(lock_id) is None:
             return None
         return reader.view(lock_id)
 
@@ -57,5 +57,5 @@ async_setup_activity_sensors = entity_adder(
     lock_activity_device,
     DoorAccessSensor,
     LAST_OPERATED_BY,
-    feed=(Platform.SENSOR, lambda coordinator: coordinator.activity.enabled),
+    feed=(Platform.SENSOR, lambda coordinator: coordinator.activity.feed.enabled),
 )

@@ -235,6 +235,7 @@ class BridgeLink:
             self.address, config[CONF_BRIDGE_TOKEN], async_get_clientsession(hass)
         )
         self._webhook_id = config[CONF_BRIDGE_WEBHOOK_ID]
+        self._webhook_path = webhook.async_generate_path(self._webhook_id)
         self._secret = secrets.token_hex(16)
         self._hooks = hooks
         self.status = BridgePushStatus()
@@ -277,11 +278,6 @@ class BridgeLink:
         """Stop receiving calls."""
         webhook.async_unregister(self.hass, self._webhook_id)
 
-    def _callback_url(self) -> str:
-        """Return the URL the bridge calls (Home Assistant's own address on the LAN)."""
-        base = get_url(self.hass, allow_ip=True, allow_external=False, allow_cloud=False)
-        return f"{base}{webhook.async_generate_path(self._webhook_id)}"
-
     async def _handle_call(
         self,
         hass: HomeAssistant,  # noqa: ARG002
@@ -318,14 +314,15 @@ class BridgeLink:
             if self._stopped:
                 return
             try:
-                url = self._callback_url()
+                # The URL the bridge calls: Home Assistant's own address on the LAN.
+                base = get_url(self.hass, allow_ip=True, allow_external=False, allow_cloud=False)
             except NoURLAvailableError:
                 self._set(active=False, reason="no_local_url")
                 return
             try:
                 states = await self.client.read_lock_states()
                 self.lock_ids = frozenset(states)
-                registered = await self._ensure_callback(url)
+                registered = await self._ensure_callback(f"{base}{self._webhook_path}")
             except TedeeLocalAuthException:
                 self._set(active=False, reason="invalid_token")
                 return
@@ -342,8 +339,7 @@ class BridgeLink:
         """Tell whether a bridge callback calls our webhook (its random path), at any address."""
         if not isinstance(hook, dict) or not isinstance(hook.get("url"), str):
             return False
-        path = webhook.async_generate_path(self._webhook_id)
-        return bool(urlsplit(hook["url"]).path == path)
+        return bool(urlsplit(hook["url"]).path == self._webhook_path)
 
     async def _ensure_callback(self, url: str) -> bool:
         """Register our callback when the bridge no longer has it as it is now; tell whether.

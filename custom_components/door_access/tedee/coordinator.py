@@ -268,16 +268,15 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
 
     def budget(self) -> Budget:
         """Return the account's hourly budget as this poll sees it (for the extra reads)."""
-        scheduler = self.scheduler
         poll = self._next_poll_in()
         locks = len(self.data.locks) if self.data is not None else 0
         listing_pages = locks // TEDEE_PAGE_SIZE + 1  # at the default page size
         # The sync, the gate sync and list, the hourly lock listing, gates' activity catch-up.
         polling = 1.0 + 2.0 * poll / self.gate_reads.interval + (listing_pages + 6) * poll / 3600.0
         return Budget(
-            hourly_limit=scheduler.hourly_limit,
-            action_reserve=scheduler.action_reserve,
-            used_last_hour=scheduler.used_last_hour(),
+            hourly_limit=self.scheduler.hourly_limit,
+            action_reserve=self.scheduler.action_reserve,
+            used_last_hour=self.scheduler.used_last_hour(),
             poll_interval=poll,
             polling_per_poll=polling,
         )
@@ -551,7 +550,9 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
         _, gone_bridges = self._diff("bridge", data.bridges)
         self._details_shown -= gone_locks
         if gone := gone_locks | gone_gates | gone_bridges:
-            self._remove_tedee_devices(gone)
+            # Detach their devices from this entry; drop their issues.
+            self._remove_devices(tedee_identifier(device_id) for device_id in gone)
+            self.issues.forget_gates(gone)
         self.devices.register_bridges(self.announced("bridge", data.bridges))
         before = self.data.locks if self.data is not None else {}
         self.devices.refresh_locks(before, (lock for lock in data.locks.values() if lock.detailed))
@@ -576,11 +577,6 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
             # Shown here again or for the first time: with every entity its details tell.
             self._details_shown.difference_update(lock.id for lock in new)
             self._announce_details(new)
-
-    def _remove_tedee_devices(self, device_ids: set[int]) -> None:
-        """Detach the devices of removed locks and gates from this entry; drop their issues."""
-        self._remove_devices(tedee_identifier(device_id) for device_id in device_ids)
-        self.issues.forget_gates(device_ids)
 
     # ---- actions (`operations.py`) --------------------------------------------------------
 
