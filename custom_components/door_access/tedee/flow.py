@@ -90,9 +90,8 @@ def _sign_in_fields() -> dict[probatio.Marker, Any]:
 
 def _suggested_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """Return the token kind stored in the entry (what was typed comes back with the form)."""
-    default = _TOKEN_TYPE_OPTION_OF[TokenType.PERSONAL_KEY]
-    stored = str(values.get(CONF_TOKEN_TYPE))
-    return {CONF_TOKEN_TYPE: _TOKEN_TYPE_OPTION_OF.get(stored, default)}
+    stored = _TOKEN_TYPE_OPTION_OF.get(str(values.get(CONF_TOKEN_TYPE)))
+    return {CONF_TOKEN_TYPE: stored or _TOKEN_TYPE_OPTION_OF[TokenType.PERSONAL_KEY]}
 
 
 async def _async_sign_in(
@@ -177,8 +176,7 @@ async def _async_bridges(
     bridges = [
         dict(item) for item in stored_bridges(stored) if item.get(STORED_ADDRESS) not in removed
     ]
-    address = str(user_input.get(CONF_BRIDGE_ADDRESS) or "").strip()
-    if address:
+    if address := str(user_input.get(CONF_BRIDGE_ADDRESS) or "").strip():
         token = str(user_input.get(CONF_BRIDGE_TOKEN) or "")
         bridges.append(await _async_add_bridge(hass, address, token, bridges))
     return {CONF_BRIDGES: bridges}
