@@ -8,7 +8,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ..api import TEDEE_DEFAULT_BASE_URL, TedeeClient, TokenType
 from ..cloud import CloudWing, chain
-from ..const import CONF_ACCOUNT_ID, CONF_BASE_URL
+from ..const import CONF_BASE_URL
 from ..models import DoorAccessConfigEntry
 from ..scheduler import RequestScheduler
 from .activity_sensor import async_setup_activity_sensors
@@ -16,6 +16,7 @@ from .binary_sensor import async_setup_binary_sensors
 from .button import async_setup_buttons
 from .const import CLOUD, CONF_TOKEN_TYPE
 from .coordinator import TedeeCoordinator, build_scheduler
+from .device_handles import account_id_of
 from .devices import account_identifier, tedee_identifier
 from .diagnostics import tedee_diagnostics
 from .event import async_setup_activity_events
@@ -46,9 +47,8 @@ def _current_identifiers(coordinator: TedeeCoordinator) -> set[str]:
     found it gone from the account).
     """
     data = coordinator.data
-    account_id = int(coordinator.config_entry.data[CONF_ACCOUNT_ID])
     device_ids = [*(data.locks.keys() - data.missing_locks), *data.gates, *data.bridges]
-    return {account_identifier(account_id), *(tedee_identifier(d) for d in device_ids)}
+    return {account_identifier(account_id_of(coordinator)), *map(tedee_identifier, device_ids)}
 
 
 TEDEE = CloudWing[TedeeCoordinator](

@@ -11,7 +11,7 @@ from .coordinator import TedeeCoordinator
 
 def tedee_diagnostics(coordinator: TedeeCoordinator) -> dict[str, Any]:
     """Return the coordinator's state, the activity feed's counts, the locks, gates, bridges."""
-    data = coordinator.data
+    data, links = coordinator.data, coordinator.push.links
     return {
         "coordinator": {
             "last_update_success": coordinator.last_update_success,
@@ -20,12 +20,11 @@ def tedee_diagnostics(coordinator: TedeeCoordinator) -> dict[str, Any]:
         "activity_feed": coordinator.activity.feed.diagnostics(),
         "push": {
             **coordinator.push.status.as_dict(),
+            # Every bridge's refusals together (the entry's own status counts none).
             "refused": dict(
-                sorted(
-                    sum((link.status.refused for link in coordinator.push.links), Counter()).items()
-                )
+                sorted(sum((link.status.refused for link in links), Counter()).items())
             ),
-            "bridges": [link.diagnostics() for link in coordinator.push.links],
+            "bridges": [link.diagnostics() for link in links],
         },
         "data": {
             "locks": [plain(lock) for lock in data.locks.values()],
