@@ -610,13 +610,10 @@ class TedeeCoordinator(DoorAccessCoordinator[TedeeData]):
 
 def _keep_position(synced: Lock, shown: Lock) -> Lock:
     """Return the synced lock with the position (and jam flag) shown now."""
-    if synced.status is None or shown.status is None:
+    now = shown.status
+    if synced.status is None or now is None:
         return synced
-    status = replace(
-        synced.status,
-        state=shown.status.state,
-        state_change_result=shown.status.state_change_result,
-    )
+    status = replace(synced.status, state=now.state, state_change_result=now.state_change_result)
     return replace(synced, status=status)
 
 
