@@ -15,8 +15,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 
-from custom_components.door_access.api.core.fields import parse_each
+from custom_components.door_access.api.core.fields import ItemsRead, parse_each
 from custom_components.door_access.api.core.http import JsonResponse
+from custom_components.door_access.api.core.paging import Page
 from custom_components.door_access.api.doorflow import (
     Account,
     AdmissionRequest,
@@ -153,20 +154,22 @@ def test_the_contract_s_ids_are_read_as_text() -> None:
     assert Channel.from_json({"id": 1340, "site_id": 25}).site_id == "25"
 
 
+def channel_page(response: JsonResponse) -> Page[Channel]:
+    """Read a page of channels as the client reads `GET channels`."""
+    items = parse_items(response.body, "channels")
+    return _page(response, 1, ItemsRead(tuple(map(Channel.from_json, items))))
+
+
 @BOUNDED
 @given(data=st.data())
 def test_channel_pages(data: st.DataObject) -> None:
     """A page of channels the contract allows parses whole; a spoiled one names its field."""
     page_schema = list_of(schema("Channel"))
     page = data.draw(answers(page_schema))
-    read = _page(
-        JsonResponse("GET channels", 200, {"Total": "9"}, page), 1, "channels", Channel.from_json
-    )
+    read = channel_page(JsonResponse("GET channels", 200, {"Total": "9"}, page))
     assert len(read.items) == len(page)
     parses_or_names_the_field(
-        lambda body: _page(
-            JsonResponse("GET channels", 200, {}, body), 1, "channels", Channel.from_json
-        ),
+        lambda body: channel_page(JsonResponse("GET channels", 200, {}, body)),
         data.draw(spoiled(page_schema)),
     )
 
@@ -208,9 +211,11 @@ def raise_for(status: int, body: object) -> DoorFlowError:
     """Return the one typed error the client raises for an error answer."""
     client = DoorFlowClient(object(), api_key=API_KEY)  # type: ignore[arg-type]
     http = client._http
-    with pytest.raises(DoorFlowError) as info:
-        http._raise_for_status(JsonResponse("GET account", status, {}, body))
-    return info.value
+    error = http._status_error(JsonResponse("GET account", status, {}, body))
+    assert error is not None
+    error = http.with_detail(error, body)  # as `request` raises it: with the cloud's words
+    assert isinstance(error, DoorFlowError)
+    return error
 
 
 @pytest.mark.parametrize(("status", "json_schema"), ERROR_ANSWERS)
