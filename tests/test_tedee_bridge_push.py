@@ -88,6 +88,20 @@ def bridge_option(bridge: dict[str, Any]) -> dict[str, str]:
     return new_bridge_config(address, bridge["config"]["token"])
 
 
+OFFICE_UNLOCKED_PUSH: dict[str, Any] = {
+    "event": "lock-status-changed",
+    "timestamp": "2026-12-04T10:00:00.000Z",
+    "data": {"deviceType": 2, "deviceId": 1004, "state": 2, "jammed": 0},
+}
+"""A bridge's push: the office lock (1004) unlocked."""
+
+
+async def our_callback(simulator: Simulator) -> dict[str, Any]:
+    """Return the callback our entry registered on bridge 9001 (its URL and secret header)."""
+    callback: dict[str, Any] = (await bridges(simulator))[9001]["callbacks"][0]
+    return callback
+
+
 async def setup_with_bridges(
     hass: HomeAssistant, entry: MockConfigEntry, simulator: Simulator, ids: tuple[int, ...]
 ) -> TedeeCoordinator:
@@ -596,7 +610,7 @@ async def test_token_changed_on_the_bridge_and_bodies_refused_unread(
     """A new token in the Tedee app: push stops, said so. With the key: oversized, not JSON."""
     coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
     link = coordinator.push.links[0]
-    hook = (await bridges(simulator))[9001]["callbacks"][0]
+    hook = await our_callback(simulator)
     headers = hook["headers"][0]
     big = await simulator.session.post(hook["url"], data=b"x" * 9000, headers=headers)
     assert big.status == 200
@@ -614,21 +628,8 @@ async def test_a_call_whose_body_arrives_in_pieces_is_read_whole(
     """A bridge's call sent in pieces (chunked, a pause between them) is one push, not garbage."""
     coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
     link = coordinator.push.links[0]
-    hook = (await bridges(simulator))[9001]["callbacks"][0]
-    body = json.dumps(
-        {
-            "event": "lock-status-changed",
-            "timestamp": "2026-12-05T10:00:00.000Z",
-            "data": {
-                "deviceType": 2,
-                "deviceId": 1004,
-                "serialNumber": "x",
-                "state": 2,
-                "doorState": 0,
-                "jammed": 0,
-            },
-        }
-    ).encode()
+    hook = await our_callback(simulator)
+    body = json.dumps(OFFICE_UNLOCKED_PUSH).encode()
 
     async def in_pieces() -> AsyncIterator[bytes]:
         yield body[:20]
@@ -655,15 +656,12 @@ async def test_a_lagging_cloud_sync_does_not_undo_a_pushed_position(
     """
     monkeypatch.setattr(bridge_push, "PUSH_GRACE", 60.0)
     coordinator = await setup_with_bridges(hass, mock_config_entry, simulator, (9001,))
-    hook = (await bridges(simulator))[9001]["callbacks"][0]
-    body = {
-        "event": "lock-status-changed",
-        "timestamp": "2026-12-04T10:00:00.000Z",
-        "data": {"deviceType": 2, "deviceId": 1004, "state": 2, "jammed": 0},
-    }
+    hook = await our_callback(simulator)
     await simulator.control("PATCH", "tedee/locks/1004", {"batteryLevel": 55})
     # What the bridge says before the cloud knows it (the cloud still says locked).
-    answer = await simulator.session.post(hook["url"], json=body, headers=hook["headers"][0])
+    answer = await simulator.session.post(
+        hook["url"], json=OFFICE_UNLOCKED_PUSH, headers=hook["headers"][0]
+    )
     assert answer.status == 200
     await wait_for(lambda: state_of(hass, OFFICE) == "unlocked", within=1)
     await coordinator.async_refresh()
